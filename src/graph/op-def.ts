@@ -1,0 +1,44 @@
+import type { DType } from './dtype.ts';
+import type { AttrValue } from './ir.ts';
+import type { Shape, Tensor } from './tensor.ts';
+
+export type AttrType = 'int' | 'float' | 'ints' | 'floats' | 'string' | 'strings' | 'tensor';
+
+export interface AttrSpec {
+  readonly type: AttrType;
+  /** Used when the node omits the attribute. Without a default and with `required`, omission is an error. */
+  readonly default?: AttrValue;
+  readonly required?: boolean;
+}
+
+/** What shape inference sees of one input: its type, and its value when it is a constant (shape and axes inputs). */
+export interface InferInput {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: Shape;
+  readonly constValue?: Tensor;
+}
+
+export interface InferredOutput {
+  readonly dtype: DType;
+  readonly shape: Shape;
+}
+
+/**
+ * One ONNX operator as tandem knows it (opset 17): arity, typed attributes with defaults, and static
+ * shape/dtype inference. Inference throws `InferError`; the graph builder adds the node's name.
+ */
+export interface OpDef {
+  readonly op: string;
+  /** Minimum and maximum number of inputs (optional trailing inputs may be ''). */
+  readonly arity: readonly [min: number, max: number];
+  /** Number of outputs (default 1). */
+  readonly outputs?: number;
+  readonly attrs: Readonly<Record<string, AttrSpec>>;
+  /** Dtypes the op accepts on its first input; absent means any. */
+  readonly dtypes?: readonly DType[];
+  infer(inputs: readonly (InferInput | undefined)[], attrs: Readonly<Record<string, AttrValue>>): InferredOutput[];
+}
+
+/** Thrown by shape inference without knowing the node's name; the builder wraps it into a GraphError. */
+export class InferError extends Error {}
