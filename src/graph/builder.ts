@@ -2,9 +2,8 @@ import './ops/index.ts';
 import type { DType } from './dtype.ts';
 import { GraphError } from './errors.ts';
 import { Graph, type AttrValue, type Node, type ValueInfo } from './ir.ts';
-import { InferError, type AttrSpec, type InferInput, type OpDef } from './op-def.ts';
-import { findOp, registeredOps } from './op-registry.ts';
-import { fmtShape } from './shape-utils.ts';
+import { inferNode } from './infer-node.ts';
+import { constantOf } from './ops/constant.ts';
 import { tensor, type Shape, type Tensor } from './tensor.ts';
 
 /** A handle to a value in the graph under construction. */
@@ -56,7 +55,7 @@ export class GraphBuilder {
     for (const n of graph.nodes) {
       if (n.op === 'Constant') {
         const v = b.values.get(n.outputs[0])!;
-        b.values.set(v.name, new Value(v.name, v.dtype, v.shape, n.attrs.value as Tensor));
+        b.values.set(v.name, new Value(v.name, v.dtype, v.shape, constantOf(n.attrs)));
       }
     }
     return b;
@@ -94,37 +93,12 @@ export class GraphBuilder {
   /** Adds one node and returns its outputs. Attributes are checked against the op's definition. */
   op(op: string, inputs: readonly (Value | null)[], attrs: Record<string, AttrValue> = {}, opts: OpOptions = {}): Value[] {
     const nodeName = opts.name ? this.claim(opts.name) : this.fresh(op);
-    const def = findOp(op);
-    if (!def) {
-      throw new GraphError(nodeName, op, `op "${op}" is not in tandem's op set; supported: ${registeredOps().join(', ')}`);
-    }
-    const fail = (detail: string): never => {
-      throw new GraphError(nodeName, op, detail);
-    };
-    if (inputs.length < def.arity[0] || inputs.length > def.arity[1]) {
-      fail(`takes ${def.arity[0]}..${def.arity[1]} inputs, got ${inputs.length}`);
-    }
-    const resolved = resolveAttrs(def, attrs, fail);
-    const first = inputs[0];
-    if (def.dtypes && first && !def.dtypes.includes(first.dtype)) {
-      fail(`input "${first.name}" has dtype ${first.dtype}; ${op} takes ${def.dtypes.join(', ')}`);
-    }
-    const infos: (InferInput | undefined)[] = inputs.map((v) => v ?? undefined);
-    let inferred;
-    try {
-      inferred = def.infer(infos, resolved);
-    } catch (e) {
-      if (e instanceof InferError) {
-        const shapes = inputs.map((v) => (v ? `${v.name}: ${v.dtype}${fmtShape(v.shape)}` : '—')).join(', ');
-        fail(`${e.message} (inputs ${shapes})`);
-      }
-      throw e;
-    }
+    const inferred = inferNode(nodeName, op, inputs.map((v) => v ?? undefined), attrs);
     // The node's first output shares the node's name, which keeps graphs readable in Netron and in errors.
     const outs = inferred.map((o, i) => this.register(new Value(i === 0 ? nodeName : this.fresh(`${nodeName}_${i}`), o.dtype, o.shape)));
     if (op === 'Constant') {
       const v = outs[0];
-      outs[0] = this.register(new Value(v.name, v.dtype, v.shape, attrs.value as Tensor));
+      outs[0] = this.register(new Value(v.name, v.dtype, v.shape, constantOf(attrs)));
     }
     this.nodes.push({
       name: nodeName,
@@ -202,35 +176,4 @@ export class GraphBuilder {
     this.used.add(n);
     return n;
   }
-}
-
-function resolveAttrs(def: OpDef, attrs: Record<string, AttrValue>, fail: (d: string) => never): Record<string, AttrValue> {
-  const out: Record<string, AttrValue> = {};
-  for (const [k, v] of Object.entries(attrs)) {
-    const spec = def.attrs[k];
-    if (!spec) {
-      const known = Object.keys(def.attrs);
-      fail(`unsupported attribute "${k}"; ${def.op} takes ${known.length ? known.join(', ') : 'no attributes'}`);
-    }
-    checkAttrType(k, v, spec!, fail);
-    out[k] = v;
-  }
-  for (const [k, spec] of Object.entries(def.attrs)) {
-    if (k in out) continue;
-    if (spec.default !== undefined) out[k] = spec.default;
-    else if (spec.required) fail(`attribute "${k}" is required`);
-  }
-  return out;
-}
-
-function checkAttrType(key: string, v: AttrValue, spec: AttrSpec, fail: (d: string) => never): void {
-  const ok =
-    spec.type === 'int' ? Number.isInteger(v)
-    : spec.type === 'float' ? typeof v === 'number'
-    : spec.type === 'string' ? typeof v === 'string'
-    : spec.type === 'ints' ? Array.isArray(v) && v.every((x) => Number.isInteger(x))
-    : spec.type === 'floats' ? Array.isArray(v) && v.every((x) => typeof x === 'number')
-    : spec.type === 'strings' ? Array.isArray(v) && v.every((x) => typeof x === 'string')
-    : typeof v === 'object' && v !== null && 'data' in v;
-  if (!ok) fail(`attribute "${key}" must be of type ${spec.type}, got ${JSON.stringify(v)}`);
 }

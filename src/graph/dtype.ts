@@ -28,6 +28,13 @@ export const ONNX_DTYPE_CODE: Record<DType, number> = {
   float64: 11,
 };
 
+const DTYPE_OF_CODE = new Map(Object.entries(ONNX_DTYPE_CODE).map(([d, c]) => [c, d as DType]));
+
+/** The tandem dtype for an ONNX TensorProto.DataType code; undefined for types tandem does not carry (float16, int8, string …). */
+export function dtypeFromOnnxCode(code: number): DType | undefined {
+  return DTYPE_OF_CODE.get(code);
+}
+
 export function allocate(dtype: DType, size: number): AnyTypedArray {
   switch (dtype) {
     case 'float32':

@@ -35,6 +35,11 @@ export interface OpDef {
   /** Number of outputs (default 1). */
   readonly outputs?: number;
   readonly attrs: Readonly<Record<string, AttrSpec>>;
+  /**
+   * The oldest ONNX opset whose definition of this op means the same as opset 17 for tandem's dtypes
+   * (later versions only added types). The ONNX reader accepts a model of opset v ≥ since; default 17.
+   */
+  readonly since?: number;
   /** Dtypes the op accepts on its first input; absent means any. */
   readonly dtypes?: readonly DType[];
   infer(inputs: readonly (InferInput | undefined)[], attrs: Readonly<Record<string, AttrValue>>): InferredOutput[];

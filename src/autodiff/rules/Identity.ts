@@ -1,0 +1,6 @@
+import type { GradRule } from '../rule.ts';
+
+export const IdentityGrad: GradRule = {
+  op: 'Identity',
+  grad: ({ g }) => [g],
+};

@@ -1,0 +1,160 @@
+import { sizeOf } from '../graph/tensor.ts';
+import { allocateData, lanesOf, type DataDType } from './data-dtype.ts';
+import type { ValidatedArray, ValidatedData } from './contract.ts';
+import { DataContractError, DataError } from './errors.ts';
+import { permute } from './layout.ts';
+import { namedTensor, type NamedTensor } from './named-tensor.ts';
+import { rngFor } from './rng.ts';
+
+/**
+ * Validated arrays ready for training: per-sample tensors with the sample dim (default `batch`) moved to axis 0,
+ * constant tensors (no sample dim, e.g. a probe), a seeded train/validation split, and a seeded batch
+ * iterator. Batch order is a pure function of (seed, split, epoch), so a resumed run replays the same batches.
+ * See specs/data-container.md "Container".
+ */
+export interface SplitOptions {
+  /** Fraction of samples held out for validation, in [0, 1). */
+  readonly validation: number;
+  readonly seed: number;
+  /** Shuffle before splitting; false keeps the last samples for validation (e.g. time-ordered data). */
+  readonly shuffle: boolean;
+}
+
+export interface EpochOptions {
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly epoch: number;
+  /** Default: true for train, false for validation. */
+  readonly shuffle?: boolean;
+  /** Drop a last batch smaller than batchSize; default false. */
+  readonly dropLast?: boolean;
+}
+
+export type SplitName = 'train' | 'validation';
+
+export interface Batch {
+  readonly split: SplitName;
+  readonly epoch: number;
+  /** Position of this batch within its epoch. */
+  readonly index: number;
+  /** Sample indices (into the whole data set) stacked in this batch, in order. */
+  readonly samples: Int32Array;
+  /** Per-sample tensors, sample dim first with size samples.length. Constants are not repeated here. */
+  readonly tensors: ReadonlyMap<string, NamedTensor>;
+}
+
+/** The batches of one epoch: random access (`at`, for resuming mid-epoch) and iteration. */
+export interface EpochBatches extends Iterable<Batch> {
+  readonly count: number;
+  at(index: number): Batch;
+}
+
+export class Container {
+  private constructor(
+    readonly source: string,
+    readonly sampleDim: string,
+    readonly sampleCount: number,
+    /** Tensors with the sample dim, as axis 0. */
+    readonly tensors: ReadonlyMap<string, ValidatedArray>,
+    /** Tensors without the sample dim, shared by every batch. */
+    readonly constants: ReadonlyMap<string, ValidatedArray>,
+    readonly split: Readonly<Record<SplitName, Int32Array>>,
+  ) {}
+
+  static create(data: ValidatedData, sampleDim: string, split: SplitOptions): Container {
+    const tensors = new Map<string, ValidatedArray>();
+    const constants = new Map<string, ValidatedArray>();
+    let count: number | undefined;
+    let countKey = '';
+    for (const [key, a] of data.arrays) {
+      if (!a.dims.includes(sampleDim)) {
+        constants.set(key, a);
+        continue;
+      }
+      const front = permute(a, [sampleDim, ...a.dims.filter((d) => d !== sampleDim)]);
+      const n = front.shape[0];
+      if (count !== undefined && n !== count) {
+        throw new DataContractError(
+          data.source,
+          key,
+          `has ${n} samples along "${sampleDim}" but "${countKey}" has ${count}`,
+          'Every per-sample array needs the same count: fix the file, or give the sample axes one shared size symbol in the contract',
+        );
+      }
+      count = n;
+      countKey = key;
+      tensors.set(key, a.units === undefined ? front : { ...front, units: a.units });
+    }
+    if (count === undefined) {
+      throw new DataError(
+        `${data.source}: no key has the sample dim "${sampleDim}" (keys: ${[...data.arrays.keys()].join(', ')}): name it in the contract dims of the per-sample keys, or set sampleDim`,
+        data.source,
+      );
+    }
+    return new Container(data.source, sampleDim, count, tensors, constants, splitSamples(count, split, data.source));
+  }
+
+  /** Stacks the given samples along the sample dim: one contiguous copy per sample and key. */
+  gather(samples: Int32Array): Map<string, NamedTensor> {
+    const out = new Map<string, NamedTensor>();
+    for (const [key, t] of this.tensors) {
+      const row = (sizeOf(t.shape) / t.shape[0]) * lanesOf(t.dtype);
+      const data = allocateData(t.dtype, samples.length * (row / lanesOf(t.dtype)));
+      const src = t.data as Float32Array; // the set/subarray calls below are the same on every typed array
+      const dst = data as Float32Array;
+      for (let i = 0; i < samples.length; i++) {
+        const s = samples[i];
+        if (s < 0 || s >= this.sampleCount) throw new RangeError(`sample ${s} is outside 0..${this.sampleCount - 1}`);
+        dst.set(src.subarray(s * row, (s + 1) * row), i * row);
+      }
+      out.set(key, namedTensor(t.dtype, [samples.length, ...t.shape.slice(1)], t.dims, data));
+    }
+    return out;
+  }
+
+  /** The batches of one epoch of a split. Deterministic in (seed, split, epoch); see EpochOptions. */
+  epoch(split: SplitName, options: EpochOptions): EpochBatches {
+    const { batchSize, seed, epoch } = options;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    const order = Int32Array.from(this.split[split]);
+    if (options.shuffle ?? split === 'train') rngFor(seed, 'batches', split, epoch).shuffle(order);
+    const count = options.dropLast ? Math.floor(order.length / batchSize) : Math.ceil(order.length / batchSize);
+    const at = (index: number): Batch => {
+      if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`batch ${index} is outside 0..${count - 1} of ${split} epoch ${epoch}`);
+      const samples = order.subarray(index * batchSize, Math.min((index + 1) * batchSize, order.length));
+      return { split, epoch, index, samples, tensors: this.gather(samples) };
+    };
+    return {
+      count,
+      at,
+      *[Symbol.iterator]() {
+        for (let i = 0; i < count; i++) yield at(i);
+      },
+    };
+  }
+
+  /** Per-key description for model plugins: dtype, dims and shape of one sample (sample dim removed) or constant. */
+  specs(): Record<string, { dtype: DataDType; dims: string[]; shape: number[]; perSample: boolean; units?: string }> {
+    const out: ReturnType<Container['specs']> = {};
+    for (const [key, t] of this.tensors) {
+      out[key] = { dtype: t.dtype, dims: t.dims.slice(1), shape: t.shape.slice(1), perSample: true, ...(t.units !== undefined && { units: t.units }) };
+    }
+    for (const [key, t] of this.constants) {
+      out[key] = { dtype: t.dtype, dims: [...t.dims], shape: [...t.shape], perSample: false, ...(t.units !== undefined && { units: t.units }) };
+    }
+    return out;
+  }
+}
+
+/** Train and validation sample indices, each ascending; which samples are held out depends only on the seed. */
+function splitSamples(n: number, options: SplitOptions, source: string): Record<SplitName, Int32Array> {
+  const { validation, seed, shuffle } = options;
+  if (!(validation >= 0 && validation < 1)) throw new RangeError(`split.validation must be a fraction in [0, 1), got ${validation}`);
+  const held = Math.round(n * validation);
+  if (n - held < 1) throw new DataError(`${source}: ${n} samples leave none for training with split.validation = ${validation}: lower split.validation or add data`, source);
+  const order = shuffle ? rngFor(seed, 'split').permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+  return {
+    train: order.slice(0, n - held).sort(),
+    validation: order.slice(n - held).sort(),
+  };
+}

@@ -1,0 +1,42 @@
+import { ONNX_DTYPE_CODE } from '../dtype.ts';
+import { GraphError } from '../errors.ts';
+import type { Graph, ValueInfo } from '../ir.ts';
+import { findOp } from '../op-registry.ts';
+import { attrsToProto } from './attributes.ts';
+import { onnx } from './generated/onnx.js';
+import { toTensorProto } from './tensor-proto.ts';
+
+/** What tandem emits: IR 8 with the default-domain opset 17 (loads in ORT 1.30 and onnxruntime-web 1.19). */
+export const ONNX_IR_VERSION = 8;
+export const ONNX_OPSET = 17;
+
+export function valueInfoProto(v: ValueInfo): onnx.IValueInfoProto {
+  return {
+    name: v.name,
+    type: { tensorType: { elemType: ONNX_DTYPE_CODE[v.dtype], shape: { dim: v.shape.map((d) => ({ dimValue: d })) } } },
+  };
+}
+
+/** The graph as a serialized ModelProto. Intermediate value types go to value_info, so ORT checks our inference on load. */
+export function toOnnx(graph: Graph): Uint8Array {
+  const boundary = new Set([...graph.inputs, ...graph.outputs].map((v) => v.name));
+  const nodes = graph.nodes.map((n): onnx.INodeProto => {
+    const def = findOp(n.op);
+    if (!def) throw new GraphError(n.name, n.op, `op "${n.op}" is not in tandem's op set and cannot be written to ONNX`);
+    return { name: n.name, opType: n.op, domain: '', input: [...n.inputs], output: [...n.outputs], attribute: attrsToProto(n, def) };
+  });
+  const model = onnx.ModelProto.create({
+    irVersion: ONNX_IR_VERSION,
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    producerName: 'tandem',
+    graph: {
+      name: graph.name,
+      node: nodes,
+      initializer: [...graph.initializers].map(([name, t]) => toTensorProto(t, name)),
+      input: graph.inputs.map(valueInfoProto),
+      output: graph.outputs.map(valueInfoProto),
+      valueInfo: [...graph.values.values()].filter((v) => !boundary.has(v.name) && !graph.initializers.has(v.name)).map(valueInfoProto),
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

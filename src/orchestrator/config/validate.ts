@@ -1,0 +1,108 @@
+import type { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+import { didYouMean } from '../suggest.ts';
+import { formatPath, locate, type KeyPath, type OriginMap } from './origins.ts';
+
+/**
+ * Validate a config tree (or one plugin's params) against a zod schema and turn zod's issues into sentences that
+ * name the file, line, column and key path, and say what to do (spec: specs/config-handshake.md §5).
+ */
+export interface ValidationContext {
+  readonly origins: OriginMap;
+  /** The file to blame when a key has no recorded origin (e.g. a required key that is missing everywhere). */
+  readonly primaryFile: string;
+  /** Where `value` sits in the whole config, e.g. ['model', 'params'] for a plugin's params. */
+  readonly prefix?: KeyPath;
+  /** Who owns the schema, for the message ("params of model 'mlp'"). */
+  readonly owner?: string;
+}
+
+const MAX_REPORTED = 5;
+
+export function validateAgainst<S extends z.ZodType>(schema: S, value: unknown, context: ValidationContext): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors = result.error.issues.slice(0, MAX_REPORTED).map((issue) => issueToError(issue, schema, value, context));
+  const more = result.error.issues.length - errors.length;
+  const first = errors[0];
+  if (errors.length > 1 || more > 0) {
+    first.message = errors.map((e) => e.message).join('\n') + (more > 0 ? `\n(and ${more} more problem(s))` : '');
+  }
+  throw first;
+}
+
+function issueToError(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown, context: ValidationContext): ConfigError {
+  const prefix = context.prefix ?? [];
+  // zod paths may hold symbols in theory; config trees come from YAML and only have string and number keys.
+  const issuePath = issue.path.map((s) => (typeof s === 'number' ? s : String(s)));
+  const owner = context.owner ? ` in the params of ${context.owner}` : '';
+  if (issue.code === 'unrecognized_keys') {
+    const valid = keysAt(schema, issue.path);
+    const key = String(issue.keys[0]);
+    const path = [...prefix, ...issuePath, key];
+    return new ConfigError(
+      `unknown key '${key}'${owner}`,
+      { ...locate(context.origins.lookup(path), context.primaryFile), keyPath: formatPath(path) },
+      `${didYouMean(key, valid).trim() || 'Remove it or check the spelling.'} Valid keys here: ${valid.join(', ') || '(none)'}.`,
+    );
+  }
+  const path = [...prefix, ...issuePath];
+  const where = { ...locate(context.origins.lookup(path), context.primaryFile), keyPath: formatPath(path) };
+  const actual = valueAt(value, issue.path);
+  if (actual === undefined && issue.code === 'invalid_type') {
+    return new ConfigError(`required key '${formatPath(path)}' is missing${owner}`, where, `Add it (expected ${issue.expected}).`);
+  }
+  if (issue.code === 'invalid_value') {
+    const choices = issue.values.map((v) => String(v));
+    return new ConfigError(
+      `${JSON.stringify(actual)} is not a valid choice${owner}`,
+      where,
+      `Use one of: ${choices.join(', ')}.${didYouMean(String(actual), choices)}`,
+    );
+  }
+  return new ConfigError(`${issue.message} (got ${JSON.stringify(actual)})${owner}`, where, fixFor(issue));
+}
+
+function fixFor(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'too_small':
+      return `Use a value ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}.`;
+    case 'too_big':
+      return `Use a value ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}.`;
+    case 'invalid_type':
+      return `Write a ${issue.expected} here.`;
+    default:
+      return 'Fix the value.';
+  }
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+/** The keys a strict object schema accepts at `path`, found by walking the schema (through optional/default). */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: z.core.$ZodType | undefined = unwrap(schema);
+  for (const segment of path) {
+    const def = node?._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    if (def?.type === 'object' && def.shape) node = unwrap(def.shape[String(segment)]);
+    else if (def?.type === 'array' && def.element) node = unwrap(def.element);
+    else return [];
+  }
+  const def = node?._zod.def as { type: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+  let node = schema;
+  for (;;) {
+    const def = node?._zod.def as { type: string; innerType?: z.core.$ZodType } | undefined;
+    if (def && ['optional', 'default', 'prefault', 'nullable', 'readonly', 'nonoptional'].includes(def.type) && def.innerType) node = def.innerType;
+    else return node;
+  }
+}

@@ -1,0 +1,74 @@
+import { PLUGIN_KINDS, type PluginDefinition, type PluginKind } from '../plugins/plugin.ts';
+import { applyOverrides } from './config/apply-overrides.ts';
+import { canonicalJson, deepFreeze, sha256Hex } from './config/canonical.ts';
+import { composeConfig } from './config/compose.ts';
+import { locate } from './config/origins.ts';
+import { parseOverride } from './config/override.ts';
+import { configSchema, type TandemConfig } from './config/schema.ts';
+import { validateAgainst } from './config/validate.ts';
+import { mintFrozenConfig, type FrozenConfig } from './frozen-config.ts';
+import { PluginCatalog } from './plugins/catalog.ts';
+import { loadPluginModules } from './plugins/load-plugin-modules.ts';
+
+/**
+ * The config handshake, our CONFIG-001 (spec: specs/config-handshake.md §1):
+ *   compose → override → validate → load extra plugins → resolve plugin names → validate each plugin's params
+ *   → deep-freeze → hash → FrozenConfig.
+ * It constructs no plugin; construction and the effective-settings read-back happen in the composition root.
+ */
+export interface HandshakeRequest {
+  readonly configFile: string;
+  readonly overrides: readonly string[];
+  readonly builtins: readonly PluginDefinition[];
+}
+
+export interface HandshakeResult {
+  readonly frozen: FrozenConfig;
+  readonly catalog: PluginCatalog;
+  /**
+   * Plugin kinds with no registered plugin at all (e.g. backends before the first backend lands). Their sections
+   * are checked for shape only; the name cannot be checked against an empty list, and `run` reports the
+   * stages that need them as not built (spec §5.3).
+   */
+  readonly pendingKinds: readonly PluginKind[];
+}
+
+export async function runHandshake(request: HandshakeRequest): Promise<HandshakeResult> {
+  const overrides = request.overrides.map(parseOverride);
+  const composed = composeConfig(request.configFile, overrides);
+  const tree = applyOverrides(composed.tree, composed.origins, composed.valueOverrides);
+  const context = { origins: composed.origins, primaryFile: request.configFile };
+  const config: TandemConfig = validateAgainst(configSchema, tree, context);
+
+  const extra = await loadPluginModules(
+    config.plugins.map((path, i) => ({ path, keyPath: `plugins[${i}]`, origin: composed.origins.lookup(['plugins', i]) })),
+    request.configFile,
+  );
+  const catalog = new PluginCatalog([...request.builtins, ...extra]);
+  const pendingKinds: PluginKind[] = [];
+  for (const kind of PLUGIN_KINDS) {
+    if (catalog.ofKind(kind).length === 0) {
+      pendingKinds.push(kind);
+      continue;
+    }
+    const section = config[kind];
+    const where = { ...locate(composed.origins.lookup([kind, 'name']), request.configFile), keyPath: `${kind}.name` };
+    const definition = catalog.resolve(kind, section.name, where);
+    // The parsed params replace the raw ones, so the schema's defaults are written into the resolved config.
+    section.params = validateAgainst(definition.params, section.params, {
+      ...context,
+      prefix: [kind, 'params'],
+      owner: `${kind} '${section.name}'`,
+    });
+  }
+
+  deepFreeze(config);
+  const frozen = mintFrozenConfig({
+    config,
+    hash: sha256Hex(canonicalJson(config)),
+    overrides: [...request.overrides],
+    configFile: request.configFile,
+    choices: { ...composed.choices },
+  });
+  return { frozen, catalog, pendingKinds };
+}

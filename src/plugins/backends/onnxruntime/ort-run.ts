@@ -1,0 +1,61 @@
+import * as ort from 'onnxruntime-node';
+import type { DType } from '../../../graph/dtype.ts';
+import type { Graph } from '../../../graph/ir.ts';
+import { toOnnx } from '../../../graph/onnx/to-onnx.ts';
+import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
+import type { Tensor } from '../../../graph/tensor.ts';
+
+export interface OrtRunOptions {
+  /** ORT graph optimizations; 'all' by default. 'disabled' runs the graph exactly as written (useful for parity bisection). */
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  /** Intra-op threads; ORT's default (all cores) when absent. */
+  readonly intraOpNumThreads?: number;
+}
+
+// One session per graph object and option set: building a session (graph optimization, kernel creation)
+// costs far more than a small run, and a graph is immutable once built.
+const sessions = new WeakMap<Graph, Map<string, Promise<ort.InferenceSession>>>();
+
+function session(graph: Graph, opts: OrtRunOptions): Promise<ort.InferenceSession> {
+  const key = JSON.stringify([opts.graphOptimizationLevel ?? 'all', opts.intraOpNumThreads ?? 0]);
+  let perGraph = sessions.get(graph);
+  if (!perGraph) sessions.set(graph, (perGraph = new Map()));
+  let s = perGraph.get(key);
+  if (!s) {
+    s = ort.InferenceSession.create(toOnnx(graph), {
+      graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
+      ...(opts.intraOpNumThreads ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),
+    }).catch((e: unknown) => {
+      perGraph!.delete(key);
+      throw new Error(`onnxruntime could not load graph "${graph.name}": ${(e as Error).message}`);
+    });
+    perGraph.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * Runs a graph on onnxruntime-node (CPU) and returns every graph output. Feeds are checked against the
+ * graph's declared inputs (name, dtype, shape) first, so a mistake names the input instead of failing in ORT.
+ */
+export async function runOnOrt(graph: Graph, feeds: Record<string, Tensor>, opts: OrtRunOptions = {}): Promise<Record<string, Tensor>> {
+  const ortFeeds: Record<string, ort.Tensor> = {};
+  for (const i of graph.inputs) {
+    const t = feeds[i.name];
+    if (!t) throw new Error(`graph "${graph.name}": no feed for input "${i.name}" (${i.dtype}${fmtShape(i.shape)})`);
+    if (t.dtype !== i.dtype || !sameShape(t.shape, i.shape)) {
+      throw new Error(`graph "${graph.name}": input "${i.name}" is ${i.dtype}${fmtShape(i.shape)} but the feed is ${t.dtype}${fmtShape(t.shape)}`);
+    }
+    ortFeeds[i.name] = new ort.Tensor(t.dtype, t.data, [...t.shape]);
+  }
+  const extra = Object.keys(feeds).filter((k) => !graph.inputs.some((i) => i.name === k));
+  if (extra.length) throw new Error(`graph "${graph.name}": feeds ${extra.map((k) => `"${k}"`).join(', ')} are not graph inputs (inputs: ${graph.inputs.map((i) => i.name).join(', ')})`);
+  const s = await session(graph, opts);
+  const results = await s.run(ortFeeds);
+  const out: Record<string, Tensor> = {};
+  for (const o of graph.outputs) {
+    const r = results[o.name];
+    out[o.name] = { dtype: r.type as DType, shape: [...r.dims], data: r.data as Tensor['data'] };
+  }
+  return out;
+}

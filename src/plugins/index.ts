@@ -1,0 +1,14 @@
+import { npzAdapter } from './adapters/npz/npz-adapter.ts';
+import type { PluginDefinition } from './plugin.ts';
+import { jsonReporter } from './reporters/json/json-reporter.ts';
+import { noneTracker } from './trackers/none/none-tracker.ts';
+
+/**
+ * Every built-in plugin, in one list. To add a plugin: import its definition and append it below (one import,
+ * one line). Extra plugins from outside the package are listed in a config's `plugins:` instead.
+ */
+export const builtinPlugins: PluginDefinition[] = [
+  noneTracker,
+  jsonReporter,
+  npzAdapter,
+];

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
+import type { PluginDefinition } from '../../plugin.ts';
+import { torchDefault, xavierUniform } from '../init.ts';
+import type { Model } from '../model.ts';
+import type { ParameterSet } from '../parameters.ts';
+
+const ACTIVATIONS = ['tanh', 'sin', 'relu', 'sigmoid', 'gelu', 'softplus'] as const;
+
+export const mlpParams = z
+  .object({
+    input: z.string().default('x').describe('name of the input value (rank 2: batch × features)'),
+    output: z.string().default('y').describe('name of the output value'),
+    in_features: z.number().int().positive(),
+    hidden: z.array(z.number().int().positive()).min(1),
+    out_features: z.number().int().positive(),
+    activation: z.enum(ACTIVATIONS).default('tanh'),
+    init: z.enum(['torch', 'xavier']).default('torch'),
+  })
+  .strict();
+export type MlpParams = z.infer<typeof mlpParams>;
+
+class Mlp implements Model {
+  constructor(private readonly p: MlpParams) {}
+
+  forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value> {
+    const x = inputs[this.p.input];
+    if (!x) throw new Error(`model mlp: no input named "${this.p.input}"; the data provides ${Object.keys(inputs).join(', ')}`);
+    if (x.shape[x.shape.length - 1] !== this.p.in_features) {
+      throw new Error(`model mlp: input "${x.name}" has ${x.shape[x.shape.length - 1]} features, config says in_features=${this.p.in_features}`);
+    }
+    const widths = [this.p.in_features, ...this.p.hidden, this.p.out_features];
+    let h = x;
+    for (let l = 0; l + 1 < widths.length; l++) {
+      const [fanIn, fanOut] = [widths[l], widths[l + 1]];
+      const wInit = this.p.init === 'xavier' ? xavierUniform(fanIn, fanOut) : torchDefault(fanIn);
+      const bInit = this.p.init === 'xavier' ? { kind: 'zeros' as const } : torchDefault(fanIn);
+      // Weights are stored [in, out] so the layer is a plain MatMul; the torch reference transposes by name.
+      const w = params.declare(`layers.${l}.weight`, [fanIn, fanOut], wInit);
+      const b = params.declare(`layers.${l}.bias`, [fanOut], bInit);
+      h = g.add(g.matmul(h, w), b);
+      if (l + 2 < widths.length) h = activate(g, h, this.p.activation);
+    }
+    return { [this.p.output]: h };
+  }
+
+  effectiveSettings(): Record<string, unknown> {
+    return { ...this.p };
+  }
+}
+
+function activate(g: GraphBuilder, h: Value, act: MlpParams['activation']): Value {
+  switch (act) {
+    case 'tanh':
+      return g.tanh(h);
+    case 'sin':
+      return g.sin(h);
+    default:
+      return g.op1(act === 'relu' ? 'Relu' : act === 'sigmoid' ? 'Sigmoid' : act === 'softplus' ? 'Softplus' : 'Gelu', [h]);
+  }
+}
+
+export const mlpModel: PluginDefinition<'model', MlpParams, Mlp> = {
+  kind: 'model',
+  name: 'mlp',
+  description: 'Fully connected network (tanh/sin/relu/... between layers), the usual PINN trunk',
+  params: mlpParams,
+  create: (p) => new Mlp(p),
+};

@@ -1,0 +1,59 @@
+import type { GraphBuilder, Value } from '../../graph/builder.ts';
+import { scalarLike, type GraphOptimizer, type ParamUpdateInputs, type ParamUpdateOutputs, type StepScalars } from './graph-optimizer.ts';
+import type { AdamOptions } from './optimizer-options.ts';
+
+/** The two bias-correction factors of step t: 1 − beta1^t and sqrt(1 − beta2^t). */
+export interface BiasCorrection {
+  (g: GraphBuilder, step: Value, beta1: Value, beta2: Value): { readonly bc1: Value; readonly bc2Sqrt: Value };
+}
+
+export const torchBiasCorrection: BiasCorrection = (g, step, beta1, beta2) => {
+  const one = scalarLike(g, 1, step);
+  return { bc1: g.sub(one, g.pow(beta1, step)), bc2Sqrt: g.sqrt(g.sub(one, g.pow(beta2, step))) };
+};
+
+/**
+ * torch.optim.Adam and AdamW (1.13 `_single_tensor_adam` / `_single_tensor_adamw`), same operation order:
+ *   AdamW only: p = p·(1 − lr·weight_decay)              (decoupled decay, before the moments)
+ *   Adam only:  g = g + weight_decay·p                    (L2 folded into the gradient)
+ *   m = beta1·m + (1 − beta1)·g;  v = beta2·v + (1 − beta2)·g·g;  (amsgrad: vmax = max(vmax, v), used for v)
+ *   denom = sqrt(v) / sqrt(1 − beta2^t) + eps             (eps OUTSIDE the square root, after the correction)
+ *   p = p − (lr / (1 − beta1^t)) · (m / denom)
+ * torch computes the bias corrections in Python double and rounds them to the parameter dtype; here they are
+ * computed in the parameter dtype, which for float32 differs by ~1e-7 relative in the update.
+ *
+ * `biasCorrection` exists so a test can inject a deliberately wrong variant and prove the sequence tests catch
+ * it; tandem's optimizer factory always uses torch's.
+ */
+export class Adam implements GraphOptimizer {
+  readonly slots: readonly string[];
+
+  constructor(
+    readonly name: 'adam' | 'adamw',
+    readonly options: AdamOptions,
+    private readonly biasCorrection: BiasCorrection = torchBiasCorrection,
+  ) {
+    this.slots = options.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
+  }
+
+  update(g: GraphBuilder, { param, grad, slots }: ParamUpdateInputs, { lr, step }: StepScalars): ParamUpdateOutputs {
+    const { betas, eps, weight_decay, amsgrad, maximize } = this.options;
+    const c = (v: number) => scalarLike(g, v, param);
+    let p = param;
+    let gr = maximize ? g.neg(grad) : grad;
+    if (weight_decay !== 0) {
+      if (this.name === 'adamw') p = g.mul(p, g.sub(c(1), g.mul(lr, c(weight_decay))));
+      else gr = g.add(gr, g.mul(c(weight_decay), p));
+    }
+    const expAvg = g.add(g.mul(slots.exp_avg, c(betas[0])), g.mul(c(1 - betas[0]), gr));
+    const expAvgSq = g.add(g.mul(slots.exp_avg_sq, c(betas[1])), g.mul(g.mul(c(1 - betas[1]), gr), gr));
+    const out: Record<string, Value> = { exp_avg: expAvg, exp_avg_sq: expAvgSq };
+    let second = expAvgSq;
+    if (amsgrad) second = out.max_exp_avg_sq = g.op1('Max', [slots.max_exp_avg_sq, expAvgSq]);
+
+    const { bc1, bc2Sqrt } = this.biasCorrection(g, step, c(betas[0]), c(betas[1]));
+    const denom = g.add(g.div(g.sqrt(second), bc2Sqrt), c(eps));
+    const stepSize = g.div(lr, bc1);
+    return { param: g.sub(p, g.mul(stepSize, g.div(expAvg, denom))), slots: out };
+  }
+}

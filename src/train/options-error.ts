@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+
+/**
+ * Turns a failed zod parse of an optimizer, schedule or clipping section into one sentence a person can act on:
+ * which section, which key, what was wrong, and which keys are valid there. The config layer adds the file.
+ */
+export class OptionsError extends Error {
+  constructor(
+    readonly section: string,
+    readonly issues: readonly z.core.$ZodIssue[],
+    validKeys: readonly string[],
+  ) {
+    super(`${section}: ${issues.map((i) => describeIssue(i, validKeys)).join('; ')}`);
+    this.name = 'OptionsError';
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, validKeys: readonly string[]): string {
+  const where = issue.path.length ? `"${issue.path.join('.')}"` : 'options';
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return `unknown option ${keys}; valid options are ${validKeys.join(', ')}`;
+  }
+  if (issue.code === 'invalid_union' && 'options' in issue) {
+    const options = (issue.options as unknown[]).map((o) => `'${String(o)}'`).join(', ');
+    return `${where} must be one of ${options}`;
+  }
+  return `${where}: ${issue.message}`;
+}
+
+/** Parses `raw` with `schema`, throwing an OptionsError that names `section` and the valid keys. */
+export function parseOptions<S extends z.ZodType>(section: string, schema: S, raw: unknown, validKeys: readonly string[]): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new OptionsError(section, result.error.issues, validKeys);
+  return result.data;
+}
