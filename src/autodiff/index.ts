@@ -4,3 +4,4 @@ export { RuleRegistry } from './rule-registry.ts';
 export type { GradContext, GradRule } from './rule.ts';
 export { DIFFERENTIABLE_OPS, NON_DIFFERENTIABLE_OPS } from './op-names.ts';
 export { checkGradients, type GradientCheckOptions, type GradientCheckResult } from './gradient-check.ts';
+export { laplacian, type LaplacianSpec } from './laplacian.ts';

@@ -22,6 +22,8 @@ export interface GradContext {
   attr<T extends AttrValue>(name: string): T;
   /** A rank-0 constant in the dtype of output 0 (the dtype gradients flow in). */
   scalar(v: number): Value;
+  /** Throws a GraphError naming the node. */
+  fail(detail: string): never;
   /** The value of a constant input (shape, axes, pads), as numbers; throws, naming the node, if it is not constant. */
   ints(inputIndex: number): number[];
 }
@@ -29,7 +31,7 @@ export interface GradContext {
 /**
  * One vector-Jacobian product rule: given the gradient at the node's outputs, the gradient at each of its
  * inputs. The returned array has one entry per node input; null means "no gradient" (integer indices, shape
- * inputs, omitted optionals). A gradient may keep a broadcast shape: the walker sums it back to the input's
+ * inputs, omitted optionals); trailing entries for optional inputs the node omits must be null. A gradient may keep a broadcast shape: the walker sums it back to the input's
  * shape, so rules never repeat that bookkeeping.
  */
 export interface GradRule {

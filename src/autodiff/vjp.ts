@@ -5,6 +5,7 @@ import type { AttrValue, Graph, Node } from '../graph/ir.ts';
 import { findOp } from '../graph/op-registry.ts';
 import { sameShape } from '../graph/shape-utils.ts';
 import { sizeOf, tensor, toNumbers, type Tensor } from '../graph/tensor.ts';
+import { dedupeBackwardNodes } from './dedupe.ts';
 import { NON_DIFFERENTIABLE_OPS } from './op-names.ts';
 import { pruneBackwardNodes } from './prune.ts';
 import { defaultRules } from './register-all-rules.ts';
@@ -52,7 +53,8 @@ export function grad(graph: Graph, spec: GradSpec, rules: RuleRegistry = default
   for (let n = graph.nodes.length - 1; n >= 0; n--) {
     const node = graph.nodes[n];
     if (!node.outputs.some(flows)) continue;
-    const dy = node.outputs.map((o) => (flows(o) && grads.has(o) ? total(b, grads.get(o)!) : null));
+    const origin = node.origin ?? node.name;
+    const dy = b.withOrigin(origin, () => node.outputs.map((o) => (flows(o) && grads.has(o) ? total(b, grads.get(o)!) : null)));
     if (dy.every((g) => g === null) || node.op in NON_DIFFERENTIABLE_OPS) continue;
     const rule = rules.get(node.op);
     if (!rule) {
@@ -60,11 +62,12 @@ export function grad(graph: Graph, spec: GradSpec, rules: RuleRegistry = default
         'Add one in src/autodiff/rules/ (see specs/graph-and-autodiff.md, "Adding an op"), or stop the gradient before this node.');
     }
     const ctx = context(b, node, dy);
-    const dx = b.withOrigin(node.origin ?? node.name, () => rule.grad(ctx));
-    if (dx.length !== node.inputs.length) {
+    const dx = b.withOrigin(origin, () => rule.grad(ctx));
+    // Entries past the node's inputs stand for omitted optional inputs and must be null.
+    if (dx.length < node.inputs.length || dx.slice(node.inputs.length).some((v) => v)) {
       throw new GraphError(node.name, node.op, `the gradient rule returned ${dx.length} gradients for ${node.inputs.length} inputs; it must return one (or null) per input`);
     }
-    b.withOrigin(node.origin ?? node.name, () => {
+    b.withOrigin(origin, () => {
       node.inputs.forEach((input, i) => {
         const g = dx[i];
         if (!input || !fromWrt.has(input)) return;
@@ -90,7 +93,7 @@ export function grad(graph: Graph, spec: GradSpec, rules: RuleRegistry = default
     const g = list ? total(b, list) : b.constant(tensor(w.dtype, w.shape)); // not connected to `of`: zero
     b.output(g, names[i]);
   });
-  return pruneBackwardNodes(b.build(), graph);
+  return pruneBackwardNodes(dedupeBackwardNodes(b.build(), graph), graph);
 }
 
 function floatValue(graph: Graph, name: string, role: string): Value {
@@ -154,7 +157,7 @@ function context(b: GraphBuilder, node: Node, dy: (Value | null)[]): GradContext
     throw new GraphError(node.name, node.op, detail);
   };
   return {
-    b, node, x, y, dy,
+    b, node, x, y, dy, fail,
     get g() {
       return dy[0] ?? fail('a gradient reached only a secondary output, which this op\'s gradient rule does not handle');
     },

@@ -1,10 +1,12 @@
 import { sizeOf } from '../graph/tensor.ts';
-import { allocateData, lanesOf, type DataDType } from './data-dtype.ts';
+import type { DataDType } from './data-dtype.ts';
 import type { ValidatedArray, ValidatedData } from './contract.ts';
 import { DataContractError, DataError } from './errors.ts';
 import { permute } from './layout.ts';
-import { namedTensor, type NamedTensor } from './named-tensor.ts';
+import { namedTensor } from './named-tensor.ts';
 import { rngFor } from './rng.ts';
+import { gatherRows } from './rows.ts';
+import { windowArrays, type WindowOptions } from './windows.ts';
 
 /**
  * Validated arrays ready for training: per-sample tensors with the sample dim (default `batch`) moved to axis 0,
@@ -40,7 +42,7 @@ export interface Batch {
   /** Sample indices (into the whole data set) stacked in this batch, in order. */
   readonly samples: Int32Array;
   /** Per-sample tensors, sample dim first with size samples.length. Constants are not repeated here. */
-  readonly tensors: ReadonlyMap<string, NamedTensor>;
+  readonly tensors: ReadonlyMap<string, ValidatedArray>;
 }
 
 /** The batches of one epoch: random access (`at`, for resuming mid-epoch) and iteration. */
@@ -49,11 +51,13 @@ export interface EpochBatches extends Iterable<Batch> {
   at(index: number): Batch;
 }
 
-export class Container {
+export class DataContainer {
   private constructor(
     readonly source: string,
     readonly sampleDim: string,
     readonly sampleCount: number,
+    /** Samples made from each stored sample: the window count, or 1 without windows. */
+    readonly windowsPerSample: number,
     /** Tensors with the sample dim, as axis 0. */
     readonly tensors: ReadonlyMap<string, ValidatedArray>,
     /** Tensors without the sample dim, shared by every batch. */
@@ -61,53 +65,38 @@ export class Container {
     readonly split: Readonly<Record<SplitName, Int32Array>>,
   ) {}
 
-  static create(data: ValidatedData, sampleDim: string, split: SplitOptions): Container {
+  /**
+   * With `windows`, each sample (trajectory) is cut into windows along a dim (see windows.ts). The split is drawn
+   * over trajectories first, so windows of one trajectory never land in both train and validation.
+   */
+  static create(data: ValidatedData, sampleDim: string, split: SplitOptions, windows?: WindowOptions): DataContainer {
+    const count = sampleCountOf(data, sampleDim);
+    const groups = splitSamples(count, split, data.source);
+    const { arrays, perSample } = windows ? windowArrays(data.source, data.arrays, sampleDim, windows) : { arrays: data.arrays, perSample: 1 };
     const tensors = new Map<string, ValidatedArray>();
     const constants = new Map<string, ValidatedArray>();
-    let count: number | undefined;
-    let countKey = '';
-    for (const [key, a] of data.arrays) {
+    for (const [key, a] of arrays) {
       if (!a.dims.includes(sampleDim)) {
         constants.set(key, a);
         continue;
       }
       const front = permute(a, [sampleDim, ...a.dims.filter((d) => d !== sampleDim)]);
-      const n = front.shape[0];
-      if (count !== undefined && n !== count) {
-        throw new DataContractError(
-          data.source,
-          key,
-          `has ${n} samples along "${sampleDim}" but "${countKey}" has ${count}`,
-          'Every per-sample array needs the same count: fix the file, or give the sample axes one shared size symbol in the contract',
-        );
-      }
-      count = n;
-      countKey = key;
       tensors.set(key, a.units === undefined ? front : { ...front, units: a.units });
     }
-    if (count === undefined) {
-      throw new DataError(
-        `${data.source}: no key has the sample dim "${sampleDim}" (keys: ${[...data.arrays.keys()].join(', ')}): name it in the contract dims of the per-sample keys, or set sampleDim`,
-        data.source,
-      );
-    }
-    return new Container(data.source, sampleDim, count, tensors, constants, splitSamples(count, split, data.source));
+    const expand = (samples: Int32Array) => Int32Array.from({ length: samples.length * perSample }, (_, i) => samples[Math.floor(i / perSample)] * perSample + (i % perSample));
+    return new DataContainer(data.source, sampleDim, count * perSample, perSample, tensors, constants, {
+      train: expand(groups.train),
+      validation: expand(groups.validation),
+    });
   }
 
-  /** Stacks the given samples along the sample dim: one contiguous copy per sample and key. */
-  gather(samples: Int32Array): Map<string, NamedTensor> {
-    const out = new Map<string, NamedTensor>();
+  /** Stacks the given samples along the sample dim (indices may repeat): one contiguous copy per sample and key. */
+  gather(samples: Int32Array): Map<string, ValidatedArray> {
+    const out = new Map<string, ValidatedArray>();
     for (const [key, t] of this.tensors) {
-      const row = (sizeOf(t.shape) / t.shape[0]) * lanesOf(t.dtype);
-      const data = allocateData(t.dtype, samples.length * (row / lanesOf(t.dtype)));
-      const src = t.data as Float32Array; // the set/subarray calls below are the same on every typed array
-      const dst = data as Float32Array;
-      for (let i = 0; i < samples.length; i++) {
-        const s = samples[i];
-        if (s < 0 || s >= this.sampleCount) throw new RangeError(`sample ${s} is outside 0..${this.sampleCount - 1}`);
-        dst.set(src.subarray(s * row, (s + 1) * row), i * row);
-      }
-      out.set(key, namedTensor(t.dtype, [samples.length, ...t.shape.slice(1)], t.dims, data));
+      const data = gatherRows(t.data, t.dtype, sizeOf(t.shape.slice(1)), samples);
+      const stacked = namedTensor(t.dtype, [samples.length, ...t.shape.slice(1)], t.dims, data);
+      out.set(key, t.units === undefined ? stacked : { ...stacked, units: t.units });
     }
     return out;
   }
@@ -135,7 +124,7 @@ export class Container {
 
   /** Per-key description for model plugins: dtype, dims and shape of one sample (sample dim removed) or constant. */
   specs(): Record<string, { dtype: DataDType; dims: string[]; shape: number[]; perSample: boolean; units?: string }> {
-    const out: ReturnType<Container['specs']> = {};
+    const out: ReturnType<DataContainer['specs']> = {};
     for (const [key, t] of this.tensors) {
       out[key] = { dtype: t.dtype, dims: t.dims.slice(1), shape: t.shape.slice(1), perSample: true, ...(t.units !== undefined && { units: t.units }) };
     }
@@ -144,6 +133,33 @@ export class Container {
     }
     return out;
   }
+}
+
+/** The count along the sample dim, which every per-sample array must share. */
+function sampleCountOf(data: ValidatedData, sampleDim: string): number {
+  let count: number | undefined;
+  let countKey = '';
+  for (const [key, a] of data.arrays) {
+    if (!a.dims.includes(sampleDim)) continue;
+    const n = a.shape[a.dims.indexOf(sampleDim)];
+    if (count !== undefined && n !== count) {
+      throw new DataContractError(
+        data.source,
+        key,
+        `has ${n} samples along "${sampleDim}" but "${countKey}" has ${count}`,
+        'Every per-sample array needs the same count: fix the file, or give the sample axes one shared size symbol in the contract',
+      );
+    }
+    count = n;
+    countKey = key;
+  }
+  if (count === undefined) {
+    throw new DataError(
+      `${data.source}: no key has the sample dim "${sampleDim}" (keys: ${[...data.arrays.keys()].join(', ')}): name it in the contract dims of the per-sample keys, or set sampleDim`,
+      data.source,
+    );
+  }
+  return count;
 }
 
 /** Train and validation sample indices, each ascending; which samples are held out depends only on the seed. */

@@ -72,7 +72,12 @@ export interface ValidatedData {
  * Throws the first violation as a DataKeyMissingError, DataContractError or DataNonFiniteError.
  */
 export function validate(raw: RawData, contract: DataContract): ValidatedData {
-  const parsed = DataContractSchema.parse(contract);
+  const result = DataContractSchema.safeParse(contract);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new RangeError(`the data contract for ${raw.source} is invalid: ${issues}`);
+  }
+  const parsed = result.data;
   const file = raw.source;
   const sizes: Record<string, number> = {};
   const boundBy: Record<string, string> = {};

@@ -10,10 +10,6 @@ export type DataDType = (typeof DATA_DTYPES)[number];
 /** complex64 is stored interleaved (re, im, re, im, ...) in a Float32Array of twice the element count, as numpy does. */
 export type DataArray = AnyTypedArray;
 
-export function isDataDType(s: string): s is DataDType {
-  return (DATA_DTYPES as readonly string[]).includes(s);
-}
-
 export function isGraphDType(d: DataDType): d is DType {
   return d !== 'complex64';
 }

@@ -1,8 +1,9 @@
 import './ops/index.ts';
-import type { DType } from './dtype.ts';
+import { ONNX_DTYPE_CODE, type DType } from './dtype.ts';
 import { GraphError } from './errors.ts';
 import { Graph, type AttrValue, type Node, type ValueInfo } from './ir.ts';
 import { inferNode } from './infer-node.ts';
+import { circularPad, gelu } from './lowerings.ts';
 import { constantOf } from './ops/constant.ts';
 import { tensor, type Shape, type Tensor } from './tensor.ts';
 
@@ -21,9 +22,17 @@ export class Value implements ValueInfo {
   }
 }
 
+export interface GemmAttrs { alpha?: number; beta?: number; transA?: number; transB?: number }
+export interface ConvAttrs { strides?: number[]; pads?: number[]; dilations?: number[]; group?: number; auto_pad?: string; kernel_shape?: number[] }
+export interface ConvTransposeAttrs extends ConvAttrs { output_padding?: number[]; output_shape?: number[] }
+export interface PoolAttrs { kernel_shape: number[]; strides?: number[]; pads?: number[]; ceil_mode?: number; auto_pad?: string }
+export interface ResizeAttrs { mode?: 'nearest' | 'linear'; coordinate_transformation_mode?: string; nearest_mode?: string }
+
 export interface OpOptions {
   /** Node name; a unique one is made from the op type otherwise. */
   readonly name?: string;
+  /** How many of the op's outputs to make (MaxPool's Indices, LayerNormalization's statistics are optional); default all. */
+  readonly outputs?: number;
 }
 
 /**
@@ -95,7 +104,7 @@ export class GraphBuilder {
     const nodeName = opts.name ? this.claim(opts.name) : this.fresh(op);
     const inferred = inferNode(nodeName, op, inputs.map((v) => v ?? undefined), attrs);
     // The node's first output shares the node's name, which keeps graphs readable in Netron and in errors.
-    const outs = inferred.map((o, i) => this.register(new Value(i === 0 ? nodeName : this.fresh(`${nodeName}_${i}`), o.dtype, o.shape)));
+    const outs = inferred.slice(0, opts.outputs ?? inferred.length).map((o, i) => this.register(new Value(i === 0 ? nodeName : this.fresh(`${nodeName}_${i}`), o.dtype, o.shape)));
     if (op === 'Constant') {
       const v = outs[0];
       outs[0] = this.register(new Value(v.name, v.dtype, v.shape, constantOf(attrs)));
@@ -156,6 +165,62 @@ export class GraphBuilder {
   cos(x: Value): Value { return this.op1('Cos', [x]); }
   tanh(x: Value): Value { return this.op1('Tanh', [x]); }
   matmul(a: Value, b: Value): Value { return this.op1('MatMul', [a, b]); }
+  relu(x: Value): Value { return this.op1('Relu', [x]); }
+  sigmoid(x: Value): Value { return this.op1('Sigmoid', [x]); }
+  leakyRelu(x: Value, alpha = 0.01): Value { return this.op1('LeakyRelu', [x], { alpha }); }
+  erf(x: Value): Value { return this.op1('Erf', [x]); }
+  softplus(x: Value): Value { return this.op1('Softplus', [x]); }
+  /** Exact (erf) GELU, lowered to Erf·Mul·Add because Gelu itself is opset 20. */
+  gelu(x: Value): Value { return gelu(this, x); }
+  where(cond: Value, x: Value, y: Value): Value { return this.op1('Where', [cond, x, y]); }
+  max(...xs: Value[]): Value { return this.op1('Max', xs); }
+  min(...xs: Value[]): Value { return this.op1('Min', xs); }
+  greater(a: Value, b: Value): Value { return this.op1('Greater', [a, b]); }
+  less(a: Value, b: Value): Value { return this.op1('Less', [a, b]); }
+  equal(a: Value, b: Value): Value { return this.op1('Equal', [a, b]); }
+  gemm(a: Value, b: Value, c: Value | null = null, attrs: GemmAttrs = {}): Value { return this.op1('Gemm', c ? [a, b, c] : [a, b], { ...attrs }); }
+  conv(x: Value, w: Value, b: Value | null = null, attrs: ConvAttrs = {}): Value { return this.op1('Conv', b ? [x, w, b] : [x, w], { ...attrs }); }
+  convTranspose(x: Value, w: Value, b: Value | null = null, attrs: ConvTransposeAttrs = {}): Value { return this.op1('ConvTranspose', b ? [x, w, b] : [x, w], { ...attrs }); }
+  averagePool(x: Value, attrs: PoolAttrs & { count_include_pad?: number }): Value { return this.op1('AveragePool', [x], { ...attrs }); }
+  maxPool(x: Value, attrs: PoolAttrs & { dilations?: number[] }): Value { return this.op1('MaxPool', [x], { ...attrs }, { outputs: 1 }); }
+  /** Resize to explicit `sizes` or by `scales` (exactly one). */
+  resize(x: Value, to: { sizes: number[] } | { scales: number[] }, attrs: ResizeAttrs = {}): Value {
+    const target = 'sizes' in to ? [null, null, this.ints(to.sizes)] : [null, this.constant(tensor('float32', [to.scales.length], to.scales))];
+    return this.op1('Resize', [x, ...target], { ...attrs });
+  }
+  reshape(x: Value, shape: readonly number[]): Value { return this.op1('Reshape', [x, this.ints(shape)]); }
+  transpose(x: Value, perm?: readonly number[]): Value { return this.op1('Transpose', [x], perm ? { perm } : {}); }
+  concat(xs: readonly Value[], axis: number): Value { return this.op1('Concat', xs, { axis }); }
+  slice(x: Value, starts: readonly number[], ends: readonly number[], axes?: readonly number[], steps?: readonly number[]): Value {
+    const opt = [axes ? this.ints(axes) : null, steps ? this.ints(steps) : null];
+    return this.op1('Slice', [x, this.ints(starts), this.ints(ends), ...(steps ? opt : axes ? opt.slice(0, 1) : [])]);
+  }
+  /** Pad with ONNX pads [begins…, ends…]; 'circular' (opset 19) is lowered to Slice + Concat. */
+  pad(x: Value, pads: readonly number[], mode: 'constant' | 'reflect' | 'edge' | 'circular' = 'constant', value?: number): Value {
+    if (mode === 'circular') return circularPad(this, x, pads);
+    const inputs = [x, this.ints(pads), ...(value !== undefined ? [this.scalar(value, x.dtype)] : [])];
+    return this.op1('Pad', inputs, { mode });
+  }
+  gather(x: Value, indices: Value, axis = 0): Value { return this.op1('Gather', [x, indices], { axis }); }
+  expand(x: Value, shape: readonly number[]): Value { return this.op1('Expand', [x, this.ints(shape)]); }
+  squeeze(x: Value, axes?: readonly number[]): Value { return this.op1('Squeeze', axes ? [x, this.ints(axes)] : [x]); }
+  unsqueeze(x: Value, axes: readonly number[]): Value { return this.op1('Unsqueeze', [x, this.ints(axes)]); }
+  reduceSum(x: Value, axes?: readonly number[], keepdims = true): Value { return this.op1('ReduceSum', axes ? [x, this.ints(axes)] : [x], { keepdims: +keepdims }); }
+  reduceMean(x: Value, axes?: readonly number[], keepdims = true): Value { return this.op1('ReduceMean', [x], { ...(axes ? { axes } : {}), keepdims: +keepdims }); }
+  reduceMax(x: Value, axes?: readonly number[], keepdims = true): Value { return this.op1('ReduceMax', [x], { ...(axes ? { axes } : {}), keepdims: +keepdims }); }
+  softmax(x: Value, axis = -1): Value { return this.op1('Softmax', [x], { axis }); }
+  /** LayerNormalization's Y only (the Mean/InvStdDev outputs are available through `op`). */
+  layerNorm(x: Value, scale: Value, bias: Value | null = null, attrs: { axis?: number; epsilon?: number } = {}): Value {
+    return this.op('LayerNormalization', bias ? [x, scale, bias] : [x, scale], { ...attrs }, { outputs: 1 })[0];
+  }
+  cast(x: Value, to: DType): Value { return this.op1('Cast', [x], { to: ONNX_DTYPE_CODE[to] }); }
+  identity(x: Value): Value { return this.op1('Identity', [x]); }
+  /** ONNX DFT over `axis` of a [..., 1|2] real/complex-pair tensor; `length` becomes the dft_length input. */
+  dft(x: Value, attrs: { axis?: number; inverse?: boolean; onesided?: boolean; length?: number } = {}): Value {
+    const { length, inverse, onesided, axis } = attrs;
+    const inputs = length !== undefined ? [x, this.constant(tensor('int64', [], [length]))] : [x];
+    return this.op1('DFT', inputs, { axis: axis ?? 1, inverse: +!!inverse, onesided: +!!onesided });
+  }
 
   private register(v: Value): Value {
     this.values.set(v.name, v);

@@ -40,6 +40,11 @@ export interface OpDef {
    * (later versions only added types). The ONNX reader accepts a model of opset v ≥ since; default 17.
    */
   readonly since?: number;
+  /**
+   * Input positions read as constants during inference (shapes, axes, pads, slice bounds): the value must
+   * come from an initializer or a Constant node. The ONNX reader can bind graph inputs there as constants.
+   */
+  readonly constInputs?: readonly number[];
   /** Dtypes the op accepts on its first input; absent means any. */
   readonly dtypes?: readonly DType[];
   infer(inputs: readonly (InferInput | undefined)[], attrs: Readonly<Record<string, AttrValue>>): InferredOutput[];

@@ -1,4 +1,8 @@
+import { analyticAdapter } from './adapters/analytic/analytic-adapter.ts';
 import { npzAdapter } from './adapters/npz/npz-adapter.ts';
+import { ortBackend } from './backends/onnxruntime/ort-backend.ts';
+import { mlpModel } from './models/mlp/mlp.ts';
+import { torchBackend } from './backends/torch/torch-backend.ts';
 import type { PluginDefinition } from './plugin.ts';
 import { jsonReporter } from './reporters/json/json-reporter.ts';
 import { noneTracker } from './trackers/none/none-tracker.ts';
@@ -11,4 +15,8 @@ export const builtinPlugins: PluginDefinition[] = [
   noneTracker,
   jsonReporter,
   npzAdapter,
+  torchBackend,
+  ortBackend,
+  analyticAdapter,
+  mlpModel,
 ];

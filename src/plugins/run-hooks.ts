@@ -2,11 +2,11 @@
  * The hooks a run calls on its tracker and reporter plugins. Every member is optional: a plugin implements only
  * what it needs, and the orchestrator calls all of them through one dispatcher that names the plugin in any error.
  *
- * Call order (asserted by tests/orchestrator/run-hooks-order.test.ts):
+ * Call order (asserted by tests/orchestrator/run-experiment.test.ts, "run hooks"):
  *   onRunStart                         once, after the handshake and the run directory exist
  *   logMetrics*                        any number of times, from inside stages (step is monotonic per key)
  *   onStageEnd                         once per stage, in stage order, also for stages that are not built yet
- *   onRunEnd                           exactly once, also when a stage failed (summary.status says which)
+ *   onRunEnd                           exactly once after onRunStart, also when a stage failed (summary.status says which)
  * Trackers are called before reporters for each hook, so a reporter can rely on the tracker having flushed.
  */
 export interface RunHooks {

@@ -21,9 +21,9 @@ function describeIssue(issue: z.core.$ZodIssue, validKeys: readonly string[]): s
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
     return `unknown option ${keys}; valid options are ${validKeys.join(', ')}`;
   }
-  if (issue.code === 'invalid_union' && 'options' in issue) {
-    const options = (issue.options as unknown[]).map((o) => `'${String(o)}'`).join(', ');
-    return `${where} must be one of ${options}`;
+  // zod reports a missing key as a wrong type; say "required" instead, which is what a person needs to hear.
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+    return `${where} is required (a ${issue.expected})`;
   }
   return `${where}: ${issue.message}`;
 }

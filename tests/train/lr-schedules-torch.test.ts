@@ -1,3 +1,4 @@
+// spec: specs/training.md §1
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSchedule } from '../../src/train/schedules/create-schedule.ts';
 import { lrSequence } from './helpers/lr-sequence.ts';

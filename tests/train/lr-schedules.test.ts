@@ -1,3 +1,4 @@
+// spec: specs/training.md §1
 import { describe, expect, it } from 'vitest';
 import { createSchedule } from '../../src/train/schedules/create-schedule.ts';
 import { expectSequenceClose, lrSequence } from './helpers/lr-sequence.ts';
@@ -113,6 +114,17 @@ describe('schedule state survives a checkpoint round trip', () => {
       expect([...head, ...tail]).toEqual(straight);
     });
   }
+
+  it('a plateau schedule saved before its first metric writes best as null (JSON has no infinity)', () => {
+    const cfg = { name: 'plateau', mode: 'max', patience: 0, factor: 0.5 };
+    const fresh = createSchedule(cfg, 0.1);
+    const saved = JSON.parse(JSON.stringify(fresh.state()));
+    expect(saved.best).toBeNull();
+    const resumed = createSchedule(cfg, 0.1);
+    resumed.restore(saved);
+    const metrics = [-5, -6, -4, -7];
+    expect(lrSequence(resumed, 4, metrics)).toEqual(lrSequence(createSchedule(cfg, 0.1), 4, metrics));
+  });
 
   it('restoring another schedule kind fails with both names', () => {
     const s = createSchedule({ name: 'exponential', gamma: 0.9 }, 0.1);

@@ -3,8 +3,7 @@ import type { GradRule } from '../rule.ts';
 
 /**
  * d(A·B) = (G·Bᵀ, Aᵀ·G) over the last two axes. 1-D operands are promoted as numpy does (A → [1, K],
- * B → [K, 1]) and G gets the promoted axes back; the walker then sums broadcast batch axes and reshapes to
- * each operand's own shape.
+ * B → [K, 1]) and G gets the promoted axes back; the walker then sums broadcast batch axes.
  */
 export const MatMulGrad: GradRule = {
   op: 'MatMul',
@@ -19,6 +18,8 @@ export const MatMulGrad: GradRule = {
       [perm[v.rank - 2], perm[v.rank - 1]] = [perm[v.rank - 1], perm[v.rank - 2]];
       return b.op1('Transpose', [v], { perm });
     };
-    return [b.matmul(G, t(B)), b.matmul(t(A), G)];
+    const dB = b.matmul(t(A), G);
+    // A promoted A's [..., 1, K] gradient is a broadcast of [K]; a promoted B's [..., K, 1] must lose its last axis.
+    return [b.matmul(G, t(B)), c!.rank === 1 ? b.op1('Squeeze', [dB, b.ints([dB.rank - 1])]) : dB];
   },
 };

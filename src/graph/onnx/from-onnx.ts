@@ -5,6 +5,7 @@ import { inferNode } from '../infer-node.ts';
 import { Graph, type AttrValue, type Node, type ValueInfo } from '../ir.ts';
 import type { InferInput } from '../op-def.ts';
 import { findOp, registeredOps } from '../op-registry.ts';
+import { sameShape } from '../shape-utils.ts';
 import { constantOf } from '../ops/constant.ts';
 import type { Tensor } from '../tensor.ts';
 import { checkOutputTypes, validateStructure } from '../validate.ts';
@@ -14,12 +15,20 @@ import { int64ToNumber } from './proto-ints.ts';
 import { fromTensorProto } from './tensor-proto.ts';
 import { ONNX_OPSET } from './to-onnx.ts';
 
+export interface FromOnnxOptions {
+  /**
+   * Graph inputs to bind as constants (they become initializers). This is how a model that takes a shape,
+   * axes or pads as a runtime input (as the ONNX test models do) gets the static shapes tandem needs.
+   */
+  readonly constants?: Readonly<Record<string, Tensor>>;
+}
+
 /**
  * Reads a serialized ModelProto into a typed, validated Graph. Node attributes are read by the types the
  * op's definition declares; an op outside tandem's set, an unknown attribute, a dynamic shape or an opset
  * whose semantics differ from opset 17 is a GraphError naming the node (or value).
  */
-export function fromOnnx(bytes: Uint8Array): Graph {
+export function fromOnnx(bytes: Uint8Array, opts: FromOnnxOptions = {}): Graph {
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -34,6 +43,15 @@ export function fromOnnx(bytes: Uint8Array): Graph {
 
   const initializers = new Map<string, Tensor>();
   for (const t of gp.initializer as onnx.TensorProto[]) initializers.set(t.name, readTensor(t, `initializer "${t.name}"`, t.name));
+  for (const [k, t] of Object.entries(opts.constants ?? {})) {
+    const declared = gp.input.find((v) => v.name === k);
+    if (!declared) throw new GraphError(k, 'input', `cannot bind "${k}" as a constant: graph "${name}" has no such input`);
+    const want = readValueInfo(declared, 'input');
+    if (want.dtype !== t.dtype || !sameShape(want.shape, t.shape)) {
+      throw new GraphError(k, 'input', `constant for input "${k}" is ${t.dtype}[${t.shape.join(', ')}], but the input is ${want.dtype}[${want.shape.join(', ')}]`);
+    }
+    initializers.set(k, t);
+  }
   // Before IR 4, initializers were also listed as inputs; such an input is a constant, not something fed.
   const inputs = gp.input.filter((v) => !initializers.has(v.name ?? '')).map((v) => readValueInfo(v, 'input'));
 

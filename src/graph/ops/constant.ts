@@ -24,7 +24,8 @@ export function constantOf(attrs: Readonly<Record<string, AttrValue>>): Tensor {
 
 export const Constant: OpDef = {
   op: 'Constant',
-  since: 12,
+  // value_float & co. arrived in opset 12, but a node using them under an older opset is simply invalid there.
+  since: 1,
   arity: [0, 0],
   attrs: {
     value: { type: 'tensor' },

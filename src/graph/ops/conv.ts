@@ -86,11 +86,11 @@ export function convTransposeGeometry(spatial: readonly number[], kernel: readon
     const want = target.length ? target : spatial.map((s, i) => s * strides[i]);
     if (want.length !== k) throw new InferError(`output_shape has ${want.length} values, expected ${k}`);
     for (let i = 0; i < k; i++) {
-      const total = full[i] - want[i];
-      if (total < 0) throw new InferError(`output_shape ${want[i]} on axis ${i} exceeds the full extent ${full[i]}`);
-      // ONNX opset 11: SAME_UPPER pads the smaller half at the begin; otherwise the larger half goes first.
+      // As ORT computes it (conv_transpose_attributes.h), which is what runs: a target beyond the full extent
+      // is reached by zero output at the tail (negative total → no padding); SAME_UPPER puts the odd pad first.
+      const total = Math.max(0, full[i] - want[i]);
       const half = Math.floor(total / 2);
-      pads[i] = autoPad === 'SAME_UPPER' ? half : total - half;
+      pads[i] = autoPad === 'SAME_UPPER' ? total - half : half;
       pads[i + k] = total - pads[i];
     }
     return { pads, out: [...want] };

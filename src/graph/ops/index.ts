@@ -1,6 +1,37 @@
 import { registerOp } from '../op-registry.ts';
+import { activationOps } from './activations.ts';
 import { arithmeticOps } from './arithmetic.ts';
-import { MatMul } from './matmul.ts';
+import { Cast, Constant } from './constant.ts';
+import { Conv, ConvTranspose } from './conv.ts';
+import { DFT } from './dft.ts';
+import { indexingOps } from './indexing.ts';
+import { logicalOps } from './logical.ts';
+import { Gemm, MatMul } from './matmul.ts';
+import { normalizationOps } from './normalization.ts';
+import { AveragePool, MaxPool } from './pool.ts';
+import { reduceOps } from './reduce.ts';
+import { Resize } from './resize.ts';
+import { shapeOps } from './shape-ops.ts';
 
 /** The one place every op definition is registered. */
-for (const def of [...arithmeticOps, MatMul]) registerOp(def);
+for (const def of [
+  ...arithmeticOps,
+  ...activationOps,
+  ...logicalOps,
+  MatMul,
+  Gemm,
+  Conv,
+  ConvTranspose,
+  AveragePool,
+  MaxPool,
+  Resize,
+  ...shapeOps,
+  ...indexingOps,
+  ...reduceOps,
+  ...normalizationOps,
+  Cast,
+  Constant,
+  DFT,
+]) {
+  registerOp(def);
+}

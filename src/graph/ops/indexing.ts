@@ -33,6 +33,7 @@ export function sliceAxes(shape: readonly number[], starts: number[], ends: numb
 
 const Slice: OpDef = {
   op: 'Slice',
+  constInputs: [1, 2, 3, 4],
   since: 11,
   arity: [3, 5],
   attrs: {},
@@ -67,6 +68,7 @@ const PAD_MODES = ['constant', 'reflect', 'edge'];
  */
 const Pad: OpDef = {
   op: 'Pad',
+  constInputs: [1],
   since: 11,
   arity: [2, 3],
   attrs: { mode: { type: 'string', default: 'constant' } },

@@ -17,6 +17,7 @@ export function reductionAxes(rank: number, given: number[] | undefined, noopWit
 /** ReduceSum (opset 13): axes as an optional input, keepdims, noop_with_empty_axes. */
 const ReduceSum: OpDef = {
   op: 'ReduceSum',
+  constInputs: [1],
   since: 13,
   arity: [1, 2],
   attrs: { keepdims: { type: 'int', default: 1 }, noop_with_empty_axes: { type: 'int', default: 0 } },

@@ -7,6 +7,7 @@ import { constInts, normalizeAxes } from './const-input.ts';
 /** Reshape (opset 14): 0 copies the input's dim (unless allowzero=1), one -1 is inferred. */
 const Reshape: OpDef = {
   op: 'Reshape',
+  constInputs: [1],
   since: 5,
   arity: [2, 2],
   attrs: { allowzero: { type: 'int', default: 0 } },
@@ -74,6 +75,7 @@ const Concat: OpDef = {
 /** Squeeze (opset 13): axes as an optional input; without it every size-1 axis goes. */
 const Squeeze: OpDef = {
   op: 'Squeeze',
+  constInputs: [1],
   since: 13,
   arity: [1, 2],
   attrs: {},
@@ -89,6 +91,7 @@ const Squeeze: OpDef = {
 /** Unsqueeze (opset 13): axes as a required input, relative to the output's rank. */
 const Unsqueeze: OpDef = {
   op: 'Unsqueeze',
+  constInputs: [1],
   since: 13,
   arity: [2, 2],
   attrs: {},
@@ -107,6 +110,7 @@ const Unsqueeze: OpDef = {
 /** Expand (opset 8): bidirectional broadcast of the input with a constant shape. */
 const Expand: OpDef = {
   op: 'Expand',
+  constInputs: [1],
   since: 8,
   arity: [2, 2],
   attrs: {},

@@ -38,6 +38,9 @@ export function resolveWindow(spatial: readonly number[], kernel: readonly numbe
   if (given.length && autoPad !== 'NOTSET') throw new InferError(`pads and auto_pad "${autoPad}" cannot both be set`);
   if (given.length && given.length !== 2 * k) throw new InferError(`pads has ${given.length} values, expected ${2 * k}`);
   if (given.some((p) => p < 0)) throw new InferError(`pads must be ≥ 0, got [${given.join(', ')}]`);
+  if (autoPad.startsWith('SAME') && dilations.some((d) => d > 1)) {
+    throw new InferError(`auto_pad "${autoPad}" with dilations [${dilations.join(', ')}] is refused (onnxruntime does not implement it); give explicit pads instead`);
+  }
   const pads = given.length ? [...given] : new Array(2 * k).fill(0);
   const out: number[] = [];
   for (let i = 0; i < k; i++) {

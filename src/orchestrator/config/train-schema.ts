@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { dataTermSchema } from '../../train/data-loss.ts';
+import { earlyStopSchema } from '../../train/early-stop.ts';
+import { parseScheduleOptions } from '../../train/schedules/schedule-options.ts';
 
 /**
  * The `train:` section. Kept minimal for now; the training engine extends it HERE (and only here), e.g. with
@@ -15,8 +18,23 @@ export const optimizerSchema = z.strictObject({
   eps: z.number().positive().optional(),
 });
 
+/** An LR schedule section, checked by the schedule parser itself so its messages (valid keys, ranges) come through. */
+const scheduleSchema = z.record(z.string(), z.unknown()).superRefine((raw, ctx) => {
+  try {
+    parseScheduleOptions(raw, 'train.schedule');
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
 export const trainSchema = z.strictObject({
   epochs: z.int().min(1),
   batch_size: z.int().min(1),
   optimizer: optimizerSchema,
+  /** Named loss terms; the total loss is Σ weight·term (specs/results.md). */
+  loss: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a loss term name is an identifier (it names the loss:<term> output)'), dataTermSchema).optional(),
+  schedule: scheduleSchema.optional(),
+  schedule_interval: z.enum(['epoch', 'step']).default('epoch'),
+  clip_grad_norm: z.strictObject({ max_norm: z.number().positive() }).optional(),
+  early_stop: earlyStopSchema.optional(),
 });

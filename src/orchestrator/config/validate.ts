@@ -22,7 +22,9 @@ const MAX_REPORTED = 5;
 export function validateAgainst<S extends z.ZodType>(schema: S, value: unknown, context: ValidationContext): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const errors = result.error.issues.slice(0, MAX_REPORTED).map((issue) => issueToError(issue, schema, value, context));
+  // Unknown keys first: a misspelt key also shows up as the real key "missing", and the typo is the cause.
+  const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const errors = issues.slice(0, MAX_REPORTED).map((issue) => issueToError(issue, schema, value, context));
   const more = result.error.issues.length - errors.length;
   const first = errors[0];
   if (errors.length > 1 || more > 0) {
@@ -50,7 +52,7 @@ function issueToError(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown
   const where = { ...locate(context.origins.lookup(path), context.primaryFile), keyPath: formatPath(path) };
   const actual = valueAt(value, issue.path);
   if (actual === undefined && issue.code === 'invalid_type') {
-    return new ConfigError(`required key '${formatPath(path)}' is missing${owner}`, where, `Add it (expected ${issue.expected}).`);
+    return new ConfigError(`required key '${String(path[path.length - 1])}' is missing${owner}`, where, `Add it (${yamlType(issue.expected)}).`);
   }
   if (issue.code === 'invalid_value') {
     const choices = issue.values.map((v) => String(v));
@@ -70,10 +72,25 @@ function fixFor(issue: z.core.$ZodIssue): string {
     case 'too_big':
       return `Use a value ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}.`;
     case 'invalid_type':
-      return `Write a ${issue.expected} here.`;
+      return `Write ${yamlType(issue.expected)} here.`;
     default:
       return 'Fix the value.';
   }
+}
+
+/** zod's type names in the words of someone editing YAML. */
+function yamlType(expected: string): string {
+  const names: Record<string, string> = {
+    object: 'a mapping (key: value lines)',
+    record: 'a mapping (key: value lines)',
+    array: 'a list ([a, b] or "- item" lines)',
+    tuple: 'a list ([a, b])',
+    number: 'a number',
+    int: 'an integer',
+    string: 'a string',
+    boolean: 'true or false',
+  };
+  return names[expected] ?? `a ${expected}`;
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

@@ -4,12 +4,12 @@ import type { AdamOptions } from './optimizer-options.ts';
 
 /** The two bias-correction factors of step t: 1 − beta1^t and sqrt(1 − beta2^t). */
 export interface BiasCorrection {
-  (g: GraphBuilder, step: Value, beta1: Value, beta2: Value): { readonly bc1: Value; readonly bc2Sqrt: Value };
+  (g: GraphBuilder, step: Value, beta1: number, beta2: number): { readonly bc1: Value; readonly bc2Sqrt: Value };
 }
 
 export const torchBiasCorrection: BiasCorrection = (g, step, beta1, beta2) => {
-  const one = scalarLike(g, 1, step);
-  return { bc1: g.sub(one, g.pow(beta1, step)), bc2Sqrt: g.sqrt(g.sub(one, g.pow(beta2, step))) };
+  const c = (v: number) => scalarLike(g, v, step);
+  return { bc1: g.sub(c(1), g.pow(c(beta1), step)), bc2Sqrt: g.sqrt(g.sub(c(1), g.pow(c(beta2), step))) };
 };
 
 /**
@@ -20,7 +20,9 @@ export const torchBiasCorrection: BiasCorrection = (g, step, beta1, beta2) => {
  *   denom = sqrt(v) / sqrt(1 − beta2^t) + eps             (eps OUTSIDE the square root, after the correction)
  *   p = p − (lr / (1 − beta1^t)) · (m / denom)
  * torch computes the bias corrections in Python double and rounds them to the parameter dtype; here they are
- * computed in the parameter dtype, which for float32 differs by ~1e-7 relative in the update.
+ * computed in the parameter dtype (a float64 step would not run on tfjs). In float32, 1 − β₂ᵗ cancels: 1.3e-5
+ * relative error at t = 1, shrinking as t grows; measured against torch float32 Adam, parameters differ by at
+ * most 1.7e-6 after 25 steps (tests/train/optimizers-torch.test.ts).
  *
  * `biasCorrection` exists so a test can inject a deliberately wrong variant and prove the sequence tests catch
  * it; tandem's optimizer factory always uses torch's.
@@ -51,7 +53,7 @@ export class Adam implements GraphOptimizer {
     let second = expAvgSq;
     if (amsgrad) second = out.max_exp_avg_sq = g.op1('Max', [slots.max_exp_avg_sq, expAvgSq]);
 
-    const { bc1, bc2Sqrt } = this.biasCorrection(g, step, c(betas[0]), c(betas[1]));
+    const { bc1, bc2Sqrt } = this.biasCorrection(g, step, betas[0], betas[1]);
     const denom = g.add(g.div(g.sqrt(second), bc2Sqrt), c(eps));
     const stepSize = g.div(lr, bc1);
     return { param: g.sub(p, g.mul(stepSize, g.div(expAvg, denom))), slots: out };

@@ -8,7 +8,7 @@ import { parseOptions } from '../options-error.ts';
  */
 
 const lr = z
-  .number({ error: 'lr must be a number' })
+  .number()
   .refine(Number.isFinite, { error: 'lr must be a finite number' })
   .refine((v) => v > 0, { error: (iss) => `lr must be > 0, got ${String(iss.input)}` });
 const nonNegative = (key: string) => z.number().min(0, { error: (iss) => `${key} must be >= 0, got ${String(iss.input)}` });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Container } from '../../../data/container.ts';
+import { DataContainer } from '../../../data/container.ts';
 import { KeyContractSchema, validate, type ValidatedData } from '../../../data/contract.ts';
 import { readNpzFile } from '../../../data/npz.ts';
 import type { PluginDefinition } from '../../plugin.ts';
@@ -21,21 +21,30 @@ export const npzAdapterParams = z
       })
       .strict()
       .prefault({}),
+    windows: z
+      .object({
+        dim: z.string().default('time').describe('the dim to cut windows along'),
+        size: z.number().int().positive().describe('frames per window (e.g. initial state + rollout steps)'),
+        stride: z.number().int().positive().default(1).describe('frames between window starts'),
+      })
+      .strict()
+      .optional()
+      .describe('cut each sample (trajectory) into sliding windows; the split is drawn over trajectories'),
   })
   .strict();
 export type NpzAdapterParams = z.infer<typeof npzAdapterParams>;
 
 class NpzAdapter implements DataAdapter {
-  private readonly data: Container;
+  private readonly data: DataContainer;
   private readonly validated: ValidatedData;
 
   constructor(private readonly p: NpzAdapterParams) {
     // Everything that can be wrong with the file is found here, at construction, before any training starts.
     this.validated = validate(readNpzFile(p.path), { keys: p.keys });
-    this.data = Container.create(this.validated, p.sampleDim, p.split);
+    this.data = DataContainer.create(this.validated, p.sampleDim, p.split, p.windows);
   }
 
-  container(): Container {
+  container(): DataContainer {
     return this.data;
   }
 
@@ -48,6 +57,7 @@ class NpzAdapter implements DataAdapter {
         sizes: { ...this.validated.sizes },
         shapes,
         samples: { total: this.data.sampleCount, train: this.data.split.train.length, validation: this.data.split.validation.length },
+        windowsPerSample: this.data.windowsPerSample,
         ignoredKeys: [...this.validated.ignoredKeys],
       },
     };

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { DType } from '../../../graph/dtype.ts';
+import { GraphError } from '../../../graph/errors.ts';
 import type { Graph } from '../../../graph/ir.ts';
 import { toOnnx } from '../../../graph/onnx/to-onnx.ts';
 import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
@@ -12,6 +13,18 @@ export interface OrtRunOptions {
   readonly intraOpNumThreads?: number;
 }
 
+/** Ops onnxruntime-node's CPU build has no float64 kernel for (backends.md §1.5, tested on 1.30). */
+export const ORT_CPU_NO_FLOAT64: ReadonlySet<string> = new Set(['Conv', 'ConvTranspose', 'AveragePool', 'Erf', 'Softplus']);
+
+/** Names the first node ORT CPU cannot run in float64, before ORT fails with a less helpful message. */
+function checkFloat64(graph: Graph): void {
+  for (const n of graph.nodes) {
+    if (ORT_CPU_NO_FLOAT64.has(n.op) && graph.value(n.inputs[0]).dtype === 'float64') {
+      throw new GraphError(n.name, n.op, `onnxruntime CPU has no float64 kernel for ${n.op} (nor for ${[...ORT_CPU_NO_FLOAT64].filter((o) => o !== n.op).join(', ')}); run graph "${graph.name}" in float32, or use the torch reference for float64`);
+    }
+  }
+}
+
 // One session per graph object and option set: building a session (graph optimization, kernel creation)
 // costs far more than a small run, and a graph is immutable once built.
 const sessions = new WeakMap<Graph, Map<string, Promise<ort.InferenceSession>>>();
@@ -22,6 +35,7 @@ function session(graph: Graph, opts: OrtRunOptions): Promise<ort.InferenceSessio
   if (!perGraph) sessions.set(graph, (perGraph = new Map()));
   let s = perGraph.get(key);
   if (!s) {
+    checkFloat64(graph);
     s = ort.InferenceSession.create(toOnnx(graph), {
       graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
       ...(opts.intraOpNumThreads ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),

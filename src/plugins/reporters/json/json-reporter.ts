@@ -1,16 +1,13 @@
-import { isAbsolute, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../../util/atomic-write.ts';
 import type { Configured, PluginDefinition } from '../../plugin.ts';
+import { runDirFile } from '../../run-dir-file.ts';
 import type { RunHooks, RunStart, RunSummary } from '../../run-hooks.ts';
 
 const paramsSchema = z.strictObject({
   /** File name inside the run directory. */
-  file: z
-    .string()
-    .min(1)
-    .refine((f) => !isAbsolute(f) && !normalize(f).startsWith('..'), 'must be a relative path inside the run directory')
-    .default('summary.json'),
+  file: runDirFile('summary.json'),
 });
 type JsonReporterParams = z.output<typeof paramsSchema>;
 

@@ -1,0 +1,28 @@
+import { resolveWindow } from '../../graph/ops/window.ts';
+import { biasGradient, filterGradient } from '../conv-grad.ts';
+import type { GradRule } from '../rule.ts';
+
+/**
+ * Conv: the input gradient is a ConvTranspose of g by the same filter and geometry (output_padding restores
+ * input rows the last window did not reach); the filter gradient is another Conv (see conv-grad.ts).
+ */
+export const ConvGrad: GradRule = {
+  op: 'Conv',
+  grad(ctx) {
+    const { b, g, x: [x, w, bias], node, attr } = ctx;
+    const spatial = x!.shape.slice(2);
+    const kernel = w!.shape.slice(2);
+    const win = resolveWindow(spatial, kernel, node.attrs);
+    const k = spatial.length;
+    const geo = { strides: win.strides, dilations: win.dilations, pads: win.pads, group: attr<number>('group') };
+    const reached = spatial.map((_, i) => win.strides[i] * (win.out[i] - 1) + (kernel[i] - 1) * win.dilations[i] + 1 - win.pads[i] - win.pads[i + k]);
+    const dx = b.op1('ConvTranspose', [g, w!], {
+      strides: win.strides,
+      dilations: win.dilations,
+      pads: win.pads,
+      group: geo.group,
+      output_padding: spatial.map((s, i) => s - reached[i]),
+    });
+    return [dx, filterGradient(b, x!, g, kernel, geo), bias ? biasGradient(b, g) : null];
+  },
+};

@@ -1,0 +1,95 @@
+import { Bench } from 'tinybench';
+import { laplacian } from '../autodiff/laplacian.ts';
+import { grad } from '../autodiff/vjp.ts';
+import { Rng } from '../data/rng.ts';
+import { GraphBuilder } from '../graph/builder.ts';
+import type { Graph } from '../graph/ir.ts';
+import { sizeOf, tensor, type Tensor } from '../graph/tensor.ts';
+import { runOnOrt } from '../plugins/backends/onnxruntime/ort-run.ts';
+import { mlpModel, mlpParams } from '../plugins/models/mlp/mlp.ts';
+import { ParameterSet } from '../plugins/models/parameters.ts';
+
+export interface AutodiffBenchOptions {
+  /** Samples per batch (default 1000). */
+  readonly batch?: number;
+  /** Hidden widths (default [64, 64, 64]); input 3 (x, y, t), output 2. */
+  readonly hidden?: readonly number[];
+  /** Measuring time per graph in ms (default 3000), after a 500 ms warm-up. */
+  readonly timeMs?: number;
+  /** ORT intra-op threads (default: ORT's choice). */
+  readonly threads?: number;
+}
+
+export interface AutodiffBenchRow {
+  readonly graph: string;
+  readonly nodes: number;
+  readonly medianMs: number;
+  readonly samples: number;
+  /** Median relative to the forward graph's median. */
+  readonly ratio: number;
+}
+
+/**
+ * Times, on ORT, the three graphs a PINN trains with, for a tanh MLP 3→64→64→64→2 (the real `mlp` model):
+ * - forward: u = net(x);
+ * - gradient: mean(u²) and its gradient w.r.t. every parameter (one reverse pass);
+ * - second order: the Laplacian of u₀ w.r.t. x (two reverse passes, one per input coordinate after the
+ *   first), mean(Δu₀²), and its gradient w.r.t. every parameter (a third pass through all of it).
+ */
+export async function benchAutodiff(o: AutodiffBenchOptions = {}): Promise<AutodiffBenchRow[]> {
+  const batch = o.batch ?? 1000;
+  const graphs = await pinnGraphs(batch, o.hidden ?? [64, 64, 64]);
+  const bench = new Bench({ time: o.timeMs ?? 3000, warmupTime: 500 });
+  const ortOptions = o.threads ? { intraOpNumThreads: o.threads } : {};
+  for (const [name, g] of Object.entries(graphs.graphs)) {
+    await runOnOrt(g, graphs.feeds, ortOptions); // build the session outside the timing
+    bench.add(name, async () => {
+      await runOnOrt(g, graphs.feeds, ortOptions);
+    });
+  }
+  await bench.run();
+  const rows = bench.tasks.map((t) => {
+    const r = t.result;
+    if (r.state !== 'completed') throw new Error(`benchmark "${t.name}" did not complete: ${r.state === 'errored' ? r.error.message : r.state}`);
+    return { graph: t.name, nodes: graphs.graphs[t.name].nodes.length, medianMs: r.latency.p50, samples: r.latency.samplesCount };
+  });
+  const forward = rows[0].medianMs;
+  return rows.map((r) => ({ ...r, ratio: r.medianMs / forward }));
+}
+
+export function formatAutodiffBench(rows: readonly AutodiffBenchRow[]): string {
+  const head = ['graph', 'nodes', 'median ms', 'samples', '× forward'];
+  const body = rows.map((r) => [r.graph, String(r.nodes), r.medianMs.toFixed(3), String(r.samples), r.ratio.toFixed(2)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(head), rule, ...body.map(line)].join('\n') + '\n';
+}
+
+async function pinnGraphs(batch: number, hidden: readonly number[]): Promise<{ graphs: Record<string, Graph>; feeds: Record<string, Tensor> }> {
+  const b = new GraphBuilder('pinn');
+  const x = b.input('x', 'float32', [batch, 3]);
+  const params = new ParameterSet(b, 0, 'float32');
+  const model = await mlpModel.create(mlpParams.parse({ in_features: 3, hidden: [...hidden], out_features: 2 }));
+  const u = b.output(model.forward(b, { x }, params).y, 'u');
+  const forward = b.build();
+  const names = params.names();
+
+  const withLoss = (g: Graph, of: string): Graph => {
+    const e = GraphBuilder.extend(g);
+    const r = e.value(of);
+    e.output(e.op1('ReduceMean', [e.mul(r, r)], { keepdims: 0 }), 'loss');
+    return e.build();
+  };
+  const gradient = grad(withLoss(forward, u.name), { of: 'loss', wrt: names });
+
+  const sliced = GraphBuilder.extend(forward);
+  sliced.output(sliced.op1('Slice', [sliced.value(u.name), sliced.ints([0]), sliced.ints([1]), sliced.ints([1])]), 'u0');
+  const lap = laplacian(sliced.build(), { of: 'u0', wrt: 'x' });
+  const secondOrder = grad(withLoss(lap, 'laplacian:u0'), { of: 'loss', wrt: names });
+
+  const rng = new Rng(1);
+  const feeds: Record<string, Tensor> = { x: tensor('float32', [batch, 3], Array.from({ length: sizeOf([batch, 3]) }, () => rng.uniform() * 2 - 1)) };
+  for (const [name, t] of params.initialValues()) feeds[name] = t;
+  return { graphs: { forward, 'gradient (params)': gradient, 'second order (Δu → params)': secondOrder }, feeds };
+}

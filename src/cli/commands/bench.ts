@@ -1,0 +1,49 @@
+import { benchAutodiff, formatAutodiffBench } from '../../bench/autodiff.ts';
+import { benchTable, benchTrain } from '../../bench/train.ts';
+import { toJson } from '../io.ts';
+import type { CliCommand } from './command.ts';
+
+/**
+ * `tandem bench <what>`: `train` (ORT vs PyTorch train step, src/bench/train.ts) and `autodiff` (ORT time of the
+ * forward / gradient / second-order PINN graphs, src/bench/autodiff.ts).
+ */
+export const benchCommand: CliCommand = {
+  register(program, io) {
+    const bench = program.command('bench').description('Benchmarks: train (ORT vs PyTorch train step), autodiff (PINN graph costs on ORT).');
+    bench
+      .command('train')
+      .description('Median train-step time on ONNX Runtime vs PyTorch (same weights, batches and threads): MLP, PINN residual, and with --scaling batch/width/depth sweeps.')
+      .option('--threads <n>', 'intra-op threads for both sides', '1')
+      .option('--scaling', 'also run batch 32…4096 and width/depth scaling')
+      .option('--time <ms>', 'minimum measuring time per task', '1500')
+      .option('--python <path>', 'python with torch', '/usr/bin/python3')
+      .option('--seed <n>', 'seed of weights and batches', '0')
+      .option('--json', 'print the rows as JSON')
+      .action(async (o: { threads: string; scaling?: boolean; time: string; python: string; seed: string; json?: boolean }) => {
+        const options = { threads: positiveInt(o.threads, '--threads'), scaling: o.scaling ?? false, timeMs: positiveInt(o.time, '--time'), python: o.python, seed: Number(o.seed) };
+        const rows = await benchTrain(options, (line) => io.err(`${line}\n`));
+        io.out(o.json ? toJson({ options, rows }) : `${benchTable(rows, options)}\n`);
+      });
+    bench
+      .command('autodiff')
+      .description('ORT median time of the forward, gradient and second-order (Laplacian) graphs of a tanh MLP 3→64→64→64→2.')
+      .option('--batch <n>', 'samples per batch', '1000')
+      .option('--threads <n>', 'ORT intra-op threads (default: ORT chooses)')
+      .option('--time <ms>', 'measuring time per graph', '3000')
+      .option('--json', 'print the rows as JSON')
+      .action(async (o: { batch: string; threads?: string; time: string; json?: boolean }) => {
+        const rows = await benchAutodiff({
+          batch: positiveInt(o.batch, '--batch'),
+          timeMs: positiveInt(o.time, '--time'),
+          ...(o.threads !== undefined ? { threads: positiveInt(o.threads, '--threads') } : {}),
+        });
+        io.out(o.json ? toJson(rows) : formatAutodiffBench(rows));
+      });
+  },
+};
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${v}"`);
+  return n;
+}

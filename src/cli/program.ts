@@ -1,0 +1,38 @@
+import { Command, CommanderError } from 'commander';
+import { exitCodeOf } from '../orchestrator/errors.ts';
+import { commands } from './commands/index.ts';
+import { processIo, toJson, type CliIo } from './io.ts';
+
+/** Exit codes (spec: specs/config-handshake.md §9). */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * Run `tandem` with `argv` (without node and script) and return the exit code. Every error becomes one message
+ * on stderr, no stack trace (set TANDEM_DEBUG=1 to see it): 2 for usage, config and input errors, 1 otherwise.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = new Command('tandem')
+    .description('Experiment orchestrator for physics-informed ML with stage-by-stage parity against PyTorch.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)');
+  for (const command of commands) command.register(program, io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message (or the help text) through configureOutput.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const code = exitCodeOf(error) ?? EXIT_FAILURE;
+    io.err(`error: ${message}\n`);
+    if (process.env.TANDEM_DEBUG && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+    // With --json a script reads stdout; give it the error in the same form.
+    if (argv.includes('--json')) io.out(toJson({ error: { kind: error instanceof Error ? error.name : 'Error', message, exitCode: code } }));
+    return code;
+  }
+}

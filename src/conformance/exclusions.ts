@@ -1,0 +1,45 @@
+import type { ConformanceStatus } from './run-conformance.ts';
+
+/** A node test that is expected not to pass, with the status it must have and why. */
+export interface Exclusion {
+  readonly status: Exclude<ConformanceStatus, 'pass'>;
+  readonly reason: string;
+}
+
+function each(tests: readonly string[], status: Exclusion['status'], reason: string): [string, Exclusion][] {
+  return tests.map((t) => [t, { status, reason }]);
+}
+
+const DTYPE = 'element type outside tandem dtypes (float32, float64, int32, int64, bool, uint8): no tandem backend carries it';
+const UINT8_MATH = 'uint8 arithmetic is outside the op set: tandem keeps uint8 for masks/images only (tfjs has no uint8 kernels)';
+
+/**
+ * Node tests tandem refuses by design, for every executor: the reader rejects them with a GraphError (or
+ * the model's inputs are types tandem's IR has no place for). Listed one by one so a new refusal is noticed.
+ */
+export const REFUSED_BY_DESIGN: ReadonlyMap<string, Exclusion> = new Map([
+  ...each(['test_add_uint8', 'test_sub_uint8', 'test_mul_uint8', 'test_div_uint8', 'test_max_uint8', 'test_min_uint8'], 'unsupported', UINT8_MATH),
+  ...each([
+    'test_cast_BFLOAT16_to_FLOAT', 'test_cast_DOUBLE_to_FLOAT16', 'test_cast_FLOAT16_to_DOUBLE', 'test_cast_FLOAT16_to_FLOAT',
+    'test_cast_FLOAT_to_BFLOAT16', 'test_cast_FLOAT_to_FLOAT16', 'test_cast_FLOAT_to_STRING', 'test_cast_STRING_to_FLOAT',
+    'test_castlike_BFLOAT16_to_FLOAT_expanded', 'test_castlike_DOUBLE_to_FLOAT16_expanded', 'test_castlike_FLOAT16_to_DOUBLE_expanded',
+    'test_castlike_FLOAT16_to_FLOAT_expanded', 'test_castlike_FLOAT_to_BFLOAT16_expanded', 'test_castlike_FLOAT_to_FLOAT16_expanded',
+    'test_castlike_FLOAT_to_STRING_expanded', 'test_castlike_STRING_to_FLOAT_expanded',
+    'test_max_float16', 'test_max_int16', 'test_max_int8', 'test_max_uint16', 'test_max_uint32', 'test_max_uint64',
+    'test_min_float16', 'test_min_int16', 'test_min_int8', 'test_min_uint16', 'test_min_uint32', 'test_min_uint64',
+    'test_pow_types_float32_uint32', 'test_pow_types_float32_uint64',
+  ], 'unsupported', DTYPE),
+  ...each(['test_identity_opt', 'test_identity_sequence'], 'unsupported', 'optional and sequence values are outside tandem\'s tensor-only IR'),
+  ...each([
+    'test_pow_types_float', 'test_pow_types_int32_float32', 'test_pow_types_int32_int32', 'test_pow_types_int64_float32', 'test_pow_types_int64_int64',
+  ], 'unsupported', 'Pow with an integer base is outside the op set (tandem raises floats only; int exponents are accepted)'),
+  ...each([
+    'test_resize_downsample_scales_cubic', 'test_resize_downsample_scales_cubic_A_n0p5_exclude_outside', 'test_resize_downsample_scales_cubic_align_corners',
+    'test_resize_downsample_sizes_cubic', 'test_resize_upsample_scales_cubic', 'test_resize_upsample_scales_cubic_A_n0p5_exclude_outside',
+    'test_resize_upsample_scales_cubic_align_corners', 'test_resize_upsample_scales_cubic_asymmetric', 'test_resize_upsample_sizes_cubic',
+  ], 'unsupported', 'Resize mode cubic is refused: tandem supports nearest and linear, which every backend reproduces'),
+  ...each(['test_resize_tf_crop_and_resize', 'test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn'], 'unsupported',
+    'TensorFlow-specific coordinate modes (tf_crop_and_resize with roi, tf_half_pixel_for_nn) are refused'),
+  ...each(['test_convtranspose_with_kernel', 'test_unsqueeze_axis_3'], 'unsupported',
+    'the model targets an opset (8 / 11) where the op means something else (ConvTranspose padding rules, Unsqueeze axes attribute); tandem reads it as of its `since` opset only'),
+]);

@@ -1,0 +1,33 @@
+import type { GraphBuilder, Value } from './builder.ts';
+import { GraphError } from './errors.ts';
+
+/** gelu(x) = x·½·(1 + erf(x/√2)): the exact GELU in opset-17 ops (ONNX Gelu arrives in opset 20). */
+export function gelu(b: GraphBuilder, x: Value): Value {
+  const s = (v: number): Value => b.scalar(v, x.dtype);
+  const cdf = b.mul(b.add(b.erf(b.mul(x, s(Math.SQRT1_2))), s(1)), s(0.5));
+  return b.mul(x, cdf);
+}
+
+/**
+ * Circular (wrap-around) padding, opset 19's Pad mode, as Slice + Concat per padded axis: the last `begin`
+ * entries are prepended and the first `end` entries appended. Pads must be within 0..size of each axis.
+ */
+export function circularPad(b: GraphBuilder, x: Value, pads: readonly number[]): Value {
+  const r = x.rank;
+  if (pads.length !== 2 * r) throw new GraphError(x.name, 'Pad', `circular pads has ${pads.length} values, expected ${2 * r} for rank ${r}`);
+  let y = x;
+  for (let axis = 0; axis < r; axis++) {
+    const [begin, end] = [pads[axis], pads[axis + r]];
+    const dim = y.shape[axis];
+    if (begin < 0 || end < 0 || begin > dim || end > dim) {
+      throw new GraphError(x.name, 'Pad', `circular pads (${begin}, ${end}) on axis ${axis} must lie within 0..${dim}`);
+    }
+    if (begin === 0 && end === 0) continue;
+    const parts: Value[] = [];
+    if (begin > 0) parts.push(b.slice(y, [dim - begin], [dim], [axis]));
+    parts.push(y);
+    if (end > 0) parts.push(b.slice(y, [0], [end], [axis]));
+    y = b.concat(parts, axis);
+  }
+  return y;
+}

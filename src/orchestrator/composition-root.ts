@@ -1,0 +1,91 @@
+import { Container, ContainerModule } from 'inversify';
+import type { PluginKind } from '../plugins/plugin.ts';
+import type { RunHooks } from '../plugins/run-hooks.ts';
+import type { FrozenConfig } from './frozen-config.ts';
+import { HookDispatcher } from './hook-dispatcher.ts';
+import type { ConstructedPlugin } from './plugins/construct-plugins.ts';
+import { TOKENS } from './tokens.ts';
+import type { DataAdapter } from '../plugins/adapters/adapter.ts';
+import type { Backend } from '../plugins/backends/backend.ts';
+import type { Model } from '../plugins/models/model.ts';
+import { createProgress } from '../train/progress.ts';
+import { TrainingRun } from '../train/training-run.ts';
+import { trainingStages } from '../train/training-stages.ts';
+import { PENDING_STAGES } from './workflow/pending-stage.ts';
+import type { Stage } from './workflow/stage.ts';
+import { Workflow } from './workflow/workflow.ts';
+
+/**
+ * The composition root: the only module that touches the DI container (scripts/lint.mjs enforces it). Everything
+ * it wires receives its dependencies through constructors.
+ *
+ * Modules: one for the run (FrozenConfig, run directory), one per plugin family (the constructed plugin of that
+ * kind; trackers and reporters also as hook receivers), one for the workflow (stages, hook dispatcher, Workflow).
+ * The FrozenConfig is bound before anything that needs it can be resolved, so nothing runs without it.
+ */
+const FAMILY_TOKENS: Record<PluginKind, symbol> = {
+  adapter: TOKENS.Adapter as symbol,
+  model: TOKENS.Model as symbol,
+  backend: TOKENS.Backend as symbol,
+  tracker: TOKENS.Tracker as symbol,
+  reporter: TOKENS.Reporter as symbol,
+};
+
+// Hook receivers in this order: trackers before reporters (run-hooks.ts documents it).
+const HOOK_KINDS: readonly PluginKind[] = ['tracker', 'reporter'];
+
+function runModule(frozen: FrozenConfig, runDir: string): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(TOKENS.FrozenConfig).toConstantValue(frozen);
+    bind(TOKENS.RunDirectory).toConstantValue(runDir);
+  });
+}
+
+function pluginFamilyModule(kind: PluginKind, plugins: readonly ConstructedPlugin[]): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    for (const plugin of plugins) {
+      bind(FAMILY_TOKENS[kind]).toConstantValue(plugin.instance);
+      if (HOOK_KINDS.includes(kind)) bind(TOKENS.HookReceiver).toConstantValue({ label: plugin.label, hooks: plugin.instance as RunHooks });
+    }
+  });
+}
+
+function workflowModule(stages: readonly Stage[]): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    for (const stage of stages) bind(TOKENS.Stage).toConstantValue(stage);
+    bind(TOKENS.HookDispatcher)
+      .toDynamicValue((context) => new HookDispatcher(context.getAll(TOKENS.HookReceiver)))
+      .inSingletonScope();
+    bind<Workflow>(TOKENS.Workflow).to(Workflow).inSingletonScope();
+  });
+}
+
+/** Wire one run from the handshake's FrozenConfig and the constructed (and read-back-verified) plugins. */
+export function assembleWorkflow(frozen: FrozenConfig, runDir: string, plugins: readonly ConstructedPlugin[]): Workflow {
+  const container = new Container();
+  container.load(runModule(frozen, runDir));
+  for (const kind of [...HOOK_KINDS, ...(['adapter', 'model', 'backend'] as const)]) {
+    container.load(pluginFamilyModule(kind, plugins.filter((p) => p.kind === kind)));
+  }
+  container.load(workflowModule(stagesFor(frozen, runDir, plugins)));
+  return container.get<Workflow>(TOKENS.Workflow);
+}
+
+/** The training stages once an adapter, a model and a backend are constructed; the pending ones until then. */
+function stagesFor(frozen: FrozenConfig, runDir: string, plugins: readonly ConstructedPlugin[]): readonly Stage[] {
+  const of = (kind: PluginKind) => plugins.find((p) => p.kind === kind)?.instance;
+  const [adapter, model, backend] = [of('adapter'), of('model'), of('backend')];
+  if (!adapter || !model || !backend) return PENDING_STAGES;
+  const { experiment, train } = frozen.config;
+  const run = new TrainingRun({
+    adapter: adapter as DataAdapter,
+    model: model as Model,
+    backend: backend as Backend,
+    runDir,
+    experiment: experiment.name,
+    seed: experiment.seed,
+    train,
+    progress: createProgress(process.stderr),
+  });
+  return trainingStages(run);
+}

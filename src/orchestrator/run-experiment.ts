@@ -1,0 +1,64 @@
+import type { PluginDefinition } from '../plugins/plugin.ts';
+import type { RunSummary } from '../plugins/run-hooks.ts';
+import { exitCodeOf } from './errors.ts';
+import { assembleWorkflow } from './composition-root.ts';
+import { runHandshake, type HandshakeResult } from './handshake.ts';
+import { constructPlugins } from './plugins/construct-plugins.ts';
+import { createRunDirectory, writeEffectiveSettings, writeRunRecord, writeStatus } from './run/run-directory.ts';
+
+export interface RunRequest {
+  readonly configFile: string;
+  readonly overrides: readonly string[];
+  readonly builtins: readonly PluginDefinition[];
+  /** Where run directories go (Hydra's `outputs/`). */
+  readonly outputsRoot: string;
+}
+
+export interface RunResult {
+  readonly runDir: string;
+  readonly handshake: HandshakeResult;
+  readonly summary: RunSummary;
+}
+
+/** Thrown when a run fails after its directory exists: the directory, marked failed, is where to look. */
+export class RunFailedError extends Error {
+  readonly exitCode: number;
+  constructor(
+    readonly runDir: string,
+    cause: unknown,
+  ) {
+    super(`${(cause as Error).message ?? String(cause)}\n(run directory ${runDir} is marked failed)`, { cause });
+    this.name = 'RunFailedError';
+    this.exitCode = exitCodeOf(cause) ?? 1;
+  }
+}
+
+/**
+ * `tandem run`: handshake → run directory (config, overrides, hash echoed) → construct plugins and read back their
+ * settings → workflow. A failure before the config is frozen leaves no run directory (there is no config to
+ * echo); a failure after marks the directory failed. Nothing is ever marked complete that did not complete.
+ */
+export async function runExperiment(request: RunRequest): Promise<RunResult> {
+  const handshake = await runHandshake(request);
+  const startedAt = new Date();
+  const runDir = createRunDirectory(request.outputsRoot, startedAt);
+  writeRunRecord(runDir, handshake.frozen, startedAt);
+  const status = (value: 'complete' | 'partial' | 'failed', error?: string) =>
+    writeStatus(runDir, {
+      status: value,
+      configHash: handshake.frozen.hash,
+      startedAt: startedAt.toISOString(),
+      updatedAt: new Date().toISOString(),
+      ...(error !== undefined ? { error } : {}),
+    });
+  try {
+    const plugins = await constructPlugins(handshake);
+    writeEffectiveSettings(runDir, Object.fromEntries(plugins.map((p) => [p.kind, { name: p.name, settings: p.effective }])));
+    const summary = await assembleWorkflow(handshake.frozen, runDir, plugins).run();
+    status(summary.status);
+    return { runDir, handshake, summary };
+  } catch (error) {
+    status('failed', (error as Error).message ?? String(error));
+    throw new RunFailedError(runDir, error);
+  }
+}

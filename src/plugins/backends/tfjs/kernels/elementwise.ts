@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import { isFloat } from '../../../../graph/dtype.ts';
+import type { Kernel, KernelContext } from './kernel.ts';
+
+const unary = (f: (x: tf.Tensor, c: KernelContext) => tf.Tensor): Kernel => (c) => [f(c.input(0), c)];
+const binary = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Kernel => (c) => [f(c.input(0), c.input(1))];
+
+/** ONNX integer Div truncates toward zero (C semantics); tfjs int32 div floors. Exact while |values| < 2^24. */
+function div(c: KernelContext): tf.Tensor[] {
+  const [a, b] = [c.input(0), c.input(1)];
+  if (isFloat(c.inputInfo(0)!.dtype)) return [tf.div(a, b)];
+  const q = tf.div(tf.cast(a, 'float32'), tf.cast(b, 'float32'));
+  return [tf.cast(tf.mul(tf.sign(q), tf.floor(tf.abs(q))), 'int32')];
+}
+
+/** ONNX Pow lets the exponent be an integer tensor; tfjs wants both operands float. */
+function pow(c: KernelContext): tf.Tensor[] {
+  return [tf.pow(c.input(0), tf.cast(c.input(1), 'float32'))];
+}
+
+/** Max/Min are variadic and broadcasting; a single input is returned as a new handle (values are disposed by name). */
+function variadic(f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Kernel {
+  return (c) => {
+    const xs = c.node.inputs.map((_, k) => c.input(k));
+    return [xs.length === 1 ? xs[0].clone() : xs.reduce((acc, x) => f(acc, x))];
+  };
+}
+
+/** tfjs `where` broadcasts only partly, so all three operands are broadcast to the output's static shape first. */
+function where(c: KernelContext): tf.Tensor[] {
+  const shape = [...c.outputInfo(0).shape];
+  const [cond, a, b] = [0, 1, 2].map((k) => tf.broadcastTo(c.input(k), shape));
+  return [tf.where(cond, a, b)];
+}
+
+export const elementwiseKernels: Record<string, Kernel> = {
+  Add: binary(tf.add),
+  Sub: binary(tf.sub),
+  Mul: binary(tf.mul),
+  Div: div,
+  Pow: pow,
+  Neg: unary(tf.neg),
+  Abs: unary(tf.abs),
+  Sqrt: unary(tf.sqrt),
+  Exp: unary(tf.exp),
+  Log: unary(tf.log),
+  Sin: unary(tf.sin),
+  Cos: unary(tf.cos),
+  Tanh: unary(tf.tanh),
+  Sigmoid: unary(tf.sigmoid),
+  Relu: unary(tf.relu),
+  LeakyRelu: unary((x, c) => tf.leakyRelu(x, c.attrs.alpha as number)),
+  Erf: unary(tf.erf),
+  Softplus: unary(tf.softplus),
+  Identity: unary((x) => x.clone()),
+  Max: variadic(tf.maximum),
+  Min: variadic(tf.minimum),
+  Greater: binary(tf.greater),
+  Less: binary(tf.less),
+  Equal: binary(tf.equal),
+  Where: where,
+};

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs';
+import { isFloat } from '../../../../graph/dtype.ts';
+import type { Kernel, KernelContext } from './kernel.ts';
+
+/** tfjs matmuls are float32 kernels; integer products go through float32 (exact while sums stay below 2^24). */
+function asFloat(c: KernelContext, k: number): tf.Tensor {
+  return isFloat(c.inputInfo(k)!.dtype) ? c.input(k) : tf.cast(c.input(k), 'float32');
+}
+
+function backToInput(c: KernelContext, y: tf.Tensor): tf.Tensor {
+  return isFloat(c.inputInfo(0)!.dtype) ? y : tf.cast(tf.round(y), 'int32');
+}
+
+/**
+ * numpy matmul: 1-D operands are promoted (and the promoted axis dropped by reshaping to the static output
+ * shape); batch axes are broadcast explicitly and flattened to one, so any rank runs on tfjs's 3-D BatchMatMul.
+ */
+const matMul: Kernel = (c) => {
+  let a = asFloat(c, 0);
+  let b = asFloat(c, 1);
+  if (a.rank === 1) a = a.reshape([1, a.shape[0]]);
+  if (b.rank === 1) b = b.reshape([b.shape[0], 1]);
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const rank = Math.max(batchA.length, batchB.length);
+  const batch = Array.from({ length: rank }, (_, i) => {
+    const da = batchA[i - rank + batchA.length] ?? 1;
+    const db = batchB[i - rank + batchB.length] ?? 1;
+    return da === 1 ? db : da;
+  });
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.rank - 1];
+  const flat = batch.reduce((p, d) => p * d, 1);
+  const a3 = tf.broadcastTo(a, [...batch, m, k]).reshape([flat, m, k]);
+  const b3 = tf.broadcastTo(b, [...batch, k, n]).reshape([flat, k, n]);
+  return [backToInput(c, tf.matMul(a3, b3).reshape([...c.outputInfo(0).shape]))];
+};
+
+/** Y = alpha·op(A)·op(B) + beta·C; multiplications by 1 are skipped so the common case is one fused matmul + add. */
+const gemm: Kernel = (c) => {
+  const { alpha, beta, transA, transB } = c.attrs as { alpha: number; beta: number; transA: number; transB: number };
+  let y = tf.matMul(asFloat(c, 0), asFloat(c, 1), transA === 1, transB === 1);
+  if (alpha !== 1) y = tf.mul(y, alpha);
+  if (c.optional(2)) {
+    const cc = asFloat(c, 2);
+    y = tf.add(y, beta === 1 ? cc : tf.mul(cc, beta));
+  }
+  return [backToInput(c, y)];
+};
+
+export const matmulKernels: Record<string, Kernel> = { MatMul: matMul, Gemm: gemm };

@@ -1,0 +1,188 @@
+import type { Graph } from '../../../graph/ir.ts';
+import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
+import { tensor, type Tensor } from '../../../graph/tensor.ts';
+import { buildTrainingProgram, LOSS_OUTPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
+import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../backend.ts';
+import { cutDerivatives } from './derivative-terms.ts';
+import { fromWireAll, type OptionSection, type StepRecord, toWireAll } from './protocol.ts';
+import type { LoadedModel, TorchReference } from './torch-reference.ts';
+
+/**
+ * A TrainingProgram on the PyTorch reference. Independent of tandem's autodiff and optimizers by construction:
+ * - torch runs only the forward and loss graphs; input derivatives (PINNs) are holes it fills by autograd
+ *   (see derivative-terms.ts), and parameter gradients come from torch.autograd;
+ * - updates are torch.optim's (the optimizer section is passed through: its keys are torch's keyword arguments).
+ * The state lives in Python; a mirror is kept here so getState/setState stay synchronous as the contract says.
+ */
+export class TorchSession implements Session {
+  private mirror: Map<string, Tensor>;
+  private pendingState = false;
+  private disposed = false;
+  private readonly byBatch = new Map<number, Promise<{ loss: LoadedModel; forward: Graph }>>();
+
+  private constructor(
+    private readonly program: TrainingProgram,
+    private readonly ref: TorchReference,
+    private readonly lossModel: LoadedModel,
+    private readonly ownsProcess: boolean,
+  ) {
+    this.mirror = program.initialState();
+  }
+
+  /** Loads the program's loss graph and a torch.optim trainer with the program's initial parameters. */
+  static async create(program: TrainingProgram, ref: TorchReference, ownsProcess = true): Promise<TorchSession> {
+    const loss = await ref.load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives);
+    const init = program.initialState();
+    await ref.trainer(loss, {
+      params: new Map(program.params.map((p) => [p.name, init.get(p.name)!])),
+      loss: LOSS_OUTPUT,
+      optimizer: optimizerSection(program),
+      ...(program.spec.clip ? { clip: program.spec.clip } : {}),
+    });
+    const session = new TorchSession(program, ref, loss, ownsProcess);
+    session.byBatch.set(program.batchSize, Promise.resolve({ loss, forward: program.graphs.forward }));
+    return session;
+  }
+
+  async step(batch: BatchFeed, lr: number, stepIndex: number): Promise<StepResult> {
+    this.live();
+    if (!(lr >= 0) || !Number.isFinite(lr)) throw new RangeError(`step ${stepIndex}: the learning rate must be a finite number >= 0, got ${lr}`);
+    if (!Number.isInteger(stepIndex) || stepIndex < 1) throw new RangeError(`the step index is 1-based (torch's state['step']), got ${stepIndex}`);
+    await this.flushState();
+    const r = await this.ref.process.request(
+      'train_steps',
+      { model: this.lossModel.handle, steps: [{ feeds: toWireAll(this.feeds(batch)), lr, step_index: stepIndex, advance_schedule: false }], return_state: true },
+      ` of graph "${this.lossModel.graph.name}"`,
+    );
+    const params = fromWireAll(r.params ?? {});
+    const slots = fromWireAll(r.slots ?? {});
+    for (const name of this.program.stateNames) {
+      const t = params.get(name) ?? slots.get(name);
+      if (t) this.mirror.set(name, t);
+    }
+    return this.result(r.records[0]);
+  }
+
+  async evaluate(batch: BatchFeed): Promise<StepResult> {
+    const { loss } = await this.models(batch);
+    const fetch = [LOSS_OUTPUT, ...this.program.terms.map(termOutput)];
+    const out = await this.run(loss, batch, fetch);
+    return this.scalars((n) => out.get(n)!);
+  }
+
+  async forward(batch: BatchFeed, options: ForwardOptions = {}): Promise<Map<string, Tensor>> {
+    const { forward } = await this.models(batch);
+    const names = [...this.program.outputs, ...(options.extraOutputs ?? []).filter((e) => !this.program.outputs.includes(e))];
+    const model = await this.ref.load(forward);
+    return this.run(model, batch, names);
+  }
+
+  async gradients(batch: BatchFeed): Promise<GradientsResult> {
+    const { loss } = await this.models(batch);
+    await this.flushState();
+    const params = this.program.params.map((p) => p.name);
+    const r = await this.ref.process.request(
+      'gradients',
+      { model: loss.handle, feeds: toWireAll(this.feeds(batch)), of: LOSS_OUTPUT, wrt: params, fetch: [LOSS_OUTPUT, ...this.program.terms.map(termOutput)], with_state: this.lossModel.handle },
+      ` of graph "${loss.graph.name}"`,
+    );
+    const outputs = fromWireAll(r.outputs);
+    const grads = fromWireAll(r.gradients);
+    return { ...this.scalars((n) => outputs.get(n)!), grads: new Map(params.map((p) => [p, grads.get(p)!])) };
+  }
+
+  getState(): Map<string, Tensor> {
+    this.live();
+    return new Map([...this.mirror].map(([k, t]) => [k, tensor(t.dtype, t.shape, t.data as Float64Array)]));
+  }
+
+  setState(state: ReadonlyMap<string, Tensor>): void {
+    this.live();
+    const unknown = [...state.keys()].filter((k) => !this.mirror.has(k));
+    if (unknown.length) throw new Error(`setState: ${unknown.map((k) => `"${k}"`).join(', ')} are not state of this program; state names: ${this.program.stateNames.join(', ')}`);
+    for (const [n, want] of this.mirror) {
+      const t = state.get(n);
+      if (!t) throw new Error(`setState: no value for "${n}"; the state must hold every parameter and optimizer slot`);
+      if (t.dtype !== want.dtype || !sameShape(t.shape, want.shape)) {
+        throw new Error(`setState: "${n}" is ${t.dtype}${fmtShape(t.shape)} but the torch session holds ${want.dtype}${fmtShape(want.shape)}`);
+      }
+    }
+    this.mirror = new Map([...this.mirror.keys()].map((n) => [n, tensor(state.get(n)!.dtype, state.get(n)!.shape, state.get(n)!.data as Float64Array)]));
+    this.pendingState = true;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.ownsProcess) await this.ref.dispose();
+  }
+
+  /** Sends a setState to Python before the next request that reads the state. */
+  private async flushState(): Promise<void> {
+    if (!this.pendingState) return;
+    const paramNames = new Set(this.program.params.map((p) => p.name));
+    const pick = (keep: boolean) => new Map([...this.mirror].filter(([k]) => paramNames.has(k) === keep));
+    await this.ref.process.request('set_state', { model: this.lossModel.handle, params: toWireAll(pick(true)), slots: toWireAll(pick(false)) });
+    this.pendingState = false;
+  }
+
+  private async run(model: LoadedModel, batch: BatchFeed, fetch: readonly string[]): Promise<Map<string, Tensor>> {
+    this.live();
+    await this.flushState();
+    const r = await this.ref.process.request('run', { model: model.handle, feeds: toWireAll(this.feeds(batch)), fetch, with_state: this.lossModel.handle }, ` of graph "${model.graph.name}"`);
+    return fromWireAll(r.outputs);
+  }
+
+  /** The data feeds of a batch, checked and cast to the program's float dtype (as the other backends do). */
+  private feeds(batch: BatchFeed): Map<string, Tensor> {
+    const out = new Map<string, Tensor>();
+    for (const input of this.program.dataInputs) {
+      const t = batch.get(input.name);
+      if (!t) throw new Error(`the torch reference needs the data key "${input.name}", which the batch lacks (batch keys: ${[...batch.keys()].join(', ')})`);
+      const cast = t.dtype !== input.dtype && (input.dtype === 'float32' || input.dtype === 'float64') ? tensor(input.dtype, t.shape, t.data as Float64Array) : t;
+      out.set(input.name, cast);
+    }
+    return out;
+  }
+
+  /** The loss and forward graphs for a batch size (validation batches differ), built and loaded on first use. */
+  private models(batch: BatchFeed): Promise<{ loss: LoadedModel; forward: Graph }> {
+    this.live();
+    const perSample = this.program.dataInputs.find((i) => this.program.spec.inputs[i.name]?.perSample && batch.has(i.name));
+    const size = perSample ? batch.get(perSample.name)!.shape[0] : this.program.batchSize;
+    let entry = this.byBatch.get(size);
+    if (!entry) {
+      const program = buildTrainingProgram(this.program.spec, size);
+      entry = this.ref.load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives).then((loss) => ({ loss, forward: program.graphs.forward }));
+      entry.catch(() => this.byBatch.delete(size));
+      this.byBatch.set(size, entry);
+    }
+    return entry;
+  }
+
+  private result(r: StepRecord): StepResult {
+    return { ...this.scalars((n) => r.values[n]), ...(r.grad_norm !== null ? { gradNorm: r.grad_norm } : {}) };
+  }
+
+  private scalars(get: (name: string) => Tensor | number): StepResult {
+    const num = (n: string) => {
+      const v = get(n);
+      return typeof v === 'number' ? v : Number(v.data[0]);
+    };
+    return { loss: num(LOSS_OUTPUT), terms: Object.fromEntries(this.program.terms.map((t) => [t, num(termOutput(t))])) };
+  }
+
+  private live(): void {
+    if (this.disposed) throw new Error('this torch reference session was disposed; compile the program again');
+  }
+}
+
+/** The optimizer section as torch keyword arguments: tandem's option schemas use torch's names and defaults. */
+function optimizerSection(program: TrainingProgram): OptionSection {
+  const opt = program.spec.optimizer as { readonly name: string; readonly options?: Record<string, unknown> };
+  if (!opt.options) {
+    throw new Error(`optimizer "${opt.name}" exposes no options object, so the torch reference cannot build the matching torch.optim optimizer`);
+  }
+  return { ...opt.options, name: opt.name };
+}
+

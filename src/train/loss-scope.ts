@@ -1,0 +1,73 @@
+import { grad } from '../autodiff/vjp.ts';
+import { GraphBuilder, type Value } from '../graph/builder.ts';
+import type { Tensor } from '../graph/tensor.ts';
+
+/** One named loss term: a rank-0 value and its weight in the total `loss = Σ weight · term`. */
+export interface LossTerm {
+  readonly value: Value;
+  readonly weight: number;
+}
+
+/**
+ * One input derivative a loss took: `name` holds d Σ(of · seed) / d wrt (seed: ones when absent). Recorded so an
+ * independent engine (the PyTorch reference) can recompute it with its own autodiff instead of running ours.
+ */
+export interface DerivativeRecord {
+  readonly name: string;
+  readonly of: string;
+  readonly wrt: string;
+  readonly seed?: Tensor;
+}
+
+/**
+ * What a loss builder sees: the graph under construction with the model's forward pass already in it.
+ *
+ * PINN residuals need derivatives of outputs with respect to DATA inputs (u_x, u_xx, ...). Those come from the
+ * same reverse-mode transform that later differentiates the loss w.r.t. the parameters: `derivative()` runs
+ * `grad` on the graph built so far and continues in a builder extended from the result. That is why `g` is a
+ * getter: after `derivative()` it is a NEW builder, so a loss builder must always write `scope.g`, never keep a
+ * builder in a local across a `derivative()` call. Value handles stay valid (values keep their names).
+ */
+export class LossScope {
+  private builder: GraphBuilder;
+  private count = 0;
+  /** Every derivative taken so far, in order. */
+  readonly derivatives: DerivativeRecord[] = [];
+
+  constructor(
+    builder: GraphBuilder,
+    /** Batch inputs by data key (leading axis = batch). */
+    readonly inputs: Readonly<Record<string, Value>>,
+    /** Model outputs by name. */
+    readonly outputs: Readonly<Record<string, Value>>,
+    /** Trainable parameters by name. */
+    readonly params: Readonly<Record<string, Value>>,
+  ) {
+    this.builder = builder;
+  }
+
+  get g(): GraphBuilder {
+    return this.builder;
+  }
+
+  /**
+   * The gradient of Σ(of · seed) w.r.t. each of `wrt` (seed defaults to ones). Because samples of a pointwise
+   * network do not interact, with the default seed the row for sample i is that sample's own ∂of/∂wrt.
+   * A column of a vector output is selected with a one-hot `seed` (a mask of `of`'s shape).
+   */
+  derivative(of: Value, wrt: readonly Value[], seed?: Tensor): Value[] {
+    const n = this.count++;
+    const names = wrt.map((w) => `d${n}:${of.name}/${w.name}`);
+    names.forEach((name, i) => this.derivatives.push({ name, of: of.name, wrt: wrt[i].name, ...(seed ? { seed } : {}) }));
+    const graph = this.builder.build();
+    const extended = grad(graph, { of: of.name, wrt: wrt.map((w) => w.name), names, ...(seed ? { seed } : {}) });
+    this.builder = GraphBuilder.extend(extended);
+    return names.map((name) => this.builder.value(name));
+  }
+}
+
+/**
+ * Builds the loss terms from a scope. Terms are reported unweighted as `loss:<name>`; `loss` is their weighted
+ * sum. Term names must be identifiers-ish (`data`, `pde`, `bc_left`): they become graph output names.
+ */
+export type LossBuilder = (scope: LossScope) => Readonly<Record<string, LossTerm>>;

@@ -1,0 +1,158 @@
+import { grad } from '../autodiff/vjp.ts';
+import { GraphBuilder, type Value } from '../graph/builder.ts';
+import { isFloat, type DType } from '../graph/dtype.ts';
+import type { Graph, ValueInfo } from '../graph/ir.ts';
+import { fmtShape } from '../graph/shape-utils.ts';
+import { tensor, type Shape, type Tensor } from '../graph/tensor.ts';
+import type { Model } from '../plugins/models/model.ts';
+import { ParameterSet } from '../plugins/models/parameters.ts';
+import type { GraphOptimizer } from './optimizers/graph-optimizer.ts';
+import { emitOptimizerStep, GRAD_NORM_OUTPUT, LR_INPUT, nextName, slotInputName, STEP_INPUT } from './optimizers/optimizer-step.ts';
+import { LossScope, type DerivativeRecord, type LossBuilder } from './loss-scope.ts';
+import { selectOutputs } from './select-outputs.ts';
+
+/**
+ * The train-step program: every graph a backend and the parity stages need, cut from one graph built once.
+ *
+ * Naming contract (specs/backend.md "Graph names"), stable across runs and backends:
+ *   inputs   <param>                  a trainable parameter, e.g. `layers.0.weight`
+ *            <param>/<slot>           an optimizer slot, e.g. `layers.0.weight/exp_avg`
+ *            lr, step                 rank-0, the parameters' dtype; step is 1-based (torch's state['step'])
+ *            <data key>               a batch tensor (leading batch axis) or a constant data tensor
+ *   outputs  <model output>           forward graph
+ *            loss, loss:<term>        total (Σ weight·term) and each term UNweighted
+ *            grad:<param>             gradients graph
+ *            <param>/next, <param>/<slot>/next, [grad_norm]   step graph (grad_norm only when clipping)
+ */
+export interface DataInputSpec {
+  readonly dtype: DType;
+  /** Shape of one sample (per-sample keys) or of the whole tensor (constants). */
+  readonly shape: Shape;
+  /** Per-sample keys get a leading batch axis; constants are fed whole every step. */
+  readonly perSample: boolean;
+}
+
+export interface ProgramSpec {
+  readonly name: string;
+  readonly model: Model;
+  readonly seed: number;
+  /** The float dtype of parameters, slots, lr, step and every float data input (data is cast on the host). */
+  readonly dtype: 'float32' | 'float64';
+  readonly inputs: Readonly<Record<string, DataInputSpec>>;
+  readonly loss: LossBuilder;
+  readonly optimizer: GraphOptimizer;
+  readonly clip?: { readonly max_norm: number };
+}
+
+export interface ProgramGraphs {
+  /** (params, batch) → model outputs. */
+  readonly forward: Graph;
+  /** (params, batch) → loss, loss:<term>. */
+  readonly loss: Graph;
+  /** (params, batch) → loss, loss:<term>, grad:<param>. */
+  readonly gradients: Graph;
+  /** (params, slots, lr, step, batch) → <param>/next, <param>/<slot>/next, loss, loss:<term> [, grad_norm]. */
+  readonly step: Graph;
+}
+
+export interface TrainingProgram {
+  readonly spec: ProgramSpec;
+  readonly batchSize: number;
+  readonly graphs: ProgramGraphs;
+  /** Parameter names, in declaration order. */
+  readonly params: readonly ValueInfo[];
+  /** State input names (params, then each param's slots) in the order getState/setState use. */
+  readonly stateNames: readonly string[];
+  readonly outputs: readonly string[];
+  readonly terms: readonly string[];
+  /** The input derivatives (PINN) the loss graph computes, as the loss builder asked for them. */
+  readonly derivatives: readonly DerivativeRecord[];
+  /** Data inputs as the graphs declare them (batch axis included, dtype as fed). */
+  readonly dataInputs: readonly ValueInfo[];
+  /** Parameters as drawn from the seed, slots as zeros: the state before step 1. */
+  initialState(): Map<string, Tensor>;
+}
+
+export const LOSS_OUTPUT = 'loss';
+export const termOutput = (term: string): string => `loss:${term}`;
+export const gradOutput = (param: string): string => `grad:${param}`;
+export { GRAD_NORM_OUTPUT, LR_INPUT, nextName, slotInputName, STEP_INPUT };
+
+export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): TrainingProgram {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`the batch size must be a positive integer, got ${batchSize}`);
+  const b = new GraphBuilder(spec.name);
+  const inputs: Record<string, Value> = {};
+  for (const [key, s] of Object.entries(spec.inputs)) {
+    const shape = s.perSample ? [batchSize, ...s.shape] : [...s.shape];
+    inputs[key] = b.input(key, isFloat(s.dtype) ? spec.dtype : s.dtype, shape);
+  }
+  const paramSet = new ParameterSet(b, spec.seed, spec.dtype);
+  const outputs = spec.model.forward(b, inputs, paramSet);
+  for (const name of Object.keys(outputs)) {
+    if (name in inputs) {
+      throw new Error(`the model output "${name}" has the same name as the data key "${name}"; rename the model output (e.g. model.params.output) so the two stay distinguishable`);
+    }
+  }
+  const params: Record<string, Value> = Object.fromEntries(paramSet.names().map((n) => [n, b.value(n)]));
+
+  const scope = new LossScope(b, inputs, outputs, params);
+  const terms = spec.loss(scope);
+  const termNames = Object.keys(terms);
+  if (termNames.length === 0) throw new Error('the loss has no terms: configure at least one under train.loss');
+  const g = scope.g;
+  let total: Value | undefined;
+  for (const [name, t] of Object.entries(terms)) {
+    if (t.value.rank !== 0 || t.value.dtype !== spec.dtype) {
+      throw new Error(`loss term "${name}" is ${t.value.dtype}${fmtShape(t.value.shape)}; a loss term must be a ${spec.dtype} scalar (reduce it with a mean)`);
+    }
+    const weighted = t.weight === 1 ? t.value : g.mul(g.scalar(t.weight, spec.dtype), t.value);
+    total = total ? g.add(total, weighted) : weighted;
+  }
+  for (const [name, v] of Object.entries(outputs)) g.output(v, name);
+  g.output(total!, LOSS_OUTPUT);
+  for (const [name, t] of Object.entries(terms)) g.output(t.value, termOutput(name));
+  const lossGraph = g.build();
+
+  const paramNames = Object.keys(params);
+  const lossOutputs = [LOSS_OUTPUT, ...termNames.map(termOutput)];
+  const gradGraph = grad(lossGraph, { of: LOSS_OUTPUT, wrt: paramNames, names: paramNames.map(gradOutput) });
+  const sb = GraphBuilder.extend(gradGraph);
+  // Adds the lr, step and slot inputs (named by the contract above) and the `/next` outputs.
+  emitOptimizerStep(
+    sb,
+    spec.optimizer,
+    paramNames.map((name) => ({ name, value: sb.value(name), grad: sb.value(gradOutput(name)) })),
+    spec.clip,
+  );
+  const stateNames = [...paramNames, ...paramNames.flatMap((p) => spec.optimizer.slots.map((s) => slotInputName(p, s)))];
+  const stepOutputs = [...stateNames.map(nextName), ...lossOutputs, ...(spec.clip ? [GRAD_NORM_OUTPUT] : [])];
+  const stepGraph = selectOutputs(sb.build(), stepOutputs, `${spec.name}.step`);
+
+  const graphs: ProgramGraphs = {
+    forward: selectOutputs(lossGraph, Object.keys(outputs), `${spec.name}.forward`),
+    loss: selectOutputs(lossGraph, lossOutputs, `${spec.name}.loss`),
+    gradients: selectOutputs(gradGraph, [...lossOutputs, ...paramNames.map(gradOutput)], `${spec.name}.gradients`),
+    step: stepGraph,
+  };
+  const initial = paramSet.initialValues();
+  return {
+    spec,
+    batchSize,
+    graphs,
+    params: paramNames.map((n) => lossGraph.value(n)),
+    stateNames,
+    outputs: Object.keys(outputs),
+    terms: termNames,
+    derivatives: scope.derivatives,
+    dataInputs: Object.keys(inputs).map((k) => lossGraph.value(k)),
+    initialState() {
+      const state = new Map<string, Tensor>();
+      for (const [n, t] of initial) state.set(n, tensor(t.dtype, t.shape, t.data as Float64Array));
+      for (const p of paramNames) {
+        const { dtype, shape } = initial.get(p)!;
+        for (const s of spec.optimizer.slots) state.set(slotInputName(p, s), tensor(dtype, shape));
+      }
+      return state;
+    },
+  };
+}

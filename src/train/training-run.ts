@@ -1,0 +1,149 @@
+import { join, relative } from 'node:path';
+import type { DataContainer } from '../data/container.ts';
+import { isGraphDType } from '../data/data-dtype.ts';
+import { sizeOf } from '../graph/tensor.ts';
+import type { DataAdapter } from '../plugins/adapters/adapter.ts';
+import type { Backend, Session } from '../plugins/backends/backend.ts';
+import type { Model } from '../plugins/models/model.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { dataLossBuilder, type DataTermConfig } from './data-loss.ts';
+import type { EarlyStopOptions } from './early-stop.ts';
+import type { EpochRecord } from './history.ts';
+import { createOptimizer } from './optimizers/create-optimizer.ts';
+import { buildTrainingProgram, type DataInputSpec, type TrainingProgram } from './program.ts';
+import type { TrainProgress } from './progress.ts';
+import { resultsJson, resultTable, type TrainResults } from './results.ts';
+import { saveProgramGraphs } from './save-graphs.ts';
+import { createSchedule } from './schedules/create-schedule.ts';
+import { constantFeeds, feedOf, Trainer, type TrainOutcome } from './trainer.ts';
+
+/** The `train:` config section as this module reads it (validated by the config schema before it gets here). */
+export interface TrainSettings {
+  readonly epochs: number;
+  readonly batch_size: number;
+  readonly optimizer: unknown;
+  readonly loss?: Readonly<Record<string, DataTermConfig>>;
+  readonly schedule?: unknown;
+  readonly schedule_interval?: 'epoch' | 'step';
+  readonly clip_grad_norm?: { readonly max_norm: number };
+  readonly early_stop?: EarlyStopOptions;
+}
+
+export interface TrainingRunDeps {
+  readonly adapter: DataAdapter;
+  readonly model: Model;
+  readonly backend: Backend;
+  readonly runDir: string;
+  readonly experiment: string;
+  readonly seed: number;
+  readonly train: TrainSettings;
+  readonly progress: TrainProgress;
+  readonly onEpoch?: (record: EpochRecord) => void | Promise<void>;
+}
+
+/**
+ * One experiment's data → model → train → evaluate, as four calls the workflow stages make in order. Each
+ * returns the one-line (or table) detail the run prints; each needs the previous one to have run.
+ */
+export class TrainingRun {
+  private data?: DataContainer;
+  private program?: TrainingProgram;
+  private graphs: Record<string, string> = {};
+  private session?: Session;
+  private outcome?: TrainOutcome;
+
+  constructor(private readonly deps: TrainingRunDeps) {}
+
+  async loadData(): Promise<string> {
+    const data = (this.data = this.deps.adapter.container());
+    const keys = Object.entries(data.specs()).map(([k, s]) => `${k} ${s.dtype}[${s.shape.join(', ')}]`);
+    return `${data.sampleCount} samples (train ${data.split.train.length}, validation ${data.split.validation.length}) from ${data.source}; per sample: ${keys.join(', ')}`;
+  }
+
+  async buildModel(): Promise<string> {
+    const data = this.need(this.data, 'data');
+    const { train, backend, model, seed, experiment } = this.deps;
+    if (!train.loss) throw new Error('train.loss is missing: name at least one loss term, e.g. train.loss.data: {kind: mse, output: y, target: u}');
+    const inputs: Record<string, DataInputSpec> = {};
+    for (const [key, s] of Object.entries(data.specs())) {
+      if (!isGraphDType(s.dtype)) throw new Error(`data key "${key}" is ${s.dtype}, which cannot enter a graph directly; convert it to (re, im) pairs in the adapter`);
+      inputs[key] = { dtype: s.dtype, shape: s.shape, perSample: s.perSample };
+    }
+    const spec = {
+      name: experiment,
+      model,
+      seed,
+      dtype: backend.dtype,
+      inputs,
+      loss: dataLossBuilder(train.loss),
+      optimizer: createOptimizer(train.optimizer),
+      ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
+    };
+    const program = (this.program = buildTrainingProgram(spec, Math.min(train.batch_size, data.split.train.length)));
+    this.graphs = saveProgramGraphs(program.graphs, this.deps.runDir);
+    const count = program.params.reduce((n, p) => n + sizeOf(p.shape), 0);
+    return `${program.params.length} parameter tensors (${count} values), loss terms ${program.terms.join(', ')}; graphs saved to ${relative(process.cwd(), join(this.deps.runDir, 'graphs'))}`;
+  }
+
+  async train(): Promise<string> {
+    const data = this.need(this.data, 'data');
+    const program = this.need(this.program, 'model');
+    const { train, backend, progress, seed } = this.deps;
+    const optimizer = createOptimizer(train.optimizer);
+    const schedule = createSchedule(train.schedule ?? { name: 'constant' }, optimizer.options.lr);
+    this.session = await backend.compile(program);
+    const trainer = new Trainer({
+      epochs: train.epochs,
+      batchSize: program.batchSize,
+      seed,
+      schedule,
+      scheduleInterval: train.schedule_interval ?? 'epoch',
+      ...(train.early_stop ? { earlyStop: train.early_stop } : {}),
+      progress,
+      ...(this.deps.onEpoch ? { onEpoch: this.deps.onEpoch } : {}),
+    });
+    this.outcome = await trainer.run(this.session, data);
+    const { steps, seconds, stop } = this.outcome;
+    return `${this.outcome.history.length} epoch(s), ${steps} steps in ${seconds.toFixed(2)}s on ${backend.name} (${(1000 * seconds / steps).toFixed(3)} ms/step incl. validation); stopped: ${stop.detail}`;
+  }
+
+  /** Loss on the whole train and validation splits with the final parameters; writes results.json. */
+  async evaluate(): Promise<{ detail: string; results: TrainResults }> {
+    const data = this.need(this.data, 'data');
+    const program = this.need(this.program, 'model');
+    const session = this.need(this.session, 'train');
+    const outcome = this.need(this.outcome, 'train');
+    const whole = (split: 'train' | 'validation') => feedOf(data.epoch(split, { batchSize: data.split[split].length, seed: this.deps.seed, epoch: 0, shuffle: false }).at(0), constantFeeds(data));
+    const final = {
+      train: await session.evaluate(whole('train')),
+      ...(data.split.validation.length ? { validation: await session.evaluate(whole('validation')) } : {}),
+    };
+    await session.dispose();
+    const results: TrainResults = {
+      history: outcome.history,
+      stop: outcome.stop,
+      steps: outcome.steps,
+      seconds: outcome.seconds,
+      final,
+      container: data,
+      data: {
+        source: data.source,
+        trainSamples: data.split.train.length,
+        validationSamples: data.split.validation.length,
+        batchSize: program.batchSize,
+        droppedPerEpoch: data.split.train.length % program.batchSize,
+      },
+      checkpoint: null,
+      backend: { name: this.deps.backend.name, settings: this.deps.backend.effectiveSettings() },
+      graphs: this.graphs,
+      parameters: program.params.reduce((n, p) => n + sizeOf(p.shape), 0),
+    };
+    writeFileAtomic(join(this.deps.runDir, 'results.json'), `${JSON.stringify(resultsJson(results), null, 2)}\n`);
+    return { detail: `final metrics (results.json):\n${resultTable(final)}`, results };
+  }
+
+  private need<T>(value: T | undefined, stage: string): T {
+    if (value === undefined) throw new Error(`the ${stage} stage has not run yet; stages run in the order data, model, train, evaluate`);
+    return value;
+  }
+}

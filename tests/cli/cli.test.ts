@@ -1,0 +1,133 @@
+// spec: specs/config-handshake.md §9 (exit codes, error format) and §10 (commands)
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { builtinPlugins } from '../../src/plugins/index.ts';
+import { cli, runStatuses } from './run-cli.ts';
+
+const backends = builtinPlugins.filter((p) => p.kind === 'backend').map((p) => p.name);
+/** True when backend=tfjs either resolves or must fail as an unknown plugin (some backend but not tfjs registered). */
+const tfjsCheckable = backends.length > 0 && !backends.includes('tfjs');
+
+describe('tandem config show', () => {
+  it('prints the resolved config and its hash', async () => {
+    const { code, stdout } = await cli('config', 'show', 'conf/quickstart.yaml');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^# config: conf\/quickstart\.yaml\n# hash: sha256:[0-9a-f]{64}\n/);
+    const config = parse(stdout);
+    expect(config.backend.name).toBe('onnxruntime');
+    expect(config.experiment).toStrictEqual({ name: 'quickstart', seed: 0 });
+  });
+
+  // spec §5.3: the backend name is checked once any backend plugin is registered, not before.
+  it('selects a backend option and prints JSON without constructing any plugin', async () => {
+    const { code, stdout, stderr } = await cli('config', 'show', 'conf/quickstart.yaml', 'backend=tfjs', 'train.optimizer.lr=3e-3', '--json');
+    if (!tfjsCheckable) {
+      expect(code).toBe(0);
+      const out = JSON.parse(stdout);
+      expect(out.config.backend.name).toBe('tfjs');
+      expect(out.config.train.optimizer.lr).toBe(0.003);
+      expect(out.choices).toStrictEqual({ backend: 'tfjs' });
+      expect(out.overrides).toStrictEqual(['backend=tfjs', 'train.optimizer.lr=3e-3']);
+      expect(out.hash).toMatch(/^[0-9a-f]{64}$/);
+    } else {
+      // Some backend exists but tfjs does not (yet): the normal unknown-plugin error.
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/conf\/backend\/tfjs\.yaml:\d+:1: unknown backend plugin 'tfjs' \(key backend\.name\)\. Registered backend plugins: /);
+    }
+  });
+
+  it('gives different hashes to different configs and the same hash to the same one', async () => {
+    const hash = async (...o: string[]) => JSON.parse((await cli('config', 'show', 'conf/quickstart.yaml', ...o, '--json')).stdout).hash;
+    const base = await hash();
+    expect(await hash('train.epochs=20')).toBe(base);
+    expect(await hash('train.epochs=21')).not.toBe(base);
+  });
+});
+
+describe('tandem plugins', () => {
+  it('lists every registered plugin by kind, as JSON', async () => {
+    const { code, stdout } = await cli('plugins', '--json');
+    expect(code).toBe(0);
+    const byKind = JSON.parse(stdout);
+    expect(Object.keys(byKind)).toStrictEqual(['adapter', 'model', 'backend', 'tracker', 'reporter']);
+    expect(byKind.tracker).toContainEqual({ name: 'none', description: expect.stringMatching(/Records nothing/), params: expect.objectContaining({ type: 'object', properties: {} }) });
+    const json = byKind.reporter.find((p: { name: string }) => p.name === 'json');
+    expect(json.description).toMatch(/run summary/);
+    expect(json.params.properties.file).toMatchObject({ type: 'string', default: 'summary.json' });
+  });
+
+  it('prints a readable table', async () => {
+    const { stdout } = await cli('plugins');
+    expect(stdout).toMatch(/^tracker\n {2}none +Records nothing.*\n +params: \(none\)$/m);
+    expect(stdout).toMatch(/^ +params: file$/m);
+  });
+});
+
+describe('tandem run', () => {
+  it('runs the quickstart end to end: handshake, run directory, every stage, exit 0', async () => {
+    const outputs = mkdtempSync(join(tmpdir(), 'tandem-run-'));
+    const { code, stdout } = await cli('run', 'conf/quickstart.yaml', '--outputs', outputs);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/hash sha256:[0-9a-f]{64}/);
+    for (const stage of ['data', 'model', 'train', 'evaluate']) expect(stdout).toMatch(new RegExp(`^stage ${stage}: `, 'm'));
+    // A stage that is not built says so, and then the run is partial, never complete.
+    const pending = /^stage \w+: not built yet/m.test(stdout);
+    expect(stdout).toMatch(pending ? /status: partial/ : /^run complete$/m);
+    expect(runStatuses(outputs)).toStrictEqual([pending ? 'partial' : 'complete']);
+  });
+
+  it('--json prints the summary the json reporter wrote', async () => {
+    const outputs = mkdtempSync(join(tmpdir(), 'tandem-run-'));
+    const { code, stdout } = await cli('run', 'conf/quickstart.yaml', '--outputs', outputs, '--json', 'train.epochs=1');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(['complete', 'partial']).toContain(summary.status);
+    const written = JSON.parse(readFileSync(join(summary.runDir, 'summary.json'), 'utf8'));
+    expect(written.configHash).toBe(summary.configHash);
+    expect(written.stages).toStrictEqual(summary.stages);
+  });
+});
+
+describe('the installed entry point', () => {
+  it('bin/tandem.js exits 2 with one line on stderr and no stack trace for a config error', async () => {
+    const result = await execa('node', ['bin/tandem.js', 'config', 'show', 'conf/quickstart.yaml', 'train.epochs=0'], { reject: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^error: command-line override 'train\.epochs=0': Too small: expected number to be >=1 \(got 0\) \(key train\.epochs\)\. Use a value >= 1\.$/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('bin/tandem.js exits 0 for config show', async () => {
+    const result = await execa('node', ['bin/tandem.js', 'config', 'show', 'conf/quickstart.yaml', '--json'], { reject: false });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).config.backend.name).toBe('onnxruntime');
+  });
+});
+
+describe('usage errors', () => {
+  it.each([
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['run'], /missing required argument 'config'/],
+    [['plugins', '--yaml'], /unknown option '--yaml'/],
+  ])('%j exits 2 with commander’s message', async (argv, message) => {
+    const { code, stderr } = await cli(...argv);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('with --json an error is also printed as JSON on stdout', async () => {
+    const { code, stdout, stderr } = await cli('config', 'show', 'conf/quickstart.yaml', 'train.epochs=0', '--json');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: .*key train\.epochs/);
+    expect(JSON.parse(stdout)).toStrictEqual({ error: { kind: 'ConfigError', message: expect.stringMatching(/Too small/), exitCode: 2 } });
+  });
+
+  it('--help exits 0', async () => {
+    const { code, stdout } = await cli('--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Usage: tandem/);
+  });
+});

@@ -1,0 +1,23 @@
+// spec: specs/config-handshake.md §3 — the value table in the spec is executed here, so the document cannot rot.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseOverrideValue } from '../../src/orchestrator/config/override-value.ts';
+
+const spec = readFileSync('specs/config-handshake.md', 'utf8');
+const section = spec.slice(spec.indexOf('## §3'), spec.indexOf('## §4'));
+const rows = [...section.matchAll(/^\| `(.*)` \| `(.*)` \|$/gm)].map((m) => [m[1], m[2]] as const);
+
+function expected(text: string): unknown {
+  const special: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+  return text in special ? special[text] : JSON.parse(text);
+}
+
+describe('override value examples in the spec', () => {
+  it('the table is there', () => {
+    expect(rows.length).toBeGreaterThan(15);
+  });
+
+  it.each(rows)('`%s` parses to %s', (input, output) => {
+    expect(parseOverrideValue(input)).toStrictEqual([expected(output)]);
+  });
+});
