@@ -1,5 +1,6 @@
 // Writes data/quickstart.npz, the dataset of conf/quickstart.yaml: y = sin(πx) sampled at 256 evenly spaced
-// points of x ∈ [-1, 1], float32, shaped (batch, 1). Deterministic, so re-running it reproduces the committed file.
+// points of x ∈ [-1, 1], float32, shaped (batch, 1). Re-running it reproduces the same arrays (only the zip entries'
+// modification times differ, fflate stamps the current time).
 //   npx tsx scripts/make-quickstart-data.ts
 import { writeNpzFile } from '../src/data/npz.ts';
 

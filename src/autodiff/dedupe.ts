@@ -12,16 +12,20 @@ export function dedupeBackwardNodes(graph: Graph, forward: Graph): Graph {
   const rename = new Map<string, string>();
   const initializers = new Map<string, Tensor>();
   const byContent = new Map<string, string>();
+  const contentKey = (t: Tensor): string => `${t.dtype}|${t.shape.join(',')}|${Array.from(t.data as ArrayLike<number | bigint>, String).join(',')}`;
+  // Forward constants come first in the map, so a new constant equal to one of them is read from it.
   for (const [name, t] of graph.initializers) {
-    if (forward.initializers.has(name) || t.data.length > 64) {
-      initializers.set(name, t);
-      continue;
-    }
-    const key = `${t.dtype}|${t.shape.join(',')}|${Array.from(t.data as ArrayLike<number | bigint>, String).join(',')}`;
-    const same = byContent.get(key);
+    if (!forward.initializers.has(name)) continue;
+    initializers.set(name, t);
+    if (t.data.length <= 64 && !byContent.has(contentKey(t))) byContent.set(contentKey(t), name);
+  }
+  for (const [name, t] of graph.initializers) {
+    if (forward.initializers.has(name)) continue;
+    const key = t.data.length <= 64 ? contentKey(t) : undefined;
+    const same = key && byContent.get(key);
     if (same) rename.set(name, same);
     else {
-      byContent.set(key, name);
+      if (key) byContent.set(key, name);
       initializers.set(name, t);
     }
   }

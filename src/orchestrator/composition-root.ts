@@ -8,6 +8,7 @@ import { TOKENS } from './tokens.ts';
 import type { DataAdapter } from '../plugins/adapters/adapter.ts';
 import type { Backend } from '../plugins/backends/backend.ts';
 import type { Model } from '../plugins/models/model.ts';
+import { epochMetrics } from '../train/history.ts';
 import { createProgress } from '../train/progress.ts';
 import { TrainingRun } from '../train/training-run.ts';
 import { trainingStages } from '../train/training-stages.ts';
@@ -67,12 +68,19 @@ export function assembleWorkflow(frozen: FrozenConfig, runDir: string, plugins: 
   for (const kind of [...HOOK_KINDS, ...(['adapter', 'model', 'backend'] as const)]) {
     container.load(pluginFamilyModule(kind, plugins.filter((p) => p.kind === kind)));
   }
-  container.load(workflowModule(stagesFor(frozen, runDir, plugins)));
+  // Per-epoch metrics go to the trackers through the same dispatcher the workflow uses (resolved when first used).
+  const logMetrics = (metrics: Record<string, number>, step: number) => container.get(TOKENS.HookDispatcher).emit('logMetrics', metrics, step);
+  container.load(workflowModule(stagesFor(frozen, runDir, plugins, logMetrics)));
   return container.get<Workflow>(TOKENS.Workflow);
 }
 
 /** The training stages once an adapter, a model and a backend are constructed; the pending ones until then. */
-function stagesFor(frozen: FrozenConfig, runDir: string, plugins: readonly ConstructedPlugin[]): readonly Stage[] {
+function stagesFor(
+  frozen: FrozenConfig,
+  runDir: string,
+  plugins: readonly ConstructedPlugin[],
+  logMetrics: (metrics: Record<string, number>, step: number) => Promise<void>,
+): readonly Stage[] {
   const of = (kind: PluginKind) => plugins.find((p) => p.kind === kind)?.instance;
   const [adapter, model, backend] = [of('adapter'), of('model'), of('backend')];
   if (!adapter || !model || !backend) return PENDING_STAGES;
@@ -86,6 +94,7 @@ function stagesFor(frozen: FrozenConfig, runDir: string, plugins: readonly Const
     seed: experiment.seed,
     train,
     progress: createProgress(process.stderr),
+    onEpoch: (record) => logMetrics(epochMetrics(record), record.steps),
   });
   return trainingStages(run);
 }

@@ -3,6 +3,7 @@ import { npzAdapter } from './adapters/npz/npz-adapter.ts';
 import { ortBackend } from './backends/onnxruntime/ort-backend.ts';
 import { mlpModel } from './models/mlp/mlp.ts';
 import { torchBackend } from './backends/torch/torch-backend.ts';
+import { tfjsBackend } from './backends/tfjs/tfjs-backend.ts';
 import type { PluginDefinition } from './plugin.ts';
 import { jsonReporter } from './reporters/json/json-reporter.ts';
 import { noneTracker } from './trackers/none/none-tracker.ts';
@@ -19,4 +20,5 @@ export const builtinPlugins: PluginDefinition[] = [
   ortBackend,
   analyticAdapter,
   mlpModel,
+  tfjsBackend,
 ];

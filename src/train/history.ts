@@ -36,3 +36,14 @@ export class EpochAccumulator {
     return { loss: this.loss / n, terms: Object.fromEntries(Object.entries(this.terms).map(([k, v]) => [k, v / n])) };
   }
 }
+
+/** An epoch as flat metrics for a tracker: `train/loss`, `train/loss:<term>`, `validation/…`, `lr`, `epoch_seconds`. */
+export function epochMetrics(r: EpochRecord): Record<string, number> {
+  const out: Record<string, number> = { lr: r.lr, epoch_seconds: r.seconds };
+  for (const [split, s] of [['train', r.train], ['validation', r.validation]] as const) {
+    if (!s) continue;
+    out[`${split}/loss`] = s.loss;
+    for (const [k, v] of Object.entries(s.terms)) out[`${split}/loss:${k}`] = v;
+  }
+  return out;
+}

@@ -1,3 +1,4 @@
+import type { RuleRegistry } from '../autodiff/rule-registry.ts';
 import { grad } from '../autodiff/vjp.ts';
 import { GraphBuilder, type Value } from '../graph/builder.ts';
 import { isFloat, type DType } from '../graph/dtype.ts';
@@ -42,6 +43,8 @@ export interface ProgramSpec {
   readonly loss: LossBuilder;
   readonly optimizer: GraphOptimizer;
   readonly clip?: { readonly max_norm: number };
+  /** Gradient rules for the gradients and step graphs (default: tandem's); parity's mutation suite injects wrong ones. */
+  readonly rules?: RuleRegistry;
 }
 
 export interface ProgramGraphs {
@@ -115,7 +118,7 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
 
   const paramNames = Object.keys(params);
   const lossOutputs = [LOSS_OUTPUT, ...termNames.map(termOutput)];
-  const gradGraph = grad(lossGraph, { of: LOSS_OUTPUT, wrt: paramNames, names: paramNames.map(gradOutput) });
+  const gradGraph = grad(lossGraph, { of: LOSS_OUTPUT, wrt: paramNames, names: paramNames.map(gradOutput) }, spec.rules);
   const sb = GraphBuilder.extend(gradGraph);
   // Adds the lr, step and slot inputs (named by the contract above) and the `/next` outputs.
   emitOptimizerStep(

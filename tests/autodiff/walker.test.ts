@@ -72,4 +72,16 @@ describe('grad', () => {
     const tooFew = defaultRules.with({ op: 'Sin', grad: () => [] });
     expect(() => grad(b.build(), { of: 'y', wrt: ['x'] }, tooFew)).toThrow(/returned 0 gradients for 1 inputs/);
   });
+
+  it('emits no node twice: repeated passes share transposes and derivatives (common subexpressions merged)', () => {
+    const b = new GraphBuilder('m');
+    const x = b.input('x', 'float64', [4, 2]);
+    const w = b.input('w', 'float64', [2, 3]);
+    b.output(b.tanh(b.matmul(b.tanh(b.matmul(x, w)), b.constant(tensor('float64', [3, 1], [1, 2, 3])))), 'u');
+    const g = grad(grad(b.build(), { of: 'u', wrt: ['x'] }), { of: 'grad:x', wrt: ['w'] });
+    const keys = g.nodes.map((n) => JSON.stringify([n.op, n.inputs, n.attrs]));
+    expect(new Set(keys).size).toBe(keys.length);
+    const constants = [...g.initializers.values()].map((t) => `${t.dtype}${t.shape}:${Array.from(t.data as Float64Array)}`);
+    expect(new Set(constants).size).toBe(constants.length);
+  });
 });

@@ -92,6 +92,23 @@ describe('tandem run', () => {
   });
 });
 
+describe('an extra plugin added from the command line', () => {
+  // spec §8.2: a path given by an override is relative to the working directory.
+  it('the example jsonl tracker receives the run events and, when training runs, one metrics line per epoch', async () => {
+    const outputs = mkdtempSync(join(tmpdir(), 'tandem-run-'));
+    const { code, stdout } = await cli('run', 'conf/quickstart.yaml', '+plugins=[examples/plugins/jsonl-tracker.ts]', 'tracker.name=jsonl', 'train.epochs=2', '--outputs', outputs, '--json');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    const events = readFileSync(join(summary.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({ event: 'run_start', config_hash: summary.configHash });
+    expect(events.at(-1)).toMatchObject({ event: 'run_end', status: summary.status });
+    const trained = summary.stages.some((s: { stage: string; status: string }) => s.stage === 'train' && s.status === 'done');
+    const metrics = events.filter((e) => e.event === 'metrics');
+    expect(metrics.length).toBe(trained ? 2 : 0);
+    for (const m of metrics) expect(Number.isFinite(m['train/loss'])).toBe(true);
+  });
+});
+
 describe('the installed entry point', () => {
   it('bin/tandem.js exits 2 with one line on stderr and no stack trace for a config error', async () => {
     const result = await execa('node', ['bin/tandem.js', 'config', 'show', 'conf/quickstart.yaml', 'train.epochs=0'], { reject: false });

@@ -40,7 +40,8 @@ describe('applying overrides', () => {
   });
 
   it.each([
-    ['train.epoch=5', /cannot override 'train.epoch': there is no such key.*To add a new key write \+train\.epoch=5\. Did you mean 'epochs'\?/],
+    ['train.epoch=5', /cannot override 'train.epoch': there is no such key.*\. Did you mean 'epochs'\? To add a new key, write \+train\.epoch=5\./],
+    ['train.zzz=5', /cannot override 'train.zzz': there is no such key in the config \(key train\.zzz\)\. To add a new key, write \+train\.zzz=5\./],
     ['+train.epochs=5', /cannot add 'train.epochs': the key already exists.*write train\.epochs=5/],
     ['~train.nope', /cannot delete 'train.nope': there is no such key/],
     ['trian.epochs=5', /there is no key 'trian' in the config.*Did you mean 'train'\?/],

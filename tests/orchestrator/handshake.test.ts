@@ -1,6 +1,7 @@
 // spec: specs/config-handshake.md §4 (schema), §5 (validation errors), §6 (freeze and hash), §7 (FrozenConfig)
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ConfigError, HandshakeRequiredError } from '../../src/orchestrator/errors.ts';
 import { isFrozenConfig, type FrozenConfig } from '../../src/orchestrator/frozen-config.ts';
 import { runHandshake } from '../../src/orchestrator/handshake.ts';
@@ -109,6 +110,18 @@ describe('validation errors name the file, line, column, key path and the fix', 
   it("a plugin's params are validated by the plugin's own schema, with the full key path", async () => {
     const error = await failure(experimentYaml({ model: 'model:\n  name: dense\n  params:\n    widht: 4' }));
     expect(error.message).toMatch(/exp\.yaml:11:5: unknown key 'widht' in the params of model 'dense' \(key model\.params\.widht\)\. Did you mean 'width'\?/);
+  });
+
+  it('suggests keys inside records of objects too (e.g. a data contract per key)', async () => {
+    const tabled: PluginDefinition = {
+      kind: 'model',
+      name: 'tabled',
+      description: 'params with a record of strict objects',
+      params: z.strictObject({ layers: z.record(z.string(), z.strictObject({ width: z.int(), activation: z.string().optional() })) }),
+      create: () => ({ effectiveSettings: () => ({}) }),
+    };
+    const error = await failure(experimentYaml({ model: 'model:\n  name: tabled\n  params:\n    layers:\n      first: {width: 2, activaton: tanh}' }), [], [...testPlugins, tabled]);
+    expect(error.message).toMatch(/unknown key 'activaton' in the params of model 'tabled' \(key model\.params\.layers\.first\.activaton\)\. Did you mean 'activation'\? Valid keys here: width, activation\./);
   });
 });
 

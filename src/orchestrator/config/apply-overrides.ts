@@ -49,7 +49,7 @@ function applyOne(tree: Tree, origins: OriginMap, override: Override): Tree {
     throw new ConfigError(
       `cannot override '${where.keyPath}': there is no such key in the config`,
       where,
-      `To add a new key write +${override.raw}.${didYouMean(leaf, Object.keys(parent))}`,
+      `${didYouMean(leaf, Object.keys(parent)).trim()} To add a new key, write +${override.raw}.`.trim(),
     );
   }
   if (override.kind === 'add' && exists) {

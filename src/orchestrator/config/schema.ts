@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paritySectionSchema } from '../../parity/parity-config.ts';
 import { trainSchema } from './train-schema.ts';
 
 /**
@@ -28,6 +29,8 @@ export const configSchema = z.strictObject({
   /** Extra plugin modules, relative to the config file that lists them. */
   plugins: z.array(z.string().min(1)).default([]),
   train: trainSchema,
+  /** How `tandem parity` compares backends with the reference (src/parity/parity-config.ts); optional. */
+  parity: paritySectionSchema.optional(),
 });
 
 export type TandemConfig = z.infer<typeof configSchema>;

@@ -45,7 +45,7 @@ function issueToError(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown
     return new ConfigError(
       `unknown key '${key}'${owner}`,
       { ...locate(context.origins.lookup(path), context.primaryFile), keyPath: formatPath(path) },
-      `${didYouMean(key, valid).trim() || 'Remove it or check the spelling.'} Valid keys here: ${valid.join(', ') || '(none)'}.`,
+      `${didYouMean(key, valid).trim() || 'Remove it or check the spelling.'}${valid.length ? ` Valid keys here: ${valid.join(', ')}.` : ''}`,
     );
   }
   const path = [...prefix, ...issuePath];
@@ -106,9 +106,10 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   let node: z.core.$ZodType | undefined = unwrap(schema);
   for (const segment of path) {
-    const def = node?._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    const def = node?._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType; valueType?: z.core.$ZodType };
     if (def?.type === 'object' && def.shape) node = unwrap(def.shape[String(segment)]);
     else if (def?.type === 'array' && def.element) node = unwrap(def.element);
+    else if (def?.type === 'record' && def.valueType) node = unwrap(def.valueType);
     else return [];
   }
   const def = node?._zod.def as { type: string; shape?: Record<string, unknown> } | undefined;
@@ -119,7 +120,9 @@ function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefine
   let node = schema;
   for (;;) {
     const def = node?._zod.def as { type: string; innerType?: z.core.$ZodType } | undefined;
+    const pipeInput = (def as { in?: z.core.$ZodType } | undefined)?.in;
     if (def && ['optional', 'default', 'prefault', 'nullable', 'readonly', 'nonoptional'].includes(def.type) && def.innerType) node = def.innerType;
+    else if (def?.type === 'pipe' && pipeInput) node = pipeInput;
     else return node;
   }
 }

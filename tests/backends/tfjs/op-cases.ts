@@ -111,8 +111,8 @@ export const OP_CASES: OpCase[] = [
   { name: 'DFT complex, axis 1', op: 'DFT', inputs: [f([2, 6, 3, 2])], attrs: { axis: 1 } },
   { name: 'DFT real onesided', op: 'DFT', inputs: [f([3, 8, 1])], attrs: { axis: 1, onesided: 1 } },
   { name: 'DFT inverse', op: 'DFT', inputs: [f([2, 5, 2])], attrs: { axis: 1, inverse: 1 } },
-  { name: 'DFT dft_length zero-pads', op: 'DFT', inputs: [f([2, 5, 2]), ints([8])], attrs: { axis: 1 } },
-  { name: 'DFT dft_length truncates', op: 'DFT', inputs: [f([2, 7, 1]), ints([4])], attrs: { axis: 1 } },
+  { name: 'DFT dft_length zero-pads', op: 'DFT', inputs: [f([2, 5, 2]), { const: tensor('int64', [], [8]) }], attrs: { axis: 1 } },
+  { name: 'DFT dft_length truncates', op: 'DFT', inputs: [f([2, 7, 1]), { const: tensor('int64', [], [4]) }], attrs: { axis: 1 } },
   { name: 'DFT inverse onesided (irfft)', op: 'DFT', inputs: [f([2, 5, 2])], attrs: { axis: 1, inverse: 1, onesided: 1 } },
 ];
 

@@ -76,6 +76,8 @@ export async function activateTfjs(device: TfjsDevice): Promise<TfjsRuntimeInfo>
       );
     }
   }
+  // Production mode: skips tfjs's debug checks and its console banner urging tfjs-node on every cpu run.
+  tf.enableProdMode();
   const name = TF_BACKEND_NAME[device];
   if (tf.getBackend() !== name) {
     const ok = await tf.setBackend(name);

@@ -21,10 +21,10 @@ def send(msg):
 
 
 def hello():
-    try:
-        import numpy
-        import onnx
+    try:  # torch first: it is the package most often missing, and the one the message should name
         import torch
+        import onnx
+        import numpy
     except ImportError as e:
         from wire_fallback import describe_import_error
         send({"kind": "hello", "ok": False, "error": describe_import_error(e)})

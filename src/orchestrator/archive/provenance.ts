@@ -1,0 +1,59 @@
+import { createRequire } from 'node:module';
+import { cpus, hostname } from 'node:os';
+import { execa } from 'execa';
+import type { ArchiveManifest } from './manifest.ts';
+
+/**
+ * Where and with what an archive entry was produced: the git commit, tool versions and host
+ * (spec: specs/archive-and-plans.md §2). Every probe degrades to null instead of failing, because an archive
+ * of a run outside a git checkout or without python is still evidence worth keeping.
+ */
+export interface Provenance {
+  readonly git: ArchiveManifest['git'];
+  readonly versions: Record<string, string | null>;
+  readonly host: ArchiveManifest['host'];
+}
+
+export interface ProvenanceOptions {
+  /** The directory whose git checkout is described (the project root). */
+  readonly cwd: string;
+  /** The python that runs the torch reference; its torch version is recorded. */
+  readonly python?: string;
+}
+
+const require = createRequire(import.meta.url);
+
+export async function collectProvenance(options: ProvenanceOptions): Promise<Provenance> {
+  const [git, torch] = await Promise.all([gitState(options.cwd), torchVersion(options.python ?? '/usr/bin/python3')]);
+  return {
+    git,
+    versions: {
+      node: process.version,
+      tandem: packageVersion('../../../package.json'),
+      onnxruntime: packageVersion('onnxruntime-node/package.json'),
+      tfjs: packageVersion('@tensorflow/tfjs/package.json'),
+      torch,
+    },
+    host: { hostname: hostname(), platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown' },
+  };
+}
+
+function packageVersion(specifier: string): string | null {
+  try {
+    return (require(specifier) as { version?: string }).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function gitState(cwd: string): Promise<ArchiveManifest['git']> {
+  const head = await execa('git', ['rev-parse', 'HEAD'], { cwd, reject: false });
+  if (head.exitCode !== 0) return { commit: null, dirty: null };
+  const status = await execa('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, reject: false });
+  return { commit: head.stdout.trim(), dirty: status.exitCode === 0 ? status.stdout.trim().length > 0 : null };
+}
+
+async function torchVersion(python: string): Promise<string | null> {
+  const probe = await execa(python, ['-c', 'import torch; print(torch.__version__)'], { reject: false, timeout: 60_000 });
+  return probe.exitCode === 0 ? probe.stdout.trim() : null;
+}

@@ -1,0 +1,206 @@
+import { z } from 'zod';
+
+/**
+ * The data model of `parity.json` (spec: specs/parity.md "Report"): what a parity run wrote, for the terminal
+ * table, the markdown/HTML renderers and the report archive. It is a contract between engineers: change it
+ * ADDITIVELY only (new optional fields), and bump `schema` for anything else.
+ *
+ * JSON cannot hold NaN or ±Infinity, yet a diverged run produces them (a NaN loss, a relative error against an
+ * exact 0). Such numbers are written as the strings "NaN", "Infinity", "-Infinity" (`jsonFloat`), never dropped.
+ */
+export const PARITY_SCHEMA = 'tandem.parity/1';
+
+export const STAGES = ['init', 'forward', 'loss', 'gradients', 'step', 'trajectory', 'eval'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const VERDICTS = ['pass', 'fail', 'error', 'skipped'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const jsonFloat = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
+export type JsonFloat = z.infer<typeof jsonFloat>;
+
+/** A number as parity.json stores it: finite numbers as numbers, the rest by name. */
+export function toJsonFloat(x: number): JsonFloat {
+  if (Number.isFinite(x)) return x;
+  return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+}
+
+export function fromJsonFloat(x: JsonFloat): number {
+  return typeof x === 'number' ? x : Number(x);
+}
+
+/** `|actual − expected| ≤ atol + rtol·|expected|`, expected = the reference (torch.testing.assert_close's rule). */
+export const toleranceSchema = z.strictObject({
+  rtol: z.number().min(0),
+  atol: z.number().min(0),
+  /** Where the numbers came from: "default float32 forward", "config parity.tolerances.gradients.float32". */
+  source: z.string(),
+});
+export type Tolerance = z.infer<typeof toleranceSchema>;
+
+export const tensorMetricsSchema = z.strictObject({
+  count: z.int().min(0),
+  maxAbs: jsonFloat,
+  /** max |a − e| / |e| over elements with e ≠ 0 (0 when there are none). */
+  maxRel: jsonFloat,
+  /** ‖a − e‖₂ / ‖e‖₂ ("Infinity" when ‖e‖ = 0 and a ≠ e). */
+  relL2: jsonFloat,
+  /** cos(a, e); 1 when both are all zeros. */
+  cosine: jsonFloat,
+  allclose: z.boolean(),
+  /** Elements outside the tolerance, and their share of all elements. */
+  outside: z.int().min(0),
+  outsideShare: z.number().min(0).max(1),
+  /** The element with the largest tolerance excess (or the largest |a − e| when all pass), as a multi-index. */
+  worstIndex: z.array(z.int()),
+  worstActual: jsonFloat,
+  worstExpected: jsonFloat,
+  /** Largest distance in units in the last place of the compared dtype (ULP-style summary). */
+  maxUlp: jsonFloat,
+});
+export type TensorMetrics = z.infer<typeof tensorMetricsSchema>;
+
+export const tensorTypeSchema = z.strictObject({ dtype: z.string(), shape: z.array(z.int()) });
+
+export const TENSOR_ROLES = ['param', 'slot', 'output', 'intermediate', 'loss', 'term', 'grad', 'derivative', 'metric'] as const;
+
+export const tensorComparisonSchema = z.strictObject({
+  name: z.string(),
+  role: z.enum(TENSOR_ROLES),
+  verdict: z.enum(['pass', 'fail']),
+  expected: tensorTypeSchema.nullable(),
+  actual: tensorTypeSchema.nullable(),
+  /** Why it failed before values were compared: a missing side, a shape or dtype mismatch, a non-finite mismatch. */
+  problem: z.string().optional(),
+  metrics: tensorMetricsSchema.optional(),
+});
+export type TensorComparison = z.infer<typeof tensorComparisonSchema>;
+
+/** One optimizer update of the trajectory: the loss each side computed before it, and the LR each side used. */
+export const trajectoryPointSchema = z.strictObject({
+  step: z.int().min(1),
+  epoch: z.int().min(0),
+  lr: z.strictObject({ actual: jsonFloat, expected: jsonFloat }),
+  loss: z.strictObject({ actual: jsonFloat, expected: jsonFloat }),
+  absDiff: jsonFloat,
+  relDiff: jsonFloat,
+  withinTolerance: z.boolean(),
+});
+export type TrajectoryPoint = z.infer<typeof trajectoryPointSchema>;
+
+export const trajectorySchema = z.strictObject({
+  steps: z.array(trajectoryPointSchema),
+  /** First step whose loss or LR leaves the tolerance; null when none does. */
+  firstDivergentStep: z.int().nullable(),
+  /** The schedule both sides ran (the config's train.schedule, or constant) and how often it advanced. */
+  schedule: z.string(),
+  scheduleInterval: z.enum(['epoch', 'step']),
+});
+export type TrajectoryRecord = z.infer<typeof trajectorySchema>;
+
+export const valueErrorSchema = z.strictObject({
+  name: z.string(),
+  /** The node producing it, or null for a graph input (parameter, data). */
+  producer: z.string().nullable(),
+  withinTolerance: z.boolean(),
+  maxAbs: jsonFloat,
+  relL2: jsonFloat,
+});
+export type ValueError = z.infer<typeof valueErrorSchema>;
+
+/**
+ * Where two runs first part: the first node (in topological order) whose output leaves the tolerance while its
+ * inputs stay within it. `kind: forward` compares node outputs; `kind: gradient` compares adjoints (d loss / d
+ * value) and names the node whose gradient rule turned matching output adjoints into a diverging input adjoint.
+ */
+export const firstDivergenceSchema = z.strictObject({
+  kind: z.enum(['forward', 'gradient']),
+  /** null when every compared value matched (the divergence is outside what was compared: see `message`). */
+  node: z
+    .strictObject({
+      name: z.string(),
+      op: z.string(),
+      /** For backward nodes: the forward node that caused them. */
+      origin: z.string().optional(),
+      /** The value(s) of this node that diverge (outputs for forward, the inputs whose adjoint diverges for gradient). */
+      diverging: z.array(valueErrorSchema),
+      /** The node's inputs (forward) or output adjoints (gradient): within tolerance, by construction of "first". */
+      upstream: z.array(valueErrorSchema),
+    })
+    .nullable(),
+  /** Values compared (each against the reference), in the order compared. */
+  compared: z.int().min(0),
+  message: z.string(),
+  /** Where the comparison ran, e.g. "onnxruntime vs torch.autograd (adjoint probes)". */
+  method: z.string(),
+});
+export type FirstDivergence = z.infer<typeof firstDivergenceSchema>;
+
+export const parityCaseSchema = z.strictObject({
+  /** `<experiment>/<backend>/<stage>`, what selectors match. */
+  id: z.string(),
+  experiment: z.string(),
+  backend: z.string(),
+  stage: z.enum(STAGES),
+  verdict: z.enum(VERDICTS),
+  /** One sentence for error and skipped verdicts (and a summary for fail). */
+  reason: z.string().optional(),
+  /** The tolerance per dtype compared in this stage. */
+  tolerance: z.record(z.string(), toleranceSchema),
+  tensors: z.array(tensorComparisonSchema),
+  trajectory: trajectorySchema.optional(),
+  firstDivergence: firstDivergenceSchema.optional(),
+  timing: z.strictObject({ seconds: z.number().min(0) }),
+});
+export type ParityCase = z.infer<typeof parityCaseSchema>;
+
+export const referenceSchema = z.strictObject({
+  kind: z.enum(['live', 'recorded']),
+  /** "torch", or the baseline name for recorded references. */
+  name: z.string(),
+  versions: z.record(z.string(), z.string()),
+  /** Recorded references only: the baseline folder and the hashes it was recorded with. */
+  baseline: z.strictObject({ path: z.string(), configHash: z.string(), graphHash: z.string(), recordedAt: z.string() }).optional(),
+});
+
+export const parityReportSchema = z.strictObject({
+  schema: z.literal(PARITY_SCHEMA),
+  createdAt: z.string(),
+  experiment: z.string(),
+  configFile: z.string(),
+  configHash: z.string(),
+  overrides: z.array(z.string()),
+  /** sha256 of the reference program's loss graph (ONNX bytes): what the reference executed. */
+  graphHash: z.string(),
+  selectors: z.array(z.string()),
+  reference: referenceSchema,
+  backends: z.array(z.strictObject({ name: z.string(), dtype: z.string(), settings: z.record(z.string(), z.unknown()) })),
+  stages: z.array(z.enum(STAGES)),
+  trajectorySteps: z.int().min(0),
+  batchSize: z.int().min(1),
+  seed: z.int(),
+  cases: z.array(parityCaseSchema),
+  summary: z.strictObject({
+    /** pass when every selected case passed or was skipped for a stated reason; error beats fail. */
+    verdict: z.enum(['pass', 'fail', 'error']),
+    counts: z.strictObject({ pass: z.int(), fail: z.int(), error: z.int(), skipped: z.int() }),
+  }),
+  timing: z.strictObject({ seconds: z.number().min(0) }),
+});
+export type ParityReport = z.infer<typeof parityReportSchema>;
+
+/** Reads and validates a parity.json text (renderers and archive readers call this, never JSON.parse alone). */
+export function parseParityReport(text: string, where = 'parity.json'): ParityReport {
+  const parsed = parityReportSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${where} is not a valid ${PARITY_SCHEMA} report: at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function summarize(cases: readonly ParityCase[]): ParityReport['summary'] {
+  const counts = { pass: 0, fail: 0, error: 0, skipped: 0 };
+  for (const c of cases) counts[c.verdict]++;
+  return { verdict: counts.error ? 'error' : counts.fail ? 'fail' : 'pass', counts };
+}

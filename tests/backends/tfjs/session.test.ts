@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { mismatch } from '../../../src/conformance/compare.ts';
+import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
+import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
+import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts';
+import { builtinPlugins } from '../../../src/plugins/index.ts';
+import { buildTrainingProgram } from '../../../src/train/program.ts';
+import { smallSpec } from '../../training/helpers.ts';
+
+const tfjs = async (params: Record<string, unknown> = {}) => tfjsBackend.create(tfjsBackend.params.parse(params));
+const ort = async () => ortBackend.create(ortBackend.params.parse({ threads: 1 }));
+
+function batch(k: number, n = 4): Map<string, Tensor> {
+  const x = Array.from({ length: 2 * n }, (_, i) => Math.sin(i + 3 * k));
+  const u = Array.from({ length: n }, (_, i) => Math.cos(2 * i + k));
+  return new Map([['x', tensor('float32', [n, 2], x)], ['u', tensor('float32', [n, 1], u)]]);
+}
+
+// Two float32 engines with different kernels (XNNPACK vs MLAS): a few ulp per op, compounded over 5 Adam steps.
+const TOL = { rtol: 1e-4, atol: 1e-6 };
+
+describe('tfjs backend plugin', () => {
+  it('is a built-in plugin and reads back the device and engine that actually run', async () => {
+    expect(builtinPlugins).toContain(tfjsBackend);
+    const b = await tfjs();
+    expect(b.effectiveSettings()).toMatchObject({ device: 'auto', dtype: 'float32', resolved: { device: 'wasm', backend: 'wasm', simd: true, threads: false } });
+    expect((await tfjs({ device: 'cpu' })).effectiveSettings()).toMatchObject({ device: 'cpu', resolved: { backend: 'cpu' } });
+    expect(b.capabilities().dtypes).not.toContain('float64');
+  });
+
+  it('refuses float64, device node without tfjs-node, and unknown params, each saying what to do', async () => {
+    await expect(tfjs({ dtype: 'float64' })).rejects.toThrow('backend tfjs: dtype float64 is not available, TensorFlow.js has no float64 type; set backend.params.dtype=float32, or use backend=onnxruntime');
+    await expect(tfjs({ device: 'node' })).rejects.toThrow('tfjs device "node" needs @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, which could not be loaded');
+    expect(() => tfjsBackend.params.parse({ threads: 2 })).toThrow();
+    const program = buildTrainingProgram(await smallSpec({ dtype: 'float64' }), 4);
+    await expect((await tfjs()).compile(program)).rejects.toThrow('backend tfjs trains in float32 only (TensorFlow.js has no float64), but the program was built in float64');
+  });
+});
+
+describe('tfjs session', () => {
+  it('five steps track the onnxruntime session: losses, grad norm and every parameter and Adam slot', async () => {
+    const program = buildTrainingProgram(await smallSpec({ clip: { max_norm: 0.5 } }), 4);
+    const [a, b] = [await (await tfjs()).compile(program), await (await ort()).compile(program)];
+    for (let k = 0; k < 5; k++) {
+      const [ra, rb] = [await a.step(batch(k), 0.05, k + 1), await b.step(batch(k), 0.05, k + 1)];
+      expect(ra.loss).toBeCloseTo(rb.loss, 5);
+      expect(ra.terms.data).toBeCloseTo(rb.terms.data, 5);
+      expect(ra.gradNorm!).toBeCloseTo(rb.gradNorm!, 5);
+    }
+    const [sa, sb] = [a.getState(), b.getState()];
+    expect([...sa.keys()]).toEqual(program.stateNames);
+    for (const n of program.stateNames) expect(mismatch(sa.get(n)!, sb.get(n)!, TOL), n).toBeUndefined();
+    // The state moved: a session that never updated would not match ORT's, but say it plainly.
+    expect(mismatch(sa.get('layers.0.weight')!, program.initialState().get('layers.0.weight')!, TOL)).toBeDefined();
+    const [ga, gb] = [await a.gradients(batch(9)), await b.gradients(batch(9))];
+    for (const p of program.params) expect(mismatch(ga.grads.get(p.name)!, gb.grads.get(p.name)!, TOL), `grad ${p.name}`).toBeUndefined();
+    await a.dispose();
+    await b.dispose();
+  });
+
+  it('setState replaces the state, getState returns copies, and evaluate/forward/gradients read the current state', async () => {
+    const program = buildTrainingProgram(await smallSpec(), 4);
+    const session = await (await tfjs()).compile(program);
+    const initial = session.getState();
+    const before = await session.evaluate(batch(0));
+    await session.step(batch(0), 0.1, 1);
+    expect((await session.evaluate(batch(0))).loss).not.toBe(before.loss);
+    session.setState(initial);
+    expect((await session.evaluate(batch(0))).loss).toBe(before.loss);
+    const g = await session.gradients(batch(0));
+    expect(g.loss).toBe(before.loss);
+    expect([...g.grads.keys()]).toEqual(program.params.map((p) => p.name));
+    const out = await session.forward(batch(0), { extraOutputs: ['Tanh_0'] });
+    expect([...out.keys()]).toEqual(['y', 'Tanh_0']);
+    expect(out.get('Tanh_0')!.shape).toEqual([4, 8]);
+    // A validation batch of another size compiles its own loss graph.
+    expect(Number.isFinite((await session.evaluate(batch(1, 6))).loss)).toBe(true);
+    expect(() => session.setState(new Map([['layers.0.weight', initial.get('layers.0.weight')!]]))).toThrow('setState: no value for "layers.0.bias"');
+    expect(() => session.setState(new Map([...initial, ['nope', initial.get('layers.0.bias')!]]))).toThrow('setState: "nope" are not state of this program');
+    await session.dispose();
+    await expect(session.step(batch(0), 0.1, 2)).rejects.toThrow('this tfjs session was disposed');
+  });
+
+  it('keeps tfjs memory flat over many steps and frees it all on dispose', async () => {
+    const program = buildTrainingProgram(await smallSpec(), 4);
+    const base = tf.memory().numTensors;
+    const session = await (await tfjs()).compile(program);
+    // Each graph uploads its constants on first use and keeps them: warm every entry point once.
+    const useAll = async (k: number) => {
+      await session.step(batch(k), 0.01, k);
+      await session.evaluate(batch(k));
+      await session.gradients(batch(k));
+      await session.forward(batch(k), { extraOutputs: ['Tanh_0'] });
+      session.setState(session.getState());
+    };
+    await useAll(1);
+    const warm = tf.memory().numTensors;
+    for (let k = 2; k <= 30; k++) await useAll(k);
+    expect(tf.memory().numTensors).toBe(warm);
+    await session.dispose();
+    expect(tf.memory().numTensors).toBe(base);
+  });
+
+  it('refuses a negative or non-finite learning rate with the step and where to look', async () => {
+    const session = await (await tfjs()).compile(buildTrainingProgram(await smallSpec(), 4));
+    await expect(session.step(batch(0), -1e-3, 1)).rejects.toThrow('step 1: the learning rate must be a finite number >= 0, got -0.001; check train.optimizer.lr and the LR schedule');
+    await session.dispose();
+  });
+});
