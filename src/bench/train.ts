@@ -13,7 +13,7 @@ import { BENCH_LR, benchBatches, benchCases, IN_FEATURES, programSpec, type Benc
 /**
  * `tandem bench train`: median train-step time of ONNX Runtime (tandem's fused step graph) against PyTorch
  * (native nn.Linear + Adam) from the same initial weights and the same batches, with the same thread count,
- * in one run. ORT is timed first, then torch, never both at once. The first `checkSteps` losses of both are
+ * in one run. Per case, ORT is timed first, then torch, never both at once. The first `checkSteps` losses of both are
  * compared, so a speedup can only be reported for two programs that did the same arithmetic.
  */
 export interface TrainBenchOptions {
@@ -41,32 +41,33 @@ const WARMUP = 10;
 const MIN_ITERS = 20;
 
 export async function benchTrain(options: TrainBenchOptions, log: (line: string) => void): Promise<TrainBenchRow[]> {
-  const cases = benchCases(options.scaling);
   const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-train-'));
   try {
-    const ort: { id: string; stepMs: number; forwardMs: number; losses: number[] }[] = [];
-    const manifest = { threads: options.threads, cases: [] as Record<string, unknown>[] };
-    for (const [i, c] of cases.entries()) {
-      log(`onnxruntime: ${c.id}`);
+    const rows: TrainBenchRow[] = [];
+    // Each case is timed on ORT and then at once on torch, so both sides see about the same machine load.
+    for (const [i, c] of benchCases(options.scaling).entries()) {
+      log(`${c.id}: onnxruntime`);
       const npz = join(dir, `case-${i}.npz`);
-      ort.push({ id: c.id, ...(await runOrt(c, options, npz)) });
-      manifest.cases.push({ id: c.id, kind: c.kind, widths: c.widths, lr: BENCH_LR, npz, warmup: WARMUP, min_iters: MIN_ITERS, min_seconds: options.timeMs / 1000, check_steps: CHECK_STEPS });
+      const ort = await runOrt(c, options, npz);
+      log(`${c.id}: torch (${options.python})`);
+      const t = await runTorch(c, options, npz, dir);
+      const lossRelDiff = Math.max(...t.losses.map((v, k) => Math.abs(ort.losses[k] - v) / Math.abs(v)));
+      rows.push({ id: c.id, ortStepMs: ort.stepMs, ortForwardMs: ort.forwardMs, torchStepMs: t.step_ms, torchForwardMs: t.forward_ms, lossRelDiff });
     }
-    const manifestPath = join(dir, 'manifest.json');
-    writeFileSync(manifestPath, JSON.stringify(manifest));
-    log(`torch: ${cases.length} case(s) with ${options.python}`);
-    const script = join(dirname(fileURLToPath(import.meta.url)), 'train_torch.py');
-    const r = await execa(options.python, [script, manifestPath], { reject: false });
-    if (r.exitCode !== 0) throw new Error(`the torch side of the bench failed (${options.python} ${script}, exit ${r.exitCode}):\n${r.stderr}`);
-    const torch = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; step_ms: number; forward_ms: number; losses: number[] });
-    return ort.map((o, i) => {
-      const t = torch[i];
-      const lossRelDiff = Math.max(...t.losses.map((v, k) => Math.abs(o.losses[k] - v) / Math.abs(v)));
-      return { id: o.id, ortStepMs: o.stepMs, ortForwardMs: o.forwardMs, torchStepMs: t.step_ms, torchForwardMs: t.forward_ms, lossRelDiff };
-    });
+    return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function runTorch(c: BenchCase, options: TrainBenchOptions, npz: string, dir: string) {
+  const manifest = { threads: options.threads, cases: [{ id: c.id, kind: c.kind, widths: c.widths, lr: BENCH_LR, npz, warmup: WARMUP, min_iters: MIN_ITERS, min_seconds: options.timeMs / 1000, check_steps: CHECK_STEPS }] };
+  const manifestPath = join(dir, 'manifest.json');
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'train_torch.py');
+  const r = await execa(options.python, [script, manifestPath], { reject: false });
+  if (r.exitCode !== 0) throw new Error(`the torch side of the bench failed (${options.python} ${script}, exit ${r.exitCode}):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim()) as { step_ms: number; forward_ms: number; losses: number[] };
 }
 
 async function runOrt(c: BenchCase, options: TrainBenchOptions, npz: string): Promise<{ stepMs: number; forwardMs: number; losses: number[] }> {

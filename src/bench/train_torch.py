@@ -57,7 +57,7 @@ def median_ms(fn, warmup, min_iters, min_seconds):
     return statistics.median(samples), len(samples)
 
 
-def run_case(case, threads):
+def run_case(case):
     torch.manual_seed(0)
     arrays = dict(np.load(case["npz"], allow_pickle=False))
     net = build(case["widths"], arrays)
@@ -99,7 +99,7 @@ def main():
     manifest = json.load(open(sys.argv[1]))
     torch.set_num_threads(manifest["threads"])
     for case in manifest["cases"]:
-        print(json.dumps(run_case(case, manifest["threads"])), flush=True)
+        print(json.dumps(run_case(case)), flush=True)
 
 
 if __name__ == "__main__":

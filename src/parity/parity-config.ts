@@ -40,7 +40,7 @@ export interface ParitySettings {
 }
 
 /** The section as the engine uses it, defaults filled in (an absent section is all defaults). */
-export function paritySettings(section: Readonly<Partial<ParitySection>> | undefined): ParitySettings {
+export function paritySettings(section: unknown): ParitySettings {
   const s = paritySectionSchema.parse(section ?? {});
   const stages = s.stages ? STAGES.filter((st) => s.stages!.includes(st)) : [...STAGES];
   return {

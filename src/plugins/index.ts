@@ -7,6 +7,7 @@ import { tfjsBackend } from './backends/tfjs/tfjs-backend.ts';
 import type { PluginDefinition } from './plugin.ts';
 import { jsonReporter } from './reporters/json/json-reporter.ts';
 import { noneTracker } from './trackers/none/none-tracker.ts';
+import { mlflowTracker } from './trackers/mlflow/mlflow-tracker.ts';
 
 /**
  * Every built-in plugin, in one list. To add a plugin: import its definition and append it below (one import,
@@ -14,6 +15,7 @@ import { noneTracker } from './trackers/none/none-tracker.ts';
  */
 export const builtinPlugins: PluginDefinition[] = [
   noneTracker,
+  mlflowTracker,
   jsonReporter,
   npzAdapter,
   torchBackend,

@@ -23,6 +23,11 @@ export interface RunStart {
   readonly configHash: string;
   /** The resolved, frozen config, as plain data. */
   readonly config: unknown;
+  /**
+   * Labels for this run that are not config, e.g. `{initiative, phase}` when a plan phase runs it. Trackers record
+   * them as run tags. Optional: a plain `tandem run` passes none.
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** `done`: did its work; `pending`: not built yet (the detail names the issue); `failed`: threw. */

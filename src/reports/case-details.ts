@@ -71,7 +71,7 @@ export function trajectorySentence(c: ParityCase): string | undefined {
   if (t.firstDivergentStep === null) return `All ${t.steps.length} steps stay within the tolerance (schedule ${t.schedule}, per ${t.scheduleInterval}).`;
   const p = t.steps.find((s) => s.step === t.firstDivergentStep);
   const detail = p
-    ? `: loss ${formatNumber(p.loss.actual)} vs reference ${formatNumber(p.loss.expected)} (relative difference ${formatNumber(p.relDiff)}), ` +
+    ? `: loss ${formatNumber(p.loss.actual, 7)} vs reference ${formatNumber(p.loss.expected, 7)} (relative difference ${formatNumber(p.relDiff)}), ` +
       `lr ${formatNumber(p.lr.actual)} vs ${formatNumber(p.lr.expected)}`
     : '';
   return `First divergent step: ${t.firstDivergentStep} of ${t.steps.length} (epoch ${p?.epoch ?? '?'})${detail}.`;

@@ -5,13 +5,17 @@ import { fromJsonFloat, type JsonFloat, type ParityCase, type Verdict } from '..
  * disagree on how an error reads.
  */
 
-/** Three significant digits, exponent form below 1e-3 or above 1e4 (errors span 1e-12 … 1e3). */
-export function formatNumber(x: JsonFloat | number): string {
+/**
+ * `digits` significant digits (3: errors need their magnitude, not their tail), exponent form below 1e-3 or
+ * above 1e4 (errors span 1e-12 … 1e3), no trailing zeros.
+ */
+export function formatNumber(x: JsonFloat | number, digits = 3): string {
   const n = typeof x === 'number' ? x : fromJsonFloat(x);
   if (!Number.isFinite(n)) return String(n);
   if (n === 0) return '0';
   const abs = Math.abs(n);
-  return abs < 1e-3 || abs >= 1e4 ? n.toExponential(2) : String(Number(n.toPrecision(3)));
+  const rounded = Number(n.toPrecision(digits));
+  return abs < 1e-3 || abs >= 1e4 ? rounded.toExponential() : String(rounded);
 }
 
 export const VERDICT_MARK: Record<Verdict, string> = { pass: '✓ pass', fail: '✗ FAIL', error: '! ERROR', skipped: '– skipped' };

@@ -1,7 +1,7 @@
 import type { ParityReport } from '../parity/report.ts';
 import { divergenceSummary, problemCases, reportContext, tensorTable, toleranceLine, trajectorySentence, verdictTable, type Table } from './case-details.ts';
 import { formatNumber, VERDICT_MARK } from './format.ts';
-import type { ReportInput, TestFileResult } from './report-input.ts';
+import { countStatuses, type ReportInput, type TestFileResult } from './report-input.ts';
 
 /**
  * `parity.md` (spec: specs/parity-report.md §2): the verdict, the exit criteria, then per experiment a verdict
@@ -63,11 +63,6 @@ function testsBlock(files: readonly TestFileResult[]): string[] {
     }
   }
   return out;
-}
-
-export function countStatuses(f: TestFileResult): { passed: number; failed: number; skipped: number } {
-  const n = (s: string) => f.tests.filter((t) => t.status === s).length;
-  return { passed: n('passed'), failed: n('failed'), skipped: n('skipped') + n('todo') };
 }
 
 export function markdownTable(table: Table): string {

@@ -1,11 +1,10 @@
 import type { ParityReport, Verdict } from '../parity/report.ts';
 import { divergenceSummary, problemCases, reportContext, tensorTable, toleranceLine, trajectorySentence, verdictTable, type Table } from './case-details.ts';
 import { VERDICT_MARK } from './format.ts';
-import { countStatuses } from './parity-markdown.ts';
 import { parityPlots, type PlotSpec } from './plots/parity-plots.ts';
 import { renderSvg } from './plots/vega-svg.ts';
 import { REPORT_CSS } from './report-css.ts';
-import type { ReportInput, TestFileResult } from './report-input.ts';
+import { countStatuses, type ReportInput, type TestFileResult } from './report-input.ts';
 
 /**
  * `report.html` (spec: specs/parity-report.md §3): one self-contained file, no script and no external URL, so

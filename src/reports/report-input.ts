@@ -52,3 +52,9 @@ export function parityOnlyInput(report: ParityReport): ReportInput {
     tests: [],
   };
 }
+
+/** Tests by outcome; `todo` counts as skipped. */
+export function countStatuses(f: TestFileResult): { passed: number; failed: number; skipped: number } {
+  const n = (s: TestStatus) => f.tests.filter((t) => t.status === s).length;
+  return { passed: n('passed'), failed: n('failed'), skipped: n('skipped') + n('todo') };
+}

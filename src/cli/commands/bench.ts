@@ -23,6 +23,10 @@ export const benchCommand: CliCommand = {
         const options = { threads: positiveInt(o.threads, '--threads'), scaling: o.scaling ?? false, timeMs: positiveInt(o.time, '--time'), python: o.python, seed: Number(o.seed) };
         const rows = await benchTrain(options, (line) => io.err(`${line}\n`));
         io.out(o.json ? toJson({ options, rows }) : `${benchTable(rows, options)}\n`);
+        const diverged = rows.filter((r) => !(r.lossRelDiff <= LOSS_AGREEMENT));
+        if (diverged.length) {
+          throw new Error(`ORT and torch losses differ by more than ${LOSS_AGREEMENT} (relative) over the first steps of: ${diverged.map((r) => r.id).join('; ')}. The two sides did not compute the same thing, so these timings are not comparable.`);
+        }
       });
     bench
       .command('autodiff')
@@ -41,6 +45,9 @@ export const benchCommand: CliCommand = {
       });
   },
 };
+
+/** float32 losses of the same program on two runtimes agree to ~1e-6 over a few steps; 1e-3 means a real difference. */
+const LOSS_AGREEMENT = 1e-3;
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);

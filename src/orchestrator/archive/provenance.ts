@@ -46,7 +46,7 @@ function packageVersion(specifier: string): string | null {
   }
 }
 
-async function gitState(cwd: string): Promise<ArchiveManifest['git']> {
+export async function gitState(cwd: string): Promise<ArchiveManifest['git']> {
   const head = await execa('git', ['rev-parse', 'HEAD'], { cwd, reject: false });
   if (head.exitCode !== 0) return { commit: null, dirty: null };
   const status = await execa('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, reject: false });

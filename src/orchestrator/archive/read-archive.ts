@@ -51,11 +51,6 @@ export function listEntries(reportsRoot: string, filter: ListFilter = {}): Archi
   return listing;
 }
 
-/** The newest entry of one initiative/phase, or undefined when it never ran. */
-export function latestEntry(reportsRoot: string, initiative: string, phase: string): ArchiveEntry | undefined {
-  return listEntries(reportsRoot, { initiative, phase }).entries.at(-1);
-}
-
 /** Load one entry and validate its manifest. */
 export function readEntry(dir: string): ArchiveEntry {
   const path = join(dir, MANIFEST_FILE);

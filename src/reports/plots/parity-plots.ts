@@ -1,5 +1,5 @@
 import { fromJsonFloat, STAGES, type ParityReport } from '../../parity/report.ts';
-import { worstAbsError } from '../format.ts';
+import { backendsOf, worstAbsError } from '../format.ts';
 import type { VegaLiteSpec } from './vega-svg.ts';
 
 /**
@@ -21,6 +21,15 @@ export interface PlotSpec {
 const WIDTH = 520;
 const HEIGHT = 240;
 const REFERENCE_SERIES = 'torch (reference)';
+const REFERENCE_COLOR = '#555555';
+/** vega's tableau10, assigned by backend order so a backend has the same colour in every plot of a report. */
+const BACKEND_COLORS = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+/** Log axes as 1e-7, not 0.0000001. */
+const LOG_AXIS_FORMAT = '.0e';
+
+function backendColor(backends: readonly string[]) {
+  return { domain: [...backends], range: backends.map((_, i) => BACKEND_COLORS[i % BACKEND_COLORS.length]) };
+}
 
 export function parityPlots(report: ParityReport): PlotSpec[] {
   return [lossTrajectories(report), errorPerStage(report), divergenceCurve(report)].filter((p): p is PlotSpec => p !== undefined);
@@ -35,6 +44,7 @@ function lossTrajectories(report: ParityReport): PlotSpec | undefined {
   for (const c of cases) for (const point of c.trajectory!.steps) rows.push({ step: point.step, loss: fromJsonFloat(point.loss.actual), series: c.backend });
   const finite = rows.filter((r) => Number.isFinite(r.loss));
   const logScale = finite.length > 0 && finite.every((r) => r.loss > 0);
+  const colors = backendColor(backendsOf(report.cases));
   const dropped = rows.length - finite.length;
   return {
     id: `${report.experiment}-loss`,
@@ -47,12 +57,20 @@ function lossTrajectories(report: ParityReport): PlotSpec | undefined {
       width: WIDTH,
       height: HEIGHT,
       data: { values: finite },
-      mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.5 },
+      mark: { type: 'line', point: { size: 18 } },
       encoding: {
         x: { field: 'step', type: 'quantitative', title: 'step', axis: { tickMinStep: 1 } },
-        y: { field: 'loss', type: 'quantitative', title: 'loss', scale: logScale ? { type: 'log' } : { zero: false } },
-        color: { field: 'series', type: 'nominal', title: null, sort: [REFERENCE_SERIES] },
-        strokeDash: { condition: { test: `datum.series === '${REFERENCE_SERIES}'`, value: [5, 3] }, value: [1, 0] },
+        y: {
+          field: 'loss',
+          type: 'quantitative',
+          title: 'loss',
+          scale: logScale ? { type: 'log' } : { zero: false },
+          ...(logScale ? { axis: { format: LOG_AXIS_FORMAT } } : {}),
+        },
+        color: { field: 'series', type: 'nominal', title: null, scale: { domain: [REFERENCE_SERIES, ...colors.domain], range: [REFERENCE_COLOR, ...colors.range] } },
+        // The reference is drawn thick and dashed underneath, so a backend lying on top of it still lets it show.
+        strokeDash: { field: 'series', type: 'nominal', scale: { domain: [REFERENCE_SERIES, ...colors.domain], range: [[6, 3], ...colors.domain.map(() => [1, 0])] } },
+        strokeWidth: { condition: { test: `datum.series === '${REFERENCE_SERIES}'`, value: 3 }, value: 1.5 },
       },
     } as VegaLiteSpec,
   };
@@ -80,8 +98,8 @@ function errorPerStage(report: ParityReport): PlotSpec | undefined {
       data: { values: rows.map((r) => ({ ...r, shown: r.error === 0 ? floor : r.error })) },
       encoding: {
         x: { field: 'stage', type: 'ordinal', sort: stageOrder, title: 'stage', axis: { labelAngle: 0 } },
-        y: { field: 'shown', type: 'quantitative', title: 'max |Δ|', scale: { type: 'log' } },
-        color: { field: 'backend', type: 'nominal', title: 'backend' },
+        y: { field: 'shown', type: 'quantitative', title: 'max |Δ|', scale: { type: 'log' }, axis: { format: LOG_AXIS_FORMAT } },
+        color: { field: 'backend', type: 'nominal', title: 'backend', scale: backendColor(backendsOf(report.cases)) },
       },
       layer: [
         { mark: { type: 'line', strokeWidth: 1.5 } },
@@ -124,8 +142,8 @@ function divergenceCurve(report: ParityReport): PlotSpec | undefined {
               mark: { type: 'line', strokeWidth: 1.5 },
               encoding: {
                 x: { field: 'step', type: 'quantitative', title: 'step', axis: { tickMinStep: 1 } },
-                y: { field: 'shown', type: 'quantitative', title: 'relative loss difference', scale: { type: 'log' } },
-                color: { field: 'backend', type: 'nominal', title: 'backend' },
+                y: { field: 'shown', type: 'quantitative', title: 'relative loss difference', scale: { type: 'log' }, axis: { format: LOG_AXIS_FORMAT } },
+                color: { field: 'backend', type: 'nominal', title: 'backend', scale: backendColor(backendsOf(report.cases)) },
               },
             },
             {

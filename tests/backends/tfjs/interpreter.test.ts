@@ -73,13 +73,6 @@ describe('tfjs interpreter', () => {
     expect(() => CompiledGraph.compile(b.build())).toThrow('node "determinant" (Det): the tfjs backend has no kernel for op "Det"; run this graph on backend=onnxruntime');
   });
 
-  it('a 3-D convolution is refused at run time naming the node and the supported ranks', () => {
-    const b = new GraphBuilder('conv3d');
-    b.output(b.op1('Conv', [b.input('x', 'float32', [1, 1, 3, 3, 3]), b.input('w', 'float32', [1, 1, 2, 2, 2])], {}, { name: 'c3' }), 'y');
-    const z = (s: number[]) => tensor('float32', s);
-    expect(() => execute(b.build(), { x: z([1, 1, 3, 3, 3]), w: z([1, 1, 2, 2, 2]) })).toThrow('node "c3" (Conv): Conv with 3 spatial axes has no tfjs kernel in tandem (1-D and 2-D are supported); use backend=onnxruntime [tfjs backend]');
-  });
-
   it('feeds are checked against the graph inputs by name, dtype and shape', () => {
     const g = smallGraph();
     expect(() => execute(g, {})).toThrow('graph "small": no feed for input "x" (float32[4, 3])');

@@ -12,8 +12,6 @@ const each = (tests: string[], status: Exclusion['status'], reason: string): [st
 const TFJS_GAPS: ReadonlyMap<string, Exclusion> = new Map([
   ...each(['test_cast_DOUBLE_to_FLOAT', 'test_cast_FLOAT_to_DOUBLE', 'test_castlike_DOUBLE_to_FLOAT_expanded', 'test_castlike_FLOAT_to_DOUBLE_expanded', 'test_max_float64', 'test_min_float64'],
     'error', 'float64: TensorFlow.js has no float64 type, so the interpreter refuses the graph'),
-  ...each(['test_averagepool_3d_default', 'test_maxpool_3d_default', 'test_convtranspose_3d'],
-    'error', '3 spatial axes: the tfjs kernels cover 1-D and 2-D convolutions and pools (the refusal names the node)'),
   ['test_resize_downsample_scales_linear_align_corners', {
     status: 'fail',
     reason: 'the ONNX reference divides by in·scale (1.4) where ORT and tandem use the integer output size; tfjs matches ORT (the ORT conformance test lists the same deviation)',

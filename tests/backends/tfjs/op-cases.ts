@@ -5,7 +5,7 @@ import type { AttrValue, Graph } from '../../../src/graph/ir.ts';
 import { sizeOf, tensor, type Shape, type Tensor } from '../../../src/graph/tensor.ts';
 
 /** How a fed input's random values are drawn. */
-type Draw = 'normal' | 'positive' | 'int' | 'nonzeroInt' | 'bool' | 'index';
+type Draw = 'normal' | 'positive' | 'negative' | 'int' | 'nonzeroInt' | 'bool' | 'index';
 
 /** A fed (random) input, or a constant input given by value. */
 export type CaseInput = { shape: Shape; dtype?: DType; draw?: Draw; max?: number } | { const: Tensor } | null;
@@ -71,6 +71,13 @@ export const OP_CASES: OpCase[] = [
   { name: 'ConvTranspose 2-D strides, pads, output_padding, groups', op: 'ConvTranspose', inputs: [f([2, 4, 3, 4]), f([4, 3, 3, 2]), f([6])], attrs: { strides: [2, 3], pads: [1, 0, 0, 1], output_padding: [1, 2], group: 2 } },
   { name: 'ConvTranspose 2-D dilations', op: 'ConvTranspose', inputs: [f([1, 2, 4, 4]), f([2, 3, 2, 2])], attrs: { dilations: [2, 2], strides: [2, 1] } },
   { name: 'ConvTranspose 1-D', op: 'ConvTranspose', inputs: [f([2, 3, 5]), f([3, 2, 3])], attrs: { strides: [2], pads: [1, 1] } },
+  { name: 'Conv 3-D strides, asymmetric pads, groups', op: 'Conv', inputs: [f([1, 4, 5, 6, 4]), f([4, 2, 2, 3, 2]), f([4])], attrs: { strides: [2, 1, 2], pads: [1, 0, 1, 0, 2, 1], group: 2 } },
+  { name: 'Conv 3-D dilations', op: 'Conv', inputs: [f([2, 2, 5, 5, 5]), f([3, 2, 2, 2, 2])], attrs: { dilations: [2, 1, 2] } },
+  { name: 'ConvTranspose 3-D strides, output_padding', op: 'ConvTranspose', inputs: [f([1, 2, 3, 2, 3]), f([2, 3, 2, 2, 2]), f([3])], attrs: { strides: [2, 2, 1], output_padding: [1, 0, 0], pads: [0, 1, 0, 0, 0, 1] } },
+  { name: 'AveragePool 3-D, pads, ceil', op: 'AveragePool', inputs: [f([1, 2, 5, 4, 5])], attrs: { kernel_shape: [2, 2, 3], strides: [2, 2, 2], pads: [1, 0, 1, 0, 1, 1], ceil_mode: 1 } },
+  { name: 'MaxPool 3-D dilations, indices', op: 'MaxPool', inputs: [f([1, 2, 5, 5, 4])], attrs: { kernel_shape: [2, 2, 2], dilations: [2, 1, 1], strides: [1, 2, 2] }, outputs: 2 },
+  { name: 'MaxPool 3-D all-negative windows (wasm MaxPool3D starts at FLT_MIN)', op: 'MaxPool', inputs: [f([1, 2, 4, 4, 4], 'negative')], attrs: { kernel_shape: [2, 2, 2], strides: [2, 2, 2] } },
+  { name: 'MaxPool 2-D indices, storage_order 1', op: 'MaxPool', inputs: [f([1, 2, 5, 4])], attrs: { kernel_shape: [2, 2], storage_order: 1 }, outputs: 2 },
   { name: 'AveragePool pads, count_include_pad 0, ceil', op: 'AveragePool', inputs: [f(NCHW)], attrs: { kernel_shape: [3, 2], strides: [2, 2], pads: [1, 1, 1, 0], ceil_mode: 1 } },
   { name: 'AveragePool count_include_pad 1', op: 'AveragePool', inputs: [f(NCHW)], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], count_include_pad: 1 } },
   { name: 'AveragePool 1-D', op: 'AveragePool', inputs: [f([2, 3, 9])], attrs: { kernel_shape: [3], strides: [2] } },
@@ -88,6 +95,8 @@ export const OP_CASES: OpCase[] = [
   { name: 'Concat axis -1', op: 'Concat', inputs: [f([2, 3]), f([2, 1]), f([2, 2])], attrs: { axis: -1 } },
   { name: 'Slice negative step, clamped', op: 'Slice', inputs: [f([5, 6]), ints([-1, 100]), ints([-100, 1]), ints([0, 1]), ints([-2, -1])] },
   { name: 'Slice step 2 int64', op: 'Slice', inputs: [{ shape: [7, 4], dtype: 'int64', draw: 'int', max: 1000 }, ints([1]), ints([7]), ints([0]), ints([2])] },
+  { name: 'Slice bool, negative step (wasm bool Reverse is broken)', op: 'Slice', inputs: [{ shape: [4, 3], dtype: 'bool', draw: 'bool' }, ints([3]), ints([-10]), ints([0]), ints([-1])] },
+  { name: 'Expand bool', op: 'Expand', inputs: [{ shape: [1, 3], dtype: 'bool', draw: 'bool' }, ints([2, 3])] },
   { name: 'Pad constant, negative crops', op: 'Pad', inputs: [f([3, 4]), ints([1, -1, 2, 2]), { const: tensor('float32', [], [1.5]) }] },
   { name: 'Pad reflect', op: 'Pad', inputs: [f([1, 2, 4, 5]), ints([0, 0, 2, 1, 0, 0, 1, 3])], attrs: { mode: 'reflect' } },
   { name: 'Pad edge', op: 'Pad', inputs: [f([3, 4]), ints([2, 0, 1, 3])], attrs: { mode: 'edge' } },
@@ -126,6 +135,8 @@ function draw(c: Exclude<CaseInput, null | { const: Tensor }>, seedLabel: string
         return rng.normal();
       case 'positive':
         return 0.1 + 2 * rng.uniform();
+      case 'negative':
+        return -0.1 - 2 * rng.uniform();
       case 'int':
         return rng.int(2 * max + 1) - max;
       case 'nonzeroInt':

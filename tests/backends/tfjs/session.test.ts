@@ -5,6 +5,7 @@ import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts';
 import { builtinPlugins } from '../../../src/plugins/index.ts';
+import type { Model } from '../../../src/plugins/models/model.ts';
 import { buildTrainingProgram } from '../../../src/train/program.ts';
 import { smallSpec } from '../../training/helpers.ts';
 
@@ -106,5 +107,42 @@ describe('tfjs session', () => {
     const session = await (await tfjs()).compile(buildTrainingProgram(await smallSpec(), 4));
     await expect(session.step(batch(0), -1e-3, 1)).rejects.toThrow('step 1: the learning rate must be a finite number >= 0, got -0.001; check train.optimizer.lr and the LR schedule');
     await session.dispose();
+  });
+});
+
+/** Conv (strided, padded) → tanh → avg + max pool → ConvTranspose → DFT → LayerNorm → linear: gradients flow back through each. */
+const convModel: Model = {
+  effectiveSettings: () => ({}),
+  forward(g, inputs, params) {
+    const u = (name: string, shape: number[], bound = 0.4) => params.declare(name, shape, { kind: 'uniform', bound });
+    const b = inputs.x.shape[0];
+    const c = g.tanh(g.op1('Conv', [inputs.x, u('conv.w', [4, 2, 3, 3]), u('conv.b', [4])], { strides: [2, 2], pads: [1, 1, 1, 1] }));
+    const pooled = g.add(g.op1('AveragePool', [c], { kernel_shape: [2, 2], strides: [2, 2] }), g.op1('MaxPool', [c], { kernel_shape: [2, 2], strides: [2, 2] }, { outputs: 1 }));
+    const up = g.op1('ConvTranspose', [pooled, u('deconv.w', [4, 2, 2, 2])], { strides: [2, 2] });
+    const flat = g.op1('Reshape', [up, g.ints([b, 32, 1])]);
+    const spectrum = g.op1('Reshape', [g.op1('DFT', [flat], { axis: 1, onesided: 1 }), g.ints([b, 34])]);
+    const normed = g.op1('LayerNormalization', [spectrum, u('norm.scale', [34])], {}, { outputs: 1 });
+    return { y: g.matmul(normed, u('head.w', [34, 3])) };
+  },
+};
+
+describe('tfjs session on a conv/DFT model', () => {
+  it('gradients and two Adam steps match onnxruntime (conv filter gradients need no tfjs Conv2DBackpropFilter)', async () => {
+    const spec = await smallSpec({
+      model: convModel,
+      inputs: { x: { dtype: 'float32', shape: [2, 8, 8], perSample: true }, u: { dtype: 'float32', shape: [3], perSample: true } },
+    });
+    const program = buildTrainingProgram(spec, 3);
+    const data = new Map([
+      ['x', tensor('float32', [3, 2, 8, 8], Array.from({ length: 384 }, (_, i) => Math.sin(0.37 * i)))],
+      ['u', tensor('float32', [3, 3], Array.from({ length: 9 }, (_, i) => Math.cos(i)))],
+    ]);
+    const [a, b] = [await (await tfjs()).compile(program), await (await ort()).compile(program)];
+    const [ga, gb] = [await a.gradients(data), await b.gradients(data)];
+    expect(ga.loss).toBeCloseTo(gb.loss, 5);
+    for (const p of program.params) expect(mismatch(ga.grads.get(p.name)!, gb.grads.get(p.name)!, { rtol: 1e-3, atol: 1e-5 }), `grad ${p.name}`).toBeUndefined();
+    for (let k = 1; k <= 2; k++) expect((await a.step(data, 0.01, k)).loss).toBeCloseTo((await b.step(data, 0.01, k)).loss, 5);
+    await a.dispose();
+    await b.dispose();
   });
 });

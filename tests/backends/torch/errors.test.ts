@@ -1,8 +1,8 @@
 import { execaSync } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../src/graph/builder.ts';
-import { tensor } from '../../../src/graph/tensor.ts';
-import { TorchReferenceError } from '../../../src/plugins/backends/torch/torch-errors.ts';
+import { tensor, toNumbers } from '../../../src/graph/tensor.ts';
+import { pythonError, TorchReferenceError } from '../../../src/plugins/backends/torch/torch-errors.ts';
 import { TorchReference } from '../../../src/plugins/backends/torch/torch-reference.ts';
 import { openReference } from './torch-available.ts';
 
@@ -36,6 +36,20 @@ describe('PyTorch reference errors are sentences that say what to install', () =
     await missing.dispose();
   });
 
+  it('an op the installed torch lacks: the message says so and what to install, with the last frame', () => {
+    // What main.py sends when an op function hits a missing torch API (e.g. an older torch without torch.fft.irfft).
+    const e = pythonError('run', ' of graph "fno"', {
+      type: 'NodeError',
+      message: 'node "DFT_3" (DFT) failed in torch: AttributeError: module \'torch.fft\' has no attribute \'irfft\'',
+      last_frame: 'File "/x/reference/ops_dft.py", line 21, in DFT: y = torch.fft.irfft(sig, n=length, dim=axis)',
+      traceback: 'Traceback (most recent call last): ...',
+    }, '1.7.0');
+    expect(e.failure).toBe('python-error');
+    expect(e.message).toMatch(/failed on "run" of graph "fno": NodeError: node "DFT_3" \(DFT\)/);
+    expect(e.message).toMatch(/torch 1\.7\.0 seems to lack what this needs: install a newer torch \(`apt-get install python3-torch`/);
+    expect(e.message).toMatch(/Python's last frame: File "\/x\/reference\/ops_dft\.py", line 21, in DFT/);
+  });
+
   const noTorch = pythonWithoutTorch();
   it.skipIf(!noTorch)(`a python without torch (${noTorch ?? 'none found on PATH'})`, async () => {
     const r = new TorchReference({ python: noTorch! });
@@ -59,7 +73,7 @@ describe.skipIf(!!skip)('failures inside the running reference', () => {
     expect(e.lastFrame).toMatch(/File ".*reference\/ops_math\.py", line \d+, in <lambda>: "MatMul": lambda x, a: torch\.matmul/);
     expect(e.pythonTraceback).toMatch(/Traceback/);
     const ok = await ref.executeGraph(matmulGraph(), goodFeeds);
-    expect(Array.from(ok.get('y')!.data)).toEqual([4, 5, 10, 11]);
+    expect(toNumbers(ok.get('y')!)).toEqual([4, 5, 10, 11]);
   });
 
   it('a missing feed is reported by name before torch runs anything', async () => {

@@ -12,7 +12,11 @@ if (skip && !noTorch) console.log(`[onnx-conformance] skipping: ${skip}`);
 describe.skipIf(!!skip)('the torch interpreter on the official ONNX node tests (libonnx-testdata 1.12)', () => {
   it('passes every node test of our op set that tandem\'s reader accepts; the table lists the rest with reasons', { timeout: 120_000 }, async () => {
     // Every case goes through ONE python process: tandem reads and re-writes the model, torch runs it.
-    const rows = await runConformance(async (graph, feeds) => Object.fromEntries(await ref.executeGraph(graph, feeds)));
+    const rows = await runConformance(async (graph, feeds) => {
+      const out = await ref.executeGraph(graph, feeds);
+      await ref.release(graph);
+      return Object.fromEntries(out);
+    });
     const table = [...summarize(rows)].map(([op, n]) => `${op.padEnd(20)} pass ${String(n.pass).padStart(3)}  fail ${n.fail}  error ${n.error}  unsupported ${n.unsupported}`);
     const notPassing = rows.filter((r) => r.status !== 'pass').map((r) => `  ${r.status.padEnd(11)} ${r.test}: ${r.reason.split('\n')[0]}`);
     console.log(`torch reference conformance, per op:\n${table.join('\n')}\nnot passing:\n${notPassing.join('\n')}`);

@@ -9,8 +9,8 @@ import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/p
 export type Float = 'float32' | 'float64';
 
 /** A 2-16-16-1 tanh MLP fitting y = sin(x0)·x1 with an mse term. */
-export function regressionProgram(dtype: Float, optimizer: Record<string, unknown>, batch = 16, clip?: { max_norm: number }): TrainingProgram {
-  const model = mlpModel.create(mlpModel.params.parse({ in_features: 2, hidden: [16, 16], out_features: 1, output: 'y_hat' }));
+export async function regressionProgram(dtype: Float, optimizer: Record<string, unknown>, batch = 16, clip?: { max_norm: number }): Promise<TrainingProgram> {
+  const model = await mlpModel.create(mlpModel.params.parse({ in_features: 2, hidden: [16, 16], out_features: 1, output: 'y_hat' }));
   return buildTrainingProgram(
     {
       name: 'regression',
@@ -27,8 +27,8 @@ export function regressionProgram(dtype: Float, optimizer: Record<string, unknow
 }
 
 /** Poisson-like PINN residual u_xx + u_yy + u² on 2-D points, plus a boundary-ish data term. */
-export function pinnProgram(dtype: Float, optimizer: Record<string, unknown>, n = 12): TrainingProgram {
-  const model = mlpModel.create(mlpModel.params.parse({ in_features: 2, hidden: [12, 12], out_features: 1, output: 'u' }));
+export async function pinnProgram(dtype: Float, optimizer: Record<string, unknown>, n = 12): Promise<TrainingProgram> {
+  const model = await mlpModel.create(mlpModel.params.parse({ in_features: 2, hidden: [12, 12], out_features: 1, output: 'u' }));
   const column = (k: number) => tensor(dtype, [n, 2], Array.from({ length: 2 * n }, (_, i) => (i % 2 === k ? 1 : 0)));
   const loss: LossBuilder = (scope) => {
     const [ux] = scope.derivative(scope.outputs.u, [scope.inputs.x]);

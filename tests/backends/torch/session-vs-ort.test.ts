@@ -15,7 +15,7 @@ afterAll(() => ref.dispose());
 const TOL: Record<Float, Tolerance> = { float32: { rtol: 2e-4, atol: 2e-5 }, float64: { rtol: 1e-9, atol: 1e-11 } };
 
 async function pair(program: TrainingProgram): Promise<[Session, Session]> {
-  const ort = await ortBackend.create(ortBackend.params.parse({ dtype: program.spec.dtype })).compile(program);
+  const ort = await (await ortBackend.create(ortBackend.params.parse({ dtype: program.spec.dtype }))).compile(program);
   // The file's one python process serves every torch session (ownsProcess = false).
   return [ort, await TorchSession.create(program, ref, false)];
 }
@@ -42,19 +42,19 @@ async function trainBoth(program: TrainingProgram, steps: number): Promise<void>
 
 describe.skipIf(!!skip)('torch.optim + torch.autograd sessions vs tandem graphs on onnxruntime', () => {
   for (const dtype of ['float32', 'float64'] as const) {
-    it(`Adam, 50 steps, ${dtype}`, () => trainBoth(regressionProgram(dtype, { name: 'adam', lr: 0.01, betas: [0.8, 0.99], weight_decay: 0.01 }), 50));
+    it(`Adam, 50 steps, ${dtype}`, async () => trainBoth(await regressionProgram(dtype, { name: 'adam', lr: 0.01, betas: [0.8, 0.99], weight_decay: 0.01 }), 50));
   }
-  it('AdamW with amsgrad, 50 steps, float32', () => trainBoth(regressionProgram('float32', { name: 'adamw', lr: 0.01, amsgrad: true }), 50));
-  it('SGD with nesterov momentum and weight decay, 50 steps, float32', () =>
-    trainBoth(regressionProgram('float32', { name: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 1e-3 }), 50));
-  it('SGD with dampened momentum: torch\'s first buffer is the raw gradient, 50 steps, float64', () =>
-    trainBoth(regressionProgram('float64', { name: 'sgd', lr: 0.05, momentum: 0.8, dampening: 0.3 }), 50));
-  it('Adam with clip_grad_norm_, 50 steps, float64', () => trainBoth(regressionProgram('float64', { name: 'adam', lr: 0.05 }, 16, { max_norm: 0.05 }), 50));
-  it('PINN (second input derivatives by torch.autograd), SGD momentum, 30 steps, float64', () =>
-    trainBoth(pinnProgram('float64', { name: 'sgd', lr: 0.002, momentum: 0.9 }), 30));
+  it('AdamW with amsgrad, 50 steps, float32', async () => trainBoth(await regressionProgram('float32', { name: 'adamw', lr: 0.01, amsgrad: true }), 50));
+  it('SGD with nesterov momentum and weight decay, 50 steps, float32', async () =>
+    trainBoth(await regressionProgram('float32', { name: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 1e-3 }), 50));
+  it('SGD with dampened momentum: torch\'s first buffer is the raw gradient, 50 steps, float64', async () =>
+    trainBoth(await regressionProgram('float64', { name: 'sgd', lr: 0.05, momentum: 0.8, dampening: 0.3 }), 50));
+  it('Adam with clip_grad_norm_, 50 steps, float64', async () => trainBoth(await regressionProgram('float64', { name: 'adam', lr: 0.05 }, 16, { max_norm: 0.05 }), 50));
+  it('PINN (second input derivatives by torch.autograd), SGD momentum, 30 steps, float64', async () =>
+    trainBoth(await pinnProgram('float64', { name: 'sgd', lr: 0.002, momentum: 0.9 }), 30));
 
   it('PINN gradients and loss terms agree before training', async () => {
-    const program = pinnProgram('float64', { name: 'adam', lr: 1e-3 });
+    const program = await pinnProgram('float64', { name: 'adam', lr: 1e-3 });
     const [ort, torch] = await pair(program);
     const [batch] = batches(program, 1, 9);
     const [a, b] = await Promise.all([ort.gradients(batch), torch.gradients(batch)]);
@@ -65,7 +65,7 @@ describe.skipIf(!!skip)('torch.optim + torch.autograd sessions vs tandem graphs 
   });
 
   it('setState/getState round-trip, then evaluate and forward at another batch size', async () => {
-    const program = regressionProgram('float64', { name: 'adam', lr: 0.01 });
+    const program = await regressionProgram('float64', { name: 'adam', lr: 0.01 });
     const [ort, torch] = await pair(program);
     const data = batches(program, 3);
     for (let k = 1; k <= 3; k++) await ort.step(data[k - 1], 0.01, k);

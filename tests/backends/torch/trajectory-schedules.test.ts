@@ -20,7 +20,7 @@ describe.skipIf(!!skip)('trajectory: torch.optim + torch.optim.lr_scheduler vs t
   for (const [label, schedule] of Object.entries(SCHEDULES)) {
     it(`${label}: LR and loss at each of ${STEPS} steps (float64)`, async () => {
       const lr0 = 0.02;
-      const program = regressionProgram('float64', { name: 'adam', lr: lr0 });
+      const program = await regressionProgram('float64', { name: 'adam', lr: lr0 });
       const data = batches(program, 4, 21);
       // Torch side: its own scheduler decides every LR; the whole trajectory is one request.
       const model = await ref.load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives);
@@ -33,7 +33,7 @@ describe.skipIf(!!skip)('trajectory: torch.optim + torch.optim.lr_scheduler vs t
       });
       const torch = await trainer.steps(Array.from({ length: STEPS }, (_, k) => data[k % 4]));
       // Ours: the TypeScript port of the schedule feeds lr into the fused train-step graph.
-      const ort = await ortBackend.create(ortBackend.params.parse({ dtype: 'float64' })).compile(program);
+      const ort = await (await ortBackend.create(ortBackend.params.parse({ dtype: 'float64' }))).compile(program);
       const sched = createSchedule(schedule, lr0);
       for (let k = 0; k < STEPS; k++) {
         const lr = sched.lr;

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
-import { type Hello, PROTOCOL_VERSION, type TorchKind, type TorchMessages, type TorchResponse } from './protocol.ts';
+import { type Hello, PROTOCOL_VERSION, type TorchKind, type TorchMessages, type TorchRequest, type TorchResponse } from './protocol.ts';
 import { missingModule, missingPython, processExit, pythonError, TorchReferenceError } from './torch-errors.ts';
 
 /** Debian's python with torch 1.13 and onnx 1.12 (the `python3` on PATH may be a pyenv without them). */
@@ -56,7 +56,8 @@ export class TorchProcess {
     if (this.dead) throw this.dead;
     const id = this.nextId++;
     const reply = new Promise<unknown>((resolve, reject) => this.pending.set(id, { kind, what, resolve, reject }));
-    this.child!.stdin!.write(`${JSON.stringify({ id, kind, ...body })}\n`);
+    const message = { id, kind, ...body } as TorchRequest;
+    this.child!.stdin!.write(`${JSON.stringify(message)}\n`);
     return (await reply) as TorchMessages[K]['response'];
   }
 

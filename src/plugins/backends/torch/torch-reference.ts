@@ -64,6 +64,17 @@ export class TorchReference {
     return m;
   }
 
+  /** Frees a graph in the Python process (every derivative-term variant of it); a later use loads it again. */
+  async release(graph: Graph): Promise<void> {
+    const perGraph = this.loaded.get(graph);
+    if (!perGraph) return;
+    this.loaded.delete(graph);
+    for (const m of perGraph.values()) {
+      const loaded = await m.catch(() => undefined);
+      if (loaded) await this.process.request('release', { model: loaded.handle });
+    }
+  }
+
   /** Every graph output (or the values named in `fetch`, intermediate ones included) computed by torch. */
   async executeGraph(graph: Graph, feeds: Feeds, opts: { fetch?: readonly string[]; derivatives?: readonly DerivativeTerm[] } = {}): Promise<Map<string, Tensor>> {
     const m = await this.load(graph, opts.derivatives);

@@ -4,7 +4,7 @@ import { normalizeAxis } from '../../../../graph/shape-utils.ts';
 import type { Kernel } from './kernel.ts';
 import { stridedSlice } from './strided-slice.ts';
 
-/** tfjs gathers, pads and tiles numbers; bool values take an int32 detour. */
+/** wasm's bool Reverse reads out of bounds, so bool values take an int32 detour through every data-moving kernel here. */
 function viaInt<T extends tf.Tensor>(x: T, f: (x: T) => tf.Tensor): tf.Tensor {
   return x.dtype === 'bool' ? tf.cast(f(tf.cast(x, 'int32') as T), 'bool') : f(x);
 }

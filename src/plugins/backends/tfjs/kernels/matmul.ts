@@ -18,6 +18,7 @@ function backToInput(c: KernelContext, y: tf.Tensor): tf.Tensor {
 const matMul: Kernel = (c) => {
   let a = asFloat(c, 0);
   let b = asFloat(c, 1);
+  if (a.rank === 2 && b.rank === 2) return [backToInput(c, tf.matMul(a, b))];
   if (a.rank === 1) a = a.reshape([1, a.shape[0]]);
   if (b.rank === 1) b = b.reshape([b.shape[0], 1]);
   const batchA = a.shape.slice(0, -2);

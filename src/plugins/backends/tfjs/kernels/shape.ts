@@ -9,13 +9,7 @@ import type { Kernel } from './kernel.ts';
  */
 const toOutputShape: Kernel = (c) => [tf.reshape(c.input(0), [...c.outputInfo(0).shape])];
 
-/** tfjs cannot Tile bool tensors on every backend, so bool goes through int32. */
-const expand: Kernel = (c) => {
-  const x = c.input(0);
-  const shape = [...c.outputInfo(0).shape];
-  if (x.dtype === 'bool') return [tf.cast(tf.broadcastTo(tf.cast(x, 'int32'), shape), 'bool')];
-  return [tf.broadcastTo(x, shape)];
-};
+const expand: Kernel = (c) => [tf.broadcastTo(c.input(0), [...c.outputInfo(0).shape])];
 
 const transpose: Kernel = (c) => {
   const x = c.input(0);

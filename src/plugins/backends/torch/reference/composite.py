@@ -12,7 +12,7 @@ import contextlib
 
 import torch
 
-from errors import ReferenceError_
+from errors import RequestError
 
 
 class Composite:
@@ -23,7 +23,7 @@ class Composite:
         for d in self.terms.values():
             for key in ("of", "wrt"):
                 if d[key] not in known:
-                    raise ReferenceError_(f'derivative term "{d["name"]}": "{d[key]}" ({key}) is not a value of graph "{program.label}"')
+                    raise RequestError(f'derivative term "{d["name"]}": "{d[key]}" ({key}) is not a value of graph "{program.label}"')
         self.wrt_inputs = sorted({d["wrt"] for d in self.terms.values() if d["wrt"] in program.inputs})
         self.inputs = [i for i in program.inputs if i not in self.terms]
         self.outputs = program.outputs
@@ -33,7 +33,7 @@ class Composite:
         env = dict(feeds)
         missing = [i for i in self.inputs if i not in env]
         if missing:
-            raise ReferenceError_(f'graph "{self.program.label}": no value fed for input(s) {", ".join(missing)}')
+            raise RequestError(f'graph "{self.program.label}": no value fed for input(s) {", ".join(missing)}')
         for w in self.wrt_inputs:
             if not env[w].requires_grad:  # inputs we differentiate w.r.t. must be leaves that require grad
                 env[w] = env[w].detach().requires_grad_(True)

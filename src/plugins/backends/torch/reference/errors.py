@@ -1,7 +1,7 @@
 """Errors the reference raises on purpose: each says what went wrong, where, and what to do."""
 
 
-class ReferenceError_(Exception):
+class RequestError(Exception):
     """A request the reference cannot serve (unknown graph, missing feed, op not in the interpreter)."""
 
 

@@ -5,7 +5,7 @@ import itertools
 import torch
 
 from composite import Composite
-from errors import ReferenceError_
+from errors import RequestError
 from interpreter import Program
 from training import Trainer
 from wire import decode_tensor, decode_tensors, encode_tensors
@@ -20,13 +20,13 @@ class Handlers:
     def dispatch(self, kind, req):
         fn = getattr(self, f"on_{kind}", None)
         if fn is None:
-            raise ReferenceError_(f'unknown request kind "{kind}"; the TypeScript client and reference/main.py disagree on the protocol')
+            raise RequestError(f'unknown request kind "{kind}"; the TypeScript client and reference/main.py disagree on the protocol')
         return fn(req)
 
     def _model(self, req):
         h = req.get("model")
         if h not in self.models:
-            raise ReferenceError_(f'no loaded model "{h}" (it was released, or never loaded in this process)')
+            raise RequestError(f'no loaded model "{h}" (it was released, or never loaded in this process)')
         return self.models[h]
 
     def on_load(self, req):
@@ -45,7 +45,7 @@ class Handlers:
     def _fetch(self, env, names, where):
         missing = [n for n in names if n not in env]
         if missing:
-            raise ReferenceError_(f'{where}: no value named {", ".join(missing)} was computed')
+            raise RequestError(f'{where}: no value named {", ".join(missing)} was computed')
         return encode_tensors({n: env[n] for n in names})
 
     def _feeds(self, req):
@@ -68,12 +68,12 @@ class Handlers:
         feeds = self._feeds(req)
         for w in req["wrt"]:
             if w not in feeds:
-                raise ReferenceError_(f'gradients: "{w}" is not fed; gradients are taken w.r.t. fed inputs (parameters or data)')
+                raise RequestError(f'gradients: "{w}" is not fed; gradients are taken w.r.t. fed inputs (parameters or data)')
             feeds[w] = feeds[w].detach().requires_grad_(True)
         env = model.evaluate(feeds)
         of = env.get(req["of"])
         if of is None:
-            raise ReferenceError_(f'gradients: no value named "{req["of"]}" was computed')
+            raise RequestError(f'gradients: no value named "{req["of"]}" was computed')
         grads = torch.autograd.grad(of.sum(), [feeds[w] for w in req["wrt"]], allow_unused=True)
         grads = {w: (g if g is not None else torch.zeros_like(feeds[w])) for w, g in zip(req["wrt"], grads)}
         return {"outputs": self._fetch(env, req.get("fetch") or [], "gradients"), "gradients": encode_tensors(grads)}
@@ -87,7 +87,7 @@ class Handlers:
     def _trainer(self, req):
         t = self.trainers.get(req.get("model"))
         if t is None:
-            raise ReferenceError_(f'model "{req.get("model")}" has no trainer; send train_init first')
+            raise RequestError(f'model "{req.get("model")}" has no trainer; send train_init first')
         return t
 
     def on_train_steps(self, req):

@@ -5,7 +5,7 @@ import onnx
 import torch
 from onnx import helper, numpy_helper
 
-from errors import NodeError, ReferenceError_
+from errors import NodeError, RequestError
 from ops_dft import OPS as DFT_OPS
 from ops_math import OPS as MATH_OPS
 from ops_nn import OPS as NN_OPS
@@ -39,7 +39,7 @@ class Program:
                       for k, n in enumerate(g.node)]
         unknown = sorted({op for _, op, _, _, _ in self.nodes if op not in OPS})
         if unknown:
-            raise ReferenceError_(f'graph "{self.label}" uses op(s) {", ".join(unknown)}, which the torch reference interpreter does not implement; '
+            raise RequestError(f'graph "{self.label}" uses op(s) {", ".join(unknown)}, which the torch reference interpreter does not implement; '
                                   f'it implements {", ".join(sorted(OPS))}')
 
     def run(self, env, derive=None):
@@ -54,7 +54,7 @@ class Program:
                         env[i] = v
             missing = [i for i in ins if i and i not in env]
             if missing:
-                raise ReferenceError_(f'graph "{self.label}": node "{name}" ({op}) needs {", ".join(missing)}, which is neither fed nor computed')
+                raise RequestError(f'graph "{self.label}": node "{name}" ({op}) needs {", ".join(missing)}, which is neither fed nor computed')
             args = [env[i] if i else None for i in ins]
             try:
                 res = OPS[op](args, attrs)

@@ -25,7 +25,7 @@ def hello():
         import torch
         import onnx
         import numpy
-    except ImportError as e:
+    except Exception as e:  # ImportError, or a broken install raising OSError while loading libtorch
         from wire_fallback import describe_import_error
         send({"kind": "hello", "ok": False, "error": describe_import_error(e)})
         sys.exit(3)

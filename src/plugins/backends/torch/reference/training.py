@@ -6,7 +6,7 @@ src/train/schedules/schedule-options.ts were written so), so they pass through; 
 import torch
 from torch.optim import lr_scheduler as L
 
-from errors import ReferenceError_
+from errors import RequestError
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "lbfgs": torch.optim.LBFGS}
 
@@ -15,13 +15,13 @@ def make_optimizer(params, opts):
     opts = dict(opts)
     name = opts.pop("name", None)
     if name not in OPTIMIZERS:
-        raise ReferenceError_(f'unknown optimizer "{name}"; the torch reference knows {", ".join(OPTIMIZERS)}')
+        raise RequestError(f'unknown optimizer "{name}"; the torch reference knows {", ".join(OPTIMIZERS)}')
     if "betas" in opts:
         opts["betas"] = tuple(opts["betas"])
     try:
         return OPTIMIZERS[name](params, **opts)
     except TypeError as e:
-        raise ReferenceError_(f'optimizer "{name}": torch.optim.{OPTIMIZERS[name].__name__} rejected the options {opts}: {e}') from e
+        raise RequestError(f'optimizer "{name}": torch.optim.{OPTIMIZERS[name].__name__} rejected the options {opts}: {e}') from e
 
 
 def make_schedule(opt, c):
@@ -46,7 +46,7 @@ def make_schedule(opt, c):
         return L.SequentialLR(opt, children, kw["milestones"])
     if n == "plateau":
         return L.ReduceLROnPlateau(opt, **kw)
-    raise ReferenceError_(f'unknown LR schedule "{n}"; the torch reference knows constant, exponential, step, multistep, cosine, linear, sequential, plateau')
+    raise RequestError(f'unknown LR schedule "{n}"; the torch reference knows constant, exponential, step, multistep, cosine, linear, sequential, plateau')
 
 
 class Trainer:
@@ -128,12 +128,12 @@ class Trainer:
         with torch.no_grad():
             for k, v in params.items():
                 if k not in self.params:
-                    raise ReferenceError_(f'set_state: "{k}" is not a parameter; parameters are {", ".join(self.params)}')
+                    raise RequestError(f'set_state: "{k}" is not a parameter; parameters are {", ".join(self.params)}')
                 self.params[k].copy_(v)
         for key, v in slots.items():
             pname, _, slot = key.rpartition("/")
             if pname not in self.params:
-                raise ReferenceError_(f'set_state: slot "{key}" names no parameter; parameters are {", ".join(self.params)}')
+                raise RequestError(f'set_state: slot "{key}" names no parameter; parameters are {", ".join(self.params)}')
             self.opt.state[self.params[pname]][slot] = v.clone()
         if step is not None:
             self.steps = step

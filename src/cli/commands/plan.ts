@@ -1,0 +1,68 @@
+import { relative } from 'node:path';
+import { loadPlan } from '../../orchestrator/plans/load-plan.ts';
+import { engineParityRunner } from '../../orchestrator/plans/parity-runner.ts';
+import { planStatus } from '../../orchestrator/plans/plan-status.ts';
+import { runPhase } from '../../orchestrator/plans/run-phase.ts';
+import { VERDICT_MARK } from '../../reports/format.ts';
+import { toJson } from '../io.ts';
+import type { CliCommand } from './command.ts';
+
+/**
+ * `tandem plan run <plan> --phase <id>` and `tandem plan status <plan>` (spec: specs/archive-and-plans.md §4):
+ * run a phase's selected parity cases and tests, archive the evidence, exit 1 when an exit criterion fails.
+ */
+export const planCommand: CliCommand = {
+  register(program, io) {
+    const plan = program.command('plan').description('Initiatives and their phases (plans/<status>/<INITIATIVE>/plan.yaml): run a phase, show progress.');
+    plan
+      .command('run')
+      .description("Run one phase: its parity selectors and vitest files; archive the evidence under reports/<initiative>/<phase>/<timestamp>/. Exits 1 when the phase's exit criteria fail.")
+      .argument('<plan>', 'a plan file, e.g. plans/active/QUICKSTART-ORT-TO-TFJS/plan.yaml')
+      .requiredOption('--phase <id>', 'the phase to run')
+      .option('--reports <dir>', 'root of the report archive', 'reports')
+      .option('--outputs <dir>', 'root of the parity engine run directories', 'outputs')
+      .option('--json', 'print the verdict, criteria and archive entry as JSON')
+      .action(async (file: string, o: { phase: string; reports: string; outputs: string; json?: boolean }) => {
+        const loaded = loadPlan(file);
+        const result = await runPhase({
+          plan: loaded,
+          phaseId: o.phase,
+          reportsRoot: o.reports,
+          cwd: process.cwd(),
+          runParity: engineParityRunner(o.outputs),
+          progress: (line) => io.err(`${line}\n`),
+        });
+        const where = relative(process.cwd(), result.dir) || '.';
+        if (o.json) io.out(toJson({ verdict: result.verdict, dir: result.dir, criteria: result.manifest.criteria }));
+        else {
+          io.out(`${loaded.document.initiative} / ${o.phase}: ${VERDICT_MARK[result.verdict]}\n`);
+          for (const c of result.manifest.criteria) io.out(`  ${c.passed ? '✓' : '✗'} ${c.description}: ${c.detail}\n`);
+          io.out(`evidence: ${where} (open report.html)\n`);
+        }
+        if (result.verdict !== 'pass') {
+          throw Object.assign(new Error(`phase ${o.phase} did not pass (${result.verdict}); the evidence is archived in ${where}`), { exitCode: 1 });
+        }
+      });
+    plan
+      .command('status')
+      .description("Each phase of a plan with its newest archived verdict.")
+      .argument('<plan>', 'a plan file')
+      .option('--reports <dir>', 'root of the report archive', 'reports')
+      .option('--json', 'print the phases as JSON')
+      .action((file: string, o: { reports: string; json?: boolean }) => {
+        const loaded = loadPlan(file);
+        const phases = planStatus(loaded, o.reports);
+        if (o.json) {
+          io.out(toJson({ initiative: loaded.document.initiative, status: loaded.status, phases }));
+          return;
+        }
+        io.out(`${loaded.document.initiative} (${loaded.status}): ${loaded.document.title}\n`);
+        const idWidth = Math.max(...phases.map((p) => p.id.length));
+        for (const p of phases) {
+          const verdict = p.verdict === 'never run' ? 'never run' : VERDICT_MARK[p.verdict];
+          const when = p.latest ? `${p.latest.stamp} (${p.runs} run${p.runs === 1 ? '' : 's'})` : '';
+          io.out(`  ${p.id.padEnd(idWidth)}  ${verdict.padEnd(10)} ${when.padEnd(28)} ${p.title}\n`);
+        }
+      });
+  },
+};

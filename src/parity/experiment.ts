@@ -1,0 +1,92 @@
+import type { DataContainer } from '../data/container.ts';
+import { isGraphDType } from '../data/data-dtype.ts';
+import type { FrozenConfig } from '../orchestrator/frozen-config.ts';
+import type { BatchFeed } from '../plugins/backends/backend.ts';
+import type { Model } from '../plugins/models/model.ts';
+import { dataLossBuilder, type DataTermConfig } from '../train/data-loss.ts';
+import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
+import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
+import { constantFeeds, feedOf } from '../train/trainer.ts';
+
+/**
+ * One experiment as the parity stages see it: the program spec every side builds from, and the batches every
+ * side is fed. Batches come from the container's seeded iterator exactly as the trainer draws them (shuffled
+ * per (seed, epoch), last partial batch dropped), so a parity trajectory IS the start of a training run.
+ */
+export interface TrajectoryBatch {
+  readonly feed: BatchFeed;
+  readonly epoch: number;
+  /** The last batch of its epoch: where an epoch-interval schedule advances. */
+  readonly endOfEpoch: boolean;
+}
+
+export class ParityExperiment {
+  readonly name: string;
+  readonly seed: number;
+  readonly batchSize: number;
+  private readonly constants;
+
+  constructor(
+    readonly frozen: FrozenConfig,
+    readonly data: DataContainer,
+    private readonly model: Model,
+  ) {
+    const { experiment, train } = frozen.config;
+    this.name = experiment.name;
+    this.seed = experiment.seed;
+    // As the trainer: a batch never exceeds the train split.
+    this.batchSize = Math.min(train.batch_size, data.split.train.length);
+    this.constants = constantFeeds(data);
+    if (!train.loss) throw new Error('train.loss is missing: parity compares the loss, so name at least one loss term, e.g. train.loss.data: {kind: mse, output: y, target: u}');
+  }
+
+  get train() {
+    return this.frozen.config.train;
+  }
+
+  /** The spec of the unmodified program in `dtype` (the reference builds exactly this one). */
+  programSpec(dtype: 'float32' | 'float64'): ProgramSpec {
+    const inputs: Record<string, DataInputSpec> = {};
+    for (const [key, s] of Object.entries(this.data.specs())) {
+      if (!isGraphDType(s.dtype)) throw new Error(`data key "${key}" is ${s.dtype}, which cannot enter a graph directly; convert it to (re, im) pairs in the adapter`);
+      inputs[key] = { dtype: s.dtype, shape: s.shape, perSample: s.perSample };
+    }
+    const train = this.train;
+    return {
+      name: this.name,
+      model: this.model,
+      seed: this.seed,
+      dtype,
+      inputs,
+      loss: dataLossBuilder(train.loss as Readonly<Record<string, DataTermConfig>>),
+      optimizer: createOptimizer(train.optimizer),
+      ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
+    };
+  }
+
+  /** The batch the single-batch stages (forward, loss, gradients, step) use: the first one of epoch 0. */
+  firstBatch(): BatchFeed {
+    return this.trajectory(1)[0].feed;
+  }
+
+  /** The first `steps` training batches, in training order, across as many epochs as needed. */
+  trajectory(steps: number): TrajectoryBatch[] {
+    const out: TrajectoryBatch[] = [];
+    for (let epoch = 0; out.length < steps; epoch++) {
+      const batches = this.data.epoch('train', { batchSize: this.batchSize, seed: this.seed, epoch, dropLast: true });
+      if (batches.count === 0) throw new Error(`train.batch_size ${this.batchSize} leaves no full batch in the train split of ${this.data.split.train.length} samples`);
+      for (const batch of batches) {
+        if (out.length === steps) break;
+        out.push({ feed: feedOf(batch, this.constants), epoch, endOfEpoch: batch.index === batches.count - 1 });
+      }
+    }
+    return out;
+  }
+
+  /** A whole split as one batch, unshuffled (what `evaluate` reports as final metrics). */
+  wholeSplit(split: 'train' | 'validation'): BatchFeed | undefined {
+    const n = this.data.split[split].length;
+    if (n === 0) return undefined;
+    return feedOf(this.data.epoch(split, { batchSize: n, seed: this.seed, epoch: 0, shuffle: false }).at(0), this.constants);
+  }
+}

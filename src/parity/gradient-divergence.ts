@@ -1,0 +1,124 @@
+import { grad } from '../autodiff/vjp.ts';
+import { NON_DIFFERENTIABLE_OPS } from '../autodiff/op-names.ts';
+import { isFloat } from '../graph/dtype.ts';
+import { Graph, type Node, type ValueInfo } from '../graph/ir.ts';
+import { tensor, type Tensor } from '../graph/tensor.ts';
+import { runOnOrt } from '../plugins/backends/onnxruntime/ort-run.ts';
+import type { BatchFeed } from '../plugins/backends/backend.ts';
+import { LOSS_OUTPUT, type TrainingProgram } from '../train/program.ts';
+import { selectOutputs } from '../train/select-outputs.ts';
+import { compareTensors } from './compare-tensors.ts';
+import { castFeeds } from './reference/live-torch.ts';
+import type { ReferenceRun } from './reference/reference.ts';
+import type { FirstDivergence, Tolerance, ValueError } from './report.ts';
+
+/**
+ * Gradient first-divergence by ADJOINT PROBES. Every edge (node n, input i) of the loss graph whose value x
+ * varies with the inputs gets a zero-valued probe: n reads x + probe instead of x. The value is unchanged, and
+ * d loss / d probe is exactly n's contribution to x's adjoint: the vector-Jacobian product n's gradient rule
+ * computes for input i. Both sides differentiate the same probed graph:
+ *   ours:  tandem's reverse mode, with the side's gradient rules, executed by onnxruntime;
+ *   torch: torch.autograd on the torch interpreter's execution of that graph.
+ * A node whose output edges all agree while one of its input edges disagrees received matching adjoints and
+ * returned a wrong one: its gradient rule is the culprit. Walking from the loss backwards, the first such node
+ * is reported. When every edge agrees, no rule is wrong and the divergence lies in how the backend executed
+ * the gradient graph.
+ */
+export async function firstGradientDivergence(program: TrainingProgram, reference: ReferenceRun, batch: BatchFeed, tolerance: Tolerance): Promise<FirstDivergence> {
+  const method = 'adjoint probes: tandem autodiff (side rules) on onnxruntime vs torch.autograd';
+  if (!reference.autograd) return unavailable('the reference is recorded; adjoint probes need the live torch reference', method);
+  if (program.derivatives.length) return unavailable('the loss uses input derivatives (PINN terms); adjoint probes across derivative holes are not implemented', method);
+  const { graph, edges } = probeGraph(program.graphs.loss);
+  const probes = edges.map((e) => e.probe);
+  const ours = grad(graph, { of: LOSS_OUTPUT, wrt: probes, names: probes.map((p) => `adjoint:${p}`) }, program.spec.rules);
+  const oursGraph = selectOutputs(ours, probes.map((p) => `adjoint:${p}`), `${graph.name}.adjoints`);
+
+  const init = program.initialState();
+  const feeds = new Map<string, Tensor>([...castFeeds(program, batch), ...program.params.map((p) => [p.name, init.get(p.name)!] as const)]);
+  for (const e of edges) feeds.set(e.probe, tensor(e.info.dtype, e.info.shape));
+  const oursOut = await runOnOrt(oursGraph, Object.fromEntries([...feeds].filter(([k]) => oursGraph.inputs.some((i) => i.name === k))));
+  const refOut = await reference.autograd(graph, feeds, LOSS_OUTPUT, probes);
+
+  const err = new Map<string, ValueError & { edge: Edge }>();
+  for (const e of edges) {
+    const c = compareTensors(e.probe, 'grad', oursOut[`adjoint:${e.probe}`], refOut.get(e.probe), tolerance);
+    err.set(e.probe, { name: `d loss/d ${e.value} at ${e.node.name}[${e.input}]`, producer: e.producer, withinTolerance: c.verdict === 'pass', maxAbs: c.metrics?.maxAbs ?? 'NaN', relL2: c.metrics?.relL2 ?? 'NaN', edge: e });
+  }
+  const strip = ({ edge: _edge, ...v }: ValueError & { edge: Edge }): ValueError => v;
+  const byNode = new Map<string, Edge[]>();
+  for (const e of edges) byNode.set(e.node.name, [...(byNode.get(e.node.name) ?? []), e]);
+  const consumersOf = (value: string) => edges.filter((e) => e.value === value);
+  const nodes = program.graphs.loss.nodes;
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const n = nodes[k];
+    const inputs = (byNode.get(n.name) ?? []).map((e) => err.get(e.probe)!);
+    const diverging = inputs.filter((v) => !v.withinTolerance);
+    if (diverging.length === 0) continue;
+    const outputs = n.outputs.flatMap(consumersOf).map((e) => err.get(e.probe)!);
+    if (outputs.some((v) => !v.withinTolerance)) continue;
+    return {
+      kind: 'gradient',
+      node: { name: n.name, op: n.op, diverging: diverging.map(strip), upstream: outputs.map(strip) },
+      compared: err.size,
+      message:
+        `the gradient rule of node "${n.name}" (${n.op}) is wrong: the adjoints reaching it match torch` +
+        `${outputs.length ? ` (${outputs.map((o) => `${o.name} max abs ${o.maxAbs}`).join(', ')})` : ' (it produces the loss)'}, ` +
+        `but the ones it returns do not: ${diverging.map((d) => `${d.name} max abs ${d.maxAbs}, rel L2 ${d.relL2}`).join('; ')}. Check src/autodiff/rules/${n.op}.ts.`,
+      method,
+    };
+  }
+  const bad = [...err.values()].filter((v) => !v.withinTolerance);
+  return {
+    kind: 'gradient',
+    node: null,
+    compared: err.size,
+    message: bad.length
+      ? `${bad.length} adjoints differ but no single node explains it (several rules may be wrong): ${bad.slice(0, 3).map((b) => b.name).join(', ')}`
+      : `all ${err.size} edge adjoints of tandem's gradient graph match torch.autograd when onnxruntime executes it, so no gradient rule is wrong; the difference comes from the backend's execution of the gradient graph`,
+    method,
+  };
+}
+
+interface Edge {
+  readonly node: Node;
+  readonly input: number;
+  readonly value: string;
+  readonly producer: string | null;
+  readonly probe: string;
+  readonly info: ValueInfo;
+}
+
+/** The loss graph with a zero probe added on every differentiable edge (see above); outputs unchanged. */
+function probeGraph(loss: Graph): { graph: Graph; edges: Edge[] } {
+  const producers = loss.producers();
+  const varying = new Set(loss.inputs.map((i) => i.name));
+  for (const n of loss.nodes) if (n.inputs.some((i) => i && varying.has(i))) for (const o of n.outputs) if (o) varying.add(o);
+  const nodes: Node[] = [];
+  const values = new Map(loss.values);
+  const probeInputs: ValueInfo[] = [];
+  const edges: Edge[] = [];
+  for (const n of loss.nodes) {
+    if (n.op in NON_DIFFERENTIABLE_OPS) {
+      nodes.push(n);
+      continue;
+    }
+    const inputs = n.inputs.map((x, i) => {
+      if (!x || !varying.has(x) || !isFloat(loss.value(x).dtype)) return x;
+      const info = loss.value(x);
+      const probe = `probe:${n.name}:${i}`;
+      const probed = `${x}+probe:${n.name}:${i}`;
+      probeInputs.push({ name: probe, dtype: info.dtype, shape: info.shape });
+      values.set(probe, { name: probe, dtype: info.dtype, shape: info.shape });
+      values.set(probed, { name: probed, dtype: info.dtype, shape: info.shape });
+      nodes.push({ name: `probe-add:${n.name}:${i}`, op: 'Add', inputs: [x, probe], outputs: [probed], attrs: {} });
+      edges.push({ node: n, input: i, value: x, producer: producers.get(x)?.name ?? null, probe, info });
+      return probed;
+    });
+    nodes.push({ ...n, inputs });
+  }
+  return { graph: new Graph(`${loss.name}.probed`, [...loss.inputs, ...probeInputs], loss.outputs, loss.initializers, nodes, values), edges };
+}
+
+function unavailable(why: string, method: string): FirstDivergence {
+  return { kind: 'gradient', node: null, compared: 0, message: `gradient localization unavailable: ${why}`, method };
+}

@@ -1,0 +1,134 @@
+import { Graph } from '../../graph/ir.ts';
+import { tensor, type Tensor } from '../../graph/tensor.ts';
+import type { BatchFeed } from '../../plugins/backends/backend.ts';
+import { cutDerivatives } from '../../plugins/backends/torch/derivative-terms.ts';
+import { fromWireAll, toWireAll } from '../../plugins/backends/torch/protocol.ts';
+import { TorchReference } from '../../plugins/backends/torch/torch-reference.ts';
+import { TorchSession } from '../../plugins/backends/torch/torch-session.ts';
+import { LOSS_OUTPUT, type TrainingProgram } from '../../train/program.ts';
+import { parseScheduleOptions } from '../../train/schedules/schedule-options.ts';
+import type { TrajectoryBatch } from '../experiment.ts';
+import type { Reference, ReferenceRun, ReferenceTrainSettings, TrajectoryResult } from './reference.ts';
+
+/**
+ * The live PyTorch reference: one Python process for the whole parity run. Single-batch stages go through the
+ * torch backend's Session (torch interprets the forward/loss graph, torch.autograd differentiates it,
+ * torch.optim updates); the trajectory drives a torch.optim trainer whose torch.optim.lr_scheduler picks every
+ * LR itself, so a schedule bug on our side cannot be mirrored on this one.
+ */
+export class LiveTorchReference implements Reference {
+  readonly kind = 'live';
+  readonly name = 'torch';
+  private readonly ref: TorchReference;
+
+  constructor(options: { python?: string; threads?: number } = {}) {
+    this.ref = new TorchReference({ threads: options.threads ?? 1, ...(options.python ? { python: options.python } : {}) });
+  }
+
+  async versions(): Promise<Record<string, string>> {
+    return { ...(await this.ref.process.versions()) };
+  }
+
+  async open(program: TrainingProgram, settings: ReferenceTrainSettings): Promise<ReferenceRun> {
+    const session = await TorchSession.create(program, this.ref, false);
+    return new LiveTorchRun(this.ref, session, program, settings);
+  }
+
+  dispose(): Promise<void> {
+    return this.ref.dispose();
+  }
+}
+
+class LiveTorchRun implements ReferenceRun {
+  constructor(
+    private readonly ref: TorchReference,
+    private readonly session: TorchSession,
+    private readonly program: TrainingProgram,
+    private readonly settings: ReferenceTrainSettings,
+  ) {}
+
+  async initialParams(): Promise<Map<string, Tensor>> {
+    this.session.setState(this.program.initialState());
+    // Round trip through Python: the parameters torch's trainer actually holds, not our mirror of them.
+    const r = await this.ref.process.request('get_state', { model: (await this.lossModel()).handle });
+    this.session.setState(this.program.initialState());
+    return fromWireAll(r.params);
+  }
+
+  async forward(batch: BatchFeed, extraOutputs: readonly string[]): Promise<Map<string, Tensor>> {
+    this.session.setState(this.program.initialState());
+    return this.session.forward(batch, { extraOutputs });
+  }
+
+  async evaluate(batch: BatchFeed, state?: ReadonlyMap<string, Tensor>) {
+    this.session.setState(state ?? this.program.initialState());
+    return this.session.evaluate(batch);
+  }
+
+  async gradients(batch: BatchFeed) {
+    this.session.setState(this.program.initialState());
+    return this.session.gradients(batch);
+  }
+
+  async step(batch: BatchFeed) {
+    this.session.setState(this.program.initialState());
+    const result = await this.session.step(batch, optimizerSection(this.program).lr as number, 1);
+    return { result, state: this.session.getState() };
+  }
+
+  async trajectory(batches: readonly TrajectoryBatch[]): Promise<TrajectoryResult> {
+    // A copy of the loss graph loads as its own model, so this trainer does not replace the session's.
+    const cut = cutDerivatives(this.program.graphs.loss, this.program.derivatives);
+    const copy = new Graph(`${cut.name}.trajectory`, cut.inputs, cut.outputs, cut.initializers, cut.nodes, cut.values);
+    const model = await this.ref.load(copy, this.program.derivatives);
+    const init = this.program.initialState();
+    const schedule = this.settings.schedule ? parseScheduleOptions(this.settings.schedule, 'train.schedule') : undefined;
+    const trainer = await this.ref.trainer(model, {
+      params: new Map(this.program.params.map((p) => [p.name, init.get(p.name)!])),
+      loss: LOSS_OUTPUT,
+      optimizer: optimizerSection(this.program),
+      ...(schedule ? { schedule: schedule as unknown as { name: string } } : {}),
+      ...(this.program.spec.clip ? { clip: this.program.spec.clip } : {}),
+    });
+    const steps = batches.map((b) => ({
+      feeds: toWireAll(castFeeds(this.program, b.feed)),
+      advance_schedule: this.settings.scheduleInterval === 'step' || b.endOfEpoch,
+    }));
+    const r = await this.ref.process.request('train_steps', { model: model.handle, steps, return_state: true }, ` of graph "${copy.name}"`);
+    const state = await trainer.state();
+    const all = new Map<string, Tensor>([...state.params, ...state.slots]);
+    await this.ref.process.request('release', { model: model.handle });
+    return { records: r.records.map((x) => ({ loss: x.loss, lr: x.lr })), state: all };
+  }
+
+  readonly execute = async (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[]) => this.ref.executeGraph(graph, feeds, { fetch });
+
+  readonly autograd = async (graph: Graph, feeds: ReadonlyMap<string, Tensor>, of: string, wrt: readonly string[]) => (await this.ref.gradients(graph, feeds, of, wrt)).gradients;
+
+  async dispose(): Promise<void> {
+    await this.session.dispose();
+  }
+
+  private lossModel() {
+    return this.ref.load(cutDerivatives(this.program.graphs.loss, this.program.derivatives), this.program.derivatives);
+  }
+}
+
+/** The optimizer's options as torch.optim keyword arguments (tandem's option names are torch's). */
+function optimizerSection(program: TrainingProgram): { name: string } & Record<string, unknown> {
+  const opt = program.spec.optimizer as { readonly name: string; readonly options?: Record<string, unknown> };
+  if (!opt.options) throw new Error(`optimizer "${opt.name}" exposes no options, so the torch reference cannot build the matching torch.optim optimizer`);
+  return { ...opt.options, name: opt.name };
+}
+
+/** Float data cast to the program dtype, as every backend does on the host. */
+export function castFeeds(program: TrainingProgram, batch: BatchFeed): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  for (const input of program.dataInputs) {
+    const t = batch.get(input.name);
+    if (!t) throw new Error(`the batch lacks the data key "${input.name}" (batch keys: ${[...batch.keys()].join(', ')})`);
+    const float = input.dtype === 'float32' || input.dtype === 'float64';
+    out.set(input.name, float && t.dtype !== input.dtype ? tensor(input.dtype, t.shape, t.data as Float64Array) : t);
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+import type { Graph } from '../../graph/ir.ts';
+import type { Tensor } from '../../graph/tensor.ts';
+import type { BatchFeed, GradientsResult, StepResult } from '../../plugins/backends/backend.ts';
+import type { TrainingProgram } from '../../train/program.ts';
+import type { TrajectoryBatch } from '../experiment.ts';
+
+/**
+ * The side every backend is compared against. Live (the PyTorch reference process) or recorded (a baseline
+ * folder). Every call starts from the program's initial state unless it says otherwise, so stages never leak
+ * state into each other.
+ */
+export interface Reference {
+  readonly kind: 'live' | 'recorded';
+  readonly name: string;
+  versions(): Promise<Record<string, string>>;
+  /** The reference's view of one program (the unmodified program of the experiment, in one dtype). */
+  open(program: TrainingProgram, settings: ReferenceTrainSettings): Promise<ReferenceRun>;
+  dispose(): Promise<void>;
+}
+
+export interface ReferenceTrainSettings {
+  /** The config's train.schedule (torch lr_scheduler kwargs), or undefined for a constant LR. */
+  readonly schedule?: Readonly<Record<string, unknown>>;
+  readonly scheduleInterval: 'epoch' | 'step';
+}
+
+export interface TrajectoryResult {
+  /** Per update: the loss before it and the LR it used. */
+  readonly records: readonly { readonly loss: number; readonly lr: number }[];
+  /** Parameters and slots after the last update. */
+  readonly state: Map<string, Tensor>;
+}
+
+export interface ReferenceRun {
+  /** Parameters as the reference holds them once given the initial state. */
+  initialParams(): Promise<Map<string, Tensor>>;
+  forward(batch: BatchFeed, extraOutputs: readonly string[]): Promise<Map<string, Tensor>>;
+  evaluate(batch: BatchFeed, state?: ReadonlyMap<string, Tensor>): Promise<StepResult>;
+  gradients(batch: BatchFeed): Promise<GradientsResult>;
+  /** One update from the initial state with the optimizer's LR as update 1; the state after it. */
+  step(batch: BatchFeed): Promise<{ readonly result: StepResult; readonly state: Map<string, Tensor> }>;
+  /** Updates from the initial state, with the reference's OWN schedule deciding every LR. */
+  trajectory(batches: readonly TrajectoryBatch[]): Promise<TrajectoryResult>;
+  /** Live references only: values of any graph the reference can execute (first-divergence localization). */
+  readonly execute?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[]) => Promise<Map<string, Tensor>>;
+  /** Live references only: d sum(of) / d wrt by the reference's own autograd. */
+  readonly autograd?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, of: string, wrt: readonly string[]) => Promise<Map<string, Tensor>>;
+  dispose(): Promise<void>;
+}

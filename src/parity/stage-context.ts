@@ -1,0 +1,50 @@
+import type { Tensor } from '../graph/tensor.ts';
+import type { Session } from '../plugins/backends/backend.ts';
+import type { TrainingProgram } from '../train/program.ts';
+import type { LrSchedule } from '../train/schedules/lr-schedule.ts';
+import type { ParityExperiment } from './experiment.ts';
+import type { ReferenceRun, TrajectoryResult } from './reference/reference.ts';
+import type { FirstDivergence, StageName, TensorComparison, Tolerance, TrajectoryRecord } from './report.ts';
+import { toleranceFor, type ToleranceOverrides } from './tolerances.ts';
+
+/** Everything one backend's stages need. Stages reset both sides to the initial state before they start. */
+export interface StageContext {
+  readonly experiment: ParityExperiment;
+  readonly backend: string;
+  /** The backend under test, compiled from `program`. */
+  readonly session: Session;
+  /** The program the backend runs (normally the reference's; the mutation suite hands it a broken one). */
+  readonly program: TrainingProgram;
+  /** The unmodified program the reference runs. */
+  readonly refProgram: TrainingProgram;
+  readonly reference: ReferenceRun;
+  readonly tolerances: ToleranceOverrides;
+  readonly trajectorySteps: number;
+  /** The LR schedule the backend side follows (host-side, tandem's port of torch's schedulers). */
+  readonly schedule: () => LrSchedule;
+  /** The trajectory runs once and `eval` reuses its end states. */
+  trajectoryRun?: Promise<{ ours: { losses: number[]; lrs: number[]; state: Map<string, Tensor> }; ref: TrajectoryResult }>;
+}
+
+/** What a stage found; the runner adds the id, verdict bookkeeping and timing. */
+export interface StageOutcome {
+  readonly tensors: TensorComparison[];
+  readonly tolerance: Record<string, Tolerance>;
+  readonly trajectory?: TrajectoryRecord;
+  readonly firstDivergence?: FirstDivergence;
+  /** A failing stage says in one sentence what failed. */
+  readonly failure?: string;
+}
+
+export function tol(ctx: StageContext, stage: StageName): Tolerance {
+  return toleranceFor(stage, ctx.program.spec.dtype, ctx.tolerances);
+}
+
+/** The one-sentence summary of failed comparisons (for the verdict table and the report's `reason`). */
+export function failureOf(tensors: readonly TensorComparison[]): string | undefined {
+  const bad = tensors.filter((t) => t.verdict === 'fail');
+  if (bad.length === 0) return undefined;
+  const first = bad[0];
+  const why = first.problem ?? `max abs ${first.metrics?.maxAbs}, max rel ${first.metrics?.maxRel}, ${first.metrics?.outside} of ${first.metrics?.count} outside at [${first.metrics?.worstIndex.join(', ')}]`;
+  return `${bad.length} of ${tensors.length} tensors outside tolerance; first: ${first.name}: ${why}`;
+}

@@ -1,0 +1,132 @@
+import type { Tensor } from '../graph/tensor.ts';
+import type { StepResult } from '../plugins/backends/backend.ts';
+import { runOnOrt } from '../plugins/backends/onnxruntime/ort-run.ts';
+import { cutDerivatives } from '../plugins/backends/torch/derivative-terms.ts';
+import { gradOutput, LOSS_OUTPUT, termOutput } from '../train/program.ts';
+import { selectOutputs } from '../train/select-outputs.ts';
+import { compareTensors, scalarTensor } from './compare-tensors.ts';
+import { firstForwardDivergence, intermediateNames } from './first-divergence.ts';
+import { firstGradientDivergence } from './gradient-divergence.ts';
+import { castFeeds } from './reference/live-torch.ts';
+import type { StageName, TensorComparison } from './report.ts';
+import { failureOf, tol, type StageContext, type StageOutcome } from './stage-context.ts';
+import { compareTrajectory, runTrajectory } from './trajectory.ts';
+
+/**
+ * One function per parity stage (ARCHITECTURE.md "A parity run"). Each resets the backend to the program's
+ * initial state first, so a stage's verdict never depends on which stages ran before it.
+ */
+export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Promise<StageOutcome>>> = {
+  async init(ctx) {
+    // Straight after compile, before any setState: the state the backend built from the program must be the
+    // seeded one the reference holds.
+    const tolerance = tol(ctx, 'init');
+    const ours = ctx.session.getState();
+    const ref = await ctx.reference.initialParams();
+    const tensors = ctx.refProgram.params.map((p) => compareTensors(p.name, 'param', ours.get(p.name), ref.get(p.name), tolerance));
+    return outcome(ctx, tensors, 'init');
+  },
+
+  async forward(ctx) {
+    const batch = ctx.experiment.firstBatch();
+    const tolerance = tol(ctx, 'forward');
+    ctx.session.setState(ctx.program.initialState());
+    const ours = await ctx.session.forward(batch);
+    const ref = await ctx.reference.forward(batch, []);
+    const tensors = ctx.refProgram.outputs.map((o) => compareTensors(o, 'output', ours.get(o), ref.get(o), tolerance));
+    if (!failureOf(tensors)) return outcome(ctx, tensors, 'forward');
+    // Bisection: every intermediate value on both sides, the backend's own execution against torch's.
+    const names = intermediateNames(ctx.program.graphs.forward);
+    const refNames = names.filter((n) => ctx.refProgram.graphs.forward.values.has(n));
+    const oursAll = await ctx.session.forward(batch, { extraOutputs: names });
+    const refAll = await ctx.reference.forward(batch, refNames);
+    const firstDivergence = firstForwardDivergence(ctx.program.graphs.forward, oursAll, refAll, tolerance, `${ctx.backend} Session.forward(extraOutputs) vs torch interpreter`);
+    return { ...outcome(ctx, tensors, 'forward'), firstDivergence };
+  },
+
+  async loss(ctx) {
+    const batch = ctx.experiment.firstBatch();
+    const tolerance = tol(ctx, 'loss');
+    ctx.session.setState(ctx.program.initialState());
+    const tensors = compareLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss');
+    if (!failureOf(tensors) || !ctx.reference.execute) return outcome(ctx, tensors, 'loss');
+    // The Session contract exposes no loss-graph intermediates, so the side's loss graph runs on onnxruntime
+    // (tandem's executor of record) against the torch interpreter on the reference's loss graph.
+    const lossGraph = ctx.program.graphs.loss;
+    const names = [...new Set([...intermediateNames(lossGraph), ...lossGraph.outputs.map((o) => o.name)])];
+    const init = ctx.program.initialState();
+    const feeds = new Map<string, Tensor>([...castFeeds(ctx.program, batch), ...ctx.program.params.map((p) => [p.name, init.get(p.name)!] as const)]);
+    const graph = selectOutputs(lossGraph, names, `${lossGraph.name}.all`);
+    const ours = new Map(Object.entries(await runOnOrt(graph, Object.fromEntries([...feeds].filter(([k]) => graph.inputs.some((i) => i.name === k))))));
+    const refGraph = cutDerivatives(ctx.refProgram.graphs.loss, ctx.refProgram.derivatives);
+    const ref = await ctx.reference.execute(refGraph, feeds, names.filter((n) => refGraph.values.has(n)));
+    const firstDivergence = firstForwardDivergence(lossGraph, ours, ref, tolerance, 'loss graph on onnxruntime vs torch interpreter');
+    return { ...outcome(ctx, tensors, 'loss'), firstDivergence };
+  },
+
+  async gradients(ctx) {
+    const batch = ctx.experiment.firstBatch();
+    const tolerance = tol(ctx, 'gradients');
+    ctx.session.setState(ctx.program.initialState());
+    const ours = await ctx.session.gradients(batch);
+    const ref = await ctx.reference.gradients(batch);
+    const tensors = ctx.refProgram.params.map((p) => compareTensors(gradOutput(p.name), 'grad', ours.grads.get(p.name), ref.grads.get(p.name), tolerance));
+    if (!failureOf(tensors)) return outcome(ctx, tensors, 'gradients');
+    const firstDivergence = await firstGradientDivergence(ctx.program, ctx.reference, batch, tolerance);
+    return { ...outcome(ctx, tensors, 'gradients'), firstDivergence };
+  },
+
+  async step(ctx) {
+    const batch = ctx.experiment.firstBatch();
+    const tolerance = tol(ctx, 'step');
+    ctx.session.setState(ctx.program.initialState());
+    const lr = ctx.schedule().lr;
+    await ctx.session.step(batch, lr, 1);
+    const ours = ctx.session.getState();
+    const ref = await ctx.reference.step(batch);
+    const params = new Set(ctx.refProgram.params.map((p) => p.name));
+    const tensors = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.get(n), ref.state.get(n), tolerance));
+    return outcome(ctx, tensors, 'step');
+  },
+
+  async trajectory(ctx) {
+    const { ours, ref } = await runTrajectory(ctx);
+    const tolerance = tol(ctx, 'trajectory');
+    const trajectory = compareTrajectory(ctx, ours, ref, tolerance);
+    const params = new Set(ctx.refProgram.params.map((p) => p.name));
+    const tensors = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.state.get(n), ref.state.get(n), tolerance));
+    const base = outcome(ctx, tensors, 'trajectory');
+    const step = trajectory.firstDivergentStep;
+    const p = step === null ? undefined : trajectory.steps[step - 1];
+    const failure = p
+      ? `the loss curves part at step ${step} (epoch ${p.epoch}): loss ${p.loss.actual} vs ${p.loss.expected} (rel ${p.relDiff}), lr ${p.lr.actual} vs ${p.lr.expected}`
+      : base.failure;
+    return { ...base, trajectory, ...(failure ? { failure } : {}) };
+  },
+
+  async eval(ctx) {
+    const { ours, ref } = await runTrajectory(ctx);
+    const tensors: TensorComparison[] = [];
+    for (const split of ['train', 'validation'] as const) {
+      const batch = ctx.experiment.wholeSplit(split);
+      if (!batch) continue;
+      ctx.session.setState(ours.state);
+      tensors.push(...compareLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch, ref.state), `${split}/`, 'eval'));
+    }
+    return outcome(ctx, tensors, 'eval');
+  },
+};
+
+function compareLosses(ctx: StageContext, ours: StepResult, ref: StepResult, prefix: string, stage: StageName): TensorComparison[] {
+  const dtype = ctx.program.spec.dtype;
+  const tolerance = tol(ctx, stage);
+  const role = stage === 'eval' ? 'metric' : undefined;
+  const one = (name: string, a: number | undefined, e: number | undefined, r: 'loss' | 'term') =>
+    compareTensors(`${prefix}${name}`, role ?? r, a === undefined ? undefined : scalarTensor(dtype, a), e === undefined ? undefined : scalarTensor(dtype, e), tolerance);
+  return [one(LOSS_OUTPUT, ours.loss, ref.loss, 'loss'), ...ctx.refProgram.terms.map((t) => one(termOutput(t), ours.terms[t], ref.terms[t], 'term'))];
+}
+
+function outcome(ctx: StageContext, tensors: TensorComparison[], stage: StageName): StageOutcome {
+  const failure = failureOf(tensors);
+  return { tensors, tolerance: { [ctx.program.spec.dtype]: tol(ctx, stage) }, ...(failure ? { failure } : {}) };
+}

@@ -1,0 +1,190 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
+import { z } from 'zod';
+import { gitState } from '../../../orchestrator/archive/provenance.ts';
+import type { Configured, PluginDefinition } from '../../plugin.ts';
+import { runDirFile } from '../../run-dir-file.ts';
+import type { RunHooks, RunStart, RunStatus, RunSummary, StageRecord } from '../../run-hooks.ts';
+import { flattenParams } from './flatten-params.ts';
+import { FolderSink } from './folder-store/folder-sink.ts';
+import { MlflowRestClient } from './rest/rest-client.ts';
+import { RestSink } from './rest/rest-sink.ts';
+import { guardRun } from './run-guard.ts';
+import type { KeyValue, RunStatusName, TrackingSink } from './tracking-sink.ts';
+import { resolveTrackingUri, trackingUriProblem } from './tracking-uri.ts';
+import { LIMITS, truncateBytes } from './validation.ts';
+
+const params = z.strictObject({
+  /** MLflow's tracking URI: a folder store (`file:`, relative to the working directory) or a server (`http(s):`). */
+  tracking_uri: z
+    .string()
+    .min(1)
+    .default('file:./mlruns')
+    .superRefine((uri, ctx) => {
+      const problem = trackingUriProblem(uri);
+      if (problem) ctx.addIssue({ code: 'custom', message: `tracking_uri ${JSON.stringify(uri)} cannot be used: ${problem}` });
+    }),
+  /** The MLflow experiment; defaults to the config's `experiment.name`. Looked up by name, created if missing. */
+  experiment: z.string().min(1).optional(),
+  /** Defaults to the run directory's date and time, e.g. `2026-11-23_04-02-57`. */
+  run_name: z.string().min(1).optional(),
+  /** Files or folders in the run directory uploaded when the run ends (a folder keeps its name, e.g. `checkpoints/`). */
+  artifacts: z.array(runDirFile('.tandem/config.yaml')).default(['.tandem/config.yaml']),
+  /** Extra run tags, e.g. `{initiative: pinn-heat, phase: p2}`. */
+  tags: z.record(z.string(), z.string()).default({}),
+  /** Where the REST sink keeps records the server has not acknowledged yet. */
+  spool_file: runDirFile('.tandem/mlflow-spool.jsonl'),
+  /** REST only: retries with exponential backoff, and the pace of background sending. */
+  retry: z
+    .strictObject({
+      attempts: z.int().min(1).max(20).default(5),
+      initial_delay_ms: z.int().min(0).default(500),
+      max_delay_ms: z.int().min(0).default(8000),
+      timeout_ms: z.int().min(1).default(30_000),
+      flush_interval_ms: z.int().min(0).default(2000),
+      reconnect_interval_ms: z.int().min(0).default(15_000),
+    })
+    .prefault({}),
+});
+type Params = z.output<typeof params>;
+
+// MLflow has no "partial": a run whose stages are not all built yet did finish what it could.
+const FINAL_STATUS: Record<RunStatus, RunStatusName> = { complete: 'FINISHED', partial: 'FINISHED', failed: 'FAILED' };
+const SIGNAL_GRACE_MS = 5000;
+
+/** The MLflow tracker: params, per-step metrics, tags and artifacts of a run, into a folder store or a server. */
+export class MlflowTracker implements Configured, RunHooks {
+  private readonly sink: TrackingSink;
+  private runDir = '';
+  private releaseGuard: (() => void) | undefined;
+  private readonly warn = (message: string) => void process.stderr.write(message);
+
+  constructor(private readonly p: Params) {
+    const target = resolveTrackingUri(p.tracking_uri);
+    this.sink = target.kind === 'folder' ? new FolderSink(target.root) : this.restSink(target.url);
+  }
+
+  effectiveSettings(): Record<string, unknown> {
+    return { ...this.p, ...this.sink.describe() };
+  }
+
+  async onRunStart(run: RunStart): Promise<void> {
+    this.runDir = run.runDir;
+    const { params: flat, truncated } = flattenParams(run.config);
+    if (truncated.length > 0) this.warn(`MLflow: params longer than ${LIMITS.paramValueBytes} bytes were cut: ${truncated.join(', ')} (the full config is an artifact).\n`);
+    const runName = this.p.run_name ?? `${basename(dirname(run.runDir))}_${basename(run.runDir)}`;
+    await this.sink.open({
+      experimentName: this.p.experiment ?? run.experiment,
+      runName,
+      startTime: Date.now(),
+      userId: currentUser(),
+      tags: await runTags(run, runName, { ...(run.tags ?? {}), ...this.p.tags }),
+      expectsArtifacts: this.p.artifacts.length > 0,
+    });
+    this.releaseGuard = guardRun({
+      onSignal: () => this.sink.close('KILLED', Date.now()),
+      onExit: () => this.sink.closeNow('FAILED', Date.now()),
+      graceMs: SIGNAL_GRACE_MS,
+    });
+    try {
+      await this.sink.log({ params: Object.entries(flat).map(([key, value]) => ({ key, value })) });
+    } catch (error) {
+      // The workflow calls no onRunEnd when onRunStart throws, so close the opened run here.
+      this.releaseGuard();
+      await this.sink.close('FAILED', Date.now()).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async logMetrics(metrics: Readonly<Record<string, number>>, step: number): Promise<void> {
+    const timestamp = Date.now();
+    await this.sink.log({ metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp, step })) });
+  }
+
+  async onStageEnd(stage: StageRecord): Promise<void> {
+    const value = truncateBytes(`${stage.status} in ${stage.seconds.toFixed(1)} s: ${stage.detail}`, LIMITS.tagValueBytes);
+    await this.sink.log({ tags: [{ key: `tandem.stage.${stage.stage}`, value }] });
+    await this.sink.flush();
+  }
+
+  async onRunEnd(summary: RunSummary): Promise<void> {
+    this.releaseGuard?.();
+    let artifactError: unknown;
+    try {
+      for (const [file, artifactPath] of this.artifactFiles()) await this.sink.logArtifact(file, artifactPath);
+    } catch (error) {
+      artifactError = error;
+    }
+    const tags: KeyValue[] = [{ key: 'tandem.status', value: summary.status }];
+    if (summary.error) tags.push({ key: 'tandem.error', value: truncateBytes(summary.error, LIMITS.tagValueBytes) });
+    await this.sink.log({ tags });
+    await this.sink.close(artifactError === undefined ? FINAL_STATUS[summary.status] : 'FAILED', Date.now());
+    if (artifactError !== undefined) throw artifactError;
+  }
+
+  /** `[local file, artifact path]` for every configured artifact that exists; a missing one is a warning. */
+  private artifactFiles(): [string, string][] {
+    const out: [string, string][] = [];
+    for (const entry of this.p.artifacts) {
+      const path = join(this.runDir, entry);
+      if (!existsSync(path)) {
+        this.warn(`MLflow: artifact ${entry} does not exist in ${this.runDir}; skipped.\n`);
+        continue;
+      }
+      const base = dirname(path);
+      const walk = (p: string): void => {
+        if (statSync(p).isDirectory()) for (const child of readdirSync(p).sort()) walk(join(p, child));
+        else out.push([p, relative(base, p).split(/[\\/]/).join('/')]);
+      };
+      walk(path);
+    }
+    return out;
+  }
+
+  private restSink(url: string): RestSink {
+    const r = this.p.retry;
+    const client = new MlflowRestClient(url, { attempts: r.attempts, initialDelayMs: r.initial_delay_ms, maxDelayMs: r.max_delay_ms, timeoutMs: r.timeout_ms });
+    // The spool path needs the run directory, which only onRunStart knows; the sink reads it lazily.
+    return new RestSink(client, () => join(this.runDir, this.p.spool_file), url, {
+      flushIntervalMs: r.flush_interval_ms,
+      reconnectIntervalMs: r.reconnect_interval_ms,
+      warn: this.warn,
+    });
+  }
+}
+
+/** The tags MLflow's own client sets (`mlflow.*`, where cheap to know) and ours (`tandem.*`), then the extra ones. */
+async function runTags(run: RunStart, runName: string, extra: Readonly<Record<string, string>>): Promise<KeyValue[]> {
+  const git = await gitState(process.cwd());
+  const backend = (run.config as { backend?: { name?: unknown } } | null)?.backend?.name;
+  const tags: Record<string, string> = {
+    'mlflow.runName': runName,
+    'mlflow.user': currentUser(),
+    'mlflow.source.name': process.argv[1] ?? 'tandem',
+    'mlflow.source.type': 'LOCAL',
+    ...(git.commit ? { 'mlflow.source.git.commit': git.commit } : {}),
+    ...(git.dirty !== null ? { 'tandem.git.dirty': String(git.dirty) } : {}),
+    'tandem.config_hash': run.configHash,
+    'tandem.run_dir': run.runDir,
+    ...(typeof backend === 'string' ? { 'tandem.backend': backend } : {}),
+    ...extra,
+  };
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export const mlflowTracker: PluginDefinition<'tracker', Params, MlflowTracker> = {
+  kind: 'tracker',
+  name: 'mlflow',
+  description: 'Logs params, per-step metrics, tags and artifacts to MLflow: a folder store (file:./mlruns) or a tracking server (http(s)://).',
+  params,
+  create: (p) => new MlflowTracker(p),
+};

@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { STAGES, type ParityReport } from '../../src/parity/report.ts';
+import { runParity } from '../../src/parity/run-parity.ts';
+import { builtinPlugins } from '../../src/plugins/index.ts';
+import { openReference } from '../backends/torch/torch-available.ts';
+import { tinyConvModel, writeConvExperiment } from './conv-fixture.ts';
+import { MUTATIONS, type Mutation } from './mutations.ts';
+
+/**
+ * The mutation suite (specs/parity.md "Mutation suite"): each known bug, planted on the onnxruntime side, must be
+ * caught by the RIGHT stage (the first failing one in pipeline order) with a fail verdict, and the unmutated
+ * experiment must pass every stage, so the failures are the bugs' doing. The reference is live torch.
+ */
+const { ref, skip } = await openReference('tests/parity/mutations.test.ts');
+await ref.dispose();
+
+const outputs = mkdtempSync(join(tmpdir(), 'tandem-parity-mut-'));
+const convConfig = writeConvExperiment();
+const rows: string[][] = [];
+// Every stage up to trajectory: eval repeats the trajectory's end state and adds nothing to detection.
+const selector = '*/onnxruntime/{init,forward,loss,gradients,step,trajectory}';
+
+async function parity(config: Mutation['config'], overrides: readonly string[], side?: Mutation['side']): Promise<ParityReport> {
+  const { report } = await runParity({
+    configFile: config === 'conv' ? convConfig : 'conf/quickstart.yaml',
+    overrides,
+    builtins: [...builtinPlugins, tinyConvModel],
+    outputsRoot: outputs,
+    selectors: [selector],
+    ...(side ? { sides: { onnxruntime: side } } : {}),
+  });
+  return report;
+}
+
+const firstFailing = (r: ParityReport) => STAGES.map((s) => r.cases.find((c) => c.stage === s)).find((c) => c && c.verdict !== 'pass');
+
+describe.skipIf(skip)('parity mutation suite (onnxruntime vs live torch)', () => {
+  afterAll(() => {
+    const header = ['mutation', 'expected stage', 'caught at', 'verdict', 'first divergence'];
+    const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
+    const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join(' | ');
+    console.log(`\nmutation detection table\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}\n`);
+  });
+
+  it.each(['quickstart', 'conv'] as const)('the unmutated %s experiment passes every stage (control)', async (config) => {
+    const report = await parity(config, []);
+    expect(report.cases.map((c) => `${c.stage}:${c.verdict}`)).toEqual(['init', 'forward', 'loss', 'gradients', 'step', 'trajectory'].map((s) => `${s}:pass`));
+    rows.push([`none (${config} control)`, '-', '-', 'all pass', '-']);
+  }, 120_000);
+
+  it.each(MUTATIONS.map((m) => [m.name, m] as const))('%s is caught', async (_name, m) => {
+    const report = await parity(m.config, m.overrides ?? [], m.side);
+    const first = firstFailing(report);
+    const where = first?.firstDivergence?.node ? `${first.firstDivergence.node.op} "${first.firstDivergence.node.name}"` : first?.trajectory ? `step ${first.trajectory.firstDivergentStep}` : '-';
+    rows.push([m.name, m.expected, first?.stage ?? 'NOT CAUGHT', first?.verdict ?? 'pass', where]);
+    expect(first?.stage, first?.reason).toBe(m.expected);
+    expect(first?.verdict, first?.reason).toBe('fail');
+    if (m.localizedOp) expect(first?.firstDivergence?.node?.op, first?.firstDivergence?.message).toBe(m.localizedOp);
+  }, 120_000);
+});
