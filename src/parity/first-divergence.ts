@@ -13,7 +13,15 @@ import type { FirstDivergence, Tolerance, ValueError } from './report.ts';
  * Values the reference does not have (a node the backend's graph has and the reference's lacks) cannot be
  * compared; they are named in the message, since an extra node on one side is often the bug itself.
  */
-export function firstForwardDivergence(graph: Graph, actual: ReadonlyMap<string, Tensor>, expected: ReadonlyMap<string, Tensor>, tolerance: Tolerance, method: string): FirstDivergence {
+export function firstForwardDivergence(
+  graph: Graph,
+  actual: ReadonlyMap<string, Tensor>,
+  expected: ReadonlyMap<string, Tensor>,
+  tolerance: Tolerance,
+  method: string,
+  /** What it means when every compared value matches (it depends on who executed the `actual` side). */
+  allMatch: string,
+): FirstDivergence {
   const producers = graph.producers();
   const errors = new Map<string, ValueError>();
   const check = (name: string): ValueError | undefined => {
@@ -60,7 +68,7 @@ export function firstForwardDivergence(graph: Graph, actual: ReadonlyMap<string,
     kind: 'forward',
     node: null,
     compared: errors.size,
-    message: `all ${errors.size} intermediate values match within rtol ${tolerance.rtol}, atol ${tolerance.atol}${unmatched.length ? `; not comparable (no reference counterpart): ${unmatched.join(', ')}` : ''}; the difference is in a graph output only`,
+    message: `all ${errors.size} intermediate values match within rtol ${tolerance.rtol}, atol ${tolerance.atol}${unmatched.length ? `; not comparable (no reference counterpart): ${unmatched.join(', ')}` : ''}: ${allMatch}`,
     method,
   };
 }

@@ -2,6 +2,7 @@ import { grad } from '../autodiff/vjp.ts';
 import { NON_DIFFERENTIABLE_OPS } from '../autodiff/op-names.ts';
 import { isFloat } from '../graph/dtype.ts';
 import { Graph, type Node, type ValueInfo } from '../graph/ir.ts';
+import { toOnnx } from '../graph/onnx/to-onnx.ts';
 import { tensor, type Tensor } from '../graph/tensor.ts';
 import { runOnOrt } from '../plugins/backends/onnxruntime/ort-run.ts';
 import type { BatchFeed } from '../plugins/backends/backend.ts';
@@ -24,7 +25,7 @@ import type { FirstDivergence, Tolerance, ValueError } from './report.ts';
  * is reported. When every edge agrees, no rule is wrong and the divergence lies in how the backend executed
  * the gradient graph.
  */
-export async function firstGradientDivergence(program: TrainingProgram, reference: ReferenceRun, batch: BatchFeed, tolerance: Tolerance): Promise<FirstDivergence> {
+export async function firstGradientDivergence(program: TrainingProgram, refProgram: TrainingProgram, reference: ReferenceRun, batch: BatchFeed, tolerance: Tolerance): Promise<FirstDivergence> {
   const method = 'adjoint probes: tandem autodiff (side rules) on onnxruntime vs torch.autograd';
   if (!reference.autograd) return unavailable('the reference is recorded; adjoint probes need the live torch reference', method);
   if (program.derivatives.length) return unavailable('the loss uses input derivatives (PINN terms); adjoint probes across derivative holes are not implemented', method);
@@ -68,13 +69,17 @@ export async function firstGradientDivergence(program: TrainingProgram, referenc
     };
   }
   const bad = [...err.values()].filter((v) => !v.withinTolerance);
+  // Both sides differentiated the SIDE's loss graph; when that graph is not the reference's, agreement only clears the rules.
+  const sameGraph = Buffer.from(toOnnx(program.graphs.loss)).equals(Buffer.from(toOnnx(refProgram.graphs.loss)));
   return {
     kind: 'gradient',
     node: null,
     compared: err.size,
     message: bad.length
       ? `${bad.length} adjoints differ but no single node explains it (several rules may be wrong): ${bad.slice(0, 3).map((b) => b.name).join(', ')}`
-      : `all ${err.size} edge adjoints of tandem's gradient graph match torch.autograd when onnxruntime executes it, so no gradient rule is wrong; the difference comes from the backend's execution of the gradient graph`,
+      : sameGraph
+        ? `all ${err.size} edge adjoints of tandem's gradient graph match torch.autograd when onnxruntime executes it, so no gradient rule is wrong; the difference comes from the backend's execution of the gradient graph`
+        : `all ${err.size} edge adjoints match torch.autograd on the backend's own loss graph, so no gradient rule is wrong; but that loss graph is not the reference's (see the forward and loss stages), which explains the different gradients`,
     method,
   };
 }

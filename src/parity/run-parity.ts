@@ -41,7 +41,7 @@ export interface ParityRequest {
   /** `<experiment>/<backend>/<stage>` globs; none selects every case. */
   readonly selectors: readonly string[];
   readonly sides?: Readonly<Record<string, SideOverride>>;
-  /** Tests inject a reference; otherwise the config's `parity.reference` decides. */
+  /** Tests inject a reference (and keep ownership of it); otherwise the config's `parity.reference` decides. */
   readonly reference?: Reference;
   /** Progress lines ("tfjs/gradients: pass (0.4 s)"), e.g. to stderr. */
   readonly onCase?: (c: ParityCase) => void;
@@ -145,7 +145,8 @@ export async function runParity(request: ParityRequest): Promise<ParityResult> {
       }
     }
   } finally {
-    await reference.dispose();
+    // An injected reference belongs to the caller (a test file shares one process across its runs).
+    if (!request.reference) await reference.dispose();
   }
 
   const report: ParityReport = {

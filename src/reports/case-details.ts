@@ -10,9 +10,9 @@ export interface Table {
   readonly rows: readonly (readonly string[])[];
 }
 
-/** The stages a report ran, in pipeline order. */
+/** The stages a report has cases for (what the selectors chose, not every stage the config enables), in pipeline order. */
 export function stagesOf(report: ParityReport): (typeof STAGES)[number][] {
-  return STAGES.filter((s) => report.stages.includes(s) || report.cases.some((c) => c.stage === s));
+  return STAGES.filter((s) => report.cases.some((c) => c.stage === s));
 }
 
 /** Backends down, stages across; each cell the verdict and the worst error. */

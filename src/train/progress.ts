@@ -68,6 +68,7 @@ abstract class Timed implements TrainProgress {
 
 class BarProgress extends Timed {
   private lastDraw = 0;
+  private validation = '';
 
   step(epoch: number, batch: number, loss: number, lr: number): void {
     const now = performance.now();
@@ -78,10 +79,12 @@ class BarProgress extends Timed {
     const width = 24;
     const filled = Math.round(frac * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    this.sink.write(`\r\x1b[2Kepoch ${epoch + 1}/${this.epochs} ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  loss ${fmt(loss)}  lr ${lr.toPrecision(3)}  ETA ${clock(this.eta(done))}`);
+    this.sink.write(`\r\x1b[2Kepoch ${epoch + 1}/${this.epochs} ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  loss ${fmt(loss)}${this.validation}  lr ${lr.toPrecision(3)}  ETA ${clock(this.eta(done))}`);
   }
 
-  epochEnd(): void {}
+  epochEnd(record: EpochRecord): void {
+    if (record.validation) this.validation = `  val ${fmt(record.validation.loss)}`;
+  }
 
   end(summary: string): void {
     this.sink.write(`\r\x1b[2K${summary}\n`);

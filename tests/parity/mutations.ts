@@ -19,8 +19,8 @@ export interface Mutation {
   readonly config: 'quickstart' | 'conv';
   readonly overrides?: readonly string[];
   readonly side: SideOverride;
-  /** The op the first-divergence record must name, when the stage localizes. */
-  readonly localizedOp?: string;
+  /** What the first-divergence record must blame (its node's op, or a node it names as lacking a reference counterpart). */
+  readonly blames?: string;
 }
 
 /** d tanh = g·(1 − y) instead of g·(1 − y²). */
@@ -66,7 +66,7 @@ export const MUTATIONS: readonly Mutation[] = [
     expected: 'gradients',
     config: 'quickstart',
     side: { spec: (s) => ({ ...s, rules: wrongTanhRules }) },
-    localizedOp: 'Tanh',
+    blames: 'Tanh',
   },
   {
     name: 'Adam without bias correction',
@@ -79,13 +79,13 @@ export const MUTATIONS: readonly Mutation[] = [
     expected: 'forward',
     config: 'conv',
     side: { backend: swappedKernelLayout },
-    localizedOp: 'Conv',
+    blames: 'Conv',
   },
   {
     name: 'LR schedule advanced one step early',
     expected: 'trajectory',
     config: 'quickstart',
-    overrides: ['+train.schedule={name:step,step_size:3,gamma:0.5}', 'train.schedule_interval=step'],
+    overrides: ['+train.schedule={name:step,step_size:3,gamma:0.5}', '+train.schedule_interval=step'],
     side: {
       schedule: (raw, lr) => {
         const s = createSchedule(raw, lr);
@@ -107,6 +107,6 @@ export const MUTATIONS: readonly Mutation[] = [
         },
       }),
     },
-    localizedOp: 'ReduceSum',
+    blames: 'ReduceSum',
   },
 ];

@@ -78,7 +78,8 @@ describe('Burgers convergence against the Cole–Hopf solution', () => {
   it('the Cole–Hopf series reproduces the initial state and the viscous decay of a small wave', () => {
     const x = Float64Array.from({ length: 17 }, (_, i) => (i * 2 * Math.PI) / 17);
     const u0 = coleHopfSine(x, 0, NU, 1);
-    x.forEach((xi, i) => expect(u0[i]).toBeCloseTo(Math.sin(xi), 12));
+    // ~1e-11: near x = π the series sums O(1) terms to φ ≈ e^{−A/ν}, losing digits to cancellation.
+    x.forEach((xi, i) => expect(u0[i]).toBeCloseTo(Math.sin(xi), 9));
     // For a tiny amplitude the nonlinearity vanishes and u ≈ A·e^{−νt}·sin(x) (heat equation).
     const small = coleHopfSine(x, 2, NU, 1e-6);
     x.forEach((xi, i) => expect(small[i] / 1e-6).toBeCloseTo(Math.exp(-2 * NU) * Math.sin(xi), 5));

@@ -96,6 +96,9 @@ describe('progress', () => {
     bar.start(2, 10);
     bar.step(0, 9, 0.5, 1e-3);
     expect(writes[0]).toMatch(/^\r\x1b\[2Kepoch 1\/2 █{12}░{12} {2}50% {2}loss 5\.000e-1 {2}lr 0\.00100 {2}ETA \d\d:\d\d$/);
+    bar.epochEnd({ epoch: 0, steps: 10, train: { loss: 0.5, terms: {} }, validation: { loss: 0.25, terms: {} }, lr: 1e-3, seconds: 1 });
+    bar.step(1, 9, 0.2, 1e-3);
+    expect(writes[1]).toMatch(/ {2}loss 2\.000e-1 {2}val 2\.500e-1 {2}lr 0\.00100 {2}ETA /);
     const ci: string[] = [];
     createProgress({ isTTY: true, write: (t: string) => ci.push(t) }, { CI: 'true' }).step(0, 9, 0.5, 1e-3);
     expect(ci).toEqual([]); // line mode prints per epoch, never per step

@@ -86,11 +86,12 @@ export function convTransposeGeometry(spatial: readonly number[], kernel: readon
     const want = target.length ? target : spatial.map((s, i) => s * strides[i]);
     if (want.length !== k) throw new InferError(`output_shape has ${want.length} values, expected ${k}`);
     for (let i = 0; i < k; i++) {
-      // As ORT computes it (conv_transpose_attributes.h), which is what runs: a target beyond the full extent
-      // is reached by zero output at the tail (negative total → no padding); SAME_UPPER puts the odd pad first.
+      // A target beyond the full extent is reached by zero output at the tail (negative total → no padding),
+      // as ORT does. SAME_UPPER puts the odd pad at the end (ONNX: pads[begin] = total/2, rounded down); checked
+      // against ORT with explicit pads in tests/graph/conv-transpose-same.test.ts.
       const total = Math.max(0, full[i] - want[i]);
       const half = Math.floor(total / 2);
-      pads[i] = autoPad === 'SAME_UPPER' ? total - half : half;
+      pads[i] = autoPad === 'SAME_UPPER' ? half : total - half;
       pads[i + k] = total - pads[i];
     }
     return { pads, out: [...want] };

@@ -66,6 +66,8 @@ export function describeDiff(a: ArchiveEntry, b: ArchiveEntry, d: EntryDiff): st
   return `${out.join('\n')}\n`;
 }
 
+/** Relative to the working directory when inside it (reports/…), absolute otherwise. */
 function shortPath(dir: string): string {
-  return relative(process.cwd(), dir) || '.';
+  const rel = relative(process.cwd(), dir);
+  return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
 }

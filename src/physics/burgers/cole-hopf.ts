@@ -28,7 +28,7 @@ export function coleHopfSine(x: ArrayLike<number>, t: number, nu: number, amplit
   return u;
 }
 
-/** e^{−z}·In(z) for n = 0, 1, ... until the terms fall below 1e-18 of the first (|z| ≤ 200). */
+/** e^{−z}·In(z) for n = 0, 1, ... until the terms fall below 1e-17 of the first (round-off) (|z| ≤ 200). */
 function scaledBesselI(z: number): number[] {
   const az = Math.abs(z);
   if (az > 200) throw new RangeError(`the Cole–Hopf series is evaluated for A/(2ν) ≤ 200, got ${az}: raise ν or lower the amplitude`);
@@ -41,7 +41,7 @@ function scaledBesselI(z: number): number[] {
     for (let m = 1; m < nodes; m++) sum += values[m] * Math.cos(n * m * h);
     // I_n(−z) = (−1)^n·I_n(z): a negative amplitude flips the sign of odd modes.
     out.push(((z < 0 && n % 2 === 1 ? -1 : 1) * sum) / nodes);
-    if (n > 0 && Math.abs(out[n]) < 1e-18 * out[0]) break;
+    if (n > 0 && Math.abs(out[n]) < 1e-17 * out[0]) break; // below float64 round-off of the sum
   }
   return out;
 }

@@ -47,14 +47,9 @@ export class SimulationWindows {
   private peak = 0;
 
   constructor(private readonly o: WindowStreamOptions) {
-    const { windowSize, stride, maxResidentSims, files } = o;
-    const frames = o.params.steps + 1;
-    if (!Number.isInteger(windowSize) || windowSize < 1 || windowSize > frames) {
-      throw new RangeError(`a window of ${windowSize} frames (rollout + 1) does not fit trajectories of ${frames} frames: lower rollout or raise steps`);
-    }
-    if (!Number.isInteger(stride) || stride < 1) throw new RangeError(`the window stride must be a positive integer, got ${stride}`);
+    const { maxResidentSims, files } = o;
     if (!Number.isInteger(maxResidentSims) || maxResidentSims < 1) throw new RangeError(`maxResidentSims must be a positive integer, got ${maxResidentSims}`);
-    this.windowsPerSim = Math.floor((frames - windowSize) / stride) + 1;
+    this.windowsPerSim = windowsPerSimulation(o.params.steps + 1, o.windowSize, o.stride);
     this.frameShape = velocityShape(o.params).slice(1);
     this.simulations = splitSimulations(files.length, o.split.validation, o.split.seed, files[0] ?? '(no simulations)');
     const W = this.windowsPerSim;
@@ -122,6 +117,15 @@ export class SimulationWindows {
     this.peak = Math.max(this.peak, this.resident.size);
     return data;
   }
+}
+
+/** W = floor((frames − size) / stride) + 1, or an error when a window does not fit a trajectory. */
+export function windowsPerSimulation(frames: number, size: number, stride: number): number {
+  if (!Number.isInteger(size) || size < 1 || size > frames) {
+    throw new RangeError(`a window of ${size} frames (rollout + 1) does not fit trajectories of ${frames} frames: lower rollout or raise steps`);
+  }
+  if (!Number.isInteger(stride) || stride < 1) throw new RangeError(`the window stride must be a positive integer, got ${stride}`);
+  return Math.floor((frames - size) / stride) + 1;
 }
 
 /**

@@ -123,12 +123,16 @@ function divergenceCurve(report: ParityReport): PlotSpec | undefined {
   if (finite.length === 0) return undefined;
   const floor = zeroFloor(finite.map((r) => r.relDiff));
   const firsts = cases.flatMap((c) => (c.trajectory!.firstDivergentStep === null ? [] : [{ step: c.trajectory!.firstDivergentStep, backend: c.backend }]));
+  // The relative tolerance as a horizontal line: how close a passing curve came to failing. The test is
+  // atol + rtol·|e|, so near a zero loss atol dominates and the line is a guide, not the exact boundary.
+  const rtols = [...new Set(cases.flatMap((c) => Object.values(c.tolerance).map((t) => t.rtol)).filter((r) => r > 0))];
   return {
     id: `${report.experiment}-divergence`,
     title: `${report.experiment}: divergence from the reference per step`,
     caption:
       '|loss − reference loss| / |reference loss| per step, log scale; red crosses are steps outside the tolerance, ' +
-      (firsts.length ? 'the dashed line is each backend\'s first divergent step.' : 'and no backend diverged.') +
+      (firsts.length ? 'the dashed line is each backend\'s first divergent step' : 'and no backend diverged') +
+      (rtols.length ? `; the grey line is the relative tolerance (rtol ${rtols.map((r) => r.toExponential()).join(', ')}).` : '.') +
       (finite.some((r) => r.relDiff === 0) ? ` Exact matches are drawn at ${floor.toExponential(0)}.` : '') +
       (rows.length > finite.length ? ` ${rows.length - finite.length} non-finite value(s) cannot be drawn.` : ''),
     spec: {
@@ -155,6 +159,9 @@ function divergenceCurve(report: ParityReport): PlotSpec | undefined {
         },
         ...(firsts.length
           ? [{ data: { values: firsts }, mark: { type: 'rule', strokeDash: [4, 3], color: '#d62728' }, encoding: { x: { field: 'step', type: 'quantitative' } } }]
+          : []),
+        ...(rtols.length
+          ? [{ data: { values: rtols.map((rtol) => ({ rtol })) }, mark: { type: 'rule', color: '#999999', strokeWidth: 1.5 }, encoding: { y: { field: 'rtol', type: 'quantitative' } } }]
           : []),
       ],
     } as VegaLiteSpec,

@@ -35,7 +35,7 @@ describe('tfjs interpreter', () => {
     for (let k = 1; k <= 50; k++) compiled.execute(feed(k));
     expect(tf.memory().numTensors).toBe(warm);
     // run() hands tensors to the caller: exactly the outputs, nothing else.
-    const out = compiled.run(feed(1), ['Tanh_0']);
+    const out = compiled.run(feed(1), ['Tanh_0', 'p']); // 'p' is an output already: asked twice, returned once
     expect(tf.memory().numTensors).toBe(warm + 3);
     for (const t of Object.values(out)) t.dispose();
     compiled.dispose();

@@ -16,10 +16,6 @@ const TFJS_GAPS: ReadonlyMap<string, Exclusion> = new Map([
     status: 'fail',
     reason: 'the ONNX reference divides by in·scale (1.4) where ORT and tandem use the integer output size; tfjs matches ORT (the ORT conformance test lists the same deviation)',
   }],
-  ['test_convtranspose_autopad_same', {
-    status: 'fail',
-    reason: 'convTransposeGeometry (src/graph/ops/conv.ts) puts the odd SAME_UPPER pad at the begin; ORT and the ONNX data put it at the end (pads[begin] = floor(total/2)). The kernel uses the shared geometry, so the fix belongs there',
-  }],
 ]);
 
 const EXCLUDED = new Map([...REFUSED_BY_DESIGN, ...TFJS_GAPS]);

@@ -146,3 +146,27 @@ describe('tfjs session on a conv/DFT model', () => {
     await b.dispose();
   });
 });
+
+describe('tfjs session on a PINN loss (second input derivative of a tanh MLP)', () => {
+  it('the parameter gradients of mean(u_xx²) + data MSE match onnxruntime, where tfjs autograd cannot nest tanh', async () => {
+    const spec = await smallSpec({ loss: (s) => {
+      const first = (v: ReturnType<typeof s.derivative>[number]) => s.g.op1('Slice', [v, s.g.ints([0]), s.g.ints([1]), s.g.ints([1])]);
+      const ux = first(s.derivative(s.outputs.y, [s.inputs.x])[0]);
+      const uxx = first(s.derivative(ux, [s.inputs.x])[0]);
+      const g = s.g;
+      const diff = g.sub(s.outputs.y, s.inputs.u);
+      return {
+        pde: { value: g.op1('ReduceMean', [g.mul(uxx, uxx)], { keepdims: 0 }), weight: 0.1 },
+        data: { value: g.op1('ReduceMean', [g.mul(diff, diff)], { keepdims: 0 }), weight: 1 },
+      };
+    } });
+    const program = buildTrainingProgram(spec, 4);
+    const [a, b] = [await (await tfjs()).compile(program), await (await ort()).compile(program)];
+    const [ga, gb] = [await a.gradients(batch(2)), await b.gradients(batch(2))];
+    expect(ga.terms.pde).toBeGreaterThan(0);
+    expect(ga.terms.pde).toBeCloseTo(gb.terms.pde, 5);
+    for (const p of program.params) expect(mismatch(ga.grads.get(p.name)!, gb.grads.get(p.name)!, { rtol: 1e-3, atol: 1e-6 }), `grad ${p.name}`).toBeUndefined();
+    await a.dispose();
+    await b.dispose();
+  });
+});

@@ -3,7 +3,7 @@ import { DataContainer } from '../../../data/container.ts';
 import { validate } from '../../../data/contract.ts';
 import { readNpzFile } from '../../../data/npz.ts';
 import { ensureSimulations, readVelocity, VELOCITY_KEY, velocityShape, type BurgersSimParams, type EnsuredSimulations } from '../../../physics/burgers/simulations.ts';
-import { SimulationWindows } from '../../../physics/burgers/window-stream.ts';
+import { SimulationWindows, windowsPerSimulation } from '../../../physics/burgers/window-stream.ts';
 import type { PluginDefinition } from '../../plugin.ts';
 import type { DataAdapter } from '../adapter.ts';
 
@@ -47,6 +47,7 @@ export class BurgersAdapter implements DataAdapter {
   private loaded?: DataContainer;
 
   constructor(private readonly p: BurgersAdapterParams) {
+    windowsPerSimulation(p.steps + 1, p.rollout + 1, p.stride); // a window that does not fit fails before anything is generated
     this.sims = ensureSimulations(this.simParams(), p.n_sims, p.cache_dir, (m) => {
       this.messages.push(m);
       console.warn(`burgers adapter: ${m}`);

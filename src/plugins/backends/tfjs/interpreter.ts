@@ -71,7 +71,7 @@ export class CompiledGraph {
    */
   run(feeds: Readonly<Record<string, Feed>>, extraOutputs: readonly string[] = []): Record<string, tf.Tensor> {
     if (this.disposed) throw new Error(`graph "${this.graph.name}" was disposed; compile it again`);
-    const wanted = [...this.graph.outputs.map((o) => o.name), ...extraOutputs];
+    const wanted = [...new Set([...this.graph.outputs.map((o) => o.name), ...extraOutputs])];
     for (const w of extraOutputs) this.graph.value(w);
     const keep = new Set(wanted);
     const values = new Map<string, tf.Tensor>();
@@ -198,7 +198,8 @@ export class CompiledGraph {
       cached: (key, make) => this.cached(`${node.op}:${key}`, make),
       fail: (d) => fail(node, d),
     };
-    const inputs = new Set(node.inputs.map((n) => values.get(n)));
+    // Feeds and kept constants included: a kernel handing an input back must not let the run dispose it.
+    const inputs = new Set(node.inputs.map((_, k) => tensorOf(k)));
     try {
       // tidy frees every temporary the kernel made; the returned tensors survive it.
       return tf.tidy(() => kernel(ctx).map((t) => (t && inputs.has(t) ? t.clone() : t)));

@@ -33,8 +33,9 @@ export function keyProblem(name: string): string | undefined {
     return 'names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/)';
   }
   // MLflow's path_not_unique: a key is also a file path in the folder store, so it must not normalise to another.
+  // Node's normalize keeps a trailing "/" that Python's normpath drops, hence the extra check.
   const norm = posix.normalize(name);
-  if (name === '' || norm !== name || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
+  if (name === '' || name.endsWith('/') || norm !== name || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
     return 'a name must be a clean relative path: not empty, no leading "/", no "//", no "." or ".." segments, no trailing "/"';
   }
   if (Buffer.byteLength(name) > LIMITS.keyBytes) return `a name may be at most ${LIMITS.keyBytes} bytes long (this one is ${Buffer.byteLength(name)})`;

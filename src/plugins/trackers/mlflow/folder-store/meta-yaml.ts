@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse, stringify, type ScalarTag, type Tags } from 'yaml';
 import { writeFileAtomic } from '../../../../util/atomic-write.ts';
 
 /**
@@ -9,7 +9,13 @@ import { writeFileAtomic } from '../../../../util/atomic-write.ts';
  * MLflow reads them back as numbers and booleans; single quotes and no line folding match its output byte for byte
  * (tests/trackers/folder-store-layout.test.ts re-dumps our files with PyYAML and compares).
  */
-const PYYAML_STYLE = { version: '1.1', sortMapEntries: true, singleQuote: true, lineWidth: 0 } as const;
+// One resolver differs: the `yaml` package's YAML 1.1 exponent float accepts `1e3`, PyYAML's needs a dot and a sign
+// (`1.0e+3`), so PyYAML writes and reads `1e3` as a plain string. Both directions use PyYAML's rule.
+const PYYAML_EXPONENT_FLOAT = /^[-+]?[0-9][0-9_]*\.[0-9_]*[eE][-+][0-9]+$/;
+const pyyamlTags = (tags: Tags): Tags =>
+  tags.map((tag) => (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:float' && tag.format === 'EXP' ? ({ ...tag, test: PYYAML_EXPONENT_FLOAT } as ScalarTag) : tag));
+const PYYAML_SCHEMA = { version: '1.1', customTags: pyyamlTags } as const;
+const PYYAML_STYLE = { ...PYYAML_SCHEMA, sortMapEntries: true, singleQuote: true, lineWidth: 0 } as const;
 
 export const META_FILE = 'meta.yaml';
 
@@ -19,7 +25,7 @@ export function writeMeta(dir: string, data: Record<string, unknown>): void {
 
 export function readMeta(dir: string): Record<string, unknown> | undefined {
   try {
-    const data: unknown = parse(readFileSync(join(dir, META_FILE), 'utf8'), { version: '1.1' });
+    const data: unknown = parse(readFileSync(join(dir, META_FILE), 'utf8'), PYYAML_SCHEMA);
     return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

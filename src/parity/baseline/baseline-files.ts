@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readNpzFile, writeNpzFile } from '../../data/npz.ts';
+import type { Graph } from '../../graph/ir.ts';
+import { toOnnx } from '../../graph/onnx/to-onnx.ts';
+import type { Tensor } from '../../graph/tensor.ts';
+import { canonicalJson, sha256Hex } from '../../orchestrator/config/canonical.ts';
+import type { FrozenConfig } from '../../orchestrator/frozen-config.ts';
+import type { BatchFeed } from '../../plugins/backends/backend.ts';
+
+/**
+ * A recorded baseline (spec: specs/parity.md "Baselines"): the PyTorch reference's results for one experiment,
+ * kept so parity runs without torch. Layout:
+ *
+ *   baselines/<name>/manifest.json   what was recorded and with what: hashes, versions, dtype, batch size, steps
+ *   baselines/<name>/config.json     the resolved config (minus `parity:`), to say WHICH keys changed later
+ *   baselines/<name>/graph.txt       one line per loss-graph node, to say which nodes changed later
+ *   baselines/<name>/<stage>.npz     init (params), forward (outputs + every intermediate), gradients, step,
+ *                                    trajectory (end state); scalars (losses, LRs) in manifest.json
+ *
+ * npz member names are URI-encoded: state names hold "/" (`w/exp_avg`) and ":" (`grad:w`).
+ */
+export const BASELINE_SCHEMA = 'tandem.baseline/1';
+export const BASELINES_ROOT = 'baselines';
+
+const scalars = z.record(z.string(), z.number());
+const evaluation = z.strictObject({ loss: z.number(), terms: scalars });
+
+export const baselineManifestSchema = z.strictObject({
+  schema: z.literal(BASELINE_SCHEMA),
+  name: z.string(),
+  experiment: z.string(),
+  recordedAt: z.string(),
+  configFile: z.string(),
+  overrides: z.array(z.string()),
+  /** sha256 of the canonical resolved config without its `parity:` section (tolerances do not change results). */
+  configHash: z.string(),
+  /** sha256 of the reference's loss graph as ONNX bytes. */
+  graphHash: z.string(),
+  /** sha256 over the batches the stages used (the data file can change under an unchanged config). */
+  dataHash: z.string(),
+  dtype: z.enum(['float32', 'float64']),
+  batchSize: z.int(),
+  trajectorySteps: z.int(),
+  versions: z.record(z.string(), z.string()),
+  loss: evaluation,
+  gradientsLoss: evaluation,
+  trajectory: z.array(z.strictObject({ loss: z.number(), lr: z.number() })),
+  eval: z.record(z.string(), evaluation),
+});
+export type BaselineManifest = z.infer<typeof baselineManifestSchema>;
+
+export function baselineDir(name: string, root = BASELINES_ROOT): string {
+  return join(root, name);
+}
+
+export function baselineConfigHash(frozen: FrozenConfig): string {
+  return sha256Hex(canonicalJson(configWithoutParity(frozen)));
+}
+
+export function configWithoutParity(frozen: FrozenConfig): Record<string, unknown> {
+  const { parity: _parity, ...rest } = frozen.config as Record<string, unknown>;
+  return rest;
+}
+
+export function graphHash(graph: Graph): string {
+  return createHash('sha256').update(toOnnx(graph)).digest('hex');
+}
+
+/** One line per node: how a changed graph is explained without a graph viewer. */
+export function graphSummary(graph: Graph): string[] {
+  return graph.nodes.map((n) => `${n.name} ${n.op}(${n.inputs.join(', ')}) -> ${n.outputs.join(', ')}`);
+}
+
+export function dataHash(batches: readonly BatchFeed[]): string {
+  const h = createHash('sha256');
+  for (const b of batches) {
+    for (const [k, t] of [...b].sort(([x], [y]) => (x < y ? -1 : 1))) {
+      h.update(`${k}:${t.dtype}:${t.shape.join('x')};`);
+      h.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    }
+  }
+  return h.digest('hex');
+}
+
+export function writeTensors(path: string, tensors: ReadonlyMap<string, Tensor>): void {
+  writeNpzFile(path, Object.fromEntries([...tensors].map(([k, t]) => [encodeURIComponent(k), { dtype: t.dtype, shape: [...t.shape], data: t.data as Float32Array }])));
+}
+
+export function readTensors(path: string): Map<string, Tensor> {
+  const raw = readNpzFile(path);
+  return new Map([...raw.arrays].map(([k, a]) => [decodeURIComponent(k), { dtype: a.dtype, shape: [...a.shape], data: a.data } as Tensor]));
+}
+
+export function readManifest(dir: string): BaselineManifest {
+  const path = join(dir, 'manifest.json');
+  if (!existsSync(path)) throw new Error(`no baseline at ${dir} (no manifest.json); record one with \`tandem baseline record <config>\``);
+  const parsed = baselineManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${path} is not a ${BASELINE_SCHEMA} manifest: at ${issue.path.join('.')}: ${issue.message}; record the baseline again`);
+  }
+  return parsed.data;
+}

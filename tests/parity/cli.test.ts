@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseParityReport } from '../../src/parity/report.ts';
+import { openReference } from '../backends/torch/torch-available.ts';
+import { cli } from '../cli/run-cli.ts';
+
+/** `tandem parity` end to end: the table, parity.json, and the exit codes 0 / 1 / 2 (specs/parity.md "CLI"). */
+const { ref, skip } = await openReference('tests/parity/cli.test.ts');
+await ref.dispose();
+const outputs = () => mkdtempSync(join(tmpdir(), 'tandem-parity-cli-'));
+const reportPathOf = (stdout: string) => /report: (.*parity\.json)/.exec(stdout)![1];
+
+describe('tandem parity: usage errors exit 2 before anything runs', () => {
+  it('a selector that matches no case lists the cases there are', async () => {
+    const r = await cli('parity', 'conf/quickstart.yaml', '--select', 'nope/*/*', '--outputs', outputs());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the selector(s) "nope/*/*" match no parity case; this config has: quickstart/onnxruntime/init');
+  });
+
+  it('a negative tolerance names the key and why it must be >= 0', async () => {
+    const r = await cli('parity', 'conf/quickstart.yaml', '+parity={tolerances:{forward:{float32:{rtol:-1,atol:0}}}}', '--outputs', outputs());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('parity.tolerances.forward.float32.rtol');
+    expect(r.stderr).toContain('rtol must be >= 0');
+  });
+
+  it('a malformed selector says what shape it needs', async () => {
+    const r = await cli('parity', 'conf/quickstart.yaml', '--select', 'tfjs/gradients', '--outputs', outputs());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('must have three non-empty parts');
+  });
+});
+
+describe.skipIf(skip)('tandem parity against live torch', () => {
+  it('prints the verdict table, writes a valid parity.json and exits 0 when every selected case passes', async () => {
+    const r = await cli('parity', 'conf/quickstart.yaml', '--select', '*/onnxruntime/{forward,gradients}', '--outputs', outputs());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/backend\s+init\s+forward\s+loss\s+gradients/);
+    expect(r.stdout).toMatch(/onnxruntime\s+–\s+pass\s+–\s+pass/);
+    expect(r.stdout).toContain('PASS: 2 pass, 0 fail, 0 error');
+    const report = parseParityReport(readFileSync(reportPathOf(r.stdout), 'utf8'));
+    expect(report.cases.map((c) => c.id)).toEqual(['quickstart/onnxruntime/forward', 'quickstart/onnxruntime/gradients']);
+    expect(report.reference).toMatchObject({ kind: 'live', name: 'torch' });
+    expect(report.reference.versions.torch).toMatch(/^1\./);
+  }, 120_000);
+
+  it('exits 1 on a parity failure and localizes it: zero tolerance leaves float32 rounding outside', async () => {
+    const r = await cli('parity', 'conf/quickstart.yaml', '+parity={tolerances:{forward:{float32:{rtol:0,atol:0}}}}', '--select', '*/onnxruntime/forward', '--outputs', outputs());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/onnxruntime\s+–\s+FAIL/);
+    expect(r.stderr).toContain('parity fail: 1 case(s) failed');
+    const [c] = parseParityReport(readFileSync(reportPathOf(r.stdout), 'utf8')).cases;
+    expect(c.verdict).toBe('fail');
+    expect(c.tolerance.float32).toEqual({ rtol: 0, atol: 0, source: 'config parity.tolerances.forward.float32' });
+    // The first node whose output is not bit-identical to torch's, with its (bit-identical) computed inputs.
+    expect(c.firstDivergence?.kind).toBe('forward');
+    expect(c.firstDivergence?.node?.diverging.every((d) => !d.withinTolerance)).toBe(true);
+    expect(c.firstDivergence?.node?.upstream.every((u) => u.withinTolerance)).toBe(true);
+  }, 120_000);
+
+  it('--json prints parity.json itself', async () => {
+    const r = await cli('parity', 'conf/quickstart.yaml', '--select', '*/tfjs/loss', '--json', '--outputs', outputs());
+    expect(r.code, r.stderr).toBe(0);
+    const report = parseParityReport(r.stdout);
+    expect(report.summary).toEqual({ verdict: 'pass', counts: { pass: 1, fail: 0, error: 0, skipped: 0 } });
+  }, 120_000);
+});

@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LiveTorchReference } from '../../src/parity/reference/live-torch.ts';
+import { STAGES } from '../../src/parity/report.ts';
+import { runParity } from '../../src/parity/run-parity.ts';
+import { builtinPlugins } from '../../src/plugins/index.ts';
+
+/**
+ * Every shipped experiment, on every shipped backend, against the live PyTorch reference: one test per parity
+ * case, named by its selector `<experiment>/<backend>/<stage>`, so
+ *   npx vitest run tests/torch-parity -t 'gradients'          runs the gradient stage everywhere
+ *   npx vitest run tests/torch-parity -t 'quickstart/tfjs/'    runs one experiment on one backend
+ * Each test runs exactly its own case (a parity run with that selector); the test files share one torch process.
+ * Without torch the suite is skipped, and the reason printed.
+ */
+const EXPERIMENTS = [
+  { name: 'quickstart', config: 'conf/quickstart.yaml' },
+  { name: 'quickstart-analytic', config: 'conf/quickstart-analytic.yaml' },
+];
+const BACKENDS = ['onnxruntime', 'tfjs'];
+
+const reference = new LiveTorchReference();
+const skip = await reference.versions().then(
+  () => undefined,
+  (e: Error) => e.message,
+);
+if (skip) console.log(`[tests/torch-parity] skipping: the PyTorch reference is unavailable: ${skip}`);
+const registered = new Set(builtinPlugins.filter((p) => p.kind === 'backend').map((p) => p.name));
+const outputs = mkdtempSync(join(tmpdir(), 'tandem-torch-parity-'));
+
+describe.skipIf(skip)('parity against the live PyTorch reference', () => {
+  afterAll(() => reference.dispose());
+
+  for (const { name, config } of EXPERIMENTS) {
+    for (const backend of BACKENDS) {
+      if (!registered.has(backend)) {
+        it.skip(`${name}/${backend}/* (backend "${backend}" is not registered in src/plugins/index.ts)`, () => {});
+        continue;
+      }
+      for (const stage of STAGES) {
+        const id = `${name}/${backend}/${stage}`;
+        it(id, async () => {
+          const { report } = await runParity({ configFile: config, overrides: [], builtins: builtinPlugins, outputsRoot: outputs, selectors: [id], reference });
+          expect(report.cases.map((c) => c.id)).toEqual([id]);
+          const [c] = report.cases;
+          expect(c.verdict, `${c.reason ?? ''}\n${c.firstDivergence?.message ?? ''}`).toBe('pass');
+          // A pass must rest on compared numbers, never on an empty comparison.
+          expect(c.tensors.length).toBeGreaterThan(0);
+          expect(c.tensors.every((t) => t.metrics !== undefined && t.verdict === 'pass')).toBe(true);
+        }, 120_000);
+      }
+    }
+  }
+});
