@@ -1,12 +1,12 @@
 import type { DataContainer } from '../data/container.ts';
 import { isGraphDType } from '../data/data-dtype.ts';
-import type { FrozenConfig } from '../orchestrator/frozen-config.ts';
 import type { BatchFeed } from '../plugins/backends/backend.ts';
 import type { Model } from '../plugins/models/model.ts';
 import { dataLossBuilder, type DataTermConfig } from '../train/data-loss.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
 import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
 import { constantFeeds, feedOf } from '../train/trainer.ts';
+import type { TrainSettings } from '../train/training-run.ts';
 
 /**
  * One experiment as the parity stages see it: the program spec every side builds from, and the batches every
@@ -20,28 +20,32 @@ export interface TrajectoryBatch {
   readonly endOfEpoch: boolean;
 }
 
+/** The parts of the resolved config parity reads. */
+export interface ExperimentSettings {
+  readonly experiment: { readonly name: string; readonly seed: number };
+  readonly train: TrainSettings;
+}
+
 export class ParityExperiment {
   readonly name: string;
   readonly seed: number;
   readonly batchSize: number;
+  readonly train: TrainSettings;
   private readonly constants;
 
   constructor(
-    readonly frozen: FrozenConfig,
+    config: ExperimentSettings,
     readonly data: DataContainer,
     private readonly model: Model,
   ) {
-    const { experiment, train } = frozen.config;
+    const { experiment, train } = config;
+    this.train = train;
     this.name = experiment.name;
     this.seed = experiment.seed;
     // As the trainer: a batch never exceeds the train split.
     this.batchSize = Math.min(train.batch_size, data.split.train.length);
     this.constants = constantFeeds(data);
     if (!train.loss) throw new Error('train.loss is missing: parity compares the loss, so name at least one loss term, e.g. train.loss.data: {kind: mse, output: y, target: u}');
-  }
-
-  get train() {
-    return this.frozen.config.train;
   }
 
   /** The spec of the unmodified program in `dtype` (the reference builds exactly this one). */

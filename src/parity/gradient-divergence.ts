@@ -3,15 +3,14 @@ import { NON_DIFFERENTIABLE_OPS } from '../autodiff/op-names.ts';
 import { isFloat } from '../graph/dtype.ts';
 import { Graph, type Node, type ValueInfo } from '../graph/ir.ts';
 import { toOnnx } from '../graph/onnx/to-onnx.ts';
-import { tensor, type Tensor } from '../graph/tensor.ts';
-import { runOnOrt } from '../plugins/backends/onnxruntime/ort-run.ts';
+import { tensor } from '../graph/tensor.ts';
 import type { BatchFeed } from '../plugins/backends/backend.ts';
 import { LOSS_OUTPUT, type TrainingProgram } from '../train/program.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
 import { compareTensors } from './compare-tensors.ts';
-import { castFeeds } from './reference/live-torch.ts';
 import type { ReferenceRun } from './reference/reference.ts';
 import type { FirstDivergence, Tolerance, ValueError } from './report.ts';
+import { initialFeeds, runOnExecutor } from './side-graph.ts';
 
 /**
  * Gradient first-divergence by ADJOINT PROBES. Every edge (node n, input i) of the loss graph whose value x
@@ -34,15 +33,14 @@ export async function firstGradientDivergence(program: TrainingProgram, refProgr
   const ours = grad(graph, { of: LOSS_OUTPUT, wrt: probes, names: probes.map((p) => `adjoint:${p}`) }, program.spec.rules);
   const oursGraph = selectOutputs(ours, probes.map((p) => `adjoint:${p}`), `${graph.name}.adjoints`);
 
-  const init = program.initialState();
-  const feeds = new Map<string, Tensor>([...castFeeds(program, batch), ...program.params.map((p) => [p.name, init.get(p.name)!] as const)]);
+  const feeds = initialFeeds(program, batch);
   for (const e of edges) feeds.set(e.probe, tensor(e.info.dtype, e.info.shape));
-  const oursOut = await runOnOrt(oursGraph, Object.fromEntries([...feeds].filter(([k]) => oursGraph.inputs.some((i) => i.name === k))));
+  const oursOut = await runOnExecutor(oursGraph, feeds);
   const refOut = await reference.autograd(graph, feeds, LOSS_OUTPUT, probes);
 
   const err = new Map<string, ValueError & { edge: Edge }>();
   for (const e of edges) {
-    const c = compareTensors(e.probe, 'grad', oursOut[`adjoint:${e.probe}`], refOut.get(e.probe), tolerance);
+    const c = compareTensors(e.probe, 'grad', oursOut.get(`adjoint:${e.probe}`), refOut.get(e.probe), tolerance);
     err.set(e.probe, { name: `d loss/d ${e.value} at ${e.node.name}[${e.input}]`, producer: e.producer, withinTolerance: c.verdict === 'pass', maxAbs: c.metrics?.maxAbs ?? 'NaN', relL2: c.metrics?.relL2 ?? 'NaN', edge: e });
   }
   const strip = ({ edge: _edge, ...v }: ValueError & { edge: Edge }): ValueError => v;

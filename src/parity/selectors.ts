@@ -1,4 +1,4 @@
-import { UsageError } from '../orchestrator/errors.ts';
+import { ParityUsageError as UsageError } from './errors.ts';
 
 /**
  * Parity selectors: `<experiment>/<backend>/<stage>`, each segment a glob (`*` any run of characters, `?` one

@@ -1,13 +1,12 @@
-import type { Tensor } from '../graph/tensor.ts';
 import type { StepResult } from '../plugins/backends/backend.ts';
-import { runOnOrt } from '../plugins/backends/onnxruntime/ort-run.ts';
 import { cutDerivatives } from '../plugins/backends/torch/derivative-terms.ts';
 import { gradOutput, LOSS_OUTPUT, termOutput } from '../train/program.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { firstForwardDivergence, intermediateNames } from './first-divergence.ts';
 import { firstGradientDivergence } from './gradient-divergence.ts';
-import { castFeeds } from './reference/live-torch.ts';
+import { compareInputDerivatives } from './input-derivatives.ts';
+import { initialFeeds, runOnExecutor } from './side-graph.ts';
 import type { StageName, TensorComparison } from './report.ts';
 import { failureOf, tol, type StageContext, type StageOutcome } from './stage-context.ts';
 import { compareTrajectory, runTrajectory } from './trajectory.ts';
@@ -61,12 +60,10 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     // (tandem's executor of record) against the torch interpreter on the reference's loss graph.
     const lossGraph = ctx.program.graphs.loss;
     const names = [...new Set([...intermediateNames(lossGraph), ...lossGraph.outputs.map((o) => o.name)])];
-    const init = ctx.program.initialState();
-    const feeds = new Map<string, Tensor>([...castFeeds(ctx.program, batch), ...ctx.program.params.map((p) => [p.name, init.get(p.name)!] as const)]);
-    const graph = selectOutputs(lossGraph, names, `${lossGraph.name}.all`);
-    const ours = new Map(Object.entries(await runOnOrt(graph, Object.fromEntries([...feeds].filter(([k]) => graph.inputs.some((i) => i.name === k))))));
+    const feeds = initialFeeds(ctx.program, batch);
+    const ours = await runOnExecutor(selectOutputs(lossGraph, names, `${lossGraph.name}.all`), feeds);
     const refGraph = cutDerivatives(ctx.refProgram.graphs.loss, ctx.refProgram.derivatives);
-    const ref = await ctx.reference.execute(refGraph, feeds, names.filter((n) => refGraph.values.has(n)));
+    const ref = await ctx.reference.execute(refGraph, feeds, names.filter((n) => refGraph.values.has(n)), ctx.refProgram.derivatives);
     const firstDivergence = firstForwardDivergence(
       lossGraph,
       ours,
@@ -84,7 +81,10 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     ctx.session.setState(ctx.program.initialState());
     const ours = await ctx.session.gradients(batch);
     const ref = await ctx.reference.gradients(batch);
-    const tensors = ctx.refProgram.params.map((p) => compareTensors(gradOutput(p.name), 'grad', ours.grads.get(p.name), ref.grads.get(p.name), tolerance));
+    const tensors = [
+      ...ctx.refProgram.params.map((p) => compareTensors(gradOutput(p.name), 'grad', ours.grads.get(p.name), ref.grads.get(p.name), tolerance)),
+      ...(await compareInputDerivatives(ctx, batch)),
+    ];
     if (!failureOf(tensors)) return outcome(ctx, tensors, 'gradients');
     const firstDivergence = await firstGradientDivergence(ctx.program, ctx.refProgram, ctx.reference, batch, tolerance);
     return { ...outcome(ctx, tensors, 'gradients'), firstDivergence };

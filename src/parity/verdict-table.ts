@@ -15,7 +15,7 @@ export function verdictTable(report: ParityReport): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
   const out = [
-    `parity ${report.experiment} vs ${report.reference.name} (${report.reference.kind}${report.reference.versions.torch ? `, torch ${report.reference.versions.torch}` : ''}), config sha256:${report.configHash.slice(0, 12)}`,
+    `parity ${report.experiment} vs ${report.reference.kind === 'recorded' ? `baseline "${report.reference.name}"` : report.reference.name} (${report.reference.kind}${report.reference.versions.torch ? `, torch ${report.reference.versions.torch}` : ''}), config sha256:${report.configHash.slice(0, 12)}`,
     line(rows[0]),
     ...rows.slice(1).map(line),
   ];

@@ -1,8 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { DataError } from '../data/errors.ts';
 import { readNpzFile, writeNpzFile, type NpzEntry } from '../data/npz.ts';
 import type { RawData } from '../data/raw-data.ts';
-import { canonicalJson, sha256Hex } from '../orchestrator/config/canonical.ts';
 
 /**
  * The generated-data cache shared by the physics generators: one .npz per cached unit (a simulation, a data set)
@@ -23,9 +23,12 @@ export interface Generated {
   readonly attrs?: Record<string, unknown>;
 }
 
-/** The hash of the generating parameters: sha256 of their canonical JSON. */
+/**
+ * The hash of the generating parameters: sha256 of their JSON. Callers build `generating` field by field in a
+ * fixed order (not by spreading user objects), so equal parameters always serialise, and hash, the same.
+ */
 export function generationHash(generating: Record<string, unknown>): string {
-  return sha256Hex(canonicalJson(generating));
+  return createHash('sha256').update(JSON.stringify(generating), 'utf8').digest('hex');
 }
 
 export function loadOrGenerate(path: string, generating: Record<string, unknown>, generate: () => Generated, log: (message: string) => void): CachedFile {
@@ -62,5 +65,5 @@ function inspect(path: string, hash: string): Verdict {
 }
 
 function describeChange(previous: unknown): string {
-  return typeof previous === 'object' && previous !== null ? `; it was made from ${canonicalJson(previous)}` : '';
+  return typeof previous === 'object' && previous !== null ? `; it was made from ${JSON.stringify(previous)}` : '';
 }

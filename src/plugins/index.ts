@@ -1,7 +1,16 @@
 import { analyticAdapter } from './adapters/analytic/analytic-adapter.ts';
+import { burgersAdapter } from './adapters/burgers/burgers-adapter.ts';
+import { darcyAdapter } from './adapters/darcy/darcy-adapter.ts';
+import { elasticAdapter } from './adapters/elastic/elastic-adapter.ts';
+import { registerElasticLossTerms } from '../physics/elastic/loss-terms.ts';
 import { npzAdapter } from './adapters/npz/npz-adapter.ts';
 import { ortBackend } from './backends/onnxruntime/ort-backend.ts';
 import { mlpModel } from './models/mlp/mlp.ts';
+import { convnetModel } from './models/convnet/convnet.ts';
+import { resnetModel } from './models/resnet/resnet.ts';
+import { unetModel } from './models/unet/unet.ts';
+import { fnoModel } from './models/fno/fno.ts';
+import { onnxModel } from './models/onnx/onnx-model.ts';
 import { torchBackend } from './backends/torch/torch-backend.ts';
 import { tfjsBackend } from './backends/tfjs/tfjs-backend.ts';
 import type { PluginDefinition } from './plugin.ts';
@@ -22,5 +31,16 @@ export const builtinPlugins: PluginDefinition[] = [
   ortBackend,
   analyticAdapter,
   mlpModel,
+  convnetModel,
+  resnetModel,
+  unetModel,
+  fnoModel,
+  onnxModel,
   tfjsBackend,
+  burgersAdapter,
+  darcyAdapter,
+  elasticAdapter,
 ];
+
+/** Physics loss-term kinds a config's `train.loss.<term>.kind` may name (besides mse, l1, rel_l2). */
+registerElasticLossTerms();

@@ -18,11 +18,26 @@ export type StopReason =
   | { readonly kind: 'plateau'; readonly detail: string }
   | { readonly kind: 'converged'; readonly detail: string };
 
+/** The stopper's memory for a checkpoint; `best` is null while nothing was seen (JSON has no Infinity). */
+export interface EarlyStopState {
+  readonly best: number | null;
+  readonly bestEpoch: number;
+}
+
 export class EarlyStopping {
   private best = Infinity;
   private bestEpoch = -1;
 
   constructor(private readonly options: EarlyStopOptions | undefined) {}
+
+  state(): EarlyStopState {
+    return { best: Number.isFinite(this.best) ? this.best : null, bestEpoch: this.bestEpoch };
+  }
+
+  restore(state: EarlyStopState): void {
+    this.best = state.best ?? Infinity;
+    this.bestEpoch = state.bestEpoch;
+  }
 
   /** Called after each epoch; a StopReason means stop now. */
   update(record: EpochRecord): StopReason | undefined {

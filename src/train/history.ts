@@ -19,11 +19,30 @@ export interface EpochRecord {
   readonly seconds: number;
 }
 
+/** The running sums of an unfinished epoch, for a checkpoint taken mid-epoch. */
+export interface AccumulatorState {
+  readonly n: number;
+  readonly loss: number;
+  readonly terms: Readonly<Record<string, number>>;
+}
+
 /** Sums per-step losses of one epoch into their means, term by term. */
 export class EpochAccumulator {
   private n = 0;
   private loss = 0;
   private readonly terms: Record<string, number> = {};
+
+  /** Starts from saved sums (a resumed epoch), so the epoch's mean adds the same numbers in the same order. */
+  constructor(from?: AccumulatorState) {
+    if (!from) return;
+    this.n = from.n;
+    this.loss = from.loss;
+    Object.assign(this.terms, from.terms);
+  }
+
+  state(): AccumulatorState {
+    return { n: this.n, loss: this.loss, terms: { ...this.terms } };
+  }
 
   add(step: LossSummary): void {
     this.n++;

@@ -1,6 +1,9 @@
 import { grad } from '../autodiff/vjp.ts';
 import { GraphBuilder, type Value } from '../graph/builder.ts';
-import type { Tensor } from '../graph/tensor.ts';
+import type { DType } from '../graph/dtype.ts';
+import type { Shape, Tensor } from '../graph/tensor.ts';
+import type { Init } from '../plugins/models/init.ts';
+import { ParameterSet } from '../plugins/models/parameters.ts';
 
 /** One named loss term: a rank-0 value and its weight in the total `loss = Σ weight · term`. */
 export interface LossTerm {
@@ -33,6 +36,7 @@ export class LossScope {
   private count = 0;
   /** Every derivative taken so far, in order. */
   readonly derivatives: DerivativeRecord[] = [];
+  private readonly declared = new Map<string, Tensor>();
 
   constructor(
     builder: GraphBuilder,
@@ -42,12 +46,33 @@ export class LossScope {
     readonly outputs: Readonly<Record<string, Value>>,
     /** Trainable parameters by name. */
     readonly params: Readonly<Record<string, Value>>,
+    /** How `parameter()` draws initial values (the experiment seed and the parameters' dtype). */
+    private readonly paramDraw?: { readonly seed: number; readonly dtype: DType },
   ) {
     this.builder = builder;
   }
 
   get g(): GraphBuilder {
     return this.builder;
+  }
+
+  /**
+   * Declares a trainable parameter the LOSS owns, e.g. an inverse problem's material constant: a graph input fed
+   * every step like the model's parameters, its initial value drawn the same way (ParameterSet: seed + name).
+   * The program adds it to the parameters after the model's (`declaredParameters`).
+   */
+  parameter(name: string, shape: Shape, init: Init): Value {
+    if (!this.paramDraw) throw new Error(`loss parameter "${name}": this loss scope was built without a seed and dtype, so it cannot declare parameters`);
+    if (name in this.params || this.declared.has(name)) throw new Error(`parameter "${name}" is declared twice; parameter names must be unique`);
+    const set = new ParameterSet(this.builder, this.paramDraw.seed, this.paramDraw.dtype);
+    const value = set.declare(name, shape, init);
+    this.declared.set(name, set.initialValues().get(name)!);
+    return value;
+  }
+
+  /** Parameters declared by the loss (name → initial value), in declaration order. */
+  get declaredParameters(): ReadonlyMap<string, Tensor> {
+    return this.declared;
   }
 
   /**

@@ -98,7 +98,7 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
   }
   const params: Record<string, Value> = Object.fromEntries(paramSet.names().map((n) => [n, b.value(n)]));
 
-  const scope = new LossScope(b, inputs, outputs, params);
+  const scope = new LossScope(b, inputs, outputs, params, { seed: spec.seed, dtype: spec.dtype });
   const terms = spec.loss(scope);
   const termNames = Object.keys(terms);
   if (termNames.length === 0) throw new Error('the loss has no terms: configure at least one under train.loss');
@@ -116,7 +116,8 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
   for (const [name, t] of Object.entries(terms)) g.output(t.value, termOutput(name));
   const lossGraph = g.build();
 
-  const paramNames = Object.keys(params);
+  // The model's parameters, then any the loss declared (an inverse problem's material constants).
+  const paramNames = [...Object.keys(params), ...scope.declaredParameters.keys()];
   const lossOutputs = [LOSS_OUTPUT, ...termNames.map(termOutput)];
   const gradGraph = grad(lossGraph, { of: LOSS_OUTPUT, wrt: paramNames, names: paramNames.map(gradOutput) }, spec.rules);
   const sb = GraphBuilder.extend(gradGraph);
@@ -137,7 +138,7 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
     gradients: selectOutputs(gradGraph, [...lossOutputs, ...paramNames.map(gradOutput)], `${spec.name}.gradients`),
     step: stepGraph,
   };
-  const initial = paramSet.initialValues();
+  const initial = new Map([...paramSet.initialValues(), ...scope.declaredParameters]);
   return {
     spec,
     batchSize,

@@ -1,4 +1,5 @@
 import type { DataContainer } from '../data/container.ts';
+import type { CheckpointSummary } from './checkpoint/loop-state.ts';
 import type { StopReason } from './early-stop.ts';
 import type { EpochRecord, LossSummary } from './history.ts';
 
@@ -16,8 +17,10 @@ export interface TrainResults {
   /** The data trained on: train = `container.split.train`, test = `container.split.validation` (sample indices). */
   readonly container: DataContainer;
   readonly data: { readonly source: string; readonly trainSamples: number; readonly validationSamples: number; readonly batchSize: number; readonly droppedPerEpoch: number };
-  /** Null until checkpoints exist. */
-  readonly checkpoint: string | null;
+  /** The run's checkpoints (folder, `last`, best by the monitor); null without train.checkpoint. */
+  readonly checkpoint: CheckpointSummary | null;
+  /** The checkpoint this run continued from, and its step; null for a fresh run. */
+  readonly resumedFrom: { readonly checkpoint: string; readonly step: number } | null;
   readonly backend: { readonly name: string; readonly settings: Record<string, unknown> };
   /** The program graphs as saved in the run directory, by role. */
   readonly graphs: Readonly<Record<string, string>>;

@@ -1,7 +1,8 @@
 import type { Batch, DataContainer } from '../data/container.ts';
 import { toGraphTensor } from '../data/named-tensor.ts';
 import type { Tensor } from '../graph/tensor.ts';
-import type { BatchFeed, Session } from '../plugins/backends/backend.ts';
+import type { BatchFeed, Session, StepResult } from '../plugins/backends/backend.ts';
+import { noCheckpoints, type CheckpointSink, type LoopSnapshot } from './checkpoint/loop-state.ts';
 import { EarlyStopping, type EarlyStopOptions, type StopReason } from './early-stop.ts';
 import { EpochAccumulator, type EpochRecord, type LossSummary } from './history.ts';
 import { guardFinite } from './nan-guard.ts';
@@ -21,6 +22,20 @@ export interface TrainerOptions {
   readonly progress: TrainProgress;
   /** Called after each epoch with its record (metrics to a tracker). */
   readonly onEpoch?: (record: EpochRecord) => void | Promise<void>;
+  /** Called after each optimizer step with the loss at the parameters before it (the per-step trajectory). */
+  readonly onStep?: (step: StepRecord) => void;
+  /** Where checkpoints go (default: nowhere). */
+  readonly checkpoints?: CheckpointSink;
+  /** Continue from a checkpoint's loop state (the session must already hold its parameters and slots). */
+  readonly resume?: LoopSnapshot;
+}
+
+export interface StepRecord {
+  readonly step: number;
+  readonly epoch: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly result: StepResult;
 }
 
 export interface TrainOutcome {
@@ -41,7 +56,8 @@ export class Trainer {
   constructor(private readonly options: TrainerOptions) {}
 
   async run(session: Session, data: DataContainer): Promise<TrainOutcome> {
-    const { epochs, batchSize, seed, schedule, scheduleInterval, progress } = this.options;
+    const { epochs, batchSize, seed, schedule, scheduleInterval, progress, resume } = this.options;
+    const checkpoints = this.options.checkpoints ?? noCheckpoints;
     const constants = constantFeeds(data);
     const perEpoch = Math.floor(data.split.train.length / batchSize);
     if (perEpoch === 0) {
@@ -49,23 +65,46 @@ export class Trainer {
     }
     const validation = data.split.validation.length > 0 ? feedOf(data.epoch('validation', { batchSize: data.split.validation.length, seed, epoch: 0 }).at(0), constants) : undefined;
     const stopper = new EarlyStopping(this.options.earlyStop);
-    const history: EpochRecord[] = [];
-    let steps = 0;
-    let stop: StopReason = { kind: 'epochs', detail: `trained all ${epochs} epoch(s)` };
+    const history: EpochRecord[] = [...(resume?.history ?? [])];
+    let steps = resume?.steps ?? 0;
+    let early: StopReason | undefined = resume?.stop ?? undefined;
+    if (resume) {
+      schedule.restore(resume.schedule);
+      stopper.restore(resume.earlyStop);
+    }
     const t0 = performance.now();
     progress.start(epochs, perEpoch);
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const te = performance.now();
-      const lr = schedule.lr;
-      const acc = new EpochAccumulator();
-      for (const batch of data.epoch('train', { batchSize, seed, epoch, dropLast: true })) {
+    for (let epoch = resume?.epoch ?? 0; epoch < epochs && !early; epoch++) {
+      // A resumed epoch continues from the snapshot: its first LR, elapsed time and loss sums carry over.
+      const cont = resume && epoch === resume.epoch ? resume : undefined;
+      const te = performance.now() - 1000 * (cont?.epochSeconds ?? 0);
+      const lr = cont ? cont.epochLr : schedule.lr;
+      const acc = new EpochAccumulator(cont?.accumulator);
+      const batches = data.epoch('train', { batchSize, seed, epoch, dropLast: true });
+      const snapshot = (next: number): LoopSnapshot => ({
+        epoch,
+        batch: next,
+        steps,
+        epochLr: lr,
+        epochSeconds: (performance.now() - te) / 1000,
+        accumulator: acc.state(),
+        history: [...history],
+        schedule: schedule.state(),
+        earlyStop: stopper.state(),
+        stop: early ?? null,
+      });
+      for (let index = cont?.batch ?? 0; index < batches.count; index++) {
+        const batch = batches.at(index);
         const feed = feedOf(batch, constants);
         steps++;
-        const result = await session.step(feed, schedule.lr, steps);
+        const stepLr = schedule.lr;
+        const result = await session.step(feed, stepLr, steps);
         guardFinite(result, { step: steps, epoch, batch: batch.index }, feed);
         acc.add(result);
+        this.options.onStep?.({ step: steps, epoch, batch: batch.index, lr: stepLr, result });
         progress.step(epoch, batch.index, result.loss, schedule.lr);
         if (scheduleInterval === 'step') schedule.step(result.loss);
+        await checkpoints.afterStep(steps, () => snapshot(index + 1), session);
       }
       const record: EpochRecord = {
         epoch,
@@ -80,14 +119,15 @@ export class Trainer {
       if (scheduleInterval === 'epoch') schedule.step(record.validation?.loss ?? record.train.loss);
       progress.epochEnd(record);
       await this.options.onEpoch?.(record);
-      const early = stopper.update(record);
-      if (early) {
-        stop = early;
-        break;
-      }
+      early = stopper.update(record);
+      // The epoch is complete: the next position is the start of the following epoch, with fresh sums.
+      await checkpoints.afterEpoch(record, () => ({ ...snapshot(0), epoch: epoch + 1, epochSeconds: 0, accumulator: new EpochAccumulator().state() }), session);
     }
+    const stop: StopReason = early ?? { kind: 'epochs', detail: `trained all ${epochs} epoch(s)` };
+    await checkpoints.atEnd(() => endSnapshot(history, steps, schedule, stopper, early), session);
     const last = history[history.length - 1];
     progress.end(`stopped (${stop.kind}): ${stop.detail}`);
+    if (!last) throw new Error(`nothing to train: the checkpoint resumed from is at epoch ${resume?.epoch} and train.epochs is ${epochs}; raise train.epochs to train further`);
     return {
       history,
       stop,
@@ -96,6 +136,23 @@ export class Trainer {
       seconds: (performance.now() - t0) / 1000,
     };
   }
+}
+
+/** The state after the loop: the start of the epoch after the last one recorded. */
+function endSnapshot(history: readonly EpochRecord[], steps: number, schedule: LrSchedule, stopper: EarlyStopping, early: StopReason | undefined): LoopSnapshot {
+  const last = history[history.length - 1];
+  return {
+    epoch: last ? last.epoch + 1 : 0,
+    batch: 0,
+    steps,
+    epochLr: schedule.lr,
+    epochSeconds: 0,
+    accumulator: new EpochAccumulator().state(),
+    history: [...history],
+    schedule: schedule.state(),
+    earlyStop: stopper.state(),
+    stop: early ?? null,
+  };
 }
 
 /** Data tensors without the sample dim, fed whole with every batch. */

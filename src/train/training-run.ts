@@ -6,9 +6,10 @@ import type { DataAdapter } from '../plugins/adapters/adapter.ts';
 import type { Backend, Session } from '../plugins/backends/backend.ts';
 import type { Model } from '../plugins/models/model.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { dataLossBuilder, type DataTermConfig } from './data-loss.ts';
+import { dataLossBuilder, type LossTermConfig } from './data-loss.ts';
 import type { EarlyStopOptions } from './early-stop.ts';
-import type { EpochRecord } from './history.ts';
+import { epochMetrics, type EpochRecord } from './history.ts';
+import { refineWithLbfgs, type LbfgsPhaseConfig } from './lbfgs-phase.ts';
 import { createOptimizer } from './optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type DataInputSpec, type TrainingProgram } from './program.ts';
 import type { TrainProgress } from './progress.ts';
@@ -16,17 +17,34 @@ import { resultsJson, resultTable, type TrainResults } from './results.ts';
 import { saveProgramGraphs } from './save-graphs.ts';
 import { createSchedule } from './schedules/create-schedule.ts';
 import { constantFeeds, feedOf, Trainer, type TrainOutcome } from './trainer.ts';
+import { Checkpointer, type SavedCheckpoint } from './checkpoint/checkpointer.ts';
+import type { CheckpointOptions } from './checkpoint/checkpoint-options.ts';
+import { noCheckpoints, type CheckpointSink } from './checkpoint/loop-state.ts';
+import type { LoadedCheckpoint } from './checkpoint/read-checkpoint.ts';
+import { restoreState } from './checkpoint/restore-state.ts';
+import { CHECKPOINTS_DIR } from './checkpoint/resolve-checkpoint.ts';
+import { toolVersions } from '../util/package-version.ts';
+import { StepLog } from './step-log.ts';
 
 /** The `train:` config section as this module reads it (validated by the config schema before it gets here). */
 export interface TrainSettings {
   readonly epochs: number;
   readonly batch_size: number;
   readonly optimizer: unknown;
-  readonly loss?: Readonly<Record<string, DataTermConfig>>;
+  readonly loss?: Readonly<Record<string, LossTermConfig>>;
   readonly schedule?: unknown;
   readonly schedule_interval?: 'epoch' | 'step';
   readonly clip_grad_norm?: { readonly max_norm: number };
   readonly early_stop?: EarlyStopOptions;
+  /** Full-batch L-BFGS refinement after the epochs (lbfgs-phase.ts). */
+  readonly lbfgs?: LbfgsPhaseConfig;
+  readonly checkpoint?: CheckpointOptions;
+}
+
+/** What a checkpoint manifest records about the run's config: its hash and the resolved tree (model name and params included). */
+export interface RunIdentity {
+  readonly configHash: string;
+  readonly config: Readonly<Record<string, unknown>>;
 }
 
 export interface TrainingRunDeps {
@@ -39,6 +57,12 @@ export interface TrainingRunDeps {
   readonly train: TrainSettings;
   readonly progress: TrainProgress;
   readonly onEpoch?: (record: EpochRecord) => void | Promise<void>;
+  /** Needed when train.checkpoint is set: what the checkpoint manifests record about the config. */
+  readonly identity?: RunIdentity;
+  /** Continue from this checkpoint (already checked against the config by openResume). */
+  readonly resume?: LoadedCheckpoint;
+  /** Called after each checkpoint is written (a tracker uploading it as an artifact). */
+  readonly onCheckpoint?: (saved: SavedCheckpoint) => void | Promise<void>;
 }
 
 /**
@@ -51,6 +75,7 @@ export class TrainingRun {
   private graphs: Record<string, string> = {};
   private session?: Session;
   private outcome?: TrainOutcome;
+  private checkpoints: CheckpointSink = noCheckpoints;
 
   constructor(private readonly deps: TrainingRunDeps) {}
 
@@ -88,10 +113,13 @@ export class TrainingRun {
   async train(): Promise<string> {
     const data = this.need(this.data, 'data');
     const program = this.need(this.program, 'model');
-    const { train, backend, progress, seed } = this.deps;
+    const { train, backend, progress, seed, runDir, resume } = this.deps;
     const optimizer = createOptimizer(train.optimizer);
     const schedule = createSchedule(train.schedule ?? { name: 'constant' }, optimizer.options.lr);
-    this.session = await backend.compile(program);
+    const checkpoints = this.checkpointer(data, program);
+    const session = (this.session = await backend.compile(program));
+    if (resume) restoreState(session, program, resume);
+    const steps = new StepLog(join(runDir, 'steps.tsv'));
     const trainer = new Trainer({
       epochs: train.epochs,
       batchSize: program.batchSize,
@@ -101,10 +129,49 @@ export class TrainingRun {
       ...(train.early_stop ? { earlyStop: train.early_stop } : {}),
       progress,
       ...(this.deps.onEpoch ? { onEpoch: this.deps.onEpoch } : {}),
+      onStep: (r) => steps.append(r),
+      checkpoints,
+      ...(resume ? { resume: resume.manifest.loop } : {}),
     });
-    this.outcome = await trainer.run(this.session, data);
-    const { steps, seconds, stop } = this.outcome;
-    return `${this.outcome.history.length} epoch(s), ${steps} steps in ${seconds.toFixed(2)}s on ${backend.name} (${(1000 * seconds / steps).toFixed(3)} ms/step incl. validation); stopped: ${stop.detail}`;
+    this.checkpoints = checkpoints;
+    this.outcome = await trainer.run(session, data);
+    const { seconds, stop } = this.outcome;
+    const done = this.outcome.steps - (resume?.manifest.loop.steps ?? 0);
+    const from = resume ? `resumed from ${relative(process.cwd(), resume.dir) || resume.dir} at step ${resume.manifest.loop.steps}, ` : '';
+    return `${from}${this.outcome.history.length} epoch(s), ${done} steps in ${seconds.toFixed(2)}s on ${backend.name} (${(1000 * seconds / Math.max(done, 1)).toFixed(3)} ms/step incl. validation); stopped: ${stop.detail}`;
+  }
+
+  /** The run's checkpointing, or none without train.checkpoint. The monitor is checked before the first step. */
+  private checkpointer(data: DataContainer, program: TrainingProgram): CheckpointSink {
+    const { train, identity, backend, runDir, experiment, seed } = this.deps;
+    if (!train.checkpoint) return noCheckpoints;
+    if (!identity) throw new Error('train.checkpoint is set but the run has no config identity (hash and resolved config) to record in the manifests');
+    const { monitor } = train.checkpoint;
+    const specs = data.specs();
+    if (monitor !== undefined) {
+      const zero = { loss: 0, terms: Object.fromEntries(program.terms.map((t) => [t, 0])) };
+      const known = Object.keys(epochMetrics({ epoch: 0, steps: 0, train: zero, ...(data.split.validation.length ? { validation: zero } : {}), lr: 0, seconds: 0 }));
+      if (!known.includes(monitor)) throw new Error(`train.checkpoint.monitor is "${monitor}", which this run does not log; the metrics are: ${known.join(', ')}`);
+    }
+    const model = identity.config.model as { name: string; params: Record<string, unknown> };
+    return new Checkpointer(
+      train.checkpoint,
+      join(runDir, CHECKPOINTS_DIR),
+      {
+        configHash: identity.configHash,
+        config: identity.config,
+        experiment: { name: experiment, seed },
+        model: { name: model.name, params: model.params },
+        dtype: program.spec.dtype,
+        inputs: Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { dtype: s.dtype, shape: s.shape, perSample: s.perSample, dims: s.dims }])),
+        outputs: program.outputs,
+        state: { params: program.params.map((p) => p.name), slots: program.stateNames.slice(program.params.length) },
+        backend: { name: backend.name, settings: backend.effectiveSettings() },
+        batchSize: program.batchSize,
+        versions: toolVersions(),
+      },
+      this.deps.onCheckpoint,
+    );
   }
 
   /** Loss on the whole train and validation splits with the final parameters; writes results.json. */
@@ -133,7 +200,8 @@ export class TrainingRun {
         batchSize: program.batchSize,
         droppedPerEpoch: data.split.train.length % program.batchSize,
       },
-      checkpoint: null,
+      checkpoint: this.checkpoints.summary(),
+      resumedFrom: this.deps.resume ? { checkpoint: this.deps.resume.dir, step: this.deps.resume.manifest.loop.steps } : null,
       backend: { name: this.deps.backend.name, settings: this.deps.backend.effectiveSettings() },
       graphs: this.graphs,
       parameters: program.params.reduce((n, p) => n + sizeOf(p.shape), 0),

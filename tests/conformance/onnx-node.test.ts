@@ -1,19 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REFUSED_BY_DESIGN, type Exclusion } from '../../src/conformance/exclusions.ts';
+import { expectedNotPassing } from '../../src/conformance/backend-exclusions.ts';
 import { COMPOSITE } from '../../src/conformance/onnx-node-suite.ts';
 import { runConformance, summarize, type ConformanceRow } from '../../src/conformance/run-conformance.ts';
 import { registeredOps } from '../../src/graph/op-registry.ts';
 import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
 
-/** Where onnxruntime-node 1.30 itself departs from the ONNX reference outputs (not our reader or writer). */
-const ORT_DEVIATIONS: ReadonlyMap<string, Exclusion> = new Map([
-  ['test_resize_downsample_scales_linear_align_corners', {
-    status: 'fail',
-    reason: 'ORT computes align_corners linear downsampling by scales differently from the ONNX reference (known ORT semantics, backends.md §5.4)',
-  }],
-]);
-
-const EXCLUDED = new Map([...REFUSED_BY_DESIGN, ...ORT_DEVIATIONS]);
+const EXCLUDED = expectedNotPassing('onnxruntime');
 
 describe('ONNX backend node tests through our reader and writer, on onnxruntime-node', () => {
   let rows: ConformanceRow[];

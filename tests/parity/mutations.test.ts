@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { STAGES, type ParityReport } from '../../src/parity/report.ts';
-import { runParity } from '../../src/parity/run-parity.ts';
+import { runParity } from '../../src/orchestrator/parity/run-parity.ts';
 import { builtinPlugins } from '../../src/plugins/index.ts';
 import { openReference } from '../backends/torch/torch-available.ts';
 import { tinyConvModel, writeConvExperiment } from './conv-fixture.ts';

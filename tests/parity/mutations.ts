@@ -1,7 +1,7 @@
 import { defaultRules } from '../../src/autodiff/register-all-rules.ts';
 import { Graph, type Node } from '../../src/graph/ir.ts';
 import type { Backend } from '../../src/plugins/backends/backend.ts';
-import type { SideOverride } from '../../src/parity/run-parity.ts';
+import type { SideOverride } from '../../src/parity/run-cases.ts';
 import type { StageName } from '../../src/parity/report.ts';
 import { Adam, type BiasCorrection } from '../../src/train/optimizers/adam.ts';
 import { scalarLike } from '../../src/train/optimizers/graph-optimizer.ts';

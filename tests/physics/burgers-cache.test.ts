@@ -1,20 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readNpzFile } from '../../src/data/npz.ts';
 import { BURGERS_SOLVER_VERSION } from '../../src/physics/burgers/burgers-solver.ts';
 import { ensureSimulations, simulationPath, type BurgersSimParams } from '../../src/physics/burgers/simulations.ts';
 import { BurgersStabilityError } from '../../src/physics/burgers/stability.ts';
+import { scratchDirs } from './scratch-dirs.ts';
 
-/** specs/physics-data.md "Burgers: cache". */
-const dirs: string[] = [];
-const scratch = () => {
-  const d = mkdtempSync(join(tmpdir(), 'tandem-burgers-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+/** specs/physics-data.md "Burgers › Cache and files". */
+const scratch = scratchDirs('burgers');
 
 const P1: BurgersSimParams = { dim: 1, resolution: 32, length: 2 * Math.PI, nu: 0.1, dt: 0.02, substeps: 2, steps: 10, modes: 3, amplitude: 1, seed: 7 };
 
@@ -54,6 +48,9 @@ describe('Burgers simulation cache', () => {
     expect(ensureSimulations(P1, 1, dir, (m) => messages.push(m)).outcomes.reused).toBe(1);
     expect(messages).toEqual([]);
     expect(statSync(path).mtimeMs).toBe(before);
+    // The same parameters written in another key order hash the same.
+    const reordered = Object.fromEntries(Object.entries(P1).reverse()) as unknown as BurgersSimParams;
+    expect(ensureSimulations(reordered, 1, dir, (m) => messages.push(m)).outcomes.reused).toBe(1);
     const changed = { ...P1, nu: 0.05 };
     const again = ensureSimulations(changed, 1, dir, (m) => messages.push(m));
     expect(again.outcomes['regenerated-stale']).toBe(1);

@@ -5,7 +5,7 @@ import { burgersGrid, cellCentre } from '../../src/physics/burgers/grid.ts';
 import { stabilityNumbers } from '../../src/physics/burgers/stability.ts';
 
 /**
- * specs/physics-data.md "Burgers: validation". The scheme (MUSCL/van Leer + Rusanov advection, central diffusion,
+ * specs/physics-data.md "Burgers › Validation against Cole–Hopf". The scheme (MUSCL/van Leer + Rusanov advection, central diffusion,
  * SSP-RK3) is second order in space for smooth solutions; dt is 80% of the stable step, which scales like dx² here,
  * so the third-order time error is negligible and the observed order is the spatial one.
  */

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burgersAdapter, burgersAdapterParams, type BurgersAdapter } from '../../src/plugins/adapters/burgers/burgers-adapter.ts';
+import { scratchDirs } from './scratch-dirs.ts';
 
-/** specs/physics-data.md "Burgers: dataset". One small cache shared by the tests (12 simulations of 16 frames). */
+/** specs/physics-data.md "Burgers › Dataset". One small cache shared by the tests (12 simulations of 16 frames). */
 let dir: string;
 let adapter: BurgersAdapter;
 
@@ -90,5 +91,22 @@ describe('Burgers windows dataset', () => {
   it('refuses a rollout longer than the trajectories before generating anything, naming both numbers', () => {
     const params = burgersAdapterParams.parse({ resolution: 32, dt: 0.02, substeps: 2, steps: 15, n_sims: 12, rollout: 16, seed: 3, cache_dir: dir });
     expect(() => burgersAdapter.create(params)).toThrow('a window of 17 frames (rollout + 1) does not fit trajectories of 16 frames: lower rollout or raise steps');
+  });
+});
+
+describe('Burgers windows dataset, 2D', () => {
+  const scratch = scratchDirs('burgers-2d');
+
+  it('windows of the vector field are [batch, time, x, y, vector], streamed and in memory alike', async () => {
+    const params = burgersAdapterParams.parse({ dim: 2, resolution: 16, dt: 0.02, substeps: 1, steps: 4, n_sims: 3, rollout: 2, cache_dir: scratch(), split: { test: 0.34 } });
+    const a = await burgersAdapter.create(params);
+    const container = a.container();
+    expect(container.specs().velocity).toMatchObject({ dims: ['time', 'x', 'y', 'vector'], shape: [3, 16, 16, 2] });
+    const samples = Int32Array.from(container.split.train);
+    const streamed = a.dataset().gather(samples).get('velocity')!;
+    const inMemory = container.gather(samples).get('velocity')!;
+    expect(streamed.dims).toEqual(inMemory.dims);
+    expect(streamed.shape).toEqual([samples.length, 3, 16, 16, 2]);
+    expect(streamed.data).toEqual(inMemory.data);
   });
 });

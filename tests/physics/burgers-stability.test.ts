@@ -4,7 +4,7 @@ import { BurgersRhs } from '../../src/physics/burgers/burgers-rhs.ts';
 import { burgersGrid, cellCentre } from '../../src/physics/burgers/grid.ts';
 import { BurgersStabilityError, checkStability } from '../../src/physics/burgers/stability.ts';
 
-/** specs/physics-data.md "Burgers: stability". */
+/** specs/physics-data.md "Burgers › Stability". */
 function sine(n: number, amplitude: number): Float64Array[] {
   const grid = burgersGrid(1, n, 2 * Math.PI);
   return [Float64Array.from({ length: n }, (_, i) => amplitude * Math.sin(cellCentre(grid, i)))];

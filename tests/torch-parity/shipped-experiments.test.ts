@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LiveTorchReference } from '../../src/parity/reference/live-torch.ts';
 import { STAGES } from '../../src/parity/report.ts';
-import { runParity } from '../../src/parity/run-parity.ts';
+import { runParity } from '../../src/orchestrator/parity/run-parity.ts';
 import { builtinPlugins } from '../../src/plugins/index.ts';
 
 /**

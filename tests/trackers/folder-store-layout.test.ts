@@ -189,3 +189,13 @@ describe('mlflow tracker, folder store', () => {
     await tracker.onRunEnd(run.summary('complete'));
   });
 });
+
+describe('mlflow tracker, folder store, bad tags', () => {
+  it('refuses an invalid tag before creating the run, so no RUNNING run is left behind', async () => {
+    const root = tempDir('mlruns-badtag');
+    const store = join(root, 'mlruns');
+    const tracker = await createTracker({ tracking_uri: `file:${store}`, tags: { 'owner(s)': 'lab' } });
+    await expect(tracker.onRunStart(makeRun(root).start)).rejects.toThrow(/tag name "owner\(s\)"/);
+    expect(execFileSync('find', [root, '-name', 'meta.yaml'], { encoding: 'utf8' })).toBe('');
+  });
+});

@@ -31,7 +31,7 @@ export interface RecordedRequest {
   body: string;
 }
 
-type Failure = { kind: 'status'; status: number; code: string; message: string } | { kind: 'drop' };
+export type Failure = { kind: 'status'; status: number; code: string; message: string } | { kind: 'drop' };
 
 export interface MockOptions {
   /** Require `Authorization: Bearer <token>`. */
@@ -63,6 +63,8 @@ export class MockMlflowServer {
   readonly runs = new Map<string, MockRun>();
   readonly artifacts = new Map<string, Buffer>();
   private readonly failures: { failure: Failure; match: string }[] = [];
+  /** While set, every request fails this way (a server outage); `failNext` is for a few failures. */
+  outage: Failure | undefined;
   private readonly server = createServer((req, res) => void this.handle(req, res));
   private nextId = 1;
   url = '';
@@ -104,8 +106,8 @@ export class MockMlflowServer {
     const url = new URL(req.url ?? '/', 'http://mock');
     if (this.requests.length < MAX_LOG) this.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization, body: raw.toString('utf8') });
     const index = this.failures.findIndex((f) => url.pathname.includes(f.match));
-    if (index >= 0) {
-      const { failure } = this.failures.splice(index, 1)[0] as { failure: Failure };
+    const failure = this.outage ?? (index >= 0 ? (this.failures.splice(index, 1)[0] as { failure: Failure }).failure : undefined);
+    if (failure) {
       if (failure.kind === 'drop') return void req.socket.destroy();
       return this.send(res, failure.status, { error_code: failure.code, message: failure.message });
     }

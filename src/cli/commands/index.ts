@@ -1,5 +1,7 @@
+import { baselineCommand } from './baseline.ts';
 import { benchCommand } from './bench.ts';
 import type { CliCommand } from './command.ts';
+import { conformanceCommand } from './conformance.ts';
 import { configShowCommand } from './config-show.ts';
 import { parityCommand } from './parity.ts';
 import { planCommand } from './plan.ts';
@@ -11,9 +13,11 @@ import { runCommand } from './run.ts';
 export const commands: CliCommand[] = [
   runCommand,
   parityCommand,
+  baselineCommand,
   configShowCommand,
   pluginsCommand,
   benchCommand,
+  conformanceCommand,
   planCommand,
   reportCommand,
 ];

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { runParity } from '../../parity/run-parity.ts';
+import { runParity } from '../../orchestrator/parity/run-parity.ts';
 import { verdictTable } from '../../parity/verdict-table.ts';
 import { builtinPlugins } from '../../plugins/index.ts';
 import { toJson } from '../io.ts';
@@ -28,13 +28,15 @@ export const parityCommand: CliCommand = {
       .argument('[overrides...]', 'Hydra-style overrides, e.g. parity.trajectory_steps=50')
       .option('--select <selectors>', 'case selector(s) <experiment>/<backend>/<stage>, globs allowed, comma-separated or repeated', (v: string, prev: string[] = []) => [...prev, v])
       .option('--outputs <dir>', 'root of the run directories', 'outputs')
+      .option('--baselines <dir>', 'folder holding recorded baselines (parity.reference=baseline:<name>)', 'baselines')
       .option('--json', 'print the parity report (parity.json) instead of the table')
-      .action(async (configFile: string, overrides: string[], options: { select?: string[]; outputs: string; json?: boolean }) => {
+      .action(async (configFile: string, overrides: string[], options: { select?: string[]; outputs: string; baselines: string; json?: boolean }) => {
         const { report, reportPath } = await runParity({
           configFile,
           overrides,
           builtins: builtinPlugins,
           outputsRoot: options.outputs,
+          baselinesRoot: options.baselines,
           selectors: options.select ?? [],
           onCase: options.json ? undefined : (c) => io.err(`  ${c.id}: ${c.verdict} (${c.timing.seconds.toFixed(2)} s)\n`),
         });

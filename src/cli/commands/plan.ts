@@ -1,5 +1,6 @@
-import { relative } from 'node:path';
+import { shortPath } from '../../orchestrator/archive/describe.ts';
 import { loadPlan } from '../../orchestrator/plans/load-plan.ts';
+import { PhaseFailedError } from '../../orchestrator/plans/phase-failed-error.ts';
 import { engineParityRunner } from '../../orchestrator/plans/parity-runner.ts';
 import { planStatus } from '../../orchestrator/plans/plan-status.ts';
 import { runPhase } from '../../orchestrator/plans/run-phase.ts';
@@ -32,7 +33,7 @@ export const planCommand: CliCommand = {
           runParity: engineParityRunner(o.outputs),
           progress: (line) => io.err(`${line}\n`),
         });
-        const where = relative(process.cwd(), result.dir) || '.';
+        const where = shortPath(result.dir);
         if (o.json) io.out(toJson({ verdict: result.verdict, dir: result.dir, criteria: result.manifest.criteria }));
         else {
           io.out(`${loaded.document.initiative} / ${o.phase}: ${VERDICT_MARK[result.verdict]}\n`);
@@ -40,7 +41,7 @@ export const planCommand: CliCommand = {
           io.out(`evidence: ${where} (open report.html)\n`);
         }
         if (result.verdict !== 'pass') {
-          throw Object.assign(new Error(`phase ${o.phase} did not pass (${result.verdict}); the evidence is archived in ${where}`), { exitCode: 1 });
+          throw new PhaseFailedError(`phase ${o.phase} did not pass (${result.verdict}); the evidence is archived in ${where}`);
         }
       });
     plan

@@ -67,7 +67,7 @@ export function describeDiff(a: ArchiveEntry, b: ArchiveEntry, d: EntryDiff): st
 }
 
 /** Relative to the working directory when inside it (reports/…), absolute otherwise. */
-function shortPath(dir: string): string {
+export function shortPath(dir: string): string {
   const rel = relative(process.cwd(), dir);
   return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { cpus, hostname } from 'node:os';
 import { execa } from 'execa';
+import { gitState } from '../../util/git-state.ts';
 import type { ArchiveManifest } from './manifest.ts';
 
 /**
@@ -44,13 +45,6 @@ function packageVersion(specifier: string): string | null {
   } catch {
     return null;
   }
-}
-
-export async function gitState(cwd: string): Promise<ArchiveManifest['git']> {
-  const head = await execa('git', ['rev-parse', 'HEAD'], { cwd, reject: false });
-  if (head.exitCode !== 0) return { commit: null, dirty: null };
-  const status = await execa('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, reject: false });
-  return { commit: head.stdout.trim(), dirty: status.exitCode === 0 ? status.stdout.trim().length > 0 : null };
 }
 
 async function torchVersion(python: string): Promise<string | null> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ArchiveError } from './archive-error.ts';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, manifestSchema, type ArchiveManifest, type FileRecord, type ManifestInput } from './manifest.ts';
@@ -76,18 +76,38 @@ export function checksum(data: string | Uint8Array): FileRecord {
   return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength };
 }
 
+/**
+ * Create `<root>/<initiative>/<phase>/` and check it can be written, before a long phase runs rather than after
+ * it: a clear error (exit 2) naming the directory and what to do.
+ */
+export function ensureArchiveWritable(reportsRoot: string, initiative: string, phase: string): string {
+  const root = resolve(reportsRoot);
+  const parent = join(root, initiative, phase);
+  try {
+    mkdirSync(parent, { recursive: true });
+    accessSync(parent, constants.W_OK);
+    return parent;
+  } catch (error) {
+    throw unwritable(root, error);
+  }
+}
+
 function makeTempDir(root: string, parent: string): string {
   try {
     mkdirSync(parent, { recursive: true });
     return mkdtempSync(join(parent, TEMP_PREFIX));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new ArchiveError(
-      `cannot write the report archive: creating a directory under ${root} failed (${code}). ` +
-        `Make ${root} a writable directory, or choose another with --reports <dir>.`,
-      { cause: error },
-    );
+    throw unwritable(root, error);
   }
+}
+
+function unwritable(root: string, error: unknown): ArchiveError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+  return new ArchiveError(
+    `cannot write the report archive: creating a directory under ${root} failed (${code}). ` +
+      `Make ${root} a writable directory, or choose another with --reports <dir>.`,
+    { cause: error },
+  );
 }
 
 function checkedPath(path: string): string {

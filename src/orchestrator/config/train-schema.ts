@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { dataTermSchema } from '../../train/data-loss.ts';
+import { checkpointSchema } from '../../train/checkpoint/checkpoint-options.ts';
 import { earlyStopSchema } from '../../train/early-stop.ts';
+import { lbfgsPhaseSchema } from '../../train/lbfgs-phase.ts';
+import { lossTermSchema } from '../../train/loss-terms/term-schema.ts';
 import { parseScheduleOptions } from '../../train/schedules/schedule-options.ts';
 
 /**
@@ -31,10 +33,14 @@ export const trainSchema = z.strictObject({
   epochs: z.int().min(1),
   batch_size: z.int().min(1),
   optimizer: optimizerSchema,
-  /** Named loss terms; the total loss is Σ weight·term (specs/results.md). */
-  loss: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a loss term name is an identifier (it names the loss:<term> output)'), dataTermSchema).optional(),
+  /** Named loss terms (data kinds or registered physics kinds, src/train/loss-terms/); the total loss is Σ weight·term (specs/results.md). */
+  loss: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a loss term name is an identifier (it names the loss:<term> output)'), lossTermSchema).optional(),
   schedule: scheduleSchema.optional(),
   schedule_interval: z.enum(['epoch', 'step']).default('epoch'),
   clip_grad_norm: z.strictObject({ max_norm: z.number().positive() }).optional(),
   early_stop: earlyStopSchema.optional(),
+  /** Optional full-batch L-BFGS refinement after the epochs: {steps, ...torch LBFGS options} (src/train/lbfgs-phase.ts). */
+  lbfgs: lbfgsPhaseSchema.optional(),
+  /** Checkpoints: `last` and top-k epoch-end ones in <run dir>/checkpoints (specs/checkpoints.md §1); absent: none. */
+  checkpoint: checkpointSchema.optional(),
 });

@@ -1,9 +1,9 @@
-import { runParity } from '../../parity/run-parity.ts';
+import { runParity } from '../parity/run-parity.ts';
 import { builtinPlugins } from '../../plugins/index.ts';
 import type { ParityRunner } from './run-phase.ts';
 
 /**
- * The parity engine (src/parity/run-parity.ts) as a plan phase calls it: one experiment config, its selectors,
+ * The parity engine (src/orchestrator/parity/run-parity.ts) as a plan phase calls it: one experiment config, its selectors,
  * one progress line per case. The engine's own run directory (under `outputsRoot`) keeps its copy of parity.json;
  * the archive entry gets another.
  */

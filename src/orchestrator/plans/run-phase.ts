@@ -6,7 +6,7 @@ import type { ReportInput, TestFileResult } from '../../reports/report-input.ts'
 import { evidenceFiles, type Evidence } from '../archive/entry-evidence.ts';
 import type { ArchiveVerdict } from '../archive/manifest.ts';
 import { collectProvenance } from '../archive/provenance.ts';
-import { writeArchiveEntry, type WrittenEntry } from '../archive/write-entry.ts';
+import { ensureArchiveWritable, writeArchiveEntry, type WrittenEntry } from '../archive/write-entry.ts';
 import { exitCodeOf } from '../errors.ts';
 import { runHandshake } from '../handshake.ts';
 import { evaluateCriteria } from './exit-criteria.ts';
@@ -16,8 +16,9 @@ import { runVitest } from './run-vitest.ts';
 
 /**
  * `tandem plan run <plan> --phase <id>` (spec: specs/archive-and-plans.md §4.2), as a script:
- *   resolve every parity config first (a broken config stops the phase before anything runs, exit 2)
- *   → run the parity groups → run the vitest selectors → decide the exit criteria → archive everything.
+ *   check the archive is writable and resolve every parity config (a broken config stops the phase before
+ *   anything runs, exit 2) → run the parity groups → run the vitest selectors → decide the exit criteria
+ *   → archive everything.
  * A parity group or test file that fails at run time is evidence, not a crash: it is archived with verdict
  * `error`, so the archive shows what was attempted.
  */
@@ -49,6 +50,7 @@ export async function runPhase(request: PhaseRunRequest): Promise<PhaseRunResult
   const { plan, progress } = request;
   const phase = findPhase(plan, request.phaseId);
   const initiative = plan.document.initiative;
+  ensureArchiveWritable(request.reportsRoot, initiative, phase.id);
   const groups = await resolveGroups(phase);
 
   const parity: ParityReport[] = [];

@@ -30,7 +30,7 @@ export async function runVitest(file: string, filter: string | undefined, cwd: s
   const outputFile = join(dir, 'report.json');
   try {
     const args = ['vitest', 'run', file, ...(filter ? ['-t', filter] : []), '--reporter=json', `--outputFile=${outputFile}`];
-    const run = await execa('npx', args, { cwd, reject: false, all: true, env: { CI: '1' } });
+    const run = await execa('npx', args, { cwd, reject: false, all: true });
     const log = `$ npx ${args.join(' ')}\n${run.all ?? ''}\nexit code ${run.exitCode}\n`;
     if (!existsSync(outputFile)) return { result: { file, filter, tests: [], error: `vitest exited with code ${run.exitCode} without a report; see the log` }, json: undefined, log };
     const json = readFileSync(outputFile, 'utf8');

@@ -6,8 +6,6 @@ import { readNpzFile, writeNpzFile } from '../../data/npz.ts';
 import type { Graph } from '../../graph/ir.ts';
 import { toOnnx } from '../../graph/onnx/to-onnx.ts';
 import type { Tensor } from '../../graph/tensor.ts';
-import { canonicalJson, sha256Hex } from '../../orchestrator/config/canonical.ts';
-import type { FrozenConfig } from '../../orchestrator/frozen-config.ts';
 import type { BatchFeed } from '../../plugins/backends/backend.ts';
 
 /**
@@ -39,8 +37,10 @@ export const baselineManifestSchema = z.strictObject({
   configHash: z.string(),
   /** sha256 of the reference's loss graph as ONNX bytes. */
   graphHash: z.string(),
-  /** sha256 over the batches the stages used (the data file can change under an unchanged config). */
+  /** sha256 over the trajectory's batches (the data file can change under an unchanged config). */
   dataHash: z.string(),
+  /** sha256 of the batch the single-batch stages used (the trajectory's first). */
+  firstBatchHash: z.string(),
   dtype: z.enum(['float32', 'float64']),
   batchSize: z.int(),
   trajectorySteps: z.int(),
@@ -48,6 +48,7 @@ export const baselineManifestSchema = z.strictObject({
   loss: evaluation,
   gradientsLoss: evaluation,
   trajectory: z.array(z.strictObject({ loss: z.number(), lr: z.number() })),
+  /** Evaluations at the trajectory's end state, keyed by the data hash of the evaluated split. */
   eval: z.record(z.string(), evaluation),
 });
 export type BaselineManifest = z.infer<typeof baselineManifestSchema>;
@@ -56,13 +57,15 @@ export function baselineDir(name: string, root = BASELINES_ROOT): string {
   return join(root, name);
 }
 
-export function baselineConfigHash(frozen: FrozenConfig): string {
-  return sha256Hex(canonicalJson(configWithoutParity(frozen)));
-}
-
-export function configWithoutParity(frozen: FrozenConfig): Record<string, unknown> {
-  const { parity: _parity, ...rest } = frozen.config as Record<string, unknown>;
-  return rest;
+/**
+ * What a baseline is recorded from and checked against: the resolved config WITHOUT its `parity:` section
+ * (tolerances and stage lists do not change results), its hash, and how to record it again.
+ */
+export interface BaselineIdentity {
+  readonly configHash: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly configFile: string;
+  readonly overrides: readonly string[];
 }
 
 export function graphHash(graph: Graph): string {

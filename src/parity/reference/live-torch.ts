@@ -4,7 +4,8 @@ import type { BatchFeed } from '../../plugins/backends/backend.ts';
 import { cutDerivatives } from '../../plugins/backends/torch/derivative-terms.ts';
 import { fromWireAll, toWireAll } from '../../plugins/backends/torch/protocol.ts';
 import { TorchReference } from '../../plugins/backends/torch/torch-reference.ts';
-import { TorchSession } from '../../plugins/backends/torch/torch-session.ts';
+import { optimizerSection, TorchSession } from '../../plugins/backends/torch/torch-session.ts';
+import type { DerivativeRecord } from '../../train/loss-scope.ts';
 import { LOSS_OUTPUT, type TrainingProgram } from '../../train/program.ts';
 import { parseScheduleOptions } from '../../train/schedules/schedule-options.ts';
 import type { TrajectoryBatch } from '../experiment.ts';
@@ -101,7 +102,8 @@ class LiveTorchRun implements ReferenceRun {
     return { records: r.records.map((x) => ({ loss: x.loss, lr: x.lr })), state: all };
   }
 
-  readonly execute = async (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[]) => this.ref.executeGraph(graph, feeds, { fetch });
+  readonly execute = async (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[], derivatives: readonly DerivativeRecord[] = []) =>
+    this.ref.executeGraph(graph, feeds, { fetch, derivatives });
 
   readonly autograd = async (graph: Graph, feeds: ReadonlyMap<string, Tensor>, of: string, wrt: readonly string[]) => (await this.ref.gradients(graph, feeds, of, wrt)).gradients;
 
@@ -112,13 +114,6 @@ class LiveTorchRun implements ReferenceRun {
   private lossModel() {
     return this.ref.load(cutDerivatives(this.program.graphs.loss, this.program.derivatives), this.program.derivatives);
   }
-}
-
-/** The optimizer's options as torch.optim keyword arguments (tandem's option names are torch's). */
-function optimizerSection(program: TrainingProgram): { name: string } & Record<string, unknown> {
-  const opt = program.spec.optimizer as { readonly name: string; readonly options?: Record<string, unknown> };
-  if (!opt.options) throw new Error(`optimizer "${opt.name}" exposes no options, so the torch reference cannot build the matching torch.optim optimizer`);
-  return { ...opt.options, name: opt.name };
 }
 
 /** Float data cast to the program dtype, as every backend does on the host. */

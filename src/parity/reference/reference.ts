@@ -1,6 +1,7 @@
 import type { Graph } from '../../graph/ir.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed, GradientsResult, StepResult } from '../../plugins/backends/backend.ts';
+import type { DerivativeRecord } from '../../train/loss-scope.ts';
 import type { TrainingProgram } from '../../train/program.ts';
 import type { TrajectoryBatch } from '../experiment.ts';
 
@@ -13,6 +14,8 @@ export interface Reference {
   readonly kind: 'live' | 'recorded';
   readonly name: string;
   versions(): Promise<Record<string, string>>;
+  /** Recorded references: where the baseline lives and the hashes it was recorded with. */
+  readonly baseline?: { readonly path: string; readonly configHash: string; readonly graphHash: string; readonly recordedAt: string };
   /** The reference's view of one program (the unmodified program of the experiment, in one dtype). */
   open(program: TrainingProgram, settings: ReferenceTrainSettings): Promise<ReferenceRun>;
   dispose(): Promise<void>;
@@ -42,7 +45,7 @@ export interface ReferenceRun {
   /** Updates from the initial state, with the reference's OWN schedule deciding every LR. */
   trajectory(batches: readonly TrajectoryBatch[]): Promise<TrajectoryResult>;
   /** Live references only: values of any graph the reference can execute (first-divergence localization). */
-  readonly execute?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[]) => Promise<Map<string, Tensor>>;
+  readonly execute?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[], derivatives?: readonly DerivativeRecord[]) => Promise<Map<string, Tensor>>;
   /** Live references only: d sum(of) / d wrt by the reference's own autograd. */
   readonly autograd?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, of: string, wrt: readonly string[]) => Promise<Map<string, Tensor>>;
   dispose(): Promise<void>;

@@ -57,7 +57,7 @@ export function ensureSimulations(p: BurgersSimParams, count: number, cacheDir: 
   const files: string[] = [];
   for (let index = 0; index < count; index++) {
     const path = simulationPath(cacheDir, index);
-    const generating = { solver: BURGERS_SOLVER_VERSION, ...p, index };
+    const generating = generatingParams(p, index);
     const generate = () => {
       const initial = randomInitialCondition(grid, p, p.seed, index);
       const data = simulateBurgers(grid, initial, p, path);
@@ -70,6 +70,12 @@ export function ensureSimulations(p: BurgersSimParams, count: number, cacheDir: 
     files.push(path);
   }
   return { files, outcomes };
+}
+
+/** What determines simulation `index`, field by field in a fixed order (its cache hash input). */
+export function generatingParams(p: BurgersSimParams, index: number): Record<string, unknown> {
+  const { dim, resolution, length, nu, dt, substeps, steps, modes, amplitude, seed } = p;
+  return { solver: BURGERS_SOLVER_VERSION, dim, resolution, length, nu, dt, substeps, steps, modes, amplitude, seed, index };
 }
 
 /** The velocity field of one simulation file, checked against the expected dims and shape. */

@@ -65,7 +65,18 @@ export interface CachedDarcy {
  * `log`) when the file is corrupt or was made from other parameters. The file is checked against its contract.
  */
 export function loadOrGenerateDarcy(p: DarcyDataParams, cacheDir: string, log: (message: string) => void): CachedDarcy {
-  const generating = { solver: DARCY_SOLVER_VERSION, ...p };
+  // Field by field in a fixed order, so the hash does not depend on how the caller ordered its keys.
+  const { frequencies, low, high, threshold } = p.permeability;
+  const generating = {
+    solver: DARCY_SOLVER_VERSION,
+    resolution: p.resolution,
+    n_train: p.n_train,
+    n_test: p.n_test,
+    seed: p.seed,
+    permeability: { frequencies, low, high, threshold },
+    source: p.source,
+    tolerance: p.tolerance,
+  };
   const path = join(cacheDir, `darcy-${generationHash(generating).slice(0, 16)}.npz`);
   const n = p.resolution;
   const count = p.n_train + p.n_test;

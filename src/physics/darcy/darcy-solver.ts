@@ -34,20 +34,23 @@ export interface DarcySolution {
  */
 export function resolutionProblem(n: number): string | undefined {
   if (!Number.isInteger(n) || n < COARSEST_SIDE || n > MAX_RESOLUTION) return `resolution ${n} is not allowed: use an integer from ${COARSEST_SIDE} to ${MAX_RESOLUTION}`;
-  let m = n;
-  while (m > COARSEST_SIDE && m % 2 === 0) m /= 2;
-  if (m <= COARSEST_SIDE) return undefined;
-  const below = allowedNear(n, -1);
-  const above = allowedNear(n, 1);
+  if (coarsensToDirectSolve(n)) return undefined;
   return (
     `resolution ${n} is not allowed: the multigrid halves the grid down to at most ${COARSEST_SIDE}×${COARSEST_SIDE} cells, ` +
-    `so the resolution must be m·2^k with m ≤ ${COARSEST_SIDE} (e.g. 32, 48, 64, 96, 128); the nearest allowed are ${below} and ${above}`
+    `so the resolution must be m·2^k with m ≤ ${COARSEST_SIDE} (e.g. 32, 48, 64, 96, 128); the nearest allowed are ${allowedNear(n, -1)} and ${allowedNear(n, 1)}`
   );
 }
 
+function coarsensToDirectSolve(n: number): boolean {
+  let m = n;
+  while (m > COARSEST_SIDE && m % 2 === 0) m /= 2;
+  return m <= COARSEST_SIDE;
+}
+
 function allowedNear(n: number, step: -1 | 1): number {
-  for (let c = n + step; c >= COARSEST_SIDE && c <= MAX_RESOLUTION; c += step) if (resolutionProblem(c) === undefined) return c;
-  return step < 0 ? COARSEST_SIDE : MAX_RESOLUTION;
+  let c = n + step;
+  while (!coarsensToDirectSolve(c)) c += step; // terminates: every power of two is allowed
+  return c;
 }
 
 /**

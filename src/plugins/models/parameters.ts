@@ -25,6 +25,16 @@ export class ParameterSet {
     return this.g.input(name, this.dtype, shape);
   }
 
+  /**
+   * A parameter whose initial values are given rather than drawn (a pretrained or imported model, e.g. an ONNX
+   * initializer). The values are cast to the set's dtype, so a float32 export can train in float64.
+   */
+  declareValues(name: string, values: Tensor): Value {
+    if (this.initial.has(name)) throw new Error(`parameter "${name}" is declared twice; parameter names must be unique`);
+    this.initial.set(name, tensor(this.dtype, values.shape, values.data as ArrayLike<number>));
+    return this.g.input(name, this.dtype, values.shape);
+  }
+
   names(): string[] {
     return [...this.initial.keys()];
   }

@@ -178,7 +178,7 @@ export class TorchSession implements Session {
 }
 
 /** The optimizer section as torch keyword arguments: tandem's option schemas use torch's names and defaults. */
-function optimizerSection(program: TrainingProgram): OptionSection {
+export function optimizerSection(program: TrainingProgram): OptionSection {
   const opt = program.spec.optimizer as { readonly name: string; readonly options?: Record<string, unknown> };
   if (!opt.options) {
     throw new Error(`optimizer "${opt.name}" exposes no options object, so the torch reference cannot build the matching torch.optim optimizer`);

@@ -4,6 +4,7 @@ import type { PluginDefinition } from '../../plugin.ts';
 import { torchDefault, xavierUniform } from '../init.ts';
 import type { Model } from '../model.ts';
 import type { ParameterSet } from '../parameters.ts';
+import { activate } from '../layers/activation.ts';
 
 const ACTIVATIONS = ['tanh', 'sin', 'relu', 'sigmoid', 'gelu', 'softplus'] as const;
 
@@ -46,17 +47,6 @@ class Mlp implements Model {
 
   effectiveSettings(): Record<string, unknown> {
     return { ...this.p };
-  }
-}
-
-function activate(g: GraphBuilder, h: Value, act: MlpParams['activation']): Value {
-  switch (act) {
-    case 'tanh':
-      return g.tanh(h);
-    case 'sin':
-      return g.sin(h);
-    default:
-      return g.op1(act === 'relu' ? 'Relu' : act === 'sigmoid' ? 'Sigmoid' : act === 'softplus' ? 'Softplus' : 'Gelu', [h]);
   }
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { z } from 'zod';
-import { gitState } from '../../../orchestrator/archive/provenance.ts';
+import { gitState } from '../../../util/git-state.ts';
 import type { Configured, PluginDefinition } from '../../plugin.ts';
 import { runDirFile } from '../../run-dir-file.ts';
 import type { RunHooks, RunStart, RunStatus, RunSummary, StageRecord } from '../../run-hooks.ts';
@@ -13,7 +13,7 @@ import { RestSink } from './rest/rest-sink.ts';
 import { guardRun } from './run-guard.ts';
 import type { KeyValue, RunStatusName, TrackingSink } from './tracking-sink.ts';
 import { resolveTrackingUri, trackingUriProblem } from './tracking-uri.ts';
-import { LIMITS, truncateBytes } from './validation.ts';
+import { LIMITS, truncateBytes, validateTag } from './validation.ts';
 
 const params = z.strictObject({
   /** MLflow's tracking URI: a folder store (`file:`, relative to the working directory) or a server (`http(s):`). */
@@ -58,6 +58,8 @@ export class MlflowTracker implements Configured, RunHooks {
   private readonly sink: TrackingSink;
   private runDir = '';
   private releaseGuard: (() => void) | undefined;
+  /** Set once the run is being closed, by onRunEnd or by a signal, so it is closed exactly once. */
+  private ended = false;
   private readonly warn = (message: string) => void process.stderr.write(message);
 
   constructor(private readonly p: Params) {
@@ -74,16 +76,22 @@ export class MlflowTracker implements Configured, RunHooks {
     const { params: flat, truncated } = flattenParams(run.config);
     if (truncated.length > 0) this.warn(`MLflow: params longer than ${LIMITS.paramValueBytes} bytes were cut: ${truncated.join(', ')} (the full config is an artifact).\n`);
     const runName = this.p.run_name ?? `${basename(dirname(run.runDir))}_${basename(run.runDir)}`;
+    const tags = await runTags(run, runName, { ...(run.tags ?? {}), ...this.p.tags });
+    // Before the run exists: a bad tag must not leave a created run behind.
+    for (const tag of tags) validateTag(tag.key, tag.value);
     await this.sink.open({
       experimentName: this.p.experiment ?? run.experiment,
       runName,
       startTime: Date.now(),
       userId: currentUser(),
-      tags: await runTags(run, runName, { ...(run.tags ?? {}), ...this.p.tags }),
+      tags,
       expectsArtifacts: this.p.artifacts.length > 0,
     });
     this.releaseGuard = guardRun({
-      onSignal: () => this.sink.close('KILLED', Date.now()),
+      onSignal: () => {
+        this.ended = true;
+        return this.sink.close('KILLED', Date.now());
+      },
       onExit: () => this.sink.closeNow('FAILED', Date.now()),
       graceMs: SIGNAL_GRACE_MS,
     });
@@ -104,23 +112,29 @@ export class MlflowTracker implements Configured, RunHooks {
 
   async onStageEnd(stage: StageRecord): Promise<void> {
     const value = truncateBytes(`${stage.status} in ${stage.seconds.toFixed(1)} s: ${stage.detail}`, LIMITS.tagValueBytes);
-    await this.sink.log({ tags: [{ key: `tandem.stage.${stage.stage}`, value }] });
+    // A stage name is ours, not the person's: make it a valid key rather than fail the run over a tag.
+    const key = `tandem.stage.${stage.stage.replace(/[^\p{L}\p{N}_.\- ]/gu, '_')}`;
+    await this.sink.log({ tags: [{ key, value }] });
     await this.sink.flush();
   }
 
   async onRunEnd(summary: RunSummary): Promise<void> {
     this.releaseGuard?.();
-    let artifactError: unknown;
-    try {
+    if (this.ended) return;
+    this.ended = true;
+    // Whatever fails on the way (an artifact, a refused batch), the run is still closed, never left RUNNING.
+    let failure: unknown;
+    const attempt = async (step: () => Promise<void>) => {
+      if (failure === undefined) await step().catch((error: unknown) => void (failure = error));
+    };
+    await attempt(async () => {
       for (const [file, artifactPath] of this.artifactFiles()) await this.sink.logArtifact(file, artifactPath);
-    } catch (error) {
-      artifactError = error;
-    }
+    });
     const tags: KeyValue[] = [{ key: 'tandem.status', value: summary.status }];
     if (summary.error) tags.push({ key: 'tandem.error', value: truncateBytes(summary.error, LIMITS.tagValueBytes) });
-    await this.sink.log({ tags });
-    await this.sink.close(artifactError === undefined ? FINAL_STATUS[summary.status] : 'FAILED', Date.now());
-    if (artifactError !== undefined) throw artifactError;
+    await attempt(() => this.sink.log({ tags }));
+    await this.sink.close(failure === undefined ? FINAL_STATUS[summary.status] : 'FAILED', Date.now());
+    if (failure !== undefined) throw failure;
   }
 
   /** `[local file, artifact path]` for every configured artifact that exists; a missing one is a warning. */

@@ -58,6 +58,11 @@ export class MlflowRestClient {
     this.base = trackingUri.replace(/\/+$/, '');
   }
 
+  /** The same client with another number of tries per call (one, during an outage that already has its pace). */
+  withAttempts(attempts: number): MlflowRestClient {
+    return new MlflowRestClient(this.base, { ...this.retry, attempts }, this.headers);
+  }
+
   async getExperimentByName(name: string): Promise<ApiExperiment> {
     const res = await this.call<{ experiment: ApiExperiment }>('GET', `experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`);
     return { ...res.experiment, experiment_id: String(res.experiment.experiment_id) };

@@ -30,6 +30,8 @@ export class RestSink implements TrackingSink {
   private fatal: unknown;
   private outageSince: number | undefined;
   private lastAttempt = 0;
+  /** During an outage each try is a single request: the reconnect interval paces them, not the backoff. */
+  private readonly singleTry: MlflowRestClient;
 
   constructor(
     private readonly client: MlflowRestClient,
@@ -37,7 +39,9 @@ export class RestSink implements TrackingSink {
     private readonly spoolFile: () => string,
     private readonly trackingUri: string,
     private readonly options: RestSinkOptions,
-  ) {}
+  ) {
+    this.singleTry = client.withAttempts(1);
+  }
 
   private get spool(): Spool {
     this.spoolInstance ??= new Spool(this.spoolFile());
@@ -138,20 +142,21 @@ export class RestSink implements TrackingSink {
 
   private async drain(): Promise<void> {
     this.lastAttempt = Date.now();
-    if (!this.run) await this.createRun();
+    const client = this.outageSince === undefined ? this.client : this.singleTry;
+    if (!this.run) await this.createRun(client);
     const run = this.run as NonNullable<RestSink['run']>;
     const sent = this.spool.size;
     while (this.spool.size > 0) {
       const head = this.spool.peek()[0] as SpoolRecord;
       if (head.kind === 'artifact') {
-        await this.client.uploadArtifact(run.artifactUri, head.path, readFileSync(head.file));
+        await client.uploadArtifact(run.artifactUri, head.path, readFileSync(head.file));
         this.spool.acknowledge(1);
       } else if (head.kind === 'close') {
-        await this.client.updateRun(run.id, head.status, head.end_time);
+        await client.updateRun(run.id, head.status, head.end_time);
         this.spool.acknowledge(1);
       } else {
         const batch = takeBatch(this.spool.peek());
-        await this.client.logBatch(run.id, batch);
+        await client.logBatch(run.id, batch);
         this.spool.acknowledge(batch.taken);
       }
     }
@@ -161,11 +166,11 @@ export class RestSink implements TrackingSink {
     }
   }
 
-  private async createRun(): Promise<void> {
+  private async createRun(client: MlflowRestClient = this.client): Promise<void> {
     const opening = this.opening;
     if (!opening) throw new TrackerError('The MLflow tracker logged before its run was opened (onRunStart did not run or failed).');
-    const experimentId = await this.experimentId(opening.experimentName);
-    const info = await this.client.createRun({
+    const experimentId = await this.experimentId(client, opening.experimentName);
+    const info = await client.createRun({
       experiment_id: experimentId,
       user_id: opening.userId,
       run_name: opening.runName,
@@ -184,17 +189,17 @@ export class RestSink implements TrackingSink {
   }
 
   /** Get-or-create by name (ecosystem.md §1.12), tolerating a concurrent create, refusing a deleted experiment. */
-  private async experimentId(name: string): Promise<string> {
+  private async experimentId(client: MlflowRestClient, name: string): Promise<string> {
     let experiment;
     try {
-      experiment = await this.client.getExperimentByName(name);
+      experiment = await client.getExperimentByName(name);
     } catch (error) {
       if (!(error instanceof MlflowApiError && error.code === 'RESOURCE_DOES_NOT_EXIST')) throw error;
       try {
-        return await this.client.createExperiment(name);
+        return await client.createExperiment(name);
       } catch (createError) {
         if (!(createError instanceof MlflowApiError && createError.code === 'RESOURCE_ALREADY_EXISTS')) throw createError;
-        experiment = await this.client.getExperimentByName(name);
+        experiment = await client.getExperimentByName(name);
       }
     }
     if (experiment.lifecycle_stage === 'deleted') {

@@ -1,0 +1,33 @@
+import { recordBaseline as record } from '../../parity/baseline/record-baseline.ts';
+import type { BaselineManifest } from '../../parity/baseline/baseline-files.ts';
+import type { PluginDefinition } from '../../plugins/plugin.ts';
+import { setUpParity } from './parity-setup.ts';
+
+export interface RecordRequest {
+  readonly configFile: string;
+  readonly overrides: readonly string[];
+  readonly builtins: readonly PluginDefinition[];
+  /** Default: the experiment name. */
+  readonly name?: string;
+  readonly dtype: 'float32' | 'float64';
+  readonly force?: boolean;
+  /** Folder holding the baselines (default baselines/). */
+  readonly root?: string;
+}
+
+/** `tandem baseline record`: handshake and plugins, then the PyTorch reference's results stored as a baseline. */
+export async function recordBaseline(request: RecordRequest): Promise<{ dir: string; manifest: BaselineManifest }> {
+  const setup = await setUpParity(request);
+  const name = request.name ?? setup.experiment.name;
+  const dir = setup.baselineDir(name, request.root);
+  const manifest = await record({
+    dir,
+    name,
+    experiment: setup.experiment,
+    identity: setup.identity,
+    dtype: request.dtype,
+    trajectorySteps: setup.settings.trajectorySteps,
+    ...(request.force ? { force: true } : {}),
+  });
+  return { dir, manifest };
+}

@@ -1,0 +1,101 @@
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
+import type { ParameterSet } from '../parameters.ts';
+import { param } from './param.ts';
+
+const AXIS_NAMES = ['x', 'y'];
+
+/**
+ * The frequencies a spectral convolution may keep on a grid, per spatial axis: the last axis is transformed by a
+ * onesided (real) DFT with floor(N/2)+1 bins; every other axis keeps `modes` low AND `modes` high (negative)
+ * frequencies of a full DFT, which must not overlap, so 2·modes ≤ N. Returns a sentence per violation.
+ */
+export function spectralModeProblems(spatial: readonly number[], modes: readonly number[]): string[] {
+  const problems: string[] = [];
+  spatial.forEach((n, k) => {
+    const m = modes[k];
+    const last = k === spatial.length - 1;
+    const limit = last ? Math.floor(n / 2) + 1 : Math.floor(n / 2);
+    if (m > limit) {
+      const why = last ? `the real DFT of ${n} points has floor(${n}/2)+1 = ${limit} frequencies` : `${m} low and ${m} high frequencies of a ${n}-point DFT overlap beyond ${limit} each`;
+      problems.push(`modes ${m} along ${AXIS_NAMES[k]} exceed what a ${n}-point grid allows (${why}); use modes ≤ ${limit} or a grid of at least ${last ? 2 * (m - 1) : 2 * m} points`);
+    }
+  });
+  return problems;
+}
+
+export interface SpectralSpec {
+  readonly out: number;
+  /** Frequencies kept per spatial axis (1 or 2 axes). */
+  readonly modes: readonly number[];
+}
+
+/**
+ * FNO spectral convolution on a channels-first value (batch, Cin, n₁[, n₂]) → (batch, out, n₁[, n₂]): DFT, keep
+ * the lowest `modes` frequencies, mix channels by a learned complex matrix per frequency, inverse DFT; the
+ * discarded frequencies come back as zero. As torch.fft.rfftn/irfftn (unnormalised forward, 1/N inverse) in
+ * PhysicsNeMo's SpectralConv1d/2d, with weights `<name>.weights1` (and `.weights2` for the negative frequencies
+ * along x in 2D), each [Cin, out, modes…, 2] holding (re, im) pairs, drawn U(±1/(Cin·out)).
+ * Only the kept columns of the real DFT go through the full DFT along x, which saves most of the work.
+ */
+export function spectralConv(g: GraphBuilder, params: ParameterSet, name: string, x: Value, s: SpectralSpec): Value {
+  const d = x.rank - 2;
+  if (d !== 1 && d !== 2) throw new Error(`layer "${name}": spectral convolution takes 1 or 2 spatial axes, "${x.name}" has ${d}`);
+  if (s.modes.length !== d) throw new Error(`layer "${name}": ${s.modes.length} mode counts given for ${d} spatial axes`);
+  const spatial = x.shape.slice(2);
+  const problems = spectralModeProblems(spatial, s.modes);
+  if (problems.length > 0) throw new Error(`layer "${name}": ${problems.join('; ')}`);
+  const cin = x.shape[1];
+  const last = 1 + d; // the last spatial axis
+  const n = spatial[d - 1];
+  const bins = Math.floor(n / 2) + 1;
+  const m = s.modes;
+  let spec = g.dft(g.unsqueeze(x, [x.rank]), { axis: last, onesided: true });
+  spec = g.slice(spec, [0], [m[d - 1]], [last]);
+  if (d === 2) spec = g.dft(spec, { axis: 2 });
+  const scale = 1 / (cin * s.out);
+  const weight = (k: number): Value => param(params, `${name}.weights${k}`, [cin, s.out, ...m, 2], { kind: 'uniform', bound: scale });
+  let mixed: Value;
+  if (d === 1) {
+    mixed = channelMix(g, spec, weight(1));
+  } else {
+    const h = spatial[0];
+    const low = channelMix(g, g.slice(spec, [0], [m[0]], [2]), weight(1));
+    const high = channelMix(g, g.slice(spec, [h - m[0]], [h], [2]), weight(2));
+    // Zeros between the positive and the negative frequencies, then back along x.
+    const rows = g.concat([g.pad(low, padAt(low.rank, 2, h - 2 * m[0])), high], 2);
+    mixed = g.dft(rows, { axis: 2, inverse: true });
+  }
+  const full = g.pad(mixed, padAt(mixed.rank, last, bins - m[d - 1]));
+  const y = g.dft(full, { axis: last, inverse: true, onesided: true, length: n });
+  return g.squeeze(y, [y.rank - 1]);
+}
+
+/** ONNX pads that append `count` entries at the end of `axis`. */
+function padAt(rank: number, axis: number, count: number): number[] {
+  const pads = new Array<number>(2 * rank).fill(0);
+  pads[rank + axis] = count;
+  return pads;
+}
+
+/**
+ * Σᵢ X[b, i, k…] · W[i, o, k…] for complex X (batch, Cin, k…, 2) and W (Cin, Cout, k…, 2) as ONE batched real
+ * MatMul per frequency: (re, im) pairs are interleaved into 2·Cin rows, and W becomes the real 2×2 block
+ * [[wr, wi], [−wi, wr]] per (i, o), so that [xr, xi]·block = [xr·wr − xi·wi, xr·wi + xi·wr].
+ */
+function channelMix(g: GraphBuilder, x: Value, w: Value): Value {
+  const d = x.rank - 3;
+  const [b, cin] = x.shape;
+  const cout = w.shape[1];
+  const modes = x.shape.slice(2, 2 + d);
+  const modeAxes = modes.map((_, k) => 2 + k);
+  const rows = g.reshape(g.transpose(x, [...modeAxes, 0, 1, 2 + d]), [...modes, b, 2 * cin]);
+  const last = w.rank - 1;
+  const re = g.slice(w, [0], [1], [last]);
+  const im = g.slice(w, [1], [2], [last]);
+  const imagRow = g.concat([g.neg(im), re], last);
+  const block = g.concat([g.unsqueeze(w, [1]), g.unsqueeze(imagRow, [1])], 1); // (Cin, 2, Cout, k…, 2)
+  const wModeAxes = modes.map((_, k) => 3 + k);
+  const matrix = g.reshape(g.transpose(block, [...wModeAxes, 0, 1, 2, 3 + d]), [...modes, 2 * cin, 2 * cout]);
+  const y = g.reshape(g.matmul(rows, matrix), [...modes, b, cout, 2]);
+  return g.transpose(y, [d, d + 1, ...modeAxes.map((a) => a - 2), d + 2]);
+}

@@ -1,0 +1,132 @@
+import { GraphError } from '../../../graph/errors.ts';
+import { onnx } from '../../../graph/onnx/generated/onnx.js';
+import { int64ToNumber } from '../../../graph/onnx/proto-ints.ts';
+import { toTensorProto } from '../../../graph/onnx/tensor-proto.ts';
+import { registeredOps } from '../../../graph/op-registry.ts';
+import type { Shape } from '../../../graph/tensor.ts';
+import { tensor } from '../../../graph/tensor.ts';
+
+/** The oldest opset we upgrade from; older models are refused with a re-export hint. */
+export const OLDEST_OPSET = 11;
+/** Squeeze, Unsqueeze and ReduceSum took `axes` as an attribute before opset 13, and as an input since. */
+const AXES_MOVED_AT_13 = new Set(['Squeeze', 'Unsqueeze', 'ReduceSum']);
+
+/**
+ * Rewrites a user's ModelProto (as torch.onnx.export writes it) into one tandem's reader accepts, before
+ * `fromOnnx` sees it:
+ * - every op outside tandem's set is listed at once (the reader would stop at the first);
+ * - graph inputs get the shapes of the data they are bound to (a dynamic or exported batch axis becomes the
+ *   training batch), and declared output shapes are dropped so inference recomputes them;
+ * - Flatten (emitted by torch.flatten / nn.Flatten) becomes Reshape, which tandem has;
+ * - an opset 11/12 model has Squeeze/Unsqueeze/ReduceSum axes moved from attribute to input and is then read
+ *   as opset 13 (the other ops of our set that changed between 11 and 13 only gained dtypes, except Softmax,
+ *   whose opset-11 meaning (flatten to 2-D) differs and is refused).
+ * `file` is only used in messages.
+ */
+export function prepareOnnx(bytes: Uint8Array, inputShapes: ReadonlyMap<string, Shape>, file: string): Uint8Array {
+  const model = decode(bytes, file);
+  const graph = model.graph as onnx.GraphProto;
+  refuseUnknownOps(graph, file);
+  bindInputShapes(graph, inputShapes, file);
+  for (const o of graph.output) o.type = null;
+  lowerFlatten(graph, file);
+  upgradeOpset(model, file);
+  return onnx.ModelProto.encode(model).finish();
+}
+
+function decode(bytes: Uint8Array, file: string): onnx.ModelProto {
+  let model: onnx.ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    throw new Error(`model onnx: ${file} is not an ONNX model (${(e as Error).message}); export one with torch.onnx.export(model, example, "${file}", opset_version=17)`);
+  }
+  if (!model.graph) throw new Error(`model onnx: ${file} has no graph`);
+  return model;
+}
+
+/** Ops tandem can read after the rewrites below (Flatten is lowered). */
+function readableOps(): Set<string> {
+  return new Set([...registeredOps(), 'Flatten']);
+}
+
+function refuseUnknownOps(graph: onnx.GraphProto, file: string): void {
+  const ok = readableOps();
+  const unknown = new Map<string, string[]>();
+  for (const [i, n] of nodesOf(graph).entries()) {
+    const key = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType;
+    if (ok.has(key)) continue;
+    unknown.set(key, [...(unknown.get(key) ?? []), n.name || `#${i}`]);
+  }
+  if (!unknown.size) return;
+  const list = [...unknown].map(([op, nodes]) => `${op} (${nodes.length} node${nodes.length > 1 ? 's' : ''}: ${nodes.slice(0, 3).join(', ')}${nodes.length > 3 ? ', …' : ''})`);
+  throw new Error(
+    `model onnx: ${file} uses ${unknown.size} op type${unknown.size > 1 ? 's' : ''} outside tandem's op set: ${list.join('; ')}. ` +
+      `tandem trains with its own autodiff, so every op needs a gradient rule; rewrite those layers in supported ops ` +
+      `(${[...registeredOps()].join(', ')}) and export again`,
+  );
+}
+
+function bindInputShapes(graph: onnx.GraphProto, shapes: ReadonlyMap<string, Shape>, file: string): void {
+  for (const v of graph.input as onnx.ValueInfoProto[]) {
+    const want = shapes.get(v.name);
+    if (!want) continue; // an initializer listed as input (IR < 4), or an unbound input the caller reports
+    const dims = v.type?.tensorType?.shape?.dim ?? [];
+    if (dims.length !== want.length) {
+      throw new Error(`model onnx: graph input "${v.name}" of ${file} has rank ${dims.length}, but the data bound to it has shape [${want.join(', ')}]`);
+    }
+    dims.forEach((d, k) => {
+      const fixed = d.dimValue !== null && d.dimValue !== undefined && !d.dimParam ? int64ToNumber(d.dimValue) : undefined;
+      // Axis 0 is the batch: the exported example's batch size is not a property of the model.
+      if (fixed !== undefined && k > 0 && fixed !== want[k]) {
+        throw new Error(`model onnx: graph input "${v.name}" of ${file} has size ${fixed} on axis ${k}, but the data bound to it has shape [${want.join(', ')}]`);
+      }
+      d.dimParam = null;
+      d.dimValue = want[k];
+    });
+  }
+}
+
+/** Flatten(axis) with axis 0 or 1 is Reshape([1, -1]) or Reshape([0, -1]) (0 copies the batch size). */
+function lowerFlatten(graph: onnx.GraphProto, file: string): void {
+  for (const [i, n] of nodesOf(graph).entries()) {
+    if (n.opType !== 'Flatten') continue;
+    const axisAttr = (n.attribute as onnx.AttributeProto[]).find((a) => a.name === 'axis');
+    const axis = axisAttr ? int64ToNumber(axisAttr.i ?? 1) : 1;
+    if (axis !== 0 && axis !== 1) {
+      throw new GraphError(n.name || `Flatten_${i}`, 'Flatten', `Flatten with axis ${axis} in ${file} is not supported (axis 0 and 1 are); use torch.reshape with explicit sizes`);
+    }
+    const shapeName = `${n.name || `Flatten_${i}`}/shape`;
+    graph.initializer.push(toTensorProto(tensor('int64', [2], [axis === 0 ? 1 : 0, -1]), shapeName));
+    n.opType = 'Reshape';
+    n.input = [n.input[0], shapeName];
+    n.attribute = [];
+  }
+}
+
+function upgradeOpset(model: onnx.ModelProto, file: string): void {
+  const imp = model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
+  const version = imp ? int64ToNumber(imp.version ?? 1) : 1;
+  if (version >= 13) return;
+  if (version < OLDEST_OPSET) throw new Error(`model onnx: ${file} imports ONNX opset ${version}; tandem reads opset ${OLDEST_OPSET} to 17: export again with opset_version=17`);
+  const graph = model.graph as onnx.GraphProto;
+  for (const [i, n] of nodesOf(graph).entries()) {
+    const name = n.name || `${n.opType}_${i}`;
+    if (n.opType === 'Softmax') {
+      throw new GraphError(name, 'Softmax', `${file} imports opset ${version}, where Softmax flattens its input to 2-D; export again with opset_version ≥ 13`);
+    }
+    if (!AXES_MOVED_AT_13.has(n.opType)) continue;
+    const axes = (n.attribute as onnx.AttributeProto[]).find((a) => a.name === 'axes');
+    n.attribute = (n.attribute as onnx.AttributeProto[]).filter((a) => a.name !== 'axes');
+    if (!axes) continue; // no axes: all axes (or, for Squeeze, every unit axis) in both opsets
+    const axesName = `${name}/axes`;
+    graph.initializer.push(toTensorProto(tensor('int64', [axes.ints.length], axes.ints.map((a) => int64ToNumber(a))), axesName));
+    n.input = [n.input[0], axesName];
+  }
+  imp!.version = 13;
+}
+
+/** Decoded messages carry every field (defaults live on the prototype), so the class types apply. */
+function nodesOf(graph: onnx.GraphProto): onnx.NodeProto[] {
+  return graph.node as onnx.NodeProto[];
+}

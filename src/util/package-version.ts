@@ -1,0 +1,22 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** The `version` of an installed package (or of ours, by the path of its package.json); null when unreadable. */
+export function packageVersion(specifier: string): string | null {
+  try {
+    return (require(specifier) as { version?: string }).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The versions a checkpoint or report records: Node, tandem and the runtimes that execute graphs. */
+export function toolVersions(): Record<string, string | null> {
+  return {
+    node: process.version,
+    tandem: packageVersion('../../package.json'),
+    onnxruntime: packageVersion('onnxruntime-node/package.json'),
+    tfjs: packageVersion('@tensorflow/tfjs/package.json'),
+  };
+}

@@ -1,0 +1,59 @@
+"""Exports the small torch models the onnx model plugin tests train (run with Debian's /usr/bin/python3).
+
+Usage: python3 export_torch_models.py OUT_DIR. Writes <name>.onnx per model and expected.npz holding, per
+model, the example input (<name>.x) and what the torch module itself returns for it (<name>.y), so the test
+checks tandem's import against torch's own forward, not against tandem.
+"""
+import sys
+
+import numpy as np
+import torch
+
+torch.manual_seed(0)
+out = sys.argv[1]
+
+
+class Cnn(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 4, 3, padding=1)
+        self.pool = torch.nn.MaxPool2d(2)
+        self.fc = torch.nn.Linear(4 * 4 * 4, 3)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.pool(torch.relu(self.conv(x))), 1))
+
+
+class Axes(torch.nn.Module):
+    """Squeeze/Unsqueeze/ReduceSum: their axes are attributes before opset 13 and inputs from 13 on."""
+
+    def __init__(self):
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.tensor([1.5, -0.5, 2.0]))
+
+    def forward(self, x):
+        return (x.squeeze(1) * self.scale).unsqueeze(1).sum(dim=2, keepdim=True).squeeze(1)
+
+
+class Unsupported(torch.nn.Module):
+    def forward(self, x):
+        return torch.log_softmax(torch.nn.functional.elu(x), dim=-1)
+
+
+mlp = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
+models = [
+    # (name, module, example input, opset, dynamic batch axis)
+    ('mlp', mlp, torch.rand(8, 2) * 2 - 1, 13, True),
+    ('cnn', Cnn(), torch.rand(8, 1, 8, 8) * 2 - 1, 17, False),
+    ('axes11', Axes(), torch.rand(5, 1, 3) * 2 - 1, 11, False),
+    ('unsupported', Unsupported(), torch.rand(4, 3), 17, False),
+]
+expected = {}
+for name, module, x, opset, dynamic in models:
+    module.eval()
+    axes = {'x': {0: 'batch'}, 'y': {0: 'batch'}} if dynamic else None
+    torch.onnx.export(module, x, f'{out}/{name}.onnx', opset_version=opset, input_names=['x'], output_names=['y'], dynamic_axes=axes)
+    with torch.no_grad():
+        expected[f'{name}.x'] = x.numpy()
+        expected[f'{name}.y'] = module(x).numpy()
+np.savez(f'{out}/expected.npz', **expected)

@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mismatch, type Tolerance } from '../../../src/conformance/compare.ts';
+import { readNpzFile } from '../../../src/data/npz.ts';
+import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
+import type { Session } from '../../../src/plugins/backends/backend.ts';
+import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
+import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts';
+import { TorchSession } from '../../../src/plugins/backends/torch/torch-session.ts';
+import { builtinPlugins } from '../../../src/plugins/index.ts';
+import { onnxModel } from '../../../src/plugins/models/onnx/onnx-model.ts';
+import { dataLossBuilder } from '../../../src/train/data-loss.ts';
+import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
+import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
+import { batches } from '../../backends/torch/program-fixtures.ts';
+import { openReference } from '../../backends/torch/torch-available.ts';
+
+const { ref, skip } = await openReference('onnx-model');
+let dir = '';
+beforeAll(async () => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), 'tandem-onnx-'));
+  // Debian's torch 1.13 writes the models exactly as a user's torch.onnx.export would.
+  await execa('/usr/bin/python3', ['-W', 'ignore', join(import.meta.dirname, 'export_torch_models.py'), dir]);
+}, 60_000);
+afterAll(async () => {
+  await ref.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// Three float32 engines (MLAS, XNNPACK, ATen) summing in different orders, compounded over the steps.
+const TOL: Tolerance = { rtol: 2e-4, atol: 2e-5 };
+const STEPS = 8;
+
+const model = async (file: string, params: Record<string, unknown> = {}) => onnxModel.create(onnxModel.params.parse({ path: join(dir, file), outputs: { y: 'y_hat' }, ...params }));
+
+async function program(file: string, sample: number[], targets: number, params: Record<string, unknown> = {}, batch = 6): Promise<TrainingProgram> {
+  return buildTrainingProgram(
+    {
+      name: file,
+      model: await model(file, params),
+      seed: 3,
+      dtype: 'float32',
+      inputs: { x: { dtype: 'float32', shape: sample, perSample: true }, y: { dtype: 'float32', shape: [targets], perSample: true } },
+      loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
+      optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
+    },
+    batch,
+  );
+}
+
+function expected(name: string): { x: Tensor; y: Tensor } {
+  const npz = readNpzFile(join(dir, 'expected.npz')).arrays;
+  const t = (k: string): Tensor => {
+    const a = npz.get(`${name}.${k}`)!;
+    return tensor('float32', a.shape, a.data as Float32Array);
+  };
+  return { x: t('x'), y: t('y') };
+}
+
+/** Trains the imported model on ORT, tfjs and the torch reference from the exported weights, step by step. */
+async function trainEverywhere(p: TrainingProgram): Promise<Map<string, Map<string, Tensor>>> {
+  const sessions: Record<string, Session> = {
+    onnxruntime: await (await ortBackend.create(ortBackend.params.parse({ threads: 1 }))).compile(p),
+    tfjs: await (await tfjsBackend.create(tfjsBackend.params.parse({ device: 'wasm' }))).compile(p),
+    torch: await TorchSession.create(p, ref, false),
+  };
+  const data = batches(p, 3, 7);
+  for (let k = 1; k <= STEPS; k++) {
+    const losses: Record<string, number> = {};
+    for (const [name, s] of Object.entries(sessions)) losses[name] = (await s.step(data[k % 3], 0.01, k)).loss;
+    for (const name of ['onnxruntime', 'tfjs']) expect(Math.abs(losses[name] - losses.torch), `${name} loss before update ${k}`).toBeLessThanOrEqual(TOL.atol + TOL.rtol * Math.abs(losses.torch));
+  }
+  const states = new Map(Object.entries(sessions).map(([n, s]) => [n, s.getState()]));
+  for (const s of Object.values(sessions)) await s.dispose();
+  return states;
+}
+
+function expectStatesMatchTorch(states: Map<string, Map<string, Tensor>>, p: TrainingProgram): void {
+  const torch = states.get('torch')!;
+  for (const backend of ['onnxruntime', 'tfjs']) {
+    for (const n of p.stateNames) expect(mismatch(states.get(backend)!.get(n)!, torch.get(n)!, TOL), `${backend} state "${n}" after ${STEPS} Adam steps`).toBeUndefined();
+  }
+  // It really trained: the parameters left the exported values.
+  const first = p.params[0].name;
+  expect(mismatch(torch.get(first)!, p.initialState().get(first)!, TOL)).toBeDefined();
+}
+
+describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem on every backend', () => {
+  it('is a built-in plugin', () => expect(builtinPlugins).toContain(onnxModel));
+
+  it('MLP (Gemm transB=1, Tanh; opset 13, dynamic batch): exported weights are the initial parameters, and the forward is torch\'s', async () => {
+    const { x, y } = expected('mlp');
+    const p = await program('mlp.onnx', [2], 1, {}, x.shape[0]);
+    expect(p.params.map((v) => v.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', '4.weight', '4.bias']);
+    expect(p.params[0].shape).toEqual([16, 2]); // torch's [out, in]: Gemm transB reads it as exported
+    const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(p);
+    const out = await ort.forward(new Map([['x', x], ['y', y]]));
+    expect(mismatch(out.get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+    await ort.dispose();
+  });
+
+  it(`MLP: ${STEPS} Adam steps on onnxruntime and tfjs match torch.autograd + torch.optim (losses and parameters, fp32)`, async () => {
+    const p = await program('mlp.onnx', [2], 1);
+    expectStatesMatchTorch(await trainEverywhere(p), p);
+  });
+
+  it(`CNN (Conv, Relu, MaxPool, Flatten → Reshape, Gemm; opset 17): forward is torch's, and ${STEPS} Adam steps match torch`, async () => {
+    const { x, y } = expected('cnn');
+    const atExport = await program('cnn.onnx', [1, 8, 8], 3, {}, x.shape[0]);
+    const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(atExport);
+    expect(mismatch((await ort.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+    await ort.dispose();
+    const p = await program('cnn.onnx', [1, 8, 8], 3);
+    expectStatesMatchTorch(await trainEverywhere(p), p);
+  });
+
+  it('freeze keeps matching initializers constant: they are not parameters and the forward still uses the exported values', async () => {
+    const p = await program('mlp.onnx', [2], 1, { freeze: ['0.*', '/^2\\.bias$/'] });
+    expect(p.params.map((v) => v.name)).toEqual(['2.weight', '4.weight', '4.bias']);
+    expect((await model('mlp.onnx', { freeze: ['0.*', '/^2\\.bias$/'] })).effectiveSettings()).toMatchObject({ resolved: { frozen: ['0.weight', '0.bias', '2.bias'] } });
+    expectStatesMatchTorch(await trainEverywhere(p), p);
+    await expect(model('mlp.onnx', { freeze: ['encoder.*'] })).rejects.toThrow('freeze pattern encoder.* matches no float initializer');
+  });
+
+  it('reads an opset 11 export: Squeeze/Unsqueeze/ReduceSum axes move from attribute to input, and the result is torch\'s', async () => {
+    const { x, y } = expected('axes11');
+    const p = buildTrainingProgram(
+      {
+        name: 'axes11',
+        model: await model('axes11.onnx'),
+        seed: 0,
+        dtype: 'float32',
+        inputs: { x: { dtype: 'float32', shape: [1, 3], perSample: true }, y: { dtype: 'float32', shape: [1], perSample: true } },
+        loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
+        optimizer: createOptimizer({ name: 'sgd', lr: 0.1 }),
+      },
+      x.shape[0],
+    );
+    const tfjs = await (await tfjsBackend.create(tfjsBackend.params.parse({}))).compile(p);
+    expect(mismatch((await tfjs.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+    await tfjs.dispose();
+  });
+
+  it('refuses ops outside the set, listing every one of them with its nodes', async () => {
+    const p = program('unsupported.onnx', [3], 3);
+    await expect(p).rejects.toThrow(/uses 2 op types outside tandem's op set: Elu \(1 node: .*\); LogSoftmax \(1 node: .*\)/);
+  });
+
+  it('says which data key a graph input needs when the data lacks it', async () => {
+    await expect(program('mlp.onnx', [2], 1, { inputs: { x: 'points' } })).rejects.toThrow('graph input "x" of');
+    await expect(model('mlp.onnx', { inputs: { z: 'x' } })).rejects.toThrow('model.params.inputs names "z", but');
+  });
+});
