@@ -26,5 +26,7 @@ export default defineConfig({
     // Two cores on CI: more workers than that only thrash the ORT and torch threads.
     maxWorkers: 2,
     setupFiles: ['tests/setup.ts'],
+    // On CI a JSON report is kept too, so .ci/run can print the counts as one plain closing line.
+    ...(process.env.CI ? { reporters: ['default', 'json'], outputFile: { json: '.cache/vitest.json' } } : {}),
   },
 });

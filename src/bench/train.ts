@@ -7,13 +7,14 @@ import { Bench } from 'tinybench';
 import { writeNpzFile, type NpzEntry } from '../data/npz.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import { ortBackend } from '../plugins/backends/onnxruntime/ort-backend.ts';
+import { tfjsBackend } from '../plugins/backends/tfjs/tfjs-backend.ts';
 import { buildTrainingProgram } from '../train/program.ts';
 import { BENCH_LR, benchBatches, benchCases, IN_FEATURES, programSpec, type BenchCase } from './train-workloads.ts';
 
 /**
  * `tandem bench train`: median train-step time of ONNX Runtime (tandem's fused step graph) against PyTorch
  * (native nn.Linear + Adam) from the same initial weights and the same batches, with the same thread count,
- * in one run. Per case, ORT is timed first, then torch, never both at once. The first `checkSteps` losses of both are
+ * in one run, plus the same step graph on tfjs-wasm (one thread). Per case, ORT is timed first, then torch, never both at once. The first `checkSteps` losses of both are
  * compared, so a speedup can only be reported for two programs that did the same arithmetic.
  */
 export interface TrainBenchOptions {
@@ -33,6 +34,11 @@ export interface TrainBenchRow {
   readonly torchForwardMs: number;
   /** max |ort − torch| / |torch| over the first checkSteps losses. */
   readonly lossRelDiff: number;
+  /** tfjs on wasm (XNNPACK, SIMD, one thread: tfjs has no wasm threads in Node), tandem's same step graph. */
+  readonly tfjsStepMs: number;
+  readonly tfjsForwardMs: number;
+  /** max |tfjs − torch| / |torch| over the first checkSteps losses. */
+  readonly tfjsLossRelDiff: number;
 }
 
 const BATCHES = 8;
@@ -48,11 +54,23 @@ export async function benchTrain(options: TrainBenchOptions, log: (line: string)
     for (const [i, c] of benchCases(options.scaling).entries()) {
       log(`${c.id}: onnxruntime`);
       const npz = join(dir, `case-${i}.npz`);
-      const ort = await runOrt(c, options, npz);
+      const ort = await runGraphBackend(c, options, npz, 'onnxruntime');
+      log(`${c.id}: tfjs (wasm)`);
+      const tf = await runGraphBackend(c, options, npz, 'tfjs');
       log(`${c.id}: torch (${options.python})`);
       const t = await runTorch(c, options, npz, dir);
-      const lossRelDiff = Math.max(...t.losses.map((v, k) => Math.abs(ort.losses[k] - v) / Math.abs(v)));
-      rows.push({ id: c.id, ortStepMs: ort.stepMs, ortForwardMs: ort.forwardMs, torchStepMs: t.step_ms, torchForwardMs: t.forward_ms, lossRelDiff });
+      const relDiff = (losses: number[]) => Math.max(...t.losses.map((v, k) => Math.abs(losses[k] - v) / Math.abs(v)));
+      rows.push({
+        id: c.id,
+        ortStepMs: ort.stepMs,
+        ortForwardMs: ort.forwardMs,
+        torchStepMs: t.step_ms,
+        torchForwardMs: t.forward_ms,
+        lossRelDiff: relDiff(ort.losses),
+        tfjsStepMs: tf.stepMs,
+        tfjsForwardMs: tf.forwardMs,
+        tfjsLossRelDiff: relDiff(tf.losses),
+      });
     }
     return rows;
   } finally {
@@ -70,7 +88,8 @@ async function runTorch(c: BenchCase, options: TrainBenchOptions, npz: string, d
   return JSON.parse(r.stdout.trim()) as { step_ms: number; forward_ms: number; losses: number[] };
 }
 
-async function runOrt(c: BenchCase, options: TrainBenchOptions, npz: string): Promise<{ stepMs: number; forwardMs: number; losses: number[] }> {
+/** Times tandem's step graph on ORT or tfjs-wasm; the ORT run also writes the weights and batches torch reads. */
+async function runGraphBackend(c: BenchCase, options: TrainBenchOptions, npz: string, backendName: 'onnxruntime' | 'tfjs'): Promise<{ stepMs: number; forwardMs: number; losses: number[] }> {
   const program = buildTrainingProgram(await programSpec(c, options.seed), c.batch);
   const { x, target, targetWidth } = benchBatches(c, BATCHES, options.seed);
   const targetKey = c.kind === 'mlp' ? 'u' : 'f';
@@ -85,9 +104,12 @@ async function runOrt(c: BenchCase, options: TrainBenchOptions, npz: string): Pr
     target: { dtype: 'float32', shape: [BATCHES, c.batch, targetWidth], data: target },
   };
   for (const [name, t] of program.initialState()) if (program.params.some((p) => p.name === name)) entries[name] = { dtype: 'float32', shape: t.shape, data: t.data as Float32Array };
-  writeNpzFile(npz, entries);
+  if (backendName === 'onnxruntime') writeNpzFile(npz, entries);
 
-  const backend = await ortBackend.create(ortBackend.params.parse({ threads: options.threads }));
+  const backend =
+    backendName === 'onnxruntime'
+      ? await ortBackend.create(ortBackend.params.parse({ threads: options.threads }))
+      : await tfjsBackend.create(tfjsBackend.params.parse({ device: 'wasm' }));
   const session = await backend.compile(program);
   const losses: number[] = [];
   let k = 0;
@@ -111,7 +133,7 @@ async function runOrt(c: BenchCase, options: TrainBenchOptions, npz: string): Pr
 }
 
 export function benchTable(rows: readonly TrainBenchRow[], options: TrainBenchOptions): string {
-  const header = ['case', 'ORT step ms', 'torch step ms', 'torch/ORT', 'ORT fwd ms', 'ORT step/fwd', `loss Δrel (first ${CHECK_STEPS})`];
+  const header = ['case', 'ORT step ms', 'torch step ms', 'torch/ORT', 'ORT fwd ms', 'ORT step/fwd', `loss Δrel (first ${CHECK_STEPS})`, 'tfjs-wasm step ms', 'tfjs/torch', 'tfjs loss Δrel'];
   const body = rows.map((r) => [
     r.id,
     r.ortStepMs.toFixed(3),
@@ -120,11 +142,14 @@ export function benchTable(rows: readonly TrainBenchRow[], options: TrainBenchOp
     r.ortForwardMs.toFixed(3),
     (r.ortStepMs / r.ortForwardMs).toFixed(1),
     r.lossRelDiff.toExponential(1),
+    r.tfjsStepMs.toFixed(3),
+    `${(r.tfjsStepMs / r.torchStepMs).toFixed(2)}×`,
+    r.tfjsLossRelDiff.toExponential(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [
-    `threads: ${options.threads} (ORT intraOpNumThreads, torch.set_num_threads); medians; float32; Adam lr ${BENCH_LR}`,
+    `threads: ${options.threads} (ORT intraOpNumThreads, torch.set_num_threads; tfjs-wasm always 1); medians; float32; Adam lr ${BENCH_LR}`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),

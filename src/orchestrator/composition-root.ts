@@ -10,6 +10,7 @@ import type { Backend } from '../plugins/backends/backend.ts';
 import type { Model } from '../plugins/models/model.ts';
 import { epochMetrics } from '../train/history.ts';
 import { createProgress } from '../train/progress.ts';
+import type { LoadedCheckpoint } from '../train/checkpoint/read-checkpoint.ts';
 import { TrainingRun } from '../train/training-run.ts';
 import { trainingStages } from '../train/training-stages.ts';
 import { PENDING_STAGES } from './workflow/pending-stage.ts';
@@ -62,7 +63,7 @@ function workflowModule(stages: readonly Stage[]): ContainerModule {
 }
 
 /** Wire one run from the handshake's FrozenConfig and the constructed (and read-back-verified) plugins. */
-export function assembleWorkflow(frozen: FrozenConfig, runDir: string, plugins: readonly ConstructedPlugin[]): Workflow {
+export function assembleWorkflow(frozen: FrozenConfig, runDir: string, plugins: readonly ConstructedPlugin[], resume?: LoadedCheckpoint): Workflow {
   const container = new Container();
   container.load(runModule(frozen, runDir));
   for (const kind of [...HOOK_KINDS, ...(['adapter', 'model', 'backend'] as const)]) {
@@ -70,7 +71,7 @@ export function assembleWorkflow(frozen: FrozenConfig, runDir: string, plugins: 
   }
   // Per-epoch metrics go to the trackers through the same dispatcher the workflow uses (resolved when first used).
   const logMetrics = (metrics: Record<string, number>, step: number) => container.get(TOKENS.HookDispatcher).emit('logMetrics', metrics, step);
-  container.load(workflowModule(stagesFor(frozen, runDir, plugins, logMetrics)));
+  container.load(workflowModule(stagesFor(frozen, runDir, plugins, logMetrics, resume)));
   return container.get<Workflow>(TOKENS.Workflow);
 }
 
@@ -80,6 +81,7 @@ function stagesFor(
   runDir: string,
   plugins: readonly ConstructedPlugin[],
   logMetrics: (metrics: Record<string, number>, step: number) => Promise<void>,
+  resume: LoadedCheckpoint | undefined,
 ): readonly Stage[] {
   const of = (kind: PluginKind) => plugins.find((p) => p.kind === kind)?.instance;
   const [adapter, model, backend] = [of('adapter'), of('model'), of('backend')];
@@ -95,6 +97,8 @@ function stagesFor(
     train,
     progress: createProgress(process.stderr),
     onEpoch: (record) => logMetrics(epochMetrics(record), record.steps),
+    identity: { configHash: frozen.hash, config: frozen.config as Record<string, unknown> },
+    ...(resume ? { resume } : {}),
   });
   return trainingStages(run);
 }

@@ -7,6 +7,7 @@ import { parseOverride } from './config/override.ts';
 import { configSchema, type TandemConfig } from './config/schema.ts';
 import { validateAgainst } from './config/validate.ts';
 import { mintFrozenConfig, type FrozenConfig } from './frozen-config.ts';
+import { hashedConfig } from './sweep/executor-config.ts';
 import { PluginCatalog } from './plugins/catalog.ts';
 import { loadPluginModules } from './plugins/load-plugin-modules.ts';
 
@@ -65,7 +66,8 @@ export async function runHandshake(request: HandshakeRequest): Promise<Handshake
   deepFreeze(config);
   const frozen = mintFrozenConfig({
     config,
-    hash: sha256Hex(canonicalJson(config)),
+    // `executor:` says where a sweep's jobs run, not what they compute: it stays out of the hash (specs/sweeps.md §4).
+    hash: sha256Hex(canonicalJson(hashedConfig(config))),
     overrides: [...request.overrides],
     configFile: request.configFile,
     choices: { ...composed.choices },

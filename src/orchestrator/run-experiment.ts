@@ -1,10 +1,11 @@
 import type { PluginDefinition } from '../plugins/plugin.ts';
 import type { RunSummary } from '../plugins/run-hooks.ts';
+import { openResume, type ResumeRequest } from '../train/checkpoint/resume.ts';
 import { exitCodeOf } from './errors.ts';
 import { assembleWorkflow } from './composition-root.ts';
 import { runHandshake, type HandshakeResult } from './handshake.ts';
 import { constructPlugins } from './plugins/construct-plugins.ts';
-import { createRunDirectory, writeEffectiveSettings, writeRunRecord, writeStatus } from './run/run-directory.ts';
+import { createRunDirectory, useRunDirectory, writeEffectiveSettings, writeRunRecord, writeStatus } from './run/run-directory.ts';
 
 export interface RunRequest {
   readonly configFile: string;
@@ -12,6 +13,12 @@ export interface RunRequest {
   readonly builtins: readonly PluginDefinition[];
   /** Where run directories go (Hydra's `outputs/`). */
   readonly outputsRoot: string;
+  /** Run in this directory instead of a fresh one under `outputsRoot`: a sweep job's `<sweep dir>/<n>/` (specs/sweeps.md §2). */
+  readonly runDir?: string;
+  /** Continue training from a checkpoint (`resume=<dir|last>`); checked against the config before the run directory exists. */
+  readonly resume?: ResumeRequest;
+  /** Where sentences for the person go that are not errors (a refused checkpoint and the one used instead). */
+  readonly notice?: (text: string) => void;
 }
 
 export interface RunResult {
@@ -40,8 +47,11 @@ export class RunFailedError extends Error {
  */
 export async function runExperiment(request: RunRequest): Promise<RunResult> {
   const handshake = await runHandshake(request);
+  // Resolved before the new run directory exists: `resume=last` means the newest run that is already there.
+  const resumed = request.resume ? openResume(request.resume, request.outputsRoot, handshake.frozen) : undefined;
+  for (const line of resumed?.notices ?? []) request.notice?.(`${line}\n`);
   const startedAt = new Date();
-  const runDir = createRunDirectory(request.outputsRoot, startedAt);
+  const runDir = request.runDir !== undefined ? useRunDirectory(request.runDir) : createRunDirectory(request.outputsRoot, startedAt);
   writeRunRecord(runDir, handshake.frozen, startedAt);
   const status = (value: 'complete' | 'partial' | 'failed', error?: string) =>
     writeStatus(runDir, {
@@ -54,7 +64,7 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
   try {
     const plugins = await constructPlugins(handshake);
     writeEffectiveSettings(runDir, Object.fromEntries(plugins.map((p) => [p.kind, { name: p.name, settings: p.effective }])));
-    const summary = await assembleWorkflow(handshake.frozen, runDir, plugins).run();
+    const summary = await assembleWorkflow(handshake.frozen, runDir, plugins, resumed?.checkpoint).run();
     status(summary.status);
     return { runDir, handshake, summary };
   } catch (error) {

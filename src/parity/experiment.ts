@@ -2,7 +2,7 @@ import type { DataContainer } from '../data/container.ts';
 import { isGraphDType } from '../data/data-dtype.ts';
 import type { BatchFeed } from '../plugins/backends/backend.ts';
 import type { Model } from '../plugins/models/model.ts';
-import { dataLossBuilder, type DataTermConfig } from '../train/data-loss.ts';
+import { dataLossBuilder } from '../train/data-loss.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
 import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
 import { constantFeeds, feedOf } from '../train/trainer.ts';
@@ -62,7 +62,7 @@ export class ParityExperiment {
       seed: this.seed,
       dtype,
       inputs,
-      loss: dataLossBuilder(train.loss as Readonly<Record<string, DataTermConfig>>),
+      loss: dataLossBuilder(train.loss!),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };

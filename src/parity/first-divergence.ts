@@ -3,6 +3,7 @@ import type { Graph } from '../graph/ir.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import { compareTensors } from './compare-tensors.ts';
 import type { FirstDivergence, Tolerance, ValueError } from './report.ts';
+import { roundingNote, severityOf } from './severity.ts';
 
 /**
  * Forward first-divergence: given every intermediate value of both sides (same names: the reference executes
@@ -21,6 +22,8 @@ export function firstForwardDivergence(
   method: string,
   /** What it means when every compared value matches (it depends on who executed the `actual` side). */
   allMatch: string,
+  /** The stage whose tolerance was used (named in advice). */
+  stage: 'forward' | 'loss',
 ): FirstDivergence {
   const producers = graph.producers();
   const errors = new Map<string, ValueError>();
@@ -54,11 +57,18 @@ export function firstForwardDivergence(
       `node "${node.name}" (${node.op}) is the first whose output leaves the tolerance (rtol ${tolerance.rtol}, atol ${tolerance.atol}): ${diverging.map((d) => `${d.name} max abs ${d.maxAbs}`).join(', ')}`,
       upstream.length ? `its computed inputs match: ${upstream.map((u) => `${u.name} (max abs ${u.maxAbs})`).join(', ')}` : '',
       fed.length ? `fed inputs (identical on both sides): ${fed.join(', ')}` : '',
-      foreign.length ? `inputs the reference graph does not have: ${foreign.map((f) => `${f} (from node "${producers.get(f)!.name}", ${producers.get(f)!.op})`).join(', ')}` : '',
     ].filter(Boolean);
+    const unmatchedInputs = foreign.map((f) => ({ name: f, producer: producers.get(f)!.name, op: producers.get(f)!.op }));
+    const severity = severityOf(diverging, graph.value(diverging[0].name).dtype);
+    if (severity === 'rounding' && unmatchedInputs.length === 0) parts.push(roundingNote(graph.value(diverging[0].name).dtype, stage));
+    if (unmatchedInputs.length) {
+      parts.unshift(
+        `the backend's graph differs from the reference's here: ${unmatchedInputs.map((u) => `node "${u.producer}" (${u.op})`).join(', ')} has no counterpart in the reference graph and feeds the first diverging node`,
+      );
+    }
     return {
       kind: 'forward',
-      node: { name: node.name, op: node.op, ...(node.origin ? { origin: node.origin } : {}), diverging, upstream },
+      node: { name: node.name, op: node.op, ...(node.origin ? { origin: node.origin } : {}), diverging, upstream, ...(unmatchedInputs.length ? { unmatchedInputs } : {}), severity },
       compared: errors.size,
       message: `${parts.join('; ')}.`,
       method,

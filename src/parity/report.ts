@@ -126,6 +126,13 @@ export const firstDivergenceSchema = z.strictObject({
       diverging: z.array(valueErrorSchema),
       /** The node's inputs (forward) or output adjoints (gradient): within tolerance, by construction of "first". */
       upstream: z.array(valueErrorSchema),
+      /**
+       * Forward only: inputs computed by nodes the reference graph does not have (so not comparable). When
+       * present they are the prime suspect: the backend's graph differs from the reference's right there.
+       */
+      unmatchedInputs: z.array(z.strictObject({ name: z.string(), producer: z.string(), op: z.string() })).optional(),
+      /** rounding: the diverging values agree to within 100 epsilons in relative L2 (src/parity/severity.ts). */
+      severity: z.enum(['rounding', 'significant']).optional(),
     })
     .nullable(),
   /** Values compared (each against the reference), in the order compared. */

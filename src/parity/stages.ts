@@ -46,6 +46,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       tolerance,
       `${ctx.backend} Session.forward(extraOutputs) vs torch interpreter`,
       `with every intermediate exported the backend agrees; it computes the outputs differently when they are the only outputs (a fusion or graph optimization), so compare with its optimizations disabled`,
+      'forward',
     );
     return { ...outcome(ctx, tensors, 'forward'), firstDivergence };
   },
@@ -71,6 +72,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       tolerance,
       'loss graph on onnxruntime vs torch interpreter',
       `run by onnxruntime outside the ${ctx.backend} session, the side's loss graph agrees with torch, so the graph is right and the difference comes from how the ${ctx.backend} backend executes it`,
+      'loss',
     );
     return { ...outcome(ctx, tensors, 'loss'), firstDivergence };
   },
@@ -100,7 +102,8 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const ref = await ctx.reference.step(batch);
     const params = new Set(ctx.refProgram.params.map((p) => p.name));
     const tensors = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.get(n), ref.state.get(n), tolerance));
-    return outcome(ctx, tensors, 'step');
+    const base = outcome(ctx, tensors, 'step');
+    return base.failure ? { ...base, failure: `${base.failure}. ${stepDiagnosis(tensors)}` } : base;
   },
 
   async trajectory(ctx) {
@@ -130,6 +133,21 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     return outcome(ctx, tensors, 'eval');
   },
 };
+
+/**
+ * Which part of one update differs. The gradients stage passed or failed on its own, so here the question is
+ * the optimizer: slots (moments, momentum) are computed from the gradient alone, parameters from the slots.
+ */
+function stepDiagnosis(tensors: readonly TensorComparison[]): string {
+  const failing = (role: string) => tensors.filter((t) => t.role === role && t.verdict === 'fail').map((t) => t.name);
+  const [slots, params] = [failing('slot'), failing('param')];
+  const anySlots = tensors.some((t) => t.role === 'slot');
+  if (params.length && anySlots && slots.length === 0) {
+    return 'Every optimizer slot matches torch.optim, so the moment/momentum updates are right and the parameter update computed from them differs (bias correction, eps placement, lr or weight-decay scaling)';
+  }
+  if (slots.length) return `Optimizer slots differ (${slots.slice(0, 4).join(', ')}${slots.length > 4 ? ', …' : ''}): the slot update itself (betas, momentum, dampening, weight decay folded into the gradient) differs, or the gradient does`;
+  return 'Parameters differ after the update';
+}
 
 function compareLosses(ctx: StageContext, ours: StepResult, ref: StepResult, prefix: string, stage: StageName): TensorComparison[] {
   const dtype = ctx.program.spec.dtype;

@@ -4,6 +4,9 @@ import { darcyAdapter } from './adapters/darcy/darcy-adapter.ts';
 import { elasticAdapter } from './adapters/elastic/elastic-adapter.ts';
 import { registerElasticLossTerms } from '../physics/elastic/loss-terms.ts';
 import { npzAdapter } from './adapters/npz/npz-adapter.ts';
+import { ptychoAdapter } from './adapters/ptycho/ptycho-adapter.ts';
+import { ptychoModel } from './models/ptycho/ptycho-model.ts';
+import { registerPtychoLossTerms } from '../physics/ptycho/loss-terms.ts';
 import { ortBackend } from './backends/onnxruntime/ort-backend.ts';
 import { mlpModel } from './models/mlp/mlp.ts';
 import { convnetModel } from './models/convnet/convnet.ts';
@@ -40,7 +43,10 @@ export const builtinPlugins: PluginDefinition[] = [
   burgersAdapter,
   darcyAdapter,
   elasticAdapter,
+  ptychoAdapter,
+  ptychoModel,
 ];
 
 /** Physics loss-term kinds a config's `train.loss.<term>.kind` may name (besides mse, l1, rel_l2). */
 registerElasticLossTerms();
+registerPtychoLossTerms();

@@ -58,7 +58,8 @@ export function tensorTable(c: ParityCase): Table {
         formatNumber(m.relL2),
         formatNumber(m.cosine),
         `${m.outside} of ${m.count} (${formatNumber(m.outsideShare * 100)}%)`,
-        `[${m.worstIndex.join(', ')}]: ${formatNumber(m.worstActual)} vs ${formatNumber(m.worstExpected)}`,
+        // 9 digits: two float32 values that differ in the last place must not print alike.
+        `[${m.worstIndex.join(', ')}]: ${formatNumber(m.worstActual, 9)} vs ${formatNumber(m.worstExpected, 9)}`,
       ];
     }),
   };
@@ -88,7 +89,7 @@ export function divergenceSummary(d: FirstDivergence): DivergenceSummary {
   if (!d.node) return { headline: `No single ${d.kind} node diverges (${d.compared} values compared): ${d.message}`, method: d.method };
   const origin = d.node.origin ? `, from forward node ${d.node.origin}` : '';
   return {
-    headline: `First diverging ${d.kind} node: ${d.node.name} (${d.node.op}${origin}). ${d.message}`,
+    headline: `First diverging ${d.kind} node: ${d.node.name} (${d.node.op}${origin}): ${d.message}`,
     method: `${d.method}; ${d.compared} values compared`,
     values: {
       headers: ['value', 'produced by', 'side', 'within tolerance', 'max |Δ|', 'rel L2'],

@@ -19,8 +19,8 @@ export interface RenderedHtml {
 export async function renderHtml(input: ReportInput): Promise<RenderedHtml> {
   const plots: PlotSpec[] = [];
   const sections: string[] = [];
-  for (const report of input.parity) {
-    const own = parityPlots(report);
+  for (const [i, report] of input.parity.entries()) {
+    const own = parityPlots(report, input.parity.length > 1 ? `${i + 1}-` : '');
     plots.push(...own);
     sections.push(await paritySection(report, own, input.parity.length > 1));
   }

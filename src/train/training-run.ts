@@ -10,6 +10,7 @@ import { dataLossBuilder, type LossTermConfig } from './data-loss.ts';
 import type { EarlyStopOptions } from './early-stop.ts';
 import { epochMetrics, type EpochRecord } from './history.ts';
 import { refineWithLbfgs, type LbfgsPhaseConfig } from './lbfgs-phase.ts';
+import { lossTermEstimates } from './loss-terms/registry.ts';
 import { createOptimizer } from './optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type DataInputSpec, type TrainingProgram } from './program.ts';
 import type { TrainProgress } from './progress.ts';
@@ -138,7 +139,26 @@ export class TrainingRun {
     const { seconds, stop } = this.outcome;
     const done = this.outcome.steps - (resume?.manifest.loop.steps ?? 0);
     const from = resume ? `resumed from ${relative(process.cwd(), resume.dir) || resume.dir} at step ${resume.manifest.loop.steps}, ` : '';
-    return `${from}${this.outcome.history.length} epoch(s), ${done} steps in ${seconds.toFixed(2)}s on ${backend.name} (${(1000 * seconds / Math.max(done, 1)).toFixed(3)} ms/step incl. validation); stopped: ${stop.detail}`;
+    const detail = `${from}${this.outcome.history.length} epoch(s), ${done} steps in ${seconds.toFixed(2)}s on ${backend.name} (${(1000 * seconds / Math.max(done, 1)).toFixed(3)} ms/step incl. validation); stopped: ${stop.detail}`;
+    const refined = train.lbfgs ? `\n${await this.refine(train.lbfgs)}` : '';
+    return `${detail}${refined}${this.estimates()}`;
+  }
+
+  /** The optional L-BFGS phase on the whole train split (one batch: L-BFGS is a full-batch method). */
+  private async refine(config: LbfgsPhaseConfig): Promise<string> {
+    const [data, program, session] = [this.need(this.data, 'data'), this.need(this.program, 'model'), this.need(this.session, 'train')];
+    if (program.batchSize !== data.split.train.length) {
+      throw new Error(`train.lbfgs needs the whole train split in one batch (${data.split.train.length} samples) but train.batch_size gives ${program.batchSize}; raise train.batch_size or remove train.lbfgs`);
+    }
+    const feed = feedOf(data.epoch('train', { batchSize: program.batchSize, seed: this.deps.seed, epoch: 0, shuffle: false }).at(0), constantFeeds(data));
+    const r = await refineWithLbfgs(session, program, feed, config, (step, loss) => this.deps.progress.step(0, step - 1, loss, config.options.lr));
+    return `L-BFGS: ${r.steps} step(s), ${r.evaluations} evaluations in ${r.seconds.toFixed(2)}s; loss ${r.lossBefore.toExponential(4)} → ${r.lossAfter.toExponential(4)}`;
+  }
+
+  /** Values the loss terms trained (an inverse problem's material constants), one line, or nothing. */
+  private estimates(): string {
+    const found = Object.entries(lossTermEstimates(this.deps.train.loss ?? {}, this.need(this.session, 'train').getState()));
+    return found.length ? `\nestimated by the loss: ${found.map(([k, v]) => `${k} = ${v.toPrecision(6)}`).join(', ')}` : '';
   }
 
   /** The run's checkpointing, or none without train.checkpoint. The monitor is checked before the first step. */
@@ -185,6 +205,7 @@ export class TrainingRun {
       train: await session.evaluate(whole('train')),
       ...(data.split.validation.length ? { validation: await session.evaluate(whole('validation')) } : {}),
     };
+    const domain = this.deps.adapter.afterTraining ? await this.deps.adapter.afterTraining({ runDir: this.deps.runDir, container: data, forward: (batch) => session.forward(batch) }) : undefined;
     await session.dispose();
     const results: TrainResults = {
       history: outcome.history,
@@ -207,7 +228,7 @@ export class TrainingRun {
       parameters: program.params.reduce((n, p) => n + sizeOf(p.shape), 0),
     };
     writeFileAtomic(join(this.deps.runDir, 'results.json'), `${JSON.stringify(resultsJson(results), null, 2)}\n`);
-    return { detail: `final metrics (results.json):\n${resultTable(final)}`, results };
+    return { detail: `final metrics (results.json):\n${resultTable(final)}${domain ? `\n${domain}` : ''}`, results };
   }
 
   private need<T>(value: T | undefined, stage: string): T {

@@ -8,11 +8,11 @@ import { buildForward, createModel } from './model-harness.ts';
 // configuration never reaches a training step.
 describe('field models refuse impossible configurations at build time, saying what to change', () => {
   it('unet: a resolution not divisible by 2^(levels−1) names the resolution, levels and the nearest valid sizes', () => {
-    const unet = unetModel.create(unetModel.params.parse({ layout: '(x, y, vector)', levels: 4 }));
+    const unet = createModel(unetModel, { layout: '(x, y, vector)', levels: 4 });
     expect(() => buildForward(unet, { u: [2, 100, 64, 2] })).toThrow(
       'model unet: input "u" [2, 100, 64, 2]: resolution 100 along x is not divisible by 2^(levels−1) = 8 (levels 4 halve it 3 times); the nearest valid sizes are 96 or 104, or use levels ≤ 3. Change the data resolution or model.params.levels.',
     );
-    const unet1d = unetModel.create(unetModel.params.parse({ layout: '(x, vector)', levels: 3 }));
+    const unet1d = createModel(unetModel, { layout: '(x, vector)', levels: 3 });
     expect(() => buildForward(unet1d, { u: [2, 2, 1] })).toThrow('the nearest valid sizes are 4, or use levels ≤ 2');
   });
 
@@ -29,9 +29,9 @@ describe('field models refuse impossible configurations at build time, saying wh
   it('a layout that does not fit the input names both', () => {
     const conv = createModel(convnetModel, {});
     expect(() => buildForward(conv, { u: [2, 5, 16, 1] })).toThrow('model convnet: input "u" [2, 5, 16, 1]: model.params.layout "(x, vector)" names 2 dims per sample but the input has 3 (after batch)');
-    const timed = convnetModel.create(convnetModel.params.parse({ layout: '(time, x, vector)' }));
+    const timed = createModel(convnetModel, { layout: '(time, x, vector)' });
     expect(() => buildForward(timed, { u: [2, 5, 16, 1] })).toThrow('has dims time that a field model cannot take');
-    const noChannel = convnetModel.create(convnetModel.params.parse({ layout: '(x, y)', out_channels: 2 }));
+    const noChannel = createModel(convnetModel, { layout: '(x, y)', out_channels: 2 });
     expect(() => buildForward(noChannel, { u: [2, 8, 8] })).toThrow('out_channels 2 needs a channel dim in the layout "(x, y)"');
   });
 

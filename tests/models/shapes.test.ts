@@ -70,7 +70,7 @@ describe('field model plugins', () => {
   it('reports its settings as configured, defaults filled in', () => {
     expect(make('fno', {}).effectiveSettings()).toEqual({
       input: 'permeability', output: 'darcy_pred', layout: '(channel, x, y)', activation: 'gelu', width: 16, layers: 4, modes: 8,
-      domain_padding: 0, decoder_width: 32, decoder_activation: 'silu',
+      domain_padding: 0, decoder_width: 32, decoder_activation: 'silu', spectral_transform: 'matmul',
     });
   });
 });

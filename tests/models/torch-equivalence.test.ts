@@ -32,9 +32,11 @@ const CASES: Case[] = [
   { name: 'resnet 2-D periodic, gelu', def: resnetModel, params: { layout: '(vector, x, y)', width: 6, blocks: 2, activation: 'gelu' }, input: 'u', shape: [2, 2, 8, 8] },
   { name: 'unet 1-D, 3 levels', def: unetModel, params: { layout: '(vector, x)', width: 8, levels: 3 }, input: 'u', shape: [2, 1, 16] },
   { name: 'unet 2-D, 3 levels, zeros', def: unetModel, params: { layout: '(vector, x, y)', width: 6, levels: 3, padding: 'zeros' }, input: 'u', shape: [2, 2, 8, 12] },
-  { name: 'fno 2-D (Darcy layout), domain padding', def: fnoModel, params: { width: 8, layers: 3, modes: 5, domain_padding: 3 }, input: 'permeability', shape: [2, 1, 12, 16] },
-  { name: 'fno 2-D, modes at the limit', def: fnoModel, params: { width: 4, layers: 2, modes: 4 }, input: 'permeability', shape: [2, 1, 8, 6] },
-  { name: 'fno 1-D, odd grid', def: fnoModel, params: { layout: '(channel, x)', width: 8, layers: 2, modes: 6 }, input: 'permeability', shape: [3, 1, 15] },
+  ...(['matmul', 'dft'] as const).flatMap((t) => [
+    { name: `fno 2-D (Darcy layout), domain padding, ${t}`, def: fnoModel, params: { width: 8, layers: 3, modes: 5, domain_padding: 3, spectral_transform: t }, input: 'permeability', shape: [2, 1, 12, 16] },
+    { name: `fno 2-D, modes at the limit, ${t}`, def: fnoModel, params: { width: 4, layers: 2, modes: 4, spectral_transform: t }, input: 'permeability', shape: [2, 1, 8, 6] },
+    { name: `fno 1-D, odd grid, ${t}`, def: fnoModel, params: { layout: '(channel, x)', width: 8, layers: 2, modes: 6, spectral_transform: t }, input: 'permeability', shape: [3, 1, 15] },
+  ]),
 ];
 
 interface Outcome {
@@ -48,7 +50,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tandem-models-'));
 const outcomes = new Map<string, Outcome>();
 
 beforeAll(async () => {
-  const specs = [];
+  const specs: { model: string; params: Record<string, unknown>; npz: string; out: string; out_channels: number }[] = [];
   const ours: [string, Tensor, number][] = [];
   for (const [i, c] of CASES.entries()) {
     const model = createModel(c.def, c.params);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseParityReport } from '../../src/parity/report.ts';
 import { openReference } from '../backends/torch/torch-available.ts';
-import { cli } from '../cli/run-cli.ts';
+import { cli, runStatuses } from '../cli/run-cli.ts';
 
 /** `tandem parity` end to end: the table, parity.json, and the exit codes 0 / 1 / 2 (specs/parity.md "CLI"). */
 const { ref, skip } = await openReference('tests/parity/cli.test.ts');
@@ -24,6 +24,15 @@ describe('tandem parity: usage errors exit 2 before anything runs', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('parity.tolerances.forward.float32.rtol');
     expect(r.stderr).toContain('rtol must be >= 0');
+  });
+
+  it('an unavailable reference (no such python) is a setup error, and the run directory is marked failed', async () => {
+    const out = outputs();
+    const r = await cli('parity', 'conf/quickstart.yaml', 'backend.name=torch', '+backend.params.python=/nonexistent/python3', '--outputs', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the torch reference is unavailable');
+    expect(r.stderr).toContain('/nonexistent/python3');
+    expect(runStatuses(out)).toEqual(['failed']);
   });
 
   it('a malformed selector says what shape it needs', async () => {
@@ -58,6 +67,9 @@ describe.skipIf(skip)('tandem parity against live torch', () => {
     expect(c.firstDivergence?.kind).toBe('forward');
     expect(c.firstDivergence?.node?.diverging.every((d) => !d.withinTolerance)).toBe(true);
     expect(c.firstDivergence?.node?.upstream.every((u) => u.withinTolerance)).toBe(true);
+    // A few ULPs: classified as rounding, with the advice to widen the tolerance instead of hunting a bug.
+    expect(c.firstDivergence?.node?.severity).toBe('rounding');
+    expect(c.firstDivergence?.message).toContain('widen parity.tolerances.forward.float32');
   }, 120_000);
 
   it('--json prints parity.json itself', async () => {

@@ -19,7 +19,7 @@ export interface Mutation {
   readonly config: 'quickstart' | 'conv';
   readonly overrides?: readonly string[];
   readonly side: SideOverride;
-  /** What the first-divergence record must blame (its node's op, or a node it names as lacking a reference counterpart). */
+  /** The op the first-divergence record must blame: its node's, or that of an input node the reference graph lacks. */
   readonly blames?: string;
 }
 

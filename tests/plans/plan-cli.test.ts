@@ -1,5 +1,5 @@
 // spec: specs/archive-and-plans.md §4.2 (tandem plan run) and §4.4 (tandem plan status)
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execaSync } from 'execa';
@@ -27,6 +27,11 @@ phases:
         - file: tests/orchestrator/suggest.test.ts
           filter: no test is called this
 `;
+
+function writePlanAt(file: string, yaml: string): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, yaml);
+}
 
 const entryDir = (stdout: string) => /evidence: (.*) \(open report\.html\)/.exec(stdout)![1];
 
@@ -77,6 +82,25 @@ describe('tandem plan run with vitest selectors', () => {
     const { code, stderr } = await cli('plan', 'run', plan, '--phase', 'suggest', '--reports', join(EXAMPLE_PLAN, 'inside-a-file'));
     expect(code).toBe(2);
     expect(stderr).toMatch(/cannot write the report archive: creating a directory under .* failed \(ENOTDIR\)/);
+  });
+});
+
+describe('tandem plan ls', () => {
+  it('lists every plan with its status and each phase\'s newest verdict', async () => {
+    const { code, stdout } = await cli('plan', 'ls', '--reports', fresh());
+    expect(code).toBe(0);
+    expect(stdout).toContain('active    QUICKSTART-ORT-TO-TFJS: The quickstart MLP trains on TensorFlow.js exactly as on ONNX Runtime\n          ort-forward ·, ort-train ·, tfjs-port ·\n');
+  });
+
+  it('lists an invalid plan with its error next to the valid ones, then exits 2', async () => {
+    const good = writePlan(VITEST_PLAN);
+    const root = join(good, '..', '..', '..');
+    writePlanAt(join(root, 'done', 'BROKEN', 'plan.yaml'), 'initiative: BROKEN\ntitle: t\nphases: []\n');
+    const { code, stdout, stderr } = await cli('plan', 'ls', '--plans', root, '--reports', fresh());
+    expect(code).toBe(2);
+    expect(stdout).toContain('active    TEST-INITIATIVE: Suggestions work\n          suggest ·, typo ·\n');
+    expect(stdout).toMatch(/INVALID {3}.*done\/BROKEN\/plan\.yaml:3:\d+: .*\(key phases\)/);
+    expect(stderr).toContain('1 plan file(s) under');
   });
 });
 

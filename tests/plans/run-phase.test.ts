@@ -8,6 +8,7 @@ import { readEntry } from '../../src/orchestrator/archive/read-archive.ts';
 import { UsageError } from '../../src/orchestrator/errors.ts';
 import { loadPlan } from '../../src/orchestrator/plans/load-plan.ts';
 import { runPhase, type ParityRunner } from '../../src/orchestrator/plans/run-phase.ts';
+import { runVitest } from '../../src/orchestrator/plans/run-vitest.ts';
 import { cli } from '../cli/run-cli.ts';
 import { writePlan } from './plan-files.ts';
 
@@ -49,6 +50,14 @@ describe('runPhase when the parity engine cannot run', () => {
     await expect(run(async () => Promise.reject(new UsageError('the selector matches no parity case')), root)).rejects.toThrow(/matches no parity case/);
     expect(existsSync(join(root, 'TEST-INITIATIVE', 'exact-forward'))).toBe(true);
     expect(readdirSync(join(root, 'TEST-INITIATIVE', 'exact-forward'))).toStrictEqual([]);
+  });
+});
+
+describe('runVitest', () => {
+  it('a test file that does not exist is that selector\'s error, without starting vitest', async () => {
+    const run = await runVitest('tests/no-such.test.ts', 'x', process.cwd());
+    expect(run.result).toStrictEqual({ file: 'tests/no-such.test.ts', filter: 'x', tests: [], error: `the test file tests/no-such.test.ts does not exist (paths are relative to ${process.cwd()})` });
+    expect(run.log).toBe('');
   });
 });
 

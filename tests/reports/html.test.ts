@@ -34,6 +34,12 @@ describe('report.html', () => {
     expect(html).toContain('First diverging gradient node: Tanh_1/grad (Mul, from forward node Tanh_1)');
   });
 
+  it('keeps plot ids unique when one page holds two reports of the same experiment', async () => {
+    const { html, plots } = await renderHtml({ ...parityOnlyInput(fixtureReport()), parity: [fixtureReport(), fixtureReport()] });
+    expect(plots.map((p) => p.id)).toStrictEqual(['1-quickstart-loss', '1-quickstart-stage-error', '1-quickstart-divergence', '2-quickstart-loss', '2-quickstart-stage-error', '2-quickstart-divergence']);
+    expect(html.match(/<svg /g)).toHaveLength(6);
+  });
+
   it('escapes names from the report (a node called <script> stays text)', async () => {
     const report = fixtureReport();
     report.cases.find((c) => c.firstDivergence)!.firstDivergence!.node!.name = '<script>alert(1)</script>';

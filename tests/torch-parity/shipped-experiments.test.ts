@@ -15,9 +15,14 @@ import { builtinPlugins } from '../../src/plugins/index.ts';
  * Each test runs exactly its own case (a parity run with that selector); the test files share one torch process.
  * Without torch the suite is skipped, and the reason printed.
  */
-const EXPERIMENTS = [
+const EXPERIMENTS: readonly { name: string; config: string; overrides?: readonly string[] }[] = [
   { name: 'quickstart', config: 'conf/quickstart.yaml' },
   { name: 'quickstart-analytic', config: 'conf/quickstart-analytic.yaml' },
+  // Full-batch PINN with second derivatives: a 5-step trajectory keeps the suite fast (20 steps pass too).
+  { name: 'elastic-pinn', config: 'conf/elastic_pinn.yaml', overrides: ['+parity={trajectory_steps:5}'] },
+  // conf/ptycho.yaml is not listed: with the default float32 tolerances its DFT forward and conv-weight
+  // gradients leave the element-wise bounds at rounding level (relative L2 ~1e-6, see specs/parity.md);
+  // it needs a `parity.tolerances` section chosen by its owner before it can be asserted here.
 ];
 const BACKENDS = ['onnxruntime', 'tfjs'];
 
@@ -33,7 +38,7 @@ const outputs = mkdtempSync(join(tmpdir(), 'tandem-torch-parity-'));
 describe.skipIf(skip)('parity against the live PyTorch reference', () => {
   afterAll(() => reference.dispose());
 
-  for (const { name, config } of EXPERIMENTS) {
+  for (const { name, config, overrides = [] } of EXPERIMENTS) {
     for (const backend of BACKENDS) {
       if (!registered.has(backend)) {
         it.skip(`${name}/${backend}/* (backend "${backend}" is not registered in src/plugins/index.ts)`, () => {});
@@ -42,7 +47,7 @@ describe.skipIf(skip)('parity against the live PyTorch reference', () => {
       for (const stage of STAGES) {
         const id = `${name}/${backend}/${stage}`;
         it(id, async () => {
-          const { report } = await runParity({ configFile: config, overrides: [], builtins: builtinPlugins, outputsRoot: outputs, selectors: [id], reference });
+          const { report } = await runParity({ configFile: config, overrides, builtins: builtinPlugins, outputsRoot: outputs, selectors: [id], reference });
           expect(report.cases.map((c) => c.id)).toEqual([id]);
           const [c] = report.cases;
           expect(c.verdict, `${c.reason ?? ''}\n${c.firstDivergence?.message ?? ''}`).toBe('pass');

@@ -1,8 +1,9 @@
 import { shortPath } from '../../orchestrator/archive/describe.ts';
+import { ConfigError } from '../../orchestrator/errors.ts';
 import { loadPlan } from '../../orchestrator/plans/load-plan.ts';
 import { PhaseFailedError } from '../../orchestrator/plans/phase-failed-error.ts';
 import { engineParityRunner } from '../../orchestrator/plans/parity-runner.ts';
-import { planStatus } from '../../orchestrator/plans/plan-status.ts';
+import { findPlanFiles, planStatus } from '../../orchestrator/plans/plan-status.ts';
 import { runPhase } from '../../orchestrator/plans/run-phase.ts';
 import { VERDICT_MARK } from '../../reports/format.ts';
 import { toJson } from '../io.ts';
@@ -43,6 +44,36 @@ export const planCommand: CliCommand = {
         if (result.verdict !== 'pass') {
           throw new PhaseFailedError(`phase ${o.phase} did not pass (${result.verdict}); the evidence is archived in ${where}`);
         }
+      });
+    plan
+      .command('ls')
+      .description('Every plan under plans/<status>/<INITIATIVE>/plan.yaml with the newest verdict of each phase.')
+      .option('--plans <dir>', 'root of the plans', 'plans')
+      .option('--reports <dir>', 'root of the report archive', 'reports')
+      .option('--json', 'print the plans as JSON')
+      .action((o: { plans: string; reports: string; json?: boolean }) => {
+        const plans = [];
+        const invalid: string[] = [];
+        for (const file of findPlanFiles(o.plans)) {
+          try {
+            const loaded = loadPlan(file);
+            plans.push({ file, initiative: loaded.document.initiative, status: loaded.status, title: loaded.document.title, phases: planStatus(loaded, o.reports) });
+          } catch (error) {
+            // One broken plan must not hide the others: list it, and fail at the end.
+            if (!(error instanceof ConfigError)) throw error;
+            invalid.push(error.message);
+          }
+        }
+        if (o.json) io.out(toJson({ plans, invalid }));
+        else {
+          if (plans.length + invalid.length === 0) io.out(`no plans under ${o.plans}/\n`);
+          for (const p of plans) {
+            const phases = p.phases.map((ph) => `${ph.id} ${ph.verdict === 'never run' ? '·' : VERDICT_MARK[ph.verdict].split(' ')[0]}`).join(', ');
+            io.out(`${p.status.padEnd(9)} ${p.initiative}: ${p.title}\n          ${phases}\n`);
+          }
+          for (const message of invalid) io.out(`INVALID   ${message}\n`);
+        }
+        if (invalid.length) throw new ConfigError(`${invalid.length} plan file(s) under ${o.plans}/ are invalid (listed above)`);
       });
     plan
       .command('status')

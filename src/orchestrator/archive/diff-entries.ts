@@ -43,8 +43,10 @@ function provenanceChanges(a: ArchiveEntry, b: ArchiveEntry): Change<string>[] {
   return changes(facts(a), facts(b), 'absent');
 }
 
+/** Cases by id; with several parity reports (parity-1.json, …) the id is prefixed `<n>:` so groups never mix. */
 function cases(entry: ArchiveEntry): Map<string, ParityCase> {
-  return new Map(entryParityReports(entry).flatMap((r) => r.cases.map((c) => [c.id, c] as const)));
+  const reports = entryParityReports(entry);
+  return new Map(reports.flatMap((r, i) => r.cases.map((c) => [reports.length > 1 ? `${i + 1}:${c.id}` : c.id, c] as const)));
 }
 
 function caseChanges(a: Map<string, ParityCase>, b: Map<string, ParityCase>): Pick<EntryDiff, 'verdicts' | 'metrics'> {

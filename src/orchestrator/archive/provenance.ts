@@ -47,7 +47,16 @@ function packageVersion(specifier: string): string | null {
   }
 }
 
-async function torchVersion(python: string): Promise<string | null> {
-  const probe = await execa(python, ['-c', 'import torch; print(torch.__version__)'], { reject: false, timeout: 60_000 });
-  return probe.exitCode === 0 ? probe.stdout.trim() : null;
+/** Importing torch takes seconds; a process asks once per python (the installed torch does not change under it). */
+const torchVersions = new Map<string, Promise<string | null>>();
+
+function torchVersion(python: string): Promise<string | null> {
+  let version = torchVersions.get(python);
+  if (!version) {
+    version = execa(python, ['-c', 'import torch; print(torch.__version__)'], { reject: false, timeout: 60_000 }).then((probe) =>
+      probe.exitCode === 0 ? probe.stdout.trim() : null,
+    );
+    torchVersions.set(python, version);
+  }
+  return version;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { paritySectionSchema } from '../../parity/parity-config.ts';
+import { executorSchema } from '../sweep/executor-config.ts';
 import { trainSchema } from './train-schema.ts';
 
 /**
@@ -31,6 +32,8 @@ export const configSchema = z.strictObject({
   train: trainSchema,
   /** How `tandem parity` compares backends with the reference (src/parity/parity-config.ts); optional. */
   parity: paritySectionSchema.optional(),
+  /** Where `tandem run -m` runs a sweep's jobs (src/orchestrator/sweep/executor-config.ts); not part of the hash. */
+  executor: executorSchema.default(() => executorSchema.parse({})),
 });
 
 export type TandemConfig = z.infer<typeof configSchema>;

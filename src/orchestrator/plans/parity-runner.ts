@@ -3,9 +3,9 @@ import { builtinPlugins } from '../../plugins/index.ts';
 import type { ParityRunner } from './run-phase.ts';
 
 /**
- * The parity engine (src/orchestrator/parity/run-parity.ts) as a plan phase calls it: one experiment config, its selectors,
- * one progress line per case. The engine's own run directory (under `outputsRoot`) keeps its copy of parity.json;
- * the archive entry gets another.
+ * The parity engine (src/orchestrator/parity/run-parity.ts) as a plan phase calls it: one experiment config,
+ * its selectors, one progress line per case. The engine's own run directory (under `outputsRoot`) keeps its
+ * copy of parity.json; the archive entry gets another.
  */
 export function engineParityRunner(outputsRoot: string): ParityRunner {
   return async (group, log) => {

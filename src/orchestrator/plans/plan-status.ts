@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { listEntries } from '../archive/read-archive.ts';
 import type { ArchiveVerdict } from '../archive/manifest.ts';
 import type { Plan } from './load-plan.ts';
@@ -23,4 +25,17 @@ export function planStatus(plan: Plan, reportsRoot: string): PhaseStatus[] {
     if (!entry) return { id: phase.id, title: phase.title, verdict: 'never run', runs };
     return { id: phase.id, title: phase.title, verdict: entry.manifest.verdict, latest: { dir: entry.dir, stamp: entry.stamp, createdAt: entry.manifest.createdAt }, runs };
   });
+}
+
+/** Every plan file under a plans root: `<root>/<status>/<INITIATIVE>/plan.yaml`, sorted by status then name. */
+export function findPlanFiles(plansRoot: string): string[] {
+  if (!existsSync(plansRoot)) return [];
+  return readdirSync(plansRoot, { withFileTypes: true })
+    .filter((status) => status.isDirectory())
+    .flatMap((status) =>
+      readdirSync(join(plansRoot, status.name), { withFileTypes: true })
+        .filter((initiative) => initiative.isDirectory() && existsSync(join(plansRoot, status.name, initiative.name, 'plan.yaml')))
+        .map((initiative) => join(plansRoot, status.name, initiative.name, 'plan.yaml')),
+    )
+    .sort();
 }

@@ -52,6 +52,8 @@ export async function runPhase(request: PhaseRunRequest): Promise<PhaseRunResult
   const initiative = plan.document.initiative;
   ensureArchiveWritable(request.reportsRoot, initiative, phase.id);
   const groups = await resolveGroups(phase);
+  // Probing git and torch takes seconds; it runs alongside the phase instead of after it.
+  const provenancePromise = collectProvenance({ cwd: request.cwd });
 
   const parity: ParityReport[] = [];
   const parityErrors: string[] = [];
@@ -89,7 +91,7 @@ export async function runPhase(request: PhaseRunRequest): Promise<PhaseRunResult
   const criteria = evaluateCriteria(phase, { parity, parityErrors, tests });
   const broken = parityErrors.length > 0 || tests.some((t) => t.error !== undefined);
   const verdict: ArchiveVerdict = criteria.every((c) => c.passed) ? 'pass' : broken ? 'error' : 'fail';
-  const provenance = await collectProvenance({ cwd: request.cwd });
+  const provenance = await provenancePromise;
   const input: ReportInput = {
     title: `${initiative} / ${phase.id}`,
     verdict,

@@ -30,21 +30,40 @@ export interface StatusRecord {
 
 /** Create a fresh run directory; a second run in the same second gets a `-1`, `-2`… suffix instead of sharing. */
 export function createRunDirectory(outputsRoot: string, now: Date = new Date()): string {
+  const dir = createTimestampedDirectory(outputsRoot, now);
+  mkdirSync(join(dir, META_DIR));
+  return dir;
+}
+
+/**
+ * `<root>/<YYYY-MM-DD>/<HH-MM-SS>[-N]/`, created fresh (never shared): a run directory, or a multirun's sweep
+ * directory (specs/sweeps.md §2), which holds `multirun.yaml` and one run directory per job.
+ */
+export function createTimestampedDirectory(root: string, now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   // Local time, as Hydra's ${now:%Y-%m-%d}/${now:%H-%M-%S}: the person reading the folder thinks in local time.
-  const day = join(resolve(outputsRoot), `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`);
+  const day = join(resolve(root), `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`);
   const time = `${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
   mkdirSync(day, { recursive: true });
   for (let n = 0; ; n++) {
     const dir = join(day, n === 0 ? time : `${time}-${n}`);
     try {
       mkdirSync(dir);
-      mkdirSync(join(dir, META_DIR));
       return dir;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+}
+
+/**
+ * Use a given directory as the run directory (a sweep job's `<sweep dir>/<n>/`). A retried job gets the same one:
+ * its files are rewritten atomically, and the status says which attempt's outcome is there.
+ */
+export function useRunDirectory(dir: string): string {
+  const absolute = resolve(dir);
+  mkdirSync(join(absolute, META_DIR), { recursive: true });
+  return absolute;
 }
 
 /** Echo the config, the overrides and the hash, and mark the run as running. */

@@ -2,7 +2,7 @@ import { Graph } from '../../graph/ir.ts';
 import { tensor, type Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed } from '../../plugins/backends/backend.ts';
 import { cutDerivatives } from '../../plugins/backends/torch/derivative-terms.ts';
-import { fromWireAll, toWireAll } from '../../plugins/backends/torch/protocol.ts';
+import { toWireAll } from '../../plugins/backends/torch/protocol.ts';
 import { TorchReference } from '../../plugins/backends/torch/torch-reference.ts';
 import { optimizerSection, TorchSession } from '../../plugins/backends/torch/torch-session.ts';
 import type { DerivativeRecord } from '../../train/loss-scope.ts';
@@ -49,11 +49,11 @@ class LiveTorchRun implements ReferenceRun {
   ) {}
 
   async initialParams(): Promise<Map<string, Tensor>> {
-    this.session.setState(this.program.initialState());
-    // Round trip through Python: the parameters torch's trainer actually holds, not our mirror of them.
-    const r = await this.ref.process.request('get_state', { model: (await this.lossModel()).handle });
-    this.session.setState(this.program.initialState());
-    return fromWireAll(r.params);
+    // Read back from Python: the parameters a torch.optim trainer holds once given the initial ones.
+    const { trainer, release } = await this.freshTrainer('init');
+    const params = trainer.initial.params;
+    await release();
+    return params;
   }
 
   async forward(batch: BatchFeed, extraOutputs: readonly string[]): Promise<Map<string, Tensor>> {
@@ -78,28 +78,35 @@ class LiveTorchRun implements ReferenceRun {
   }
 
   async trajectory(batches: readonly TrajectoryBatch[]): Promise<TrajectoryResult> {
-    // A copy of the loss graph loads as its own model, so this trainer does not replace the session's.
-    const cut = cutDerivatives(this.program.graphs.loss, this.program.derivatives);
-    const copy = new Graph(`${cut.name}.trajectory`, cut.inputs, cut.outputs, cut.initializers, cut.nodes, cut.values);
-    const model = await this.ref.load(copy, this.program.derivatives);
-    const init = this.program.initialState();
-    const schedule = this.settings.schedule ? parseScheduleOptions(this.settings.schedule, 'train.schedule') : undefined;
-    const trainer = await this.ref.trainer(model, {
-      params: new Map(this.program.params.map((p) => [p.name, init.get(p.name)!])),
-      loss: LOSS_OUTPUT,
-      optimizer: optimizerSection(this.program),
-      ...(schedule ? { schedule: schedule as unknown as { name: string } } : {}),
-      ...(this.program.spec.clip ? { clip: this.program.spec.clip } : {}),
-    });
+    const { trainer, release } = await this.freshTrainer('trajectory', this.settings.schedule);
     const steps = batches.map((b) => ({
       feeds: toWireAll(castFeeds(this.program, b.feed)),
       advance_schedule: this.settings.scheduleInterval === 'step' || b.endOfEpoch,
     }));
-    const r = await this.ref.process.request('train_steps', { model: model.handle, steps, return_state: true }, ` of graph "${copy.name}"`);
+    const r = await this.ref.process.request('train_steps', { model: trainer.model.handle, steps }, ` of graph "${trainer.model.graph.name}"`);
     const state = await trainer.state();
-    const all = new Map<string, Tensor>([...state.params, ...state.slots]);
-    await this.ref.process.request('release', { model: model.handle });
-    return { records: r.records.map((x) => ({ loss: x.loss, lr: x.lr })), state: all };
+    await release();
+    return { records: r.records.map((x) => ({ loss: x.loss, lr: x.lr })), state: new Map([...state.params, ...state.slots]) };
+  }
+
+  /**
+   * A torch.optim trainer (with its own lr_scheduler when a schedule is given) on a private copy of the loss
+   * graph, so it never replaces the session's trainer; released after use.
+   */
+  private async freshTrainer(purpose: string, schedule?: Readonly<Record<string, unknown>>) {
+    const cut = cutDerivatives(this.program.graphs.loss, this.program.derivatives);
+    const copy = new Graph(`${cut.name}.${purpose}`, cut.inputs, cut.outputs, cut.initializers, cut.nodes, cut.values);
+    const model = await this.ref.load(copy, this.program.derivatives);
+    const init = this.program.initialState();
+    const parsed = schedule ? parseScheduleOptions(schedule, 'train.schedule') : undefined;
+    const trainer = await this.ref.trainer(model, {
+      params: new Map(this.program.params.map((p) => [p.name, init.get(p.name)!])),
+      loss: LOSS_OUTPUT,
+      optimizer: optimizerSection(this.program),
+      ...(parsed ? { schedule: parsed as unknown as { name: string } } : {}),
+      ...(this.program.spec.clip ? { clip: this.program.spec.clip } : {}),
+    });
+    return { trainer, release: async () => void (await this.ref.process.request('release', { model: model.handle })) };
   }
 
   readonly execute = async (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[], derivatives: readonly DerivativeRecord[] = []) =>
@@ -109,10 +116,6 @@ class LiveTorchRun implements ReferenceRun {
 
   async dispose(): Promise<void> {
     await this.session.dispose();
-  }
-
-  private lossModel() {
-    return this.ref.load(cutDerivatives(this.program.graphs.loss, this.program.derivatives), this.program.derivatives);
   }
 }
 

@@ -70,6 +70,14 @@ export const elasticResidualTerm: LossTermKind<ElasticResidualConfig> = {
     const squares = g.concat([g.mul(rx, rx), g.mul(ry, ry)], 1);
     return maskedMean(g, squares, mask ?? g.constant(ones(u)));
   },
+  estimates(t, state) {
+    const out: Record<string, number> = {};
+    for (const key of MATERIAL_KEYS) {
+      const log = state.get(materialParameter(key));
+      if (typeof t[key] === 'object' && log) out[key] = Math.exp(Number(log.data[0]));
+    }
+    return out;
+  },
 };
 
 export const elasticInitialTerm: LossTermKind<ElasticInitialConfig> = {

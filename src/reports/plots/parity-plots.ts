@@ -10,7 +10,7 @@ import type { VegaLiteSpec } from './vega-svg.ts';
  * A plot with no data to draw is left out rather than drawn empty.
  */
 export interface PlotSpec {
-  /** A file-name-safe id, unique within one report: `<experiment>-<kind>`. */
+  /** A file-name-safe id, unique within one page: `[<n>-]<experiment>-<kind>`. */
   readonly id: string;
   readonly title: string;
   /** What the reader is looking at and any liberty taken with the data (zeros on a log axis). */
@@ -31,8 +31,11 @@ function backendColor(backends: readonly string[]) {
   return { domain: [...backends], range: backends.map((_, i) => BACKEND_COLORS[i % BACKEND_COLORS.length]) };
 }
 
-export function parityPlots(report: ParityReport): PlotSpec[] {
-  return [lossTrajectories(report), errorPerStage(report), divergenceCurve(report)].filter((p): p is PlotSpec => p !== undefined);
+/** `idPrefix` keeps ids unique when one page holds several reports (two groups may run the same experiment). */
+export function parityPlots(report: ParityReport, idPrefix = ''): PlotSpec[] {
+  return [lossTrajectories(report), errorPerStage(report), divergenceCurve(report)]
+    .filter((p): p is PlotSpec => p !== undefined)
+    .map((p) => ({ ...p, id: `${idPrefix}${p.id}` }));
 }
 
 function lossTrajectories(report: ParityReport): PlotSpec | undefined {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { LAST } from './checkpointer.ts';
 import { CheckpointError } from './checkpoint-error.ts';
@@ -61,8 +61,10 @@ function candidatesFor(target: string, outputsRoot: string): string[] {
 /** `last` first, then every checkpoint directory newest (highest step) first. */
 function folderCandidates(folder: string): string[] {
   if (!existsSync(folder)) return [];
+  // The directory `last` links to is tried as `last`; listing it again would only repeat its refusal.
+  const lastTarget = existsSync(join(folder, LAST)) ? basename(realpathSync(join(folder, LAST))) : undefined;
   const named = readdirSync(folder)
-    .filter((n) => stepOf(n) !== undefined && statSync(join(folder, n), { throwIfNoEntry: false })?.isDirectory())
+    .filter((n) => n !== lastTarget && stepOf(n) !== undefined && statSync(join(folder, n), { throwIfNoEntry: false })?.isDirectory())
     .sort((a, b) => stepOf(b)! - stepOf(a)! || (a.startsWith(LAST) ? -1 : 1));
   return [...(existsSync(join(folder, LAST)) ? [join(folder, LAST)] : []), ...named.map((n) => join(folder, n))];
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Value } from '../../graph/builder.ts';
+import type { Tensor } from '../../graph/tensor.ts';
 import type { LossScope } from '../loss-scope.ts';
 
 /**
@@ -25,6 +26,17 @@ export interface LossTermKind<C extends PhysicsTermConfig = PhysicsTermConfig> {
   readonly schema: z.ZodType<C>;
   /** The unweighted term; `where` is the config path (`train.loss.pde`) for error messages. */
   build(scope: LossScope, config: C, where: string): Value;
+  /** What the term's own trained parameters stand for, read from the training state (e.g. {lambda: 2.01}). */
+  estimates?(config: C, state: ReadonlyMap<string, Tensor>): Record<string, number>;
+}
+
+/** Every physics term's estimates after training, as `<term>.<name>` → value (empty when no term trains any). */
+export function lossTermEstimates(terms: Readonly<Record<string, PhysicsTermConfig>>, state: ReadonlyMap<string, Tensor>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, t] of Object.entries(terms)) {
+    for (const [k, v] of Object.entries(kinds.get(t.kind)?.estimates?.(t, state) ?? {})) out[`${name}.${k}`] = v;
+  }
+  return out;
 }
 
 const kinds = new Map<string, LossTermKind>();

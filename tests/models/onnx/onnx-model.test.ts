@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mismatch, type Tolerance } from '../../../src/conformance/compare.ts';
 import { readNpzFile } from '../../../src/data/npz.ts';
@@ -17,18 +14,17 @@ import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 import { batches } from '../../backends/torch/program-fixtures.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
+import { exportTorchModels } from './exported-models.ts';
 
 const { ref, skip } = await openReference('onnx-model');
 let dir = '';
+let cleanup = () => {};
 beforeAll(async () => {
-  if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'tandem-onnx-'));
-  // Debian's torch 1.13 writes the models exactly as a user's torch.onnx.export would.
-  await execa('/usr/bin/python3', ['-W', 'ignore', join(import.meta.dirname, 'export_torch_models.py'), dir]);
+  if (!skip) ({ dir, cleanup } = await exportTorchModels());
 }, 60_000);
 afterAll(async () => {
   await ref.dispose();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  cleanup();
 });
 
 // Three float32 engines (MLAS, XNNPACK, ATen) summing in different orders, compounded over the steps.

@@ -46,11 +46,12 @@ export class TfjsSession implements Session {
     if (!Number.isInteger(stepIndex) || stepIndex < 1) throw new RangeError(`the step index is 1-based (torch's state['step']), got ${stepIndex}`);
     const graph = this.graphFor('step', this.program.batchSize, (p) => p.graphs.step);
     const dtype = this.program.spec.dtype;
+    // Only the scalars the step graph reads: plain SGD and undampened momentum never read `step`, so it is pruned.
+    const scalars: Record<string, number> = { [LR_INPUT]: lr, [STEP_INPUT]: stepIndex };
     const feeds: Record<string, Feed> = {
       ...this.stateFeeds(graph.graph),
       ...this.dataFeeds(graph.graph, batch),
-      [LR_INPUT]: tensor(dtype, [], [lr]),
-      [STEP_INPUT]: tensor(dtype, [], [stepIndex]),
+      ...Object.fromEntries(graph.graph.inputs.filter((i) => i.name in scalars).map((i) => [i.name, tensor(dtype, [], [scalars[i.name]])])),
     };
     const out = graph.run(feeds);
     const next = new Map<string, tf.Tensor>();

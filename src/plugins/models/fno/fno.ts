@@ -5,7 +5,7 @@ import { activate, ACTIVATIONS } from '../layers/activation.ts';
 import { pointwise } from '../layers/conv.ts';
 import { fieldIoParams } from '../layers/field-io.ts';
 import { FieldModel } from '../layers/field-model.ts';
-import { spectralConv, spectralModeProblems } from '../layers/spectral-conv.ts';
+import { SPECTRAL_TRANSFORMS, spectralConv, spectralModeProblems } from '../layers/spectral-conv.ts';
 import type { ParameterSet } from '../parameters.ts';
 
 const { padding: _edge, ...io } = fieldIoParams;
@@ -23,6 +23,7 @@ export const fnoParams = z
     domain_padding: z.int().min(0).default(0).describe('zero cells appended to each spatial axis for the Fourier layers, cropped after (PhysicsNeMo Darcy: 9); 0 treats the domain as periodic'),
     decoder_width: z.int().positive().default(32).describe('hidden channels of the projection (PhysicsNeMo Darcy decoder layer_size 32)'),
     decoder_activation: z.enum(ACTIVATIONS).default('silu'),
+    spectral_transform: z.enum(SPECTRAL_TRANSFORMS).default('matmul').describe('truncated DFTs as constant matrices (matmul, faster) or ONNX DFT ops (dft); same numbers'),
   })
   .strict();
 export type FnoParams = z.infer<typeof fnoParams>;
@@ -55,7 +56,7 @@ export class Fno extends FieldModel<FnoParams> {
     const ends = (v: Value): number[] => [...new Array<number>(v.rank).fill(0), 0, 0, ...spatial.map(() => pad)];
     if (pad > 0) h = g.pad(h, ends(h));
     for (let k = 0; k < layers; k++) {
-      const spectral = spectralConv(g, params, `fourier.${k}.spectral`, h, { out: width, modes: padded.map(() => modes) });
+      const spectral = spectralConv(g, params, `fourier.${k}.spectral`, h, { out: width, modes: padded.map(() => modes), transform: this.p.spectral_transform });
       h = g.add(spectral, pointwise(g, params, `fourier.${k}.skip`, h, width));
       if (k < layers - 1) h = activate(g, h, activation);
     }

@@ -1,6 +1,7 @@
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 import type { ParameterSet } from '../parameters.ts';
 import { param } from './param.ts';
+import { dftBasis, irfftBasis, rfftBasis } from './spectral-bases.ts';
 
 const AXIS_NAMES = ['x', 'y'];
 
@@ -23,51 +24,90 @@ export function spectralModeProblems(spatial: readonly number[], modes: readonly
   return problems;
 }
 
+/**
+ * How the truncated Fourier transforms are computed: `dft` with ONNX DFT ops (full transforms, then slices and
+ * zero padding), `matmul` with constant truncated-DFT matrices (spectral-bases.ts). Same numbers; `matmul` is
+ * several times faster on onnxruntime CPU, whose DFT kernel dominates an FNO step otherwise (specs/models.md).
+ */
+export const SPECTRAL_TRANSFORMS = ['matmul', 'dft'] as const;
+export type SpectralTransform = (typeof SPECTRAL_TRANSFORMS)[number];
+
 export interface SpectralSpec {
   readonly out: number;
   /** Frequencies kept per spatial axis (1 or 2 axes). */
   readonly modes: readonly number[];
+  readonly transform: SpectralTransform;
 }
 
 /**
- * FNO spectral convolution on a channels-first value (batch, Cin, n₁[, n₂]) → (batch, out, n₁[, n₂]): DFT, keep
- * the lowest `modes` frequencies, mix channels by a learned complex matrix per frequency, inverse DFT; the
+ * FNO spectral convolution on a channels-first value (batch, Cin, n₁[, n₂]) → (batch, out, n₁[, n₂]): real DFT,
+ * keep the lowest `modes` frequencies, mix channels by a learned complex matrix per frequency, inverse DFT; the
  * discarded frequencies come back as zero. As torch.fft.rfftn/irfftn (unnormalised forward, 1/N inverse) in
  * PhysicsNeMo's SpectralConv1d/2d, with weights `<name>.weights1` (and `.weights2` for the negative frequencies
  * along x in 2D), each [Cin, out, modes…, 2] holding (re, im) pairs, drawn U(±1/(Cin·out)).
- * Only the kept columns of the real DFT go through the full DFT along x, which saves most of the work.
  */
 export function spectralConv(g: GraphBuilder, params: ParameterSet, name: string, x: Value, s: SpectralSpec): Value {
   const d = x.rank - 2;
   if (d !== 1 && d !== 2) throw new Error(`layer "${name}": spectral convolution takes 1 or 2 spatial axes, "${x.name}" has ${d}`);
   if (s.modes.length !== d) throw new Error(`layer "${name}": ${s.modes.length} mode counts given for ${d} spatial axes`);
-  const spatial = x.shape.slice(2);
-  const problems = spectralModeProblems(spatial, s.modes);
+  const problems = spectralModeProblems(x.shape.slice(2), s.modes);
   if (problems.length > 0) throw new Error(`layer "${name}": ${problems.join('; ')}`);
   const cin = x.shape[1];
+  const weight = (k: number): Value => param(params, `${name}.weights${k}`, [cin, s.out, ...s.modes, 2], { kind: 'uniform', bound: 1 / (cin * s.out) });
+  // In 2-D the positive (weights1) and negative (weights2) x-frequencies are mixed in one go: (Cin, out, 2·m₁, m₂, 2).
+  const weights = d === 1 ? weight(1) : g.concat([weight(1), weight(2)], 2);
+  return s.transform === 'dft' ? viaDft(g, x, weights, s.modes) : viaMatmul(g, x, weights, s.modes);
+}
+
+/** The kept x-frequencies of a 2-D layer: 0 … m−1, then the negative ones n−m … n−1. */
+const keptRows = (n: number, m: number): number[] => [...Array.from({ length: m }, (_, k) => k), ...Array.from({ length: m }, (_, k) => n - m + k)];
+
+function viaDft(g: GraphBuilder, x: Value, weights: Value, modes: readonly number[]): Value {
+  const d = x.rank - 2;
   const last = 1 + d; // the last spatial axis
-  const n = spatial[d - 1];
-  const bins = Math.floor(n / 2) + 1;
-  const m = s.modes;
+  const n = x.shape[last];
   let spec = g.dft(g.unsqueeze(x, [x.rank]), { axis: last, onesided: true });
-  spec = g.slice(spec, [0], [m[d - 1]], [last]);
-  if (d === 2) spec = g.dft(spec, { axis: 2 });
-  const scale = 1 / (cin * s.out);
-  const weight = (k: number): Value => param(params, `${name}.weights${k}`, [cin, s.out, ...m, 2], { kind: 'uniform', bound: scale });
-  let mixed: Value;
-  if (d === 1) {
-    mixed = channelMix(g, spec, weight(1));
-  } else {
-    const h = spatial[0];
-    const low = channelMix(g, g.slice(spec, [0], [m[0]], [2]), weight(1));
-    const high = channelMix(g, g.slice(spec, [h - m[0]], [h], [2]), weight(2));
-    // Zeros between the positive and the negative frequencies, then back along x.
-    const rows = g.concat([g.pad(low, padAt(low.rank, 2, h - 2 * m[0])), high], 2);
-    mixed = g.dft(rows, { axis: 2, inverse: true });
+  spec = g.slice(spec, [0], [modes[d - 1]], [last]);
+  if (d === 2) {
+    const [h, m] = [x.shape[2], modes[0]];
+    spec = g.dft(spec, { axis: 2 });
+    spec = g.concat([g.slice(spec, [0], [m], [2]), g.slice(spec, [h - m], [h], [2])], 2);
   }
-  const full = g.pad(mixed, padAt(mixed.rank, last, bins - m[d - 1]));
+  let mixed = channelMix(g, spec, weights);
+  if (d === 2) {
+    const [h, m] = [x.shape[2], modes[0]];
+    // Zeros between the positive and the negative frequencies, then back along x.
+    const low = g.pad(g.slice(mixed, [0], [m], [2]), padAt(mixed.rank, 2, h - 2 * m));
+    mixed = g.dft(g.concat([low, g.slice(mixed, [m], [2 * m], [2])], 2), { axis: 2, inverse: true });
+  }
+  const full = g.pad(mixed, padAt(mixed.rank, last, Math.floor(n / 2) + 1 - modes[d - 1]));
   const y = g.dft(full, { axis: last, inverse: true, onesided: true, length: n });
   return g.squeeze(y, [y.rank - 1]);
+}
+
+function viaMatmul(g: GraphBuilder, x: Value, weights: Value, modes: readonly number[]): Value {
+  const { dtype } = x;
+  const [b, cin] = x.shape;
+  const cout = weights.shape[1];
+  if (x.rank === 3) {
+    const [n, m] = [x.shape[2], modes[0]];
+    const spec = g.transpose(g.reshape(g.matmul(x, rfftBasis(g, dtype, n, m)), [b, cin, 2, m]), [0, 1, 3, 2]);
+    const mixed = g.reshape(g.transpose(channelMix(g, spec, weights), [0, 1, 3, 2]), [b, cout, 2 * m]);
+    return g.matmul(mixed, irfftBasis(g, dtype, n, m));
+  }
+  const [h, w] = x.shape.slice(2);
+  const [m1, m2] = modes;
+  const rows = keptRows(h, m1);
+  const k = rows.length;
+  // rfft along y, keeping m₂ bins: (b, c, h, [re|im] m₂) → (b, c, m₂, [re|im] h) for the transform along x.
+  let spec = g.reshape(g.matmul(x, rfftBasis(g, dtype, w, m2)), [b, cin, h, 2, m2]);
+  spec = g.reshape(g.transpose(spec, [0, 1, 4, 3, 2]), [b, cin, m2, 2 * h]);
+  spec = g.reshape(g.matmul(spec, dftBasis(g, dtype, h, rows, false)), [b, cin, m2, 2, k]);
+  const mixed = channelMix(g, g.transpose(spec, [0, 1, 4, 2, 3]), weights); // (b, out, 2m₁, m₂, 2)
+  let y = g.reshape(g.transpose(mixed, [0, 1, 3, 4, 2]), [b, cout, m2, 2 * k]);
+  y = g.reshape(g.matmul(y, dftBasis(g, dtype, h, rows, true)), [b, cout, m2, 2, h]);
+  y = g.reshape(g.transpose(y, [0, 1, 4, 3, 2]), [b, cout, h, 2 * m2]);
+  return g.matmul(y, irfftBasis(g, dtype, w, m2));
 }
 
 /** ONNX pads that append `count` entries at the end of `axis`. */

@@ -1,0 +1,100 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { executionsKey, redactUrl, redisConnection } from './redis-connection.ts';
+import type { JobOutcome, SweepJobSpec } from './sweep-job.ts';
+
+/**
+ * `tandem worker` (spec: specs/sweeps.md §5): takes sweep jobs off a BullMQ queue and runs each in a child process
+ * (job-child.ts) through the normal `run` workflow, writing into the job's run directory on the shared filesystem.
+ *
+ * Failure semantics: a job whose run fails is thrown back to BullMQ, which retries it with exponential backoff
+ * until its attempts are spent, except a config/setup/data error (exit code 2), which no retry can fix
+ * (UnrecoverableError). A worker that dies mid-job stops renewing the job's lock; after `lockDurationMs` the
+ * stalled-job check (every `stalledIntervalMs`, run by every live worker) puts the job back for another worker.
+ */
+export interface WorkerSettings {
+  readonly queue: string;
+  readonly redisUrl: string;
+  readonly concurrency: number;
+  /** BullMQ defaults: 30 s and 30 s. Shorter finds a dead worker's job sooner, at the price of more Redis traffic. */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+}
+
+export interface SweepWorker {
+  /** Finish the jobs in hand, then stop. */
+  close(): Promise<void>;
+  /** Stop now: the jobs in hand are abandoned, and BullMQ gives them to another worker once their locks expire. */
+  kill(): void;
+}
+
+const JOB_PROCESS = fileURLToPath(new URL('./job-child.ts', import.meta.url));
+
+export function startSweepWorker(settings: WorkerSettings, log: (line: string) => void): SweepWorker {
+  const connection = redisConnection(settings.redisUrl);
+  const counter = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, retryStrategy: connection.retryStrategy });
+  const children = new Set<ReturnType<typeof fork>>();
+
+  const processJob = async (job: Job<SweepJobSpec, JobOutcome>): Promise<JobOutcome> => {
+    const spec = job.data;
+    log(`job #${spec.index} (${spec.overrides.join(' ') || 'no overrides'}): attempt ${job.attemptsStarted}, run directory ${spec.runDir}`);
+    const outcome = await runInChildProcess(spec, children);
+    if (outcome.status === 'failed') {
+      log(`job #${spec.index} failed: ${outcome.error}`);
+      throw outcome.exitCode === 2 ? new UnrecoverableError(outcome.error) : new Error(outcome.error);
+    }
+    await counter.hincrby(executionsKey(settings.queue), job.id!, 1);
+    log(`job #${spec.index} ${outcome.status} in ${outcome.seconds.toFixed(1)} s`);
+    return outcome;
+  };
+
+  const worker = new Worker<SweepJobSpec, JobOutcome>(settings.queue, processJob, {
+    connection,
+    concurrency: settings.concurrency,
+    ...(settings.lockDurationMs !== undefined ? { lockDuration: settings.lockDurationMs } : {}),
+    ...(settings.stalledIntervalMs !== undefined ? { stalledInterval: settings.stalledIntervalMs } : {}),
+  });
+  // The client reconnects by itself (redis-connection.ts); report the loss once, and the recovery.
+  let lost = false;
+  worker.on('error', (error) => {
+    if (!lost) log(`lost Redis at ${redactUrl(settings.redisUrl)} (${error.message}); reconnecting`);
+    lost = true;
+  });
+  worker.on('ready', () => {
+    if (lost) log(`reconnected to Redis at ${redactUrl(settings.redisUrl)}`);
+    lost = false;
+  });
+  worker.on('stalled', (jobId) => log(`job ${jobId.slice(0, 12)} stalled (its worker stopped renewing the lock); it goes back on the queue`));
+
+  return {
+    async close() {
+      await worker.close();
+      await counter.quit();
+    },
+    kill() {
+      for (const child of children) child.kill('SIGKILL');
+      counter.disconnect();
+    },
+  };
+}
+
+/** Run one job in a fresh child process; its outcome comes back over IPC. */
+function runInChildProcess(spec: SweepJobSpec, children: Set<ReturnType<typeof fork>>): Promise<JobOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = fork(JOB_PROCESS, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.add(child);
+    let outcome: JobOutcome | undefined;
+    child.on('message', (message) => {
+      outcome = message as JobOutcome;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      if (outcome) resolve(outcome);
+      else reject(new Error(`job #${spec.index}: its process ended (${signal ?? `exit code ${code}`}) before reporting an outcome`));
+    });
+    child.send(spec);
+  });
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
+import { fmtShape } from '../../../graph/shape-utils.ts';
+import type { PluginDefinition } from '../../plugin.ts';
+import { activate } from '../layers/activation.ts';
+import { convLayer } from '../layers/conv.ts';
+import { downsample, upsample } from '../layers/sampling.ts';
+import type { Model } from '../model.ts';
+import type { ParameterSet } from '../parameters.ts';
+import { farFieldIntensity, fromPolar } from './far-field.ts';
+
+export const ptychoModelParams = z
+  .object({
+    input: z.string().default('X').describe('data key of the normalised diffraction amplitudes, (batch, N, N, C)'),
+    probe: z.string().default('probe').describe('data key of the scaled probe, (N, N, 2) real pairs'),
+    filters: z.int().positive().default(16).describe('channels of the first encoder level (doubled at the second)'),
+    kernel: z.int().positive().default(3),
+  })
+  .strict();
+export type PtychoModelParams = z.infer<typeof ptychoModelParams>;
+
+/** Output names: the physics-informed loss fits `intensity`; `amplitude` and `phase` are the reconstructed object patches. */
+export const PTYCHO_OUTPUTS = { intensity: 'intensity', amplitude: 'amplitude', phase: 'phase' } as const;
+
+/**
+ * The PtychoPINN autoencoder (seed-systems.md §1.8), small: a two-level convolutional encoder–decoder on the C
+ * diffraction patterns of a group, an amplitude head (sigmoid, a passive object transmits ≤ 1) and a phase head
+ * (π·tanh), combined into a complex object patch per channel, illuminated by the probe and propagated to the far
+ * field by the DFT. Trained only on the measured counts (Poisson NLL), never on the object: unsupervised.
+ * Each channel's patch is predicted at its own position (upstream object_big = false); the stitching after
+ * training places the patches at their scan positions.
+ */
+export class PtychoModel implements Model {
+  constructor(private readonly p: PtychoModelParams) {}
+
+  forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value> {
+    const x = this.input(inputs, this.p.input, 'input');
+    const probe = this.input(inputs, this.p.probe, 'probe');
+    if (x.rank !== 4 || x.shape[1] !== x.shape[2]) throw new Error(`model ptycho: input "${this.p.input}" has shape ${fmtShape(x.shape)}; it must be (batch, N, N, C)`);
+    const [, n, , c] = x.shape;
+    if (n % 4 !== 0) throw new Error(`model ptycho: N = ${n} must be divisible by 4 (two 2× poolings)`);
+    if (probe.rank !== 3 || probe.shape[0] !== n || probe.shape[1] !== n || probe.shape[2] !== 2) {
+      throw new Error(`model ptycho: probe "${this.p.probe}" has shape ${fmtShape(probe.shape)}; it must be (${n}, ${n}, 2), the N×N probe as (re, im) pairs`);
+    }
+    const { filters: f, kernel } = this.p;
+    const conv = (name: string, h: Value, out: number) => activate(g, convLayer(g, params, name, h, { in: h.shape[1], out, kernel, padding: 'zeros' }), 'relu');
+    let h = g.transpose(x, [0, 3, 1, 2]); // (B, C, N, N): channels-first for Conv
+    h = conv('encoder.0', h, f);
+    const skip = conv('encoder.1', h, f);
+    h = conv('encoder.2', downsample(g, skip), 2 * f);
+    h = conv('encoder.3', downsample(g, h), 2 * f);
+    h = conv('decoder.0', upsample(g, h), 2 * f);
+    h = conv('decoder.1', upsample(g, h), f);
+    h = g.add(h, skip);
+    const head = (name: string) => convLayer(g, params, name, h, { in: f, out: c, kernel, padding: 'zeros' });
+    const amplitude = g.sigmoid(head('amplitude_head'));
+    const phase = g.mul(g.scalar(Math.PI, x.dtype), g.tanh(head('phase_head')));
+    const intensity = farFieldIntensity(g, fromPolar(g, amplitude, phase), probe);
+    const back = (v: Value) => g.transpose(v, [0, 2, 3, 1]); // (B, N, N, C) as the data
+    return { [PTYCHO_OUTPUTS.intensity]: back(intensity), [PTYCHO_OUTPUTS.amplitude]: back(amplitude), [PTYCHO_OUTPUTS.phase]: back(phase) };
+  }
+
+  effectiveSettings(): Record<string, unknown> {
+    return { ...this.p };
+  }
+
+  private input(inputs: Readonly<Record<string, Value>>, key: string, param: string): Value {
+    const v = inputs[key];
+    if (!v) throw new Error(`model ptycho: no data key "${key}" (model.params.${param}); the data provides ${Object.keys(inputs).join(', ')}`);
+    return v;
+  }
+}
+
+export const ptychoModel: PluginDefinition<'model', PtychoModelParams, PtychoModel> = {
+  kind: 'model',
+  name: 'ptycho',
+  description: 'PtychoPINN: conv encoder–decoder → complex object patch → probe illumination → |DFT2|² far field (unsupervised, Poisson NLL)',
+  params: ptychoModelParams,
+  create: (p) => new PtychoModel(p),
+};

@@ -1,0 +1,43 @@
+import type { DType } from '../../graph/dtype.ts';
+import type { Model } from '../../plugins/models/model.ts';
+import type { PluginDefinition } from '../../plugins/plugin.ts';
+import { dataLossBuilder, type LossTermConfig } from '../data-loss.ts';
+import { createOptimizer } from '../optimizers/create-optimizer.ts';
+import { buildTrainingProgram, type TrainingProgram } from '../program.ts';
+import { CheckpointError } from './checkpoint-error.ts';
+import type { CheckpointManifest } from './manifest.ts';
+
+/**
+ * The training program a checkpoint was written by, rebuilt from its manifest alone (no YAML, no data file): the
+ * model plugin by name with its recorded params, the data input specs, the loss terms and optimizer of the
+ * recorded config, in the recorded dtype. The state names therefore match the checkpoint's .npz files exactly.
+ */
+export async function rebuildProgram(manifest: CheckpointManifest, models: readonly PluginDefinition[], batchSize: number, where: string): Promise<TrainingProgram> {
+  const definition = models.find((d) => d.kind === 'model' && d.name === manifest.model.name);
+  if (!definition) {
+    const known = models.filter((d) => d.kind === 'model').map((d) => d.name);
+    throw new CheckpointError(`checkpoint ${where} was trained with model "${manifest.model.name}", which is not registered here (models: ${known.join(', ')}); load the plugin that provides it`);
+  }
+  const parsed = definition.params.safeParse(manifest.model.params);
+  if (!parsed.success) {
+    throw new CheckpointError(`checkpoint ${where}: the recorded params of model "${manifest.model.name}" no longer fit its schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+  }
+  const model = (await definition.create(parsed.data)) as Model;
+  const train = manifest.config.train as { loss: Record<string, LossTermConfig>; optimizer: unknown; clip_grad_norm?: { max_norm: number } };
+  const inputs = Object.fromEntries(
+    Object.entries(manifest.inputs).map(([key, s]) => [key, { dtype: s.dtype as DType, shape: [...s.shape], perSample: s.perSample }]),
+  );
+  return buildTrainingProgram(
+    {
+      name: manifest.experiment.name,
+      model,
+      seed: manifest.experiment.seed,
+      dtype: manifest.dtype,
+      inputs,
+      loss: dataLossBuilder(train.loss),
+      optimizer: createOptimizer(train.optimizer),
+      ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
+    },
+    batchSize,
+  );
+}
