@@ -35,7 +35,8 @@ export function dedupeBackwardNodes(graph: Graph, forward: Graph): Graph {
   graph.nodes.forEach((n, i) => {
     const inputs = n.inputs.map((x) => rename.get(x) ?? x);
     const node = inputs.some((x, j) => x !== n.inputs[j]) ? { ...n, inputs } : n;
-    const key = JSON.stringify([n.op, inputs, Object.entries(n.attrs).sort(([a], [b]) => a.localeCompare(b))]);
+    // A Constant's int64 value tensor holds BigInts, which JSON.stringify refuses: write them as strings.
+    const key = JSON.stringify([n.op, inputs, Object.entries(n.attrs).sort(([a], [b]) => a.localeCompare(b))], (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
     const earlier = n.op === 'Constant' ? undefined : seen.get(key);
     if (earlier && i >= forward.nodes.length && !n.outputs.some((o) => outputs.has(o))) {
       n.outputs.forEach((o, j) => rename.set(o, earlier.outputs[j]));

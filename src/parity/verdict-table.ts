@@ -1,4 +1,4 @@
-import { STAGES, type ParityCase, type ParityReport } from './report.ts';
+import { fromJsonFloat, STAGES, type ParityCase, type ParityReport } from './report.ts';
 
 /**
  * The terminal summary: one row per backend, one column per stage, then one line per failed or errored case
@@ -19,6 +19,7 @@ export function verdictTable(report: ParityReport): string {
     line(rows[0]),
     ...rows.slice(1).map(line),
   ];
+  for (const c of report.cases) if (c.trajectory && c.verdict === 'pass') out.push(curveSummary(c));
   const bad = report.cases.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
   for (const c of bad) out.push(...detail(c));
   const { counts } = report.summary;
@@ -27,6 +28,13 @@ export function verdictTable(report: ParityReport): string {
 }
 
 const MARK: Record<ParityCase['verdict'], string> = { pass: 'pass', fail: 'FAIL', error: 'ERROR', skipped: '·' };
+
+/** One line per passing trajectory: how close the loss curves stayed (the full curve is in parity.json). */
+function curveSummary(c: ParityCase): string {
+  const steps = c.trajectory!.steps;
+  const worst = steps.reduce((w, s) => (fromJsonFloat(s.relDiff) > fromJsonFloat(w.relDiff) ? s : w), steps[0]);
+  return `${c.id}: ${steps.length} steps (${c.trajectory!.schedule} schedule), largest loss difference rel ${fromJsonFloat(worst.relDiff).toExponential(2)} at step ${worst.step}`;
+}
 
 function detail(c: ParityCase): string[] {
   const lines = [`${c.verdict.toUpperCase()} ${c.id}: ${c.reason ?? ''}`];

@@ -53,6 +53,7 @@ function testsBlock(files: readonly TestFileResult[]): string[] {
     const counts = countStatuses(f);
     out.push(`### ${f.file}${f.filter ? ` -t "${f.filter}"` : ''}`, '');
     if (f.error) out.push(`vitest failed before reporting results: ${f.error}`, '');
+    else if (counts.passed + counts.failed === 0) out.push('No test ran: the filter selects no test of this file.', '');
     out.push(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped.`, '');
     const failed = f.tests.filter((t) => t.status === 'failed');
     for (const t of failed) out.push(`- ✗ ${t.name}: ${(t.failure ?? 'failed').split('\n')[0]}`);

@@ -99,11 +99,13 @@ function caseBlock(c: ParityReport['cases'][number]): string {
 function testsSection(files: readonly TestFileResult[]): string {
   const blocks = files.map((f) => {
     const counts = countStatuses(f);
-    const verdict: Verdict = f.error || counts.failed ? 'fail' : counts.passed ? 'pass' : 'skipped';
+    // A selector that ran no test fails its criterion (specs/archive-and-plans.md §4.3), so it is drawn as failing.
+    const verdict: Verdict = f.error || counts.failed || !counts.passed ? 'fail' : 'pass';
     const rows = f.tests.map((t) => [t.name, t.status, `${Math.round(t.durationMs)} ms`, t.failure?.split('\n')[0] ?? '']);
     return `<details class="case ${verdict}" ${verdict === 'pass' ? '' : 'open'}><summary>${esc(f.file)}${f.filter ? ` <code>-t "${esc(f.filter)}"</code>` : ''} ${badge(verdict)}
 <span class="note">${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped</span></summary>
 ${f.error ? `<p class="fail">vitest failed before reporting results: ${esc(f.error)}</p>` : ''}
+${!f.error && counts.passed + counts.failed === 0 ? '<p class="fail">No test ran: the filter selects no test of this file.</p>' : ''}
 ${rows.length ? htmlTable({ headers: ['test', 'status', 'time', 'failure'], rows }, (row) => (row[1] === 'failed' ? 'fail' : '')) : ''}
 </details>`;
   });

@@ -121,7 +121,7 @@ export class Trainer {
       await this.options.onEpoch?.(record);
       early = stopper.update(record);
       // The epoch is complete: the next position is the start of the following epoch, with fresh sums.
-      await checkpoints.afterEpoch(record, () => ({ ...snapshot(0), epoch: epoch + 1, epochSeconds: 0, accumulator: new EpochAccumulator().state() }), session);
+      await checkpoints.afterEpoch(record, () => ({ ...snapshot(0), epoch: epoch + 1, epochLr: schedule.lr, epochSeconds: 0, accumulator: new EpochAccumulator().state() }), session);
     }
     const stop: StopReason = early ?? { kind: 'epochs', detail: `trained all ${epochs} epoch(s)` };
     await checkpoints.atEnd(() => endSnapshot(history, steps, schedule, stopper, early), session);

@@ -35,6 +35,12 @@ describe('tandem parity: usage errors exit 2 before anything runs', () => {
     expect(runStatuses(out)).toEqual(['failed']);
   });
 
+  it('refuses to compare the live torch reference with itself', async () => {
+    const r = await cli('parity', 'conf/quickstart.yaml', '+parity={backends:[torch]}', '--outputs', outputs());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('would compare the reference with itself');
+  });
+
   it('a malformed selector says what shape it needs', async () => {
     const r = await cli('parity', 'conf/quickstart.yaml', '--select', 'tfjs/gradients', '--outputs', outputs());
     expect(r.code).toBe(2);

@@ -61,7 +61,8 @@ describe.skipIf(skip)('parity mutation suite (onnxruntime vs live torch)', () =>
     const first = firstFailing(report);
     const node = first?.firstDivergence?.node;
     const suspect = node?.unmatchedInputs?.map((u) => ` ← ${u.op} "${u.producer}" (not in the reference graph)`).join('') ?? '';
-    const where = node ? `${node.op} "${node.name}"${suspect}` : first?.trajectory ? `step ${first.trajectory.firstDivergentStep}` : '-';
+    const stepNote = first?.stage === 'step' ? (first.reason?.split('. ')[1]?.split(',')[0] ?? '-') : '-';
+    const where = node ? `${node.op} "${node.name}"${suspect}` : first?.trajectory ? `step ${first.trajectory.firstDivergentStep}` : stepNote;
     rows.push([m.name, m.expected, first?.stage ?? 'NOT CAUGHT', first?.verdict ?? 'pass', where]);
     expect(first?.stage, first?.reason).toBe(m.expected);
     expect(first?.verdict, first?.reason).toBe('fail');

@@ -40,9 +40,10 @@ describe('loading a plan', () => {
     expect(errorOf(file).message).toMatch(/:9:\d+: the selector "quickstart\/tfjs" must have three non-empty parts.* \(key phases\[0\]\.selectors\.parity\[0\]\.cases\[0\]\)/);
   });
 
-  it('duplicate phase ids, a phase selecting nothing, and a plan in the wrong directory are errors', () => {
+  it('duplicate phase ids, a phase selecting nothing or deciding nothing, and a plan in the wrong directory are errors', () => {
     expect(errorOf(writePlan(phase(VITEST_PHASE + VITEST_PHASE))).message).toMatch(/phase id "one" is used twice \(phases\[0\] and phases\[1\]\) \(key phases\[1\]\.id\)/);
     expect(errorOf(writePlan(phase(`  - id: one\n    title: first\n    selectors: {}\n`))).message).toMatch(/phase "one" selects nothing \(key phases\[0\]\.selectors\)\. Add parity selectors/);
+    expect(errorOf(writePlan(phase(`${VITEST_PHASE}    exit_criteria: { tests_pass: false }\n`))).message).toMatch(/phase "one" has no exit criterion left \(key phases\[0\]\.exit_criteria\)/);
     expect(errorOf(writePlan(phase(VITEST_PHASE), 'OTHER')).message).toMatch(/initiative is "TEST-INITIATIVE" but it lives in the directory "OTHER".*Move it to plans\/<status>\/TEST-INITIATIVE\/plan\.yaml/);
     expect(errorOf(writePlan(phase(VITEST_PHASE), 'TEST-INITIATIVE', 'someday')).message).toMatch(/sits in "someday\/", which is not a plan status.*active, done, proposed, abandoned/);
   });

@@ -40,6 +40,13 @@ describe('report.html', () => {
     expect(html.match(/<svg /g)).toHaveLength(6);
   });
 
+  it('draws a test selector that ran no test as failing, as the exit criterion judges it', async () => {
+    const input = { ...parityOnlyInput(fixtureReport()), parity: [], tests: [{ file: 'tests/a.test.ts', filter: 'typo', tests: [{ name: 'x', status: 'skipped' as const, durationMs: 0 }] }] };
+    const { html } = await renderHtml(input);
+    expect(html).toContain('<details class="case fail" open><summary>tests/a.test.ts <code>-t "typo"</code>');
+    expect(html).toContain('No test ran: the filter selects no test of this file.');
+  });
+
   it('escapes names from the report (a node called <script> stays text)', async () => {
     const report = fixtureReport();
     report.cases.find((c) => c.firstDivergence)!.firstDivergence!.node!.name = '<script>alert(1)</script>';

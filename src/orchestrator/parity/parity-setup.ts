@@ -7,6 +7,7 @@ import type { Model } from '../../plugins/models/model.ts';
 import type { PluginDefinition } from '../../plugins/plugin.ts';
 import type { TrainSettings } from '../../train/training-run.ts';
 import { canonicalJson, sha256Hex } from '../config/canonical.ts';
+import { ConfigError } from '../errors.ts';
 import type { FrozenConfig } from '../frozen-config.ts';
 import { runHandshake, type HandshakeResult } from '../handshake.ts';
 import { constructPlugins } from '../plugins/construct-plugins.ts';
@@ -27,18 +28,28 @@ export interface ParitySetup {
   baselineDir(name: string, root?: string): string;
 }
 
+const BASELINE_KEYS = ['experiment', 'adapter', 'model', 'train', 'plugins'] as const;
+
 export async function setUpParity(request: { configFile: string; overrides: readonly string[]; builtins: readonly PluginDefinition[] }): Promise<ParitySetup> {
   const handshake = await runHandshake(request);
   const { frozen, catalog } = handshake;
   const settings = paritySettings(frozen.config.parity);
   const backendNames = settings.backends ?? catalog.ofKind('backend').map((d) => d.name).filter((n) => n !== 'torch');
   for (const name of backendNames) catalog.resolve('backend', name, { keyPath: 'parity.backends' });
+  if (settings.reference.kind === 'live' && backendNames.includes('torch')) {
+    throw new ConfigError(
+      'parity.backends lists torch while the reference is the live torch process: that would compare the reference with itself and prove nothing',
+      { keyPath: 'parity.backends' },
+      'Remove torch from parity.backends, or compare it with a recorded baseline (parity.reference=baseline:<name>) to check that torch reproduces its own recording.',
+    );
+  }
   const plugins = await constructPlugins(handshake);
   const of = <T>(kind: string) => plugins.find((p) => p.kind === kind)?.instance as T;
   const { experiment, train } = frozen.config;
   const parityExperiment = new ParityExperiment({ experiment, train: train as TrainSettings }, of<DataAdapter>('adapter').container(), of<Model>('model'));
-  // Tolerances and stage lists do not change what the reference computes, so a baseline ignores `parity:`.
-  const { parity: _parity, ...config } = frozen.config as Record<string, unknown>;
+  // A baseline depends on what the reference computes from: the data, the model, the training setup (and any
+  // extra plugin modules). Backend choice, tracker, reporter, executor and `parity:` do not change it.
+  const config = Object.fromEntries(BASELINE_KEYS.map((k) => [k, (frozen.config as Record<string, unknown>)[k]]));
   return {
     handshake,
     frozen,

@@ -56,6 +56,15 @@ function checkPhase(phase: Phase, i: number, document: PlanDocument, fail: (prob
     }),
   );
   const criteria = phase.exit_criteria;
+  const decided =
+    (parity.length && criteria.parity_cases_pass ? 1 : 0) +
+    (vitest.length && criteria.tests_pass ? 1 : 0) +
+    criteria.max_error.length +
+    criteria.trajectory_holds.length;
+  if (decided === 0) {
+    // With no criterion a phase would pass whatever its evidence says.
+    throw fail(`phase "${phase.id}" has no exit criterion left`, ['phases', i, 'exit_criteria'], 'Keep parity_cases_pass or tests_pass true, or add max_error or trajectory_holds.');
+  }
   for (const [key, list] of [['max_error', criteria.max_error], ['trajectory_holds', criteria.trajectory_holds]] as const) {
     list.forEach((criterion, c) => {
       try {

@@ -79,6 +79,7 @@ export class BullmqExecutor implements SweepExecutor {
           overrides: spec.overrides,
           configHash: spec.configHash,
           status: 'failed',
+          executed: true,
           runDir: finished?.data.runDir ?? spec.runDir,
           seconds: finished?.finishedOn && finished.processedOn ? (finished.finishedOn - finished.processedOn) / 1000 : 0,
           error: `${(error as Error).message}${tries}`,

@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -45,13 +46,17 @@ export function startSweepWorker(settings: WorkerSettings, log: (line: string) =
       log(`job #${spec.index} failed: ${outcome.error}`);
       throw outcome.exitCode === 2 ? new UnrecoverableError(outcome.error) : new Error(outcome.error);
     }
-    await counter.hincrby(executionsKey(settings.queue), job.id!, 1);
+    // Counted only when this attempt trained: an attempt that found the run finished on disk (its first worker
+    // died between finishing and telling Redis) trained nothing.
+    if (outcome.executed) await counter.hincrby(executionsKey(settings.queue), job.id!, 1);
     log(`job #${spec.index} ${outcome.status} in ${outcome.seconds.toFixed(1)} s`);
     return outcome;
   };
 
   const worker = new Worker<SweepJobSpec, JobOutcome>(settings.queue, processJob, {
     connection,
+    // Recorded on every job it takes (job.processedBy): which machine and process ran what.
+    name: `${hostname()}:${process.pid}`,
     concurrency: settings.concurrency,
     ...(settings.lockDurationMs !== undefined ? { lockDuration: settings.lockDurationMs } : {}),
     ...(settings.stalledIntervalMs !== undefined ? { stalledInterval: settings.stalledIntervalMs } : {}),

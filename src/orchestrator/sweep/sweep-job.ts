@@ -36,6 +36,8 @@ export interface JobOutcome {
   /** From results.json: the final loss on the whole splits (absent when the run trained nothing). */
   readonly final?: { readonly train: number; readonly validation?: number };
   readonly error?: string;
+  /** True when this attempt ran the workflow; false when it found the finished run already on disk. */
+  readonly executed: boolean;
   /** For a failed job, the exit code its error asks for: 2 (config, setup, data) is not worth retrying. */
   readonly exitCode?: number;
 }
@@ -53,9 +55,9 @@ export async function runSweepJob(spec: SweepJobSpec, builtins: readonly PluginD
   try {
     await requireSameConfig(spec, builtins);
     const { summary } = await runExperiment({ configFile: spec.configFile, overrides: spec.overrides, builtins, outputsRoot: spec.runDir, runDir: spec.runDir });
-    return { ...base, status: summary.status, seconds: (performance.now() - started) / 1000, ...finalLoss(spec.runDir) };
+    return { ...base, status: summary.status, executed: true, seconds: (performance.now() - started) / 1000, ...finalLoss(spec.runDir) };
   } catch (error) {
-    return { ...base, status: 'failed', seconds: (performance.now() - started) / 1000, error: (error as Error).message ?? String(error), exitCode: exitCodeOf(error) ?? 1 };
+    return { ...base, status: 'failed', executed: true, seconds: (performance.now() - started) / 1000, error: (error as Error).message ?? String(error), exitCode: exitCodeOf(error) ?? 1 };
   }
 }
 
@@ -79,7 +81,7 @@ export function finishedRunIn(spec: SweepJobSpec): JobOutcome | undefined {
   const status = readStatus(spec.runDir);
   if (status.configHash !== spec.configHash || (status.status !== 'complete' && status.status !== 'partial')) return undefined;
   const seconds = (Date.parse(status.updatedAt) - Date.parse(status.startedAt)) / 1000;
-  return { index: spec.index, overrides: spec.overrides, configHash: spec.configHash, runDir: spec.runDir, status: status.status, seconds, ...finalLoss(spec.runDir) };
+  return { index: spec.index, overrides: spec.overrides, configHash: spec.configHash, runDir: spec.runDir, status: status.status, executed: false, seconds, ...finalLoss(spec.runDir) };
 }
 
 function finalLoss(runDir: string): Pick<JobOutcome, 'final'> {

@@ -13,7 +13,7 @@ import type { BatchFeed } from '../../plugins/backends/backend.ts';
  * kept so parity runs without torch. Layout:
  *
  *   baselines/<name>/manifest.json   what was recorded and with what: hashes, versions, dtype, batch size, steps
- *   baselines/<name>/config.json     the resolved config (minus `parity:`), to say WHICH keys changed later
+ *   baselines/<name>/config.json     the config sections results depend on, to say WHICH keys changed later
  *   baselines/<name>/graph.txt       one line per loss-graph node, to say which nodes changed later
  *   baselines/<name>/<stage>.npz     init (params), forward (outputs + every intermediate), gradients, step,
  *                                    trajectory (end state); scalars (losses, LRs) in manifest.json
@@ -33,7 +33,7 @@ export const baselineManifestSchema = z.strictObject({
   recordedAt: z.string(),
   configFile: z.string(),
   overrides: z.array(z.string()),
-  /** sha256 of the canonical resolved config without its `parity:` section (tolerances do not change results). */
+  /** sha256 of the canonical config sections the results depend on (BaselineIdentity). */
   configHash: z.string(),
   /** sha256 of the reference's loss graph as ONNX bytes. */
   graphHash: z.string(),
@@ -58,8 +58,9 @@ export function baselineDir(name: string, root = BASELINES_ROOT): string {
 }
 
 /**
- * What a baseline is recorded from and checked against: the resolved config WITHOUT its `parity:` section
- * (tolerances and stage lists do not change results), its hash, and how to record it again.
+ * What a baseline is recorded from and checked against: the parts of the resolved config the reference's
+ * results depend on (experiment, adapter, model, train, plugins; not the backend, tracker, reporter, executor
+ * or `parity:` sections), their hash, and how to record the baseline again.
  */
 export interface BaselineIdentity {
   readonly configHash: string;

@@ -78,9 +78,8 @@ export class Checkpointer implements CheckpointSink {
   }
 
   private async save(loop: LoopSnapshot, session: Session, score: CheckpointManifest['score'], named: boolean): Promise<void> {
-    const history = loop.history;
     // E is the epoch of the last step taken: the finished epoch at an epoch end, the running one mid-epoch.
-    const epoch = loop.batch === 0 ? Math.max(0, (history[history.length - 1]?.epoch ?? 0)) : loop.epoch;
+    const epoch = loop.batch === 0 ? (loop.history.at(-1)?.epoch ?? 0) : loop.epoch;
     const name = `epoch=${epoch}-step=${loop.steps}`;
     const files = this.files(name, loop, session, score);
     if (named) {

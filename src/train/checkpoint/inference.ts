@@ -66,6 +66,9 @@ export async function runInference(request: InferenceRequest): Promise<Inference
   const outputShape = (name: string) => probe.graphs.forward.outputs.find((o) => o.name === name)!.shape.slice(1);
   const mapping = rollout ? rolloutFeed(manifest, modelInputs, rollout, outputShape) : undefined;
   const program = batch === 1 ? probe : await rebuildProgram(manifest, models, batch, dir);
+  // Keys the forward graph does not read (loss targets) get zeros: a backend may feed every data input of the
+  // program on each call (the torch reference does), and no output depends on them.
+  for (const i of program.dataInputs) if (!feed.has(i.name)) feed.set(i.name, tensor(i.dtype, i.shape));
   const session = await backend.compile(program);
   try {
     try {

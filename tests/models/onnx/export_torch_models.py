@@ -35,6 +35,17 @@ class Axes(torch.nn.Module):
         return (x.squeeze(1) * self.scale).unsqueeze(1).sum(dim=2, keepdim=True).squeeze(1)
 
 
+class ViewBatch(torch.nn.Module):
+    """x.view(x.size(0), -1) in a static export: Reshape to the constant [8, -1], the export batch baked in."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(12, 2)
+
+    def forward(self, x):
+        return self.fc(x.view(x.size(0), -1))
+
+
 class Unsupported(torch.nn.Module):
     def forward(self, x):
         return torch.log_softmax(torch.nn.functional.elu(x), dim=-1)
@@ -46,6 +57,9 @@ models = [
     ('mlp', mlp, torch.rand(8, 2) * 2 - 1, 13, True),
     ('cnn', Cnn(), torch.rand(8, 1, 8, 8) * 2 - 1, 17, False),
     ('axes11', Axes(), torch.rand(5, 1, 3) * 2 - 1, 11, False),
+    # Linear on a 3-D input: MatMul (with the weight pre-transposed, renamed onnx::MatMul_*) + Add, not Gemm.
+    ('linear3d', torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh()), torch.rand(6, 5, 3) * 2 - 1, 17, False),
+    ('viewbatch', ViewBatch(), torch.rand(8, 3, 4) * 2 - 1, 17, False),
     ('unsupported', Unsupported(), torch.rand(4, 3), 17, False),
 ]
 expected = {}

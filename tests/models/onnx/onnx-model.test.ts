@@ -33,14 +33,14 @@ const STEPS = 8;
 
 const model = async (file: string, params: Record<string, unknown> = {}) => onnxModel.create(onnxModel.params.parse({ path: join(dir, file), outputs: { y: 'y_hat' }, ...params }));
 
-async function program(file: string, sample: number[], targets: number, params: Record<string, unknown> = {}, batch = 6): Promise<TrainingProgram> {
+async function program(file: string, sample: number[], targets: number | number[], params: Record<string, unknown> = {}, batch = 6): Promise<TrainingProgram> {
   return buildTrainingProgram(
     {
       name: file,
       model: await model(file, params),
       seed: 3,
       dtype: 'float32',
-      inputs: { x: { dtype: 'float32', shape: sample, perSample: true }, y: { dtype: 'float32', shape: [targets], perSample: true } },
+      inputs: { x: { dtype: 'float32', shape: sample, perSample: true }, y: { dtype: 'float32', shape: typeof targets === 'number' ? [targets] : targets, perSample: true } },
       loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
       optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
     },
@@ -139,6 +139,24 @@ describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem
     const tfjs = await (await tfjsBackend.create(tfjsBackend.params.parse({}))).compile(p);
     expect(mismatch((await tfjs.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
     await tfjs.dispose();
+  });
+
+  it('Linear on a 3-D input (MatMul + Add, weight pre-transposed by the exporter) computes torch\'s forward and trains both initializers', async () => {
+    const { x, y } = expected('linear3d');
+    const p = await program('linear3d.onnx', [5, 3], [5, 4], {}, x.shape[0]);
+    expect(p.params.map((v) => v.shape)).toEqual([[4], [3, 4]]);
+    const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(p);
+    expect(mismatch((await ort.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+    await ort.dispose();
+  });
+
+  it('a static export with the batch baked into a Reshape reads at its own batch size and is refused at another, saying how to re-export', async () => {
+    const { x, y } = expected('viewbatch');
+    const p = await program('viewbatch.onnx', [3, 4], 2, {}, 8);
+    const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(p);
+    expect(mismatch((await ort.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+    await ort.dispose();
+    await expect(program('viewbatch.onnx', [3, 4], 2, {}, 6)).rejects.toThrow(/exported at batch size 8 and reshapes to the constant \[8, -1\], which would mix samples at batch size 6; export with dynamic_axes/);
   });
 
   it('refuses ops outside the set, listing every one of them with its nodes', async () => {

@@ -54,7 +54,7 @@ describe.skipIf(!!skip)('an exported torch model through the whole product: tand
   it('tandem run trains it on tfjs to the end', async () => {
     const r = await cli('run', join(dir, 'byom.yaml'), 'backend.name=tfjs', '--outputs', join(dir, 'runs'));
     expect(r.code, r.stderr).toBe(0);
-    expect(runStatuses(join(dir, 'runs'))).toEqual(['completed']);
+    expect(runStatuses(join(dir, 'runs'))).toEqual(['complete']);
   }, 120_000);
 
   it('tandem parity: every stage on onnxruntime and tfjs passes against live torch', async () => {

@@ -3,9 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DataContainer } from '../../../data/container.ts';
 import type { ValidatedArray, ValidatedData } from '../../../data/contract.ts';
-import { namedTensor, toGraphTensor } from '../../../data/named-tensor.ts';
+import { namedTensor } from '../../../data/named-tensor.ts';
 import { readNpzFile } from '../../../data/npz.ts';
 import type { ComplexPlane } from '../../../physics/ptycho/fft.ts';
+import { groupPlacement, type Placement } from '../../../physics/ptycho/placement.ts';
 import { writeSimulatedPtycho } from '../../../physics/ptycho/simulate.ts';
 import type { PluginDefinition } from '../../plugin.ts';
 import type { DataAdapter, TrainedModel } from '../adapter.ts';
@@ -32,7 +33,7 @@ export const ptychoAdapterParams = z
 export type PtychoAdapterParams = z.infer<typeof ptychoAdapterParams>;
 
 /** Data keys handed to training. */
-export const PTYCHO_KEYS = { input: 'X', counts: 'counts', probe: 'probe' } as const;
+export const PTYCHO_KEYS = { input: 'X', counts: 'counts', probe: 'probe', placeRows: 'place_rows', placeCols: 'place_cols' } as const;
 
 /**
  * Ptychography from the upstream RawData .npz (seed-systems.md §1.1–1.3), optionally simulated first. The training
@@ -49,6 +50,7 @@ export class PtychoAdapter implements DataAdapter {
   private readonly nphotons: number;
   private readonly simulated: 'written' | 'reused' | 'none';
   private metrics?: PtychoMetrics;
+  private placement?: Placement;
 
   constructor(private readonly p: PtychoAdapterParams) {
     this.simulated = p.simulate ? ensureSimulated(p) : 'none';
@@ -77,9 +79,8 @@ export class PtychoAdapter implements DataAdapter {
     const y = this.validated.arrays.get('ycoords')!.data as Float64Array;
     const pairs = object.data as Float32Array;
     const plane: ComplexPlane = { re: Float64Array.from({ length: pairs.length / 2 }, (_, i) => pairs[2 * i]), im: Float64Array.from({ length: pairs.length / 2 }, (_, i) => pairs[2 * i + 1]) };
-    const constants = new Map([...trained.container.constants].map(([k, t]) => [k, toGraphTensor(t)]));
     const m = (this.metrics = await writeReconstruction(
-      { container: this.ptycho, x, y, object: { plane, rows: object.shape[0], cols: object.shape[1] }, keep: this.p.stitch_crop ?? this.ptycho.N / 2, forward: trained.forward, constants, input: PTYCHO_KEYS.input },
+      { container: this.ptycho, data: trained.container, x, y, object: { plane, rows: object.shape[0], cols: object.shape[1] }, keep: this.p.stitch_crop ?? this.ptycho.N / 2, forward: trained.forward },
       trained.runDir,
     ));
     const f = (v: number) => v.toPrecision(4);
@@ -100,6 +101,7 @@ export class PtychoAdapter implements DataAdapter {
         normFactor: c.normFactor,
         intensityScale: c.intensityScale,
         samples: { train: this.data.split.train.length, test: this.data.split.validation.length },
+        canvas: this.placement ? { pad: this.placement.pad, size: this.placement.size } : null,
         simulated: this.simulated,
         warnings: [...this.warnings],
         ...(this.metrics ? { metrics: this.metrics } : {}),
@@ -131,16 +133,25 @@ export class PtychoAdapter implements DataAdapter {
     const scale = Math.sqrt(this.nphotons / power) / n;
     const probe = new Float32Array(2 * n * n);
     for (let i = 0; i < n * n; i++) [probe[2 * i], probe[2 * i + 1]] = [scale * c.probe.re[i], scale * c.probe.im[i]];
+    const arrays = new Map<string, ValidatedArray>([
+      [PTYCHO_KEYS.input, { ...namedTensor('float32', perGroup, dims, c.X), units: 'normalised amplitude' }],
+      [PTYCHO_KEYS.counts, { ...namedTensor('float32', perGroup, dims, c.counts), units: 'photons' }],
+      [PTYCHO_KEYS.probe, namedTensor('float32', [n, n, 2], ['x', 'y', 'complex'], probe)],
+    ]);
+    if (c.channels > 1) {
+      const x = this.validated.arrays.get('xcoords')!.data as Float64Array;
+      const y = this.validated.arrays.get('ycoords')!.data as Float64Array;
+      const place = (this.placement = groupPlacement(c.nnIndices, c.channels, x, y, n));
+      const shape = [c.count, c.channels, place.size, n];
+      arrays.set(PTYCHO_KEYS.placeRows, namedTensor('float32', shape, ['batch', 'channel', 'canvas', 'x'], place.rows));
+      arrays.set(PTYCHO_KEYS.placeCols, namedTensor('float32', shape, ['batch', 'channel', 'canvas', 'y'], place.cols));
+    }
     return {
       source: this.p.path,
       sizes: this.validated.sizes,
       ignoredKeys: this.validated.ignoredKeys,
       attrs: this.validated.attrs,
-      arrays: new Map<string, ValidatedArray>([
-        [PTYCHO_KEYS.input, { ...namedTensor('float32', perGroup, dims, c.X), units: 'normalised amplitude' }],
-        [PTYCHO_KEYS.counts, { ...namedTensor('float32', perGroup, dims, c.counts), units: 'photons' }],
-        [PTYCHO_KEYS.probe, namedTensor('float32', [n, n, 2], ['x', 'y', 'complex'], probe)],
-      ]),
+      arrays,
     };
   }
 }

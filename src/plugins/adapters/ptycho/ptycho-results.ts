@@ -8,6 +8,10 @@ import { stitch } from '../../../physics/ptycho/patches.ts';
 import { encodeGrayPng, panelGrid } from '../../../physics/ptycho/png.ts';
 import { toComplex64 } from '../../../physics/ptycho/simulate.ts';
 import type { BatchFeed } from '../../backends/backend.ts';
+import { PTYCHO_OUTPUTS } from '../../models/ptycho/ptycho-model.ts';
+import type { DataContainer } from '../../../data/container.ts';
+import { toGraphTensor } from '../../../data/named-tensor.ts';
+import type { DType } from '../../../graph/dtype.ts';
 import type { PtychoDataContainer } from './ptycho-container.ts';
 
 /** What the stitched reconstruction scored against the ground truth (the metrics CSV holds the same). */
@@ -22,6 +26,8 @@ export interface PtychoMetrics {
 
 export interface ReconstructionInput {
   readonly container: PtychoDataContainer;
+  /** The training container: every per-sample key is fed (the input, the canvas placement), plus the constants. */
+  readonly data: DataContainer;
   /** Scan positions, x = column and y = row of each patch centre. */
   readonly x: Float64Array;
   readonly y: Float64Array;
@@ -29,9 +35,6 @@ export interface ReconstructionInput {
   /** Central crop of each patch used for stitching (upstream M). */
   readonly keep: number;
   readonly forward: (batch: BatchFeed) => Promise<Map<string, Tensor>>;
-  /** The constant feeds (the probe). */
-  readonly constants: ReadonlyMap<string, Tensor>;
-  readonly input: string;
 }
 
 const BATCH = 64;
@@ -39,22 +42,23 @@ const BATCH = 64;
 /** Runs the trained model on every group, returns the predicted complex patch of every (group, channel). */
 export async function predictPatches(r: ReconstructionInput): Promise<ComplexPlane[]> {
   const { N: n, channels: c, count } = r.container;
-  const per = n * n * c;
   const patches: ComplexPlane[] = new Array(count * c);
+  const constants = new Map([...r.data.constants].map(([k, t]) => [k, toGraphTensor(t)]));
   for (let start = 0; start < count; start += BATCH) {
     const size = Math.min(BATCH, count - start);
-    const feed = new Map(r.constants);
-    feed.set(r.input, tensor('float32', [size, n, n, c], r.container.X.subarray(start * per, (start + size) * per)));
-    const out = await r.forward(feed);
-    const amp = out.get('amplitude')!.data as Float32Array | Float64Array;
-    const phase = out.get('phase')!.data as Float32Array | Float64Array;
+    const feed = new Map(constants);
+    for (const [key, t] of r.data.tensors) {
+      const per = t.shape.slice(1).reduce((a, b) => a * b, 1);
+      feed.set(key, tensor(t.dtype as DType, [size, ...t.shape.slice(1)], (t.data as Float32Array).subarray(start * per, (start + size) * per)));
+    }
+    const object = (await r.forward(feed)).get(PTYCHO_OUTPUTS.object)!.data as Float32Array | Float64Array; // (B, N, N, C, 2)
     for (let b = 0; b < size; b++) {
       for (let k = 0; k < c; k++) {
         const re = new Float64Array(n * n);
         const im = new Float64Array(n * n);
         for (let p = 0; p < n * n; p++) {
-          const i = (b * n * n + p) * c + k;
-          [re[p], im[p]] = [amp[i] * Math.cos(phase[i]), amp[i] * Math.sin(phase[i])];
+          const i = 2 * ((b * n * n + p) * c + k);
+          [re[p], im[p]] = [object[i], object[i + 1]];
         }
         patches[(start + b) * c + k] = { re, im };
       }

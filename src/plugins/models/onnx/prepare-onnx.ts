@@ -1,10 +1,10 @@
 import { GraphError } from '../../../graph/errors.ts';
 import { onnx } from '../../../graph/onnx/generated/onnx.js';
 import { int64ToNumber } from '../../../graph/onnx/proto-ints.ts';
-import { toTensorProto } from '../../../graph/onnx/tensor-proto.ts';
+import { fromTensorProto, toTensorProto } from '../../../graph/onnx/tensor-proto.ts';
 import { registeredOps } from '../../../graph/op-registry.ts';
 import type { Shape } from '../../../graph/tensor.ts';
-import { tensor } from '../../../graph/tensor.ts';
+import { tensor, toNumbers } from '../../../graph/tensor.ts';
 
 /** The oldest opset we upgrade from; older models are refused with a re-export hint. */
 export const OLDEST_OPSET = 11;
@@ -27,7 +27,8 @@ export function prepareOnnx(bytes: Uint8Array, inputShapes: ReadonlyMap<string, 
   const model = decode(bytes, file);
   const graph = model.graph as onnx.GraphProto;
   refuseUnknownOps(graph, file);
-  bindInputShapes(graph, inputShapes, file);
+  const rebatched = bindInputShapes(graph, inputShapes, file);
+  if (rebatched) refuseBakedBatch(graph, rebatched, file);
   for (const o of graph.output) o.type = null;
   lowerFlatten(graph, file);
   upgradeOpset(model, file);
@@ -67,7 +68,9 @@ function refuseUnknownOps(graph: onnx.GraphProto, file: string): void {
   );
 }
 
-function bindInputShapes(graph: onnx.GraphProto, shapes: ReadonlyMap<string, Shape>, file: string): void {
+/** Binds the shapes; returns the export's fixed batch size and the new one when the batch changed, else undefined. */
+function bindInputShapes(graph: onnx.GraphProto, shapes: ReadonlyMap<string, Shape>, file: string): { from: number; to: number } | undefined {
+  let rebatched: { from: number; to: number } | undefined;
   for (const v of graph.input as onnx.ValueInfoProto[]) {
     const want = shapes.get(v.name);
     if (!want) continue; // an initializer listed as input (IR < 4), or an unbound input the caller reports
@@ -81,9 +84,32 @@ function bindInputShapes(graph: onnx.GraphProto, shapes: ReadonlyMap<string, Sha
       if (fixed !== undefined && k > 0 && fixed !== want[k]) {
         throw new Error(`model onnx: graph input "${v.name}" of ${file} has size ${fixed} on axis ${k}, but the data bound to it has shape [${want.join(', ')}]`);
       }
+      if (fixed !== undefined && k === 0 && fixed !== want[0]) rebatched = { from: fixed, to: want[0] };
       d.dimParam = null;
       d.dimValue = want[k];
     });
+  }
+  return rebatched;
+}
+
+/**
+ * A static export of `x.view(x.size(0), -1)` reshapes to a constant `[exportBatch, -1]`: at another batch size
+ * that silently regroups samples, so it is refused rather than read.
+ */
+function refuseBakedBatch(graph: onnx.GraphProto, batch: { from: number; to: number }, file: string): void {
+  const constants = new Map<string, onnx.ITensorProto>();
+  for (const t of graph.initializer) constants.set(t.name ?? '', t);
+  for (const n of nodesOf(graph)) {
+    const value = n.opType === 'Constant' ? (n.attribute as onnx.AttributeProto[]).find((a) => a.name === 'value')?.t : undefined;
+    if (value) constants.set(n.output[0], value);
+  }
+  for (const [i, n] of nodesOf(graph).entries()) {
+    const shape = n.opType === 'Reshape' ? constants.get(n.input[1]) : undefined;
+    if (!shape) continue;
+    const dims = toNumbers(fromTensorProto(shape, `shape of ${n.name || `Reshape_${i}`}`));
+    if (dims[0] === batch.from) {
+      throw new GraphError(n.name || `Reshape_${i}`, 'Reshape', `${file} was exported at batch size ${batch.from} and reshapes to the constant [${dims.join(', ')}], which would mix samples at batch size ${batch.to}; export with dynamic_axes={'<input>': {0: 'batch'}} and torch.flatten(x, 1) (or nn.Flatten) instead of x.view(x.size(0), -1), or train with batch size ${batch.from}`);
+    }
   }
 }
 

@@ -8,27 +8,34 @@ import { downsample, upsample } from '../layers/sampling.ts';
 import type { Model } from '../model.ts';
 import type { ParameterSet } from '../parameters.ts';
 import { farFieldIntensity, fromPolar } from './far-field.ts';
+import { throughSharedCanvas } from './object-canvas.ts';
 
 export const ptychoModelParams = z
   .object({
     input: z.string().default('X').describe('data key of the normalised diffraction amplitudes, (batch, N, N, C)'),
     probe: z.string().default('probe').describe('data key of the scaled probe, (N, N, 2) real pairs'),
     filters: z.int().positive().default(16).describe('channels of the first encoder level (doubled at the second)'),
+    object_big: z.boolean().default(true).describe('gridsize > 1: average the C patches on one shared canvas before diffracting (upstream object_big)'),
+    place_rows: z.string().default('place_rows').describe('data key of the canvas row placement, (batch, C, L, N)'),
+    place_cols: z.string().default('place_cols').describe('data key of the canvas column placement, (batch, C, L, N)'),
     kernel: z.int().positive().default(3),
   })
   .strict();
 export type PtychoModelParams = z.infer<typeof ptychoModelParams>;
 
-/** Output names: the physics-informed loss fits `intensity`; `amplitude` and `phase` are the reconstructed object patches. */
-export const PTYCHO_OUTPUTS = { intensity: 'intensity', amplitude: 'amplitude', phase: 'phase' } as const;
+/**
+ * Output names: the physics-informed loss fits `intensity` (batch, N, N, C); `object` (batch, N, N, C, 2) is the
+ * reconstructed complex patch of each channel as (re, im), after the shared canvas when object_big applies.
+ */
+export const PTYCHO_OUTPUTS = { intensity: 'intensity', object: 'object' } as const;
 
 /**
  * The PtychoPINN autoencoder (seed-systems.md §1.8), small: a two-level convolutional encoder–decoder on the C
  * diffraction patterns of a group, an amplitude head (sigmoid, a passive object transmits ≤ 1) and a phase head
  * (π·tanh), combined into a complex object patch per channel, illuminated by the probe and propagated to the far
  * field by the DFT. Trained only on the measured counts (Poisson NLL), never on the object: unsupervised.
- * Each channel's patch is predicted at its own position (upstream object_big = false); the stitching after
- * training places the patches at their scan positions.
+ * With C > 1 and object_big, the C patches pass through one shared canvas first (object-canvas.ts), so
+ * overlapping channels must agree on the object; with C = 1 each patch stands alone (object_big has no effect).
  */
 export class PtychoModel implements Model {
   constructor(private readonly p: PtychoModelParams) {}
@@ -55,9 +62,11 @@ export class PtychoModel implements Model {
     const head = (name: string) => convLayer(g, params, name, h, { in: f, out: c, kernel, padding: 'zeros' });
     const amplitude = g.sigmoid(head('amplitude_head'));
     const phase = g.mul(g.scalar(Math.PI, x.dtype), g.tanh(head('phase_head')));
-    const intensity = farFieldIntensity(g, fromPolar(g, amplitude, phase), probe);
-    const back = (v: Value) => g.transpose(v, [0, 2, 3, 1]); // (B, N, N, C) as the data
-    return { [PTYCHO_OUTPUTS.intensity]: back(intensity), [PTYCHO_OUTPUTS.amplitude]: back(amplitude), [PTYCHO_OUTPUTS.phase]: back(phase) };
+    let object = fromPolar(g, amplitude, phase); // (B, C, N, N, 2)
+    if (this.p.object_big && c > 1) object = throughSharedCanvas(g, object, this.input(inputs, this.p.place_rows, 'place_rows'), this.input(inputs, this.p.place_cols, 'place_cols'));
+    const intensity = farFieldIntensity(g, object, probe);
+    // Back to the data's (B, N, N, C[, 2]) layout.
+    return { [PTYCHO_OUTPUTS.intensity]: g.transpose(intensity, [0, 2, 3, 1]), [PTYCHO_OUTPUTS.object]: g.transpose(object, [0, 2, 3, 1, 4]) };
   }
 
   effectiveSettings(): Record<string, unknown> {
