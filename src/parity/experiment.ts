@@ -3,6 +3,7 @@ import { isGraphDType } from '../data/data-dtype.ts';
 import type { BatchFeed } from '../plugins/backends/backend.ts';
 import type { Model } from '../plugins/models/model.ts';
 import { dataLossBuilder } from '../train/data-loss.ts';
+import { modelForLoss } from '../train/rollout/rollout-model.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
 import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
 import { constantFeeds, feedOf } from '../train/trainer.ts';
@@ -58,7 +59,7 @@ export class ParityExperiment {
     const train = this.train;
     return {
       name: this.name,
-      model: this.model,
+      model: modelForLoss(this.model, train.loss),
       seed: this.seed,
       dtype,
       inputs,

@@ -1,4 +1,4 @@
-import { ParityUsageError as UsageError } from './errors.ts';
+import { ParityUsageError } from './errors.ts';
 
 /**
  * Parity selectors: `<experiment>/<backend>/<stage>`, each segment a glob (`*` any run of characters, `?` one
@@ -13,7 +13,7 @@ export interface Selector {
 export function parseSelector(text: string): Selector {
   const segments = text.split('/');
   if (segments.length !== 3 || segments.some((s) => s === '')) {
-    throw new UsageError(`the selector "${text}" must have three non-empty parts, <experiment>/<backend>/<stage>, e.g. "*/tfjs/gradients" or "quickstart/*/*"`);
+    throw new ParityUsageError(`the selector "${text}" must have three non-empty parts, <experiment>/<backend>/<stage>, e.g. "*/tfjs/gradients" or "quickstart/*/*"`);
   }
   const patterns = segments.map((s) => new RegExp(`^${globToRegex(s, text)}$`));
   return {
@@ -42,17 +42,17 @@ function globToRegex(glob: string, whole: string): string {
     if (ch === '*') out += '[^/]*';
     else if (ch === '?') out += '[^/]';
     else if (ch === '{') {
-      if (inBraces) throw new UsageError(`the selector "${whole}" nests braces; use one level, e.g. {forward,loss}`);
+      if (inBraces) throw new ParityUsageError(`the selector "${whole}" nests braces; use one level, e.g. {forward,loss}`);
       inBraces = true;
       out += '(?:';
     } else if (ch === '}') {
-      if (!inBraces) throw new UsageError(`the selector "${whole}" closes a brace it never opened`);
+      if (!inBraces) throw new ParityUsageError(`the selector "${whole}" closes a brace it never opened`);
       inBraces = false;
       out += ')';
     } else if (ch === ',' && inBraces) out += '|';
     else out += ch.replace(/[.+^$()|[\]\\]/g, '\\$&');
   }
-  if (inBraces) throw new UsageError(`the selector "${whole}" opens a brace it never closes`);
+  if (inBraces) throw new ParityUsageError(`the selector "${whole}" opens a brace it never closes`);
   return out;
 }
 

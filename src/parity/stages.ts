@@ -56,7 +56,11 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const tolerance = tol(ctx, 'loss');
     ctx.session.setState(ctx.program.initialState());
     const tensors = compareLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss');
-    if (!failureOf(tensors) || !ctx.reference.execute) return outcome(ctx, tensors, 'loss');
+    if (!failureOf(tensors)) return outcome(ctx, tensors, 'loss');
+    if (!ctx.reference.execute) {
+      const message = 'loss localization unavailable: it executes the loss graph on the reference, which a recorded baseline cannot; use parity.reference=torch';
+      return { ...outcome(ctx, tensors, 'loss'), firstDivergence: { kind: 'forward', node: null, compared: 0, message, method: 'none (recorded reference)' } };
+    }
     // The Session contract exposes no loss-graph intermediates, so the side's loss graph runs on onnxruntime
     // (tandem's executor of record) against the torch interpreter on the reference's loss graph.
     const lossGraph = ctx.program.graphs.loss;

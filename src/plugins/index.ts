@@ -7,6 +7,7 @@ import { npzAdapter } from './adapters/npz/npz-adapter.ts';
 import { ptychoAdapter } from './adapters/ptycho/ptycho-adapter.ts';
 import { ptychoModel } from './models/ptycho/ptycho-model.ts';
 import { registerPtychoLossTerms } from '../physics/ptycho/loss-terms.ts';
+import { registerRolloutLossTerms } from '../train/rollout/rollout-term.ts';
 import { ortBackend } from './backends/onnxruntime/ort-backend.ts';
 import { mlpModel } from './models/mlp/mlp.ts';
 import { convnetModel } from './models/convnet/convnet.ts';
@@ -50,3 +51,4 @@ export const builtinPlugins: PluginDefinition[] = [
 /** Physics loss-term kinds a config's `train.loss.<term>.kind` may name (besides mse, l1, rel_l2). */
 registerElasticLossTerms();
 registerPtychoLossTerms();
+registerRolloutLossTerms();

@@ -41,7 +41,9 @@ export async function refineWithLbfgs(session: Session, program: TrainingProgram
   const params = program.params;
   const state = session.getState();
   const dtype = program.spec.dtype;
-  const x = dtype === 'float64' ? new Float64Array(params.reduce((n, p) => n + state.get(p.name)!.data.length, 0)) : new Float32Array(params.reduce((n, p) => n + state.get(p.name)!.data.length, 0));
+  const length = params.reduce((n, p) => n + state.get(p.name)!.data.length, 0);
+  // The vector in the parameters' dtype: L-BFGS rounds a float32 x where it stores it, as the graph would.
+  const x = dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
   let offset = 0;
   for (const p of params) {
     const data = state.get(p.name)!.data as ArrayLike<number>;

@@ -48,6 +48,8 @@ export class LossScope {
     readonly params: Readonly<Record<string, Value>>,
     /** How `parameter()` draws initial values (the experiment seed and the parameters' dtype). */
     private readonly paramDraw?: { readonly seed: number; readonly dtype: DType },
+    /** Applies the program's model again, with the same parameters, on the current builder (rollout losses). */
+    private readonly applyModel?: (g: GraphBuilder, inputs: Readonly<Record<string, Value>>) => Record<string, Value>,
   ) {
     this.builder = builder;
   }
@@ -68,6 +70,15 @@ export class LossScope {
     const value = set.declare(name, shape, init);
     this.declared.set(name, set.initialValues().get(name)!);
     return value;
+  }
+
+  /**
+   * The model applied to other inputs than the batch, sharing its weights with the forward pass: an
+   * autoregressive rollout feeds the model its own prediction (src/train/rollout/).
+   */
+  model(inputs: Readonly<Record<string, Value>>): Record<string, Value> {
+    if (!this.applyModel) throw new Error('this loss scope was built without its model, so a loss term cannot apply the model again (a rollout loss needs it)');
+    return this.applyModel(this.builder, inputs);
   }
 
   /** Parameters declared by the loss (name → initial value), in declaration order. */

@@ -98,7 +98,7 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
   }
   const params: Record<string, Value> = Object.fromEntries(paramSet.names().map((n) => [n, b.value(n)]));
 
-  const scope = new LossScope(b, inputs, outputs, params, { seed: spec.seed, dtype: spec.dtype });
+  const scope = new LossScope(b, inputs, outputs, params, { seed: spec.seed, dtype: spec.dtype }, (g, ins) => spec.model.forward(g, ins, paramSet));
   const terms = spec.loss(scope);
   const termNames = Object.keys(terms);
   if (termNames.length === 0) throw new Error('the loss has no terms: configure at least one under train.loss');

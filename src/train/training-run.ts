@@ -26,6 +26,8 @@ import { restoreState } from './checkpoint/restore-state.ts';
 import { CHECKPOINTS_DIR } from './checkpoint/resolve-checkpoint.ts';
 import { toolVersions } from '../util/package-version.ts';
 import { StepLog } from './step-log.ts';
+import { modelForLoss } from './rollout/rollout-model.ts';
+import { workloadReport } from './evaluation/workload-report.ts';
 
 /** The `train:` config section as this module reads it (validated by the config schema before it gets here). */
 export interface TrainSettings {
@@ -97,7 +99,7 @@ export class TrainingRun {
     }
     const spec = {
       name: experiment,
-      model,
+      model: modelForLoss(model, train.loss),
       seed,
       dtype: backend.dtype,
       inputs,
@@ -206,6 +208,8 @@ export class TrainingRun {
       ...(data.split.validation.length ? { validation: await session.evaluate(whole('validation')) } : {}),
     };
     const domain = this.deps.adapter.afterTraining ? await this.deps.adapter.afterTraining({ runDir: this.deps.runDir, container: data, forward: (batch) => session.forward(batch) }) : undefined;
+    const { runDir, experiment, adapter, model } = this.deps;
+    const workload = await workloadReport({ runDir, experiment, container: data, forward: (batch) => session.forward(batch), loss: this.deps.train.loss ?? {}, history: outcome.history, adapter, model });
     await session.dispose();
     const results: TrainResults = {
       history: outcome.history,
@@ -228,7 +232,7 @@ export class TrainingRun {
       parameters: program.params.reduce((n, p) => n + sizeOf(p.shape), 0),
     };
     writeFileAtomic(join(this.deps.runDir, 'results.json'), `${JSON.stringify(resultsJson(results), null, 2)}\n`);
-    return { detail: `final metrics (results.json):\n${resultTable(final)}${domain ? `\n${domain}` : ''}`, results };
+    return { detail: `final metrics (results.json):\n${resultTable(final)}${domain ? `\n${domain}` : ''}${workload ? `\n${workload}` : ''}`, results };
   }
 
   private need<T>(value: T | undefined, stage: string): T {

@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ArchiveError } from '../../src/orchestrator/archive/archive-error.ts';
 import { collectProvenance } from '../../src/orchestrator/archive/provenance.ts';
@@ -19,7 +20,7 @@ describe('writing an archive entry', () => {
     const { dir, manifest } = await archiveReport(root, fixtureReport(), { now: NOW });
     expect(dir).toBe(join(root, 'QUICKSTART-ORT-TO-TFJS', 'tfjs-port', '20261123T041502Z'));
     expect(Object.keys(manifest.files).sort()).toStrictEqual([
-      'config/1-quickstart.yaml', 'logs/parity-1.log', 'parity.json', 'parity.md',
+      'config/1-quickstart.yaml', 'logs/parity-1.txt', 'parity.json', 'parity.md',
       'plots/quickstart-divergence.vl.json', 'plots/quickstart-loss.vl.json', 'plots/quickstart-stage-error.vl.json', 'report.html',
     ]);
     expect(manifest).toMatchObject({ format: 'tandem.report-archive', version: 1, createdAt: '2026-11-23T04:15:02.345Z', verdict: 'fail' });
@@ -92,7 +93,7 @@ describe('verifying an entry', () => {
     const { dir } = await archiveReport(fresh(), fixtureReport());
     expect(verifyEntry(readEntry(dir))).toStrictEqual({ ok: true, changed: [], missing: [], unlisted: [] });
     writeFileSync(join(dir, 'parity.md'), 'edited\n');
-    writeFileSync(join(dir, 'logs', 'parity-1.log'), 'quickstart/tfjs/init: pass\n'); // same bytes: not a change
+    writeFileSync(join(dir, 'logs', 'parity-1.txt'), 'quickstart/tfjs/init: pass\n'); // same bytes: not a change
     writeFileSync(join(dir, 'extra.txt'), 'added later');
     readdirSync(join(dir, 'plots')).forEach((f) => f.includes('loss') && writeFileSync(join(dir, 'plots', f), ''));
     const v = verifyEntry(readEntry(dir));
@@ -116,5 +117,18 @@ describe('provenance', () => {
     expect(p.git.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(p.versions).toMatchObject({ node: process.version, onnxruntime: expect.stringMatching(/^1\./), tfjs: expect.stringMatching(/^4\./), torch: null });
     expect(existsSync('/nonexistent/python')).toBe(false);
+  });
+});
+
+describe('an entry in the repository', () => {
+  // Regression: logs were written as *.log, which .gitignore drops, so a committed entry lost its logs and
+  // failed `tandem report show` in every clone.
+  it('has no file that git would ignore: the whole entry survives a commit and a clone', async () => {
+    const { manifest } = await archiveReport(fresh(), fixtureReport(), { now: NOW });
+    const paths = Object.keys(manifest.files).map((p) => `reports/QUICKSTART-ORT-TO-TFJS/tfjs-port/20261123T041502Z/${p}`);
+    const ignored = execaSync('git', ['check-ignore', '--stdin'], { input: [...paths, 'reports/x/manifest.json'].join('\n'), reject: false });
+    expect(ignored.stdout).toBe('');
+    // The check can see an ignored path: a .log file next to them is reported.
+    expect(execaSync('git', ['check-ignore', 'reports/x/y/z/logs/a.log'], { reject: false }).stdout).toBe('reports/x/y/z/logs/a.log');
   });
 });

@@ -46,7 +46,7 @@ describe('tandem plan run with vitest selectors', () => {
     expect(stdout).toContain('TEST-INITIATIVE / suggest: ✓ pass\n  ✓ every selected test passes: 1 passed, 0 failed, 0 skipped\n');
     const entry = readEntry(resolve(entryDir(stdout)));
     expect(entry.dir.startsWith(join(reports, 'TEST-INITIATIVE', 'suggest'))).toBe(true);
-    expect(Object.keys(entry.manifest.files).sort()).toStrictEqual(['logs/vitest-1.log', 'parity.md', 'report.html', 'tests.json', 'vitest/1.json']);
+    expect(Object.keys(entry.manifest.files).sort()).toStrictEqual(['logs/vitest-1.txt', 'parity.md', 'report.html', 'tests.json', 'vitest/1.json']);
     expect(entry.manifest.selectors).toStrictEqual(['tests/orchestrator/suggest.test.ts -t "closestMatch"']);
     expect(verifyEntry(entry).ok).toBe(true);
     // Only the test the filter selected is listed, not the ones vitest skipped for it.

@@ -40,7 +40,7 @@ describe('runPhase when the parity engine cannot run', () => {
     expect(result.manifest.criteria).toStrictEqual([
       { description: 'every selected parity case passes', passed: false, detail: 'parity could not run: conf/quickstart.yaml: the torch reference process exited with code 139' },
     ]);
-    expect(readFileSync(join(result.dir, 'logs', 'parity-1.log'), 'utf8')).toBe('starting conf/quickstart.yaml\nerror: the torch reference process exited with code 139\n');
+    expect(readFileSync(join(result.dir, 'logs', 'parity-1.txt'), 'utf8')).toBe('starting conf/quickstart.yaml\nerror: the torch reference process exited with code 139\n');
     // The group's overrides carry the phase's thresholds, and the manifest records them with the hash.
     expect(result.manifest.configs[0].overrides).toStrictEqual(['++parity.tolerances.forward.float32.rtol=0', '++parity.tolerances.forward.float32.atol=0']);
   });

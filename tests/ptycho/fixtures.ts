@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NpzEntry } from '../../src/data/npz.ts';
 import type { RawArray, RawData } from '../../src/data/raw-data.ts';
 import type { PtychoSimulation } from '../../src/physics/ptycho/simulate.ts';
 
@@ -47,5 +46,3 @@ export function handRaw(overrides: Record<string, RawArray | undefined> = {}): R
   }
   return { source: 'hand.npz', arrays: new Map(Object.entries(arrays)), attrs: { nphotons: 100 } };
 }
-
-export type { NpzEntry };

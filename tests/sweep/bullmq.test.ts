@@ -49,13 +49,15 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     workers.push(victim, survivor);
     await Promise.all([victim.waitFor(/listening on queue/), survivor.waitFor(/listening on queue/)]);
 
-    const submitted = sweep(redis, queue, '1e-2,5e-3,2e-3,1e-3', root);
-    // The victim has taken a job and forked its training process: kill it with no chance to clean up.
-    const [, killedJob] = await victim.waitFor(/job #(\d+) .*attempt 1/);
+    const submitted = sweep(redis, queue, '1e-2,5e-3', root);
+    // The victim has taken a job and its training process has started the run: kill it with no chance to clean up.
+    const [, killedJob, killedDir] = await victim.waitFor(/job #(\d+) .*attempt 1, run directory (\S+)/);
+    while (!existsSync(join(killedDir, '.tandem', 'status.json'))) await new Promise((poll) => setTimeout(poll, 20));
     await victim.kill('SIGKILL');
+    expect(readStatus(killedDir).status).toBe('running');
     const result = await submitted;
 
-    expect(result.outcomes.map((o) => o.status)).toStrictEqual(['complete', 'complete', 'complete', 'complete']);
+    expect(result.outcomes.map((o) => o.status)).toStrictEqual(['complete', 'complete']);
     // Exactly one training per job, the killed one included (its first attempt never finished).
     const counts = await executions(redis, queue);
     expect(Object.fromEntries(result.outcomes.map((o) => [o.configHash, counts[o.configHash]]))).toStrictEqual(
@@ -80,12 +82,20 @@ describe.skipIf(unavailable !== undefined)(title, () => {
 
   it('reuses completed jobs when the same sweep is submitted again, training nothing', { timeout: 60_000 }, async () => {
     const before = await executions(redis, 'stalls');
-    const again = await sweep(redis, 'stalls', '1e-2,5e-3,2e-3,1e-3', root);
-    expect(again.outcomes.map((o) => o.status)).toStrictEqual(['reused', 'reused', 'reused', 'reused']);
+    const again = await sweep(redis, 'stalls', '1e-2,5e-3', root);
+    expect(again.outcomes.map((o) => o.status)).toStrictEqual(['reused', 'reused']);
     expect(again.outcomes.every((o) => !o.runDir.startsWith(again.sweepDir))).toBe(true);
     expect(await executions(redis, 'stalls')).toStrictEqual(before);
     const record = readFileSync(join(again.sweepDir, 'multirun.yaml'), 'utf8');
     expect(record).toMatch(/status: reused/);
+  });
+
+  it('fails a job whose config or data is wrong without retrying it, since no retry can fix it', { timeout: 60_000 }, async () => {
+    const overrides = ['train.epochs=2', 'adapter.params.path=data/missing.npz', '++executor.name=bullmq', '++executor.queue=stalls', `++executor.redis_url=${redis.url}`];
+    const result = await runSweep({ configFile: 'conf/quickstart.yaml', overrides, builtins: builtinPlugins, multirunRoot: root });
+    expect(result.outcomes[0].status).toBe('failed');
+    expect(result.outcomes[0].error).toMatch(/missing\.npz.* after 1 attempt\(s\)$/s);
+    expect(readStatus(result.outcomes[0].runDir).status).toBe('failed');
   });
 
   it('rides out Redis going away mid-sweep: workers and the submitter reconnect and the sweep finishes', { timeout: 120_000 }, async () => {
@@ -93,15 +103,16 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     const worker = new WorkerProcess(queue, redis.url);
     workers.push(worker);
     await worker.waitFor(/listening on queue/);
-    const submitted = sweep(redis, queue, '4e-3,3e-3', root);
+    const submitted = sweep(redis, queue, '4e-3', root);
     await worker.waitFor(/job #0 .*attempt 1/);
     await redis.stop();
     await worker.waitFor(/lost Redis/);
     await new Promise((resume) => setTimeout(resume, 1500));
     await redis.restart();
     const result = await submitted;
-    expect(result.outcomes.map((o) => o.status)).toStrictEqual(['complete', 'complete']);
-    expect(Object.values(await executions(redis, queue))).toStrictEqual(['1', '1']);
+    expect(result.outcomes.map((o) => o.status)).toStrictEqual(['complete']);
+    // Trained once, even if its lock ran out during the outage and the job went round again.
+    expect(Object.values(await executions(redis, queue))).toStrictEqual(['1']);
     await worker.waitFor(/reconnected to Redis/);
   });
 });

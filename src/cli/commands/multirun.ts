@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { runSweep } from '../../orchestrator/sweep/run-sweep.ts';
-import { sweepSummaryTable } from '../../orchestrator/sweep/summary-table.ts';
+import { sweepSummaryTable, sweptOverrides } from '../../orchestrator/sweep/summary-table.ts';
 import { builtinPlugins } from '../../plugins/index.ts';
 import { toJson, type CliIo } from '../io.ts';
 
@@ -19,14 +19,21 @@ export class SweepFailedError extends Error {
  */
 export async function runMultirun(configFile: string, overrides: readonly string[], options: { multirunRoot: string; json?: boolean }, io: CliIo): Promise<void> {
   const where = (dir: string) => relative(process.cwd(), dir) || '.';
+  // Progress lines name a job by its swept values; the rest of its overrides are the same for every job.
+  let sweptKeys: string[] = [];
+  const label = (overrides: readonly string[]) => sweptOverrides(overrides, sweptKeys).join(' ') || '(no sweep)';
   const result = await runSweep({
     configFile,
     overrides,
     builtins: builtinPlugins,
     multirunRoot: options.multirunRoot,
     events: {
-      started: (job) => io.err(`job #${job.index} started: ${job.overrides.join(' ') || '(no overrides)'}\n`),
-      finished: (o) => io.err(`job #${o.index} ${o.status} in ${o.seconds.toFixed(1)} s${o.error ? `: ${o.error}` : ''}\n`),
+      planned: (plan) => {
+        sweptKeys = plan.dimensions.map((d) => d.key);
+        io.err(`sweep: ${plan.jobs.length} job(s) passed the handshake\n`);
+      },
+      started: (job) => io.err(`job #${job.index} started: ${label(job.overrides)}\n`),
+      finished: (o) => io.err(`job #${o.index} ${o.status} in ${o.seconds.toFixed(1)} s (${label(o.overrides)})${o.error ? `: ${o.error}` : ''}\n`),
       notice: (text) => io.err(`note: ${text}\n`),
     },
   });

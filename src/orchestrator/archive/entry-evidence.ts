@@ -13,7 +13,7 @@ import type { ArchiveFile } from './write-entry.ts';
  *   parity.md, report.html the renderings of both
  *   plots/<id>.vl.json     each plot's vega-lite spec with its data, re-renderable without tandem
  *   config/<name>.yaml     each resolved experiment config
- *   logs/<name>.log        what the parity engine and vitest printed
+ *   logs/<name>.txt        what the parity engine and vitest printed (.txt: the repository ignores *.log)
  *   vitest/<n>.json        vitest's own JSON report per selector
  */
 export interface Evidence {
@@ -36,7 +36,7 @@ export async function evidenceFiles(evidence: Evidence): Promise<ArchiveFile[]> 
   files.push({ path: 'parity.md', data: renderMarkdown(input) }, { path: 'report.html', data: html });
   for (const plot of plots) files.push({ path: `plots/${plot.id}.vl.json`, data: `${JSON.stringify(plot.spec, null, 2)}\n` });
   for (const c of evidence.configs) files.push({ path: `config/${c.name}.yaml`, data: c.yaml });
-  for (const log of evidence.logs) files.push({ path: `logs/${log.name}.log`, data: log.text });
+  for (const log of evidence.logs) files.push({ path: `logs/${log.name}.txt`, data: log.text });
   evidence.vitestJson.forEach((json, i) => json !== undefined && files.push({ path: `vitest/${i + 1}.json`, data: json }));
   return files;
 }

@@ -11,7 +11,7 @@ import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, manifestSchema, type 
  * entry or none. An existing entry is never replaced; a clash in the same second takes a `-1`, `-2`… suffix.
  */
 export interface ArchiveFile {
-  /** Path inside the entry, '/'-separated, e.g. `parity.json` or `logs/vitest-1.log`. */
+  /** Path inside the entry, '/'-separated, e.g. `parity.json` or `logs/vitest-1.txt`. */
   readonly path: string;
   readonly data: string | Uint8Array;
 }

@@ -54,7 +54,7 @@ export class BullmqExecutor implements SweepExecutor {
     const existing = (await queue.getJob(spec.configHash)) as Job<SweepJobSpec, JobOutcome> | undefined;
     const state = existing ? await existing.getState() : undefined;
     if (existing && state === 'completed') {
-      events.notice?.(`job #${spec.index} (${spec.overrides.join(' ')}): reusing the completed run of the same config in ${existing.returnvalue.runDir}`);
+      events.notice?.(`job #${spec.index}: reusing the completed run of the same config (sha256:${spec.configHash.slice(0, 12)}) in ${existing.returnvalue.runDir}`);
       return async () => asReused(spec, existing.returnvalue);
     }
     if (existing && state === 'failed') await existing.remove();

@@ -49,7 +49,7 @@ export function startSweepWorker(settings: WorkerSettings, log: (line: string) =
     // Counted only when this attempt trained: an attempt that found the run finished on disk (its first worker
     // died between finishing and telling Redis) trained nothing.
     if (outcome.executed) await counter.hincrby(executionsKey(settings.queue), job.id!, 1);
-    log(`job #${spec.index} ${outcome.status} in ${outcome.seconds.toFixed(1)} s`);
+    log(outcome.executed ? `job #${spec.index} ${outcome.status} in ${outcome.seconds.toFixed(1)} s` : `job #${spec.index} had already finished in ${spec.runDir}; nothing to train again`);
     return outcome;
   };
 
@@ -61,13 +61,16 @@ export function startSweepWorker(settings: WorkerSettings, log: (line: string) =
     ...(settings.lockDurationMs !== undefined ? { lockDuration: settings.lockDurationMs } : {}),
     ...(settings.stalledIntervalMs !== undefined ? { stalledInterval: settings.stalledIntervalMs } : {}),
   });
-  // The client reconnects by itself (redis-connection.ts); report the loss once, and the recovery.
+  // The clients reconnect by themselves (redis-connection.ts); report the loss once, and the recovery. The
+  // counter's plain ioredis client says 'ready' after every reconnect, which BullMQ's worker does not.
   let lost = false;
-  worker.on('error', (error) => {
+  const onLost = (error: Error) => {
     if (!lost) log(`lost Redis at ${redactUrl(settings.redisUrl)} (${error.message}); reconnecting`);
     lost = true;
-  });
-  worker.on('ready', () => {
+  };
+  worker.on('error', onLost);
+  counter.on('error', onLost);
+  counter.on('ready', () => {
     if (lost) log(`reconnected to Redis at ${redactUrl(settings.redisUrl)}`);
     lost = false;
   });

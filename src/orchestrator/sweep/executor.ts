@@ -1,4 +1,5 @@
 import type { JobOutcome, SweepJobSpec } from './sweep-job.ts';
+import type { SweepPlan } from './sweep-plan.ts';
 
 /**
  * What runs a sweep's jobs (spec: specs/sweeps.md §3): in this process (`inprocess-executor.ts`) or on BullMQ
@@ -11,6 +12,8 @@ export interface SweepExecutor {
 
 /** Progress, for the person watching; called in the order things happen. */
 export interface SweepEvents {
+  /** The jobs are planned and every one passed the handshake; nothing has run yet. */
+  planned?(plan: SweepPlan): void;
   started?(job: SweepJobSpec): void;
   finished?(outcome: JobOutcome): void;
   /** Something worth saying that is not a job's start or end (a reused result, waiting for workers). */

@@ -58,6 +58,8 @@ export class SweepConfigError extends Error {
 export async function runSweep(request: SweepRequest, executorFor: (settings: ExecutorConfig) => SweepExecutor = defaultExecutor(request.builtins)): Promise<SweepResult> {
   const plan = planSweep(request.overrides);
   const frozen = await handshakeEveryJob(request, plan);
+  const events = request.events ?? {};
+  events.planned?.(plan);
   // Not sweepable (sweep-plan.ts), so every job carries the same executor section.
   const settings = frozen[0].config.executor;
   const sweepDir = createTimestampedDirectory(request.multirunRoot);
@@ -70,7 +72,6 @@ export async function runSweep(request: SweepRequest, executorFor: (settings: Ex
     runDir: join(sweepDir, String(job.index)),
   }));
   const record = new MultirunRecord(sweepDir, { configFile, overrides: request.overrides, plan, executor: settings, submittedAt: new Date() }, specs);
-  const events = request.events ?? {};
   const outcomes = await executorFor(settings).execute(specs, {
     started: (job) => (record.started(job), events.started?.(job)),
     finished: (outcome) => (record.finished(outcome), events.finished?.(outcome)),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed, GradientsResult, StepResult } from '../../plugins/backends/backend.ts';
 import { gradOutput, type TrainingProgram } from '../../train/program.ts';
-import { ParityUsageError as UsageError } from '../errors.ts';
+import { ParityUsageError } from '../errors.ts';
 import type { TrajectoryBatch } from '../experiment.ts';
 import type { Reference, ReferenceRun, TrajectoryResult } from '../reference/reference.ts';
 import { dataHash, graphHash, graphSummary, readManifest, readTensors, type BaselineIdentity, type BaselineManifest } from './baseline-files.ts';
@@ -29,13 +29,13 @@ export class RecordedReference implements Reference {
     try {
       manifest = readManifest(dir);
     } catch (e) {
-      throw new UsageError(`parity.reference names baseline "${name}": ${(e as Error).message}`);
+      throw new ParityUsageError(`parity.reference names baseline "${name}": ${(e as Error).message}`);
     }
     const now = identity.configHash;
     if (now !== manifest.configHash) {
       const recorded = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
       const changes = diffConfig(recorded, identity.config);
-      throw new UsageError(
+      throw new ParityUsageError(
         `baseline "${name}" was recorded from a different config (sha256 ${manifest.configHash.slice(0, 12)}, now ${now.slice(0, 12)}); changed: ${changes.join('; ') || 'key order only'}. ` +
           `Record it again with \`tandem baseline record ${identity.configFile}${identity.overrides.length ? ` ${identity.overrides.join(' ')}` : ''} --name ${name} --force\`, or compare against the live reference (parity.reference=torch)`,
       );
@@ -54,7 +54,7 @@ export class RecordedReference implements Reference {
   async open(program: TrainingProgram): Promise<ReferenceRun> {
     const m = this.manifest;
     const refuse = (what: string) => {
-      throw new UsageError(`baseline "${this.name}" cannot serve this run: ${what}; record it again (tandem baseline record … --name ${this.name} --force)`);
+      throw new ParityUsageError(`baseline "${this.name}" cannot serve this run: ${what}; record it again (tandem baseline record … --name ${this.name} --force)`);
     };
     if (program.spec.dtype !== m.dtype) refuse(`it was recorded in ${m.dtype} and this backend runs ${program.spec.dtype}`);
     if (program.batchSize !== m.batchSize) refuse(`it was recorded with batch size ${m.batchSize}, this run uses ${program.batchSize}`);

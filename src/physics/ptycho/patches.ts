@@ -40,22 +40,37 @@ export interface Stitched extends ComplexPlane {
  * Averages complex patches into a rows×cols canvas at their positions. Only the central `keep`×`keep` pixels of each
  * patch are used (upstream's M crop in reassembly): the probe is weak at the patch edge, so the network's edge
  * pixels are poorly constrained.
+ *
+ * With `alignPhase`, each patch is first rotated by the constant phase that best matches what is already on the
+ * canvas where they overlap (arg Σ canvas·conj(patch)). One diffraction pattern determines its patch only up to
+ * such a constant, so patches predicted independently carry arbitrary offsets that would cancel when averaged.
+ * This uses no ground truth; patches are taken in the given order (a raster scan grows the canvas contiguously).
  */
-export function stitch(patches: readonly ComplexPlane[], xs: ArrayLike<number>, ys: ArrayLike<number>, n: number, rows: number, cols: number, keep = n): Stitched {
+export function stitch(patches: readonly ComplexPlane[], xs: ArrayLike<number>, ys: ArrayLike<number>, n: number, rows: number, cols: number, keep = n, alignPhase = false): Stitched {
   const re = new Float64Array(rows * cols);
   const im = new Float64Array(rows * cols);
   const coverage = new Float64Array(rows * cols);
   const skip = Math.floor((n - keep) / 2);
-  patches.forEach((p, i) => {
+  const pixels = function* (i: number): Generator<[number, number]> {
     const { row, col } = patchOrigin(xs[i], ys[i], n);
     for (let r = skip; r < skip + keep; r++) {
       for (let c = skip; c < skip + keep; c++) {
         const [R, C] = [row + r, col + c];
-        if (R < 0 || C < 0 || R >= rows || C >= cols) continue;
-        re[R * cols + C] += p.re[r * n + c];
-        im[R * cols + C] += p.im[r * n + c];
-        coverage[R * cols + C] += 1;
+        if (R >= 0 && C >= 0 && R < rows && C < cols) yield [r * n + c, R * cols + C];
       }
+    }
+  };
+  patches.forEach((p, i) => {
+    let [cos, sin] = [1, 0];
+    if (alignPhase) {
+      let [sr, si] = [0, 0];
+      for (const [k, at] of pixels(i)) [sr, si] = [sr + re[at] * p.re[k] + im[at] * p.im[k], si + im[at] * p.re[k] - re[at] * p.im[k]];
+      if (sr !== 0 || si !== 0) [cos, sin] = [Math.cos(Math.atan2(si, sr)), Math.sin(Math.atan2(si, sr))];
+    }
+    for (const [k, at] of pixels(i)) {
+      re[at] += p.re[k] * cos - p.im[k] * sin;
+      im[at] += p.im[k] * cos + p.re[k] * sin;
+      coverage[at] += 1;
     }
   });
   for (let i = 0; i < re.length; i++) {

@@ -1,6 +1,7 @@
 import type { NpzEntry } from '../../data/npz.ts';
 import { writeNpzFile } from '../../data/npz.ts';
 import { rngFor } from '../../data/rng.ts';
+import { toComplex64 } from './complex-plane.ts';
 import { fft2, fftshift2, isPowerOfTwo, type ComplexPlane } from './fft.ts';
 import { makeObject, makeProbe, rasterPositions, type ProbeSpec } from './object-probe.ts';
 import { cutPatch } from './patches.ts';
@@ -78,13 +79,6 @@ export function expectedCounts(probe: ComplexPlane, patch: ComplexPlane, n: numb
   fft2(wave, n, n);
   const intensity = Float64Array.from(wave.re, (re, i) => (photonScale * (re ** 2 + wave.im[i] ** 2)) / (n * n));
   return fftshift2(intensity, n, n);
-}
-
-/** numpy complex64 (interleaved float32 pairs) from a complex plane. */
-export function toComplex64(p: ComplexPlane): Float32Array {
-  const out = new Float32Array(2 * p.re.length);
-  for (let i = 0; i < p.re.length; i++) [out[2 * i], out[2 * i + 1]] = [p.re[i], p.im[i]];
-  return out;
 }
 
 /** The upstream RawData arrays (seed-systems.md §1.1) for a simulation. */

@@ -4,6 +4,7 @@ import type { PluginDefinition } from '../../plugins/plugin.ts';
 import { dataLossBuilder, type LossTermConfig } from '../data-loss.ts';
 import { createOptimizer } from '../optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../program.ts';
+import { modelForLoss } from '../rollout/rollout-model.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import type { CheckpointManifest } from './manifest.ts';
 
@@ -30,7 +31,7 @@ export async function rebuildProgram(manifest: CheckpointManifest, models: reado
   return buildTrainingProgram(
     {
       name: manifest.experiment.name,
-      model,
+      model: modelForLoss(model, train.loss),
       seed: manifest.experiment.seed,
       dtype: manifest.dtype,
       inputs,

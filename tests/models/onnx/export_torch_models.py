@@ -59,6 +59,7 @@ models = [
     ('axes11', Axes(), torch.rand(5, 1, 3) * 2 - 1, 11, False),
     # Linear on a 3-D input: MatMul (with the weight pre-transposed, renamed onnx::MatMul_*) + Add, not Gemm.
     ('linear3d', torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh()), torch.rand(6, 5, 3) * 2 - 1, 17, False),
+    ('softmax11', torch.nn.Softmax(dim=-1), torch.rand(4, 3), 11, False),
     ('viewbatch', ViewBatch(), torch.rand(8, 3, 4) * 2 - 1, 17, False),
     ('unsupported', Unsupported(), torch.rand(4, 3), 17, False),
 ]

@@ -33,14 +33,14 @@ const STEPS = 8;
 
 const model = async (file: string, params: Record<string, unknown> = {}) => onnxModel.create(onnxModel.params.parse({ path: join(dir, file), outputs: { y: 'y_hat' }, ...params }));
 
-async function program(file: string, sample: number[], targets: number | number[], params: Record<string, unknown> = {}, batch = 6): Promise<TrainingProgram> {
+async function program(file: string, sample: number[], targets: number | number[], params: Record<string, unknown> = {}, batch = 6, dtype: 'float32' | 'float64' = 'float32'): Promise<TrainingProgram> {
   return buildTrainingProgram(
     {
       name: file,
       model: await model(file, params),
       seed: 3,
-      dtype: 'float32',
-      inputs: { x: { dtype: 'float32', shape: sample, perSample: true }, y: { dtype: 'float32', shape: typeof targets === 'number' ? [targets] : targets, perSample: true } },
+      dtype,
+      inputs: { x: { dtype, shape: sample, perSample: true }, y: { dtype, shape: typeof targets === 'number' ? [targets] : targets, perSample: true } },
       loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
       optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
     },
@@ -104,6 +104,17 @@ describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem
     expectStatesMatchTorch(await trainEverywhere(p), p);
   });
 
+  it('float64: the exported float32 weights widen, and 8 Adam steps on onnxruntime agree with torch to 1e-9', async () => {
+    const p = await program('mlp.onnx', [2], 1, {}, 6, 'float64');
+    expect(p.initialState().get('0.weight')!.dtype).toBe('float64');
+    const [ort, torch] = [await (await ortBackend.create(ortBackend.params.parse({ dtype: 'float64' }))).compile(p), await TorchSession.create(p, ref, false)];
+    const data = batches(p, 3, 7);
+    for (let k = 1; k <= STEPS; k++) expect((await ort.step(data[k % 3], 0.01, k)).loss).toBeCloseTo((await torch.step(data[k % 3], 0.01, k)).loss, 12);
+    const [a, b] = [ort.getState(), torch.getState()];
+    for (const n of p.stateNames) expect(mismatch(a.get(n)!, b.get(n)!, { rtol: 1e-9, atol: 1e-11 }), n).toBeUndefined();
+    await Promise.all([ort.dispose(), torch.dispose()]);
+  });
+
   it(`CNN (Conv, Relu, MaxPool, Flatten → Reshape, Gemm; opset 17): forward is torch's, and ${STEPS} Adam steps match torch`, async () => {
     const { x, y } = expected('cnn');
     const atExport = await program('cnn.onnx', [1, 8, 8], 3, {}, x.shape[0]);
@@ -150,13 +161,17 @@ describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem
     await ort.dispose();
   });
 
-  it('a static export with the batch baked into a Reshape reads at its own batch size and is refused at another, saying how to re-export', async () => {
+  it('a static export with the batch baked into a Reshape trains at its own batch size (its int64 Constant through autodiff) and is refused at another', async () => {
     const { x, y } = expected('viewbatch');
     const p = await program('viewbatch.onnx', [3, 4], 2, {}, 8);
     const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(p);
     expect(mismatch((await ort.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
     await ort.dispose();
     await expect(program('viewbatch.onnx', [3, 4], 2, {}, 6)).rejects.toThrow(/exported at batch size 8 and reshapes to the constant \[8, -1\], which would mix samples at batch size 6; export with dynamic_axes/);
+  });
+
+  it('refuses Softmax from an opset below 13, where it meant something else, saying to re-export', async () => {
+    await expect(program('softmax11.onnx', [3], 3)).rejects.toThrow('imports opset 11, where Softmax flattens its input to 2-D; export again with opset_version ≥ 13');
   });
 
   it('refuses ops outside the set, listing every one of them with its nodes', async () => {

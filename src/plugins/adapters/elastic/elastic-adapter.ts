@@ -42,7 +42,7 @@ export const elasticAdapterParams = z
       .strict()
       .prefault({}),
     observations: z.int().min(0).default(0).describe('interior points with observed displacement (mask_data), for an inverse problem'),
-    test_grid: z.object({ n: z.int().min(2).default(21), nt: z.int().min(1).default(11) }).strict().prefault({}),
+    test_grid: z.object({ n: z.int().min(2).default(11).describe('grid points per side'), nt: z.int().min(1).default(6).describe('time levels') }).strict().prefault({}),
     provide_material: z.boolean().default(true).describe('put λ, μ, ρ in the data (false: the loss must give or train them)'),
     seed: z.int().min(0).default(0).describe('seed of the collocation points'),
   })

@@ -5,7 +5,7 @@ import { DataContainer } from '../../../data/container.ts';
 import type { ValidatedArray, ValidatedData } from '../../../data/contract.ts';
 import { namedTensor } from '../../../data/named-tensor.ts';
 import { readNpzFile } from '../../../data/npz.ts';
-import type { ComplexPlane } from '../../../physics/ptycho/fft.ts';
+import { fromComplex64 } from '../../../physics/ptycho/complex-plane.ts';
 import { groupPlacement, type Placement } from '../../../physics/ptycho/placement.ts';
 import { writeSimulatedPtycho } from '../../../physics/ptycho/simulate.ts';
 import type { PluginDefinition } from '../../plugin.ts';
@@ -28,6 +28,7 @@ export const ptychoAdapterParams = z
     test_fraction: z.number().min(0).lt(1).default(0.2).describe('held-out groups (the validation split)'),
     seed: z.int().min(0).default(0).describe('seed of the grouping and the split'),
     stitch_crop: z.int().positive().optional().describe('central pixels of each predicted patch used for stitching (upstream M); default N/2'),
+    stitch_align_phase: z.boolean().default(true).describe('rotate each patch to the phase of its overlap with the canvas before averaging (no ground truth used)'),
   })
   .strict();
 export type PtychoAdapterParams = z.infer<typeof ptychoAdapterParams>;
@@ -77,10 +78,9 @@ export class PtychoAdapter implements DataAdapter {
     if (!object) return 'ptycho: the data has no objectGuess, so the reconstruction is not scored';
     const x = this.validated.arrays.get('xcoords')!.data as Float64Array;
     const y = this.validated.arrays.get('ycoords')!.data as Float64Array;
-    const pairs = object.data as Float32Array;
-    const plane: ComplexPlane = { re: Float64Array.from({ length: pairs.length / 2 }, (_, i) => pairs[2 * i]), im: Float64Array.from({ length: pairs.length / 2 }, (_, i) => pairs[2 * i + 1]) };
+    const plane = fromComplex64(object.data as Float32Array);
     const m = (this.metrics = await writeReconstruction(
-      { container: this.ptycho, data: trained.container, x, y, object: { plane, rows: object.shape[0], cols: object.shape[1] }, keep: this.p.stitch_crop ?? this.ptycho.N / 2, forward: trained.forward },
+      { container: this.ptycho, data: trained.container, x, y, object: { plane, rows: object.shape[0], cols: object.shape[1] }, keep: this.p.stitch_crop ?? this.ptycho.N / 2, alignPhase: this.p.stitch_align_phase, forward: trained.forward },
       trained.runDir,
     ));
     const f = (v: number) => v.toPrecision(4);

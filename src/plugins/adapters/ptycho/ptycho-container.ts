@@ -1,4 +1,5 @@
 import type { ValidatedData } from '../../../data/contract.ts';
+import { fromComplex64 } from '../../../physics/ptycho/complex-plane.ts';
 import type { ComplexPlane } from '../../../physics/ptycho/fft.ts';
 import { groupNeighbours, type GroupingOptions } from '../../../physics/ptycho/grouping.ts';
 import { cutPatch } from '../../../physics/ptycho/patches.ts';
@@ -79,7 +80,7 @@ export function buildPtychoContainer(data: ValidatedData, grouping: GroupingOpti
       coords[(g * 2 + 1) * c + k] = y[groups.nnIndices[g * c + k]] - my;
     }
   }
-  const probe = complexPlane(data.arrays.get('probeGuess')!.data as Float32Array);
+  const probe = fromComplex64(data.arrays.get('probeGuess')!.data as Float32Array);
   const container = { N: n, gridsize: grouping.gridsize, channels: c, count, X, counts, ...truth, coords, offsets, nnIndices: groups.nnIndices, probe, normFactor, intensityScale: 1 / normFactor };
   checkChannels(container);
   return container;
@@ -96,13 +97,6 @@ export function checkChannels(p: PtychoDataContainer): void {
   }
 }
 
-function complexPlane(pairs: Float32Array): ComplexPlane {
-  const re = new Float64Array(pairs.length / 2);
-  const im = new Float64Array(pairs.length / 2);
-  for (let i = 0; i < re.length; i++) [re[i], im[i]] = [pairs[2 * i], pairs[2 * i + 1]];
-  return { re, im };
-}
-
 /** Amplitude and phase patches of objectGuess at each channel's position (upstream get_image_patches). */
 function groundTruth(data: ValidatedData, nn: Int32Array, count: number, c: number, n: number): { Y_I: Float32Array; Y_phi: Float32Array; hasGroundTruth: boolean } {
   const size = count * n * n * c;
@@ -110,7 +104,7 @@ function groundTruth(data: ValidatedData, nn: Int32Array, count: number, c: numb
   const Y_phi = new Float32Array(size);
   const object = data.arrays.get('objectGuess');
   if (!object) return { Y_I, Y_phi, hasGroundTruth: false };
-  const plane = complexPlane(object.data as Float32Array);
+  const plane = fromComplex64(object.data as Float32Array);
   const x = data.arrays.get('xcoords')!.data as Float64Array;
   const y = data.arrays.get('ycoords')!.data as Float64Array;
   for (let g = 0; g < count; g++) {

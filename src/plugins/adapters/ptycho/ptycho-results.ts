@@ -6,7 +6,7 @@ import type { ComplexPlane } from '../../../physics/ptycho/fft.ts';
 import { fourierRingCorrelation, frcCutoff, globalPhaseOffset, meanAbsoluteError, psnr, wrapPhase } from '../../../physics/ptycho/metrics.ts';
 import { stitch } from '../../../physics/ptycho/patches.ts';
 import { encodeGrayPng, panelGrid } from '../../../physics/ptycho/png.ts';
-import { toComplex64 } from '../../../physics/ptycho/simulate.ts';
+import { toComplex64 } from '../../../physics/ptycho/complex-plane.ts';
 import type { BatchFeed } from '../../backends/backend.ts';
 import { PTYCHO_OUTPUTS } from '../../models/ptycho/ptycho-model.ts';
 import type { DataContainer } from '../../../data/container.ts';
@@ -34,6 +34,8 @@ export interface ReconstructionInput {
   readonly object: { readonly plane: ComplexPlane; readonly rows: number; readonly cols: number };
   /** Central crop of each patch used for stitching (upstream M). */
   readonly keep: number;
+  /** Rotate each patch to the phase of its overlap with the canvas before averaging (patches.ts `stitch`). */
+  readonly alignPhase: boolean;
   readonly forward: (batch: BatchFeed) => Promise<Map<string, Tensor>>;
 }
 
@@ -74,11 +76,14 @@ export async function predictPatches(r: ReconstructionInput): Promise<ComplexPla
  */
 export async function writeReconstruction(r: ReconstructionInput, runDir: string): Promise<PtychoMetrics> {
   const { N: n, nnIndices } = r.container;
-  const patches = await predictPatches(r);
-  const xs = Float64Array.from(patches, (_, i) => r.x[nnIndices[i]]);
-  const ys = Float64Array.from(patches, (_, i) => r.y[nnIndices[i]]);
+  const predicted = await predictPatches(r);
+  // In scan order (a raster grows the canvas contiguously, which phase alignment relies on).
+  const order = Array.from(predicted, (_, i) => i).sort((a, b) => nnIndices[a] - nnIndices[b] || a - b);
+  const patches = order.map((i) => predicted[i]);
+  const xs = Float64Array.from(order, (i) => r.x[nnIndices[i]]);
+  const ys = Float64Array.from(order, (i) => r.y[nnIndices[i]]);
   const { rows, cols, plane: truth } = r.object;
-  const stitched = stitch(patches, xs, ys, n, rows, cols, r.keep);
+  const stitched = stitch(patches, xs, ys, n, rows, cols, r.keep, r.alignPhase);
   const mask = Uint8Array.from(stitched.coverage, (v) => (v > 0 ? 1 : 0));
   const offset = globalPhaseOffset(stitched, truth, mask);
   const ampOf = (p: ComplexPlane) => Float64Array.from(p.re, (re, i) => Math.hypot(re, p.im[i]));

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
-import { isFloat } from '../../../graph/dtype.ts';
+import { isFloat, type DType } from '../../../graph/dtype.ts';
 import type { AttrValue } from '../../../graph/ir.ts';
 import { onnx } from '../../../graph/onnx/generated/onnx.js';
 import { fromOnnx } from '../../../graph/onnx/from-onnx.ts';
@@ -101,9 +101,9 @@ function isTensor(a: AttrValue): a is Tensor {
 }
 
 /** Float constants follow the program's float dtype (a float32 export trains in float64 for parity debugging). */
-function asDtype(t: Tensor, dtype: 'float32' | 'float64' | string): Tensor {
-  if (!isFloat(t.dtype) || t.dtype === dtype || !isFloat(dtype as Tensor['dtype'])) return t;
-  return tensor(dtype as Tensor['dtype'], t.shape, t.data as ArrayLike<number>);
+function asDtype(t: Tensor, dtype: DType): Tensor {
+  if (!isFloat(t.dtype) || !isFloat(dtype) || t.dtype === dtype) return t;
+  return tensor(dtype, t.shape, t.data as ArrayLike<number>);
 }
 
 export const onnxModel: PluginDefinition<'model', OnnxModelParams, OnnxModel> = {

@@ -9,6 +9,7 @@ import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
 import { fnoModel } from '../../src/plugins/models/fno/fno.ts';
 import { spectralConv, type SpectralTransform } from '../../src/plugins/models/layers/spectral-conv.ts';
 import { ParameterSet } from '../../src/plugins/models/parameters.ts';
+import { resnetModel } from '../../src/plugins/models/resnet/resnet.ts';
 import { unetModel } from '../../src/plugins/models/unet/unet.ts';
 import { buildForward, createModel } from './model-harness.ts';
 
@@ -59,6 +60,12 @@ describe('gradients through whole models (float32, as ORT CPU runs Conv)', () =>
     const built = buildForward(createModel(fnoModel, { width: 4, layers: 2, modes: 3, domain_padding: 2, decoder_width: 4, spectral_transform: transform }), { permeability: [2, 1, 8, 8] });
     const wrt = [...built.params.keys()];
     const r = await checkGradients(built.graph, { of: 'darcy_pred', wrt, feeds: built.feeds, run: runOnOrt, eps: 1e-2 });
+    expect(r.ok, r.summary).toBe(true);
+  });
+
+  it('resnet 1-D (convolutions as shifted-view MatMuls), zero padding: all parameters and the input', async () => {
+    const built = buildForward(createModel(resnetModel, { width: 3, blocks: 1, padding: 'zeros', activation: 'tanh' }), { u: [2, 10, 2] });
+    const r = await checkGradients(built.graph, { of: 'u_pred', wrt: ['u', ...built.params.keys()], feeds: built.feeds, run: runOnOrt });
     expect(r.ok, r.summary).toBe(true);
   });
 

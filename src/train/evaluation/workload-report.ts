@@ -1,0 +1,134 @@
+import { join, relative } from 'node:path';
+import type { DataContainer } from '../../data/container.ts';
+import type { Tensor } from '../../graph/tensor.ts';
+import type { DataAdapter } from '../../plugins/adapters/adapter.ts';
+import type { BatchFeed } from '../../plugins/backends/backend.ts';
+import type { Model } from '../../plugins/models/model.ts';
+import { heatmaps, lossCurve, rolloutErrors, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
+import { writeRunReport } from '../../reports/run-plots/write-run-report.ts';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { isDataTerm, type LossTermConfig } from '../data-loss.ts';
+import type { EpochRecord } from '../history.ts';
+import { rolloutTermOf } from '../rollout/rollout-model.ts';
+import type { RolloutTermConfig } from '../rollout/rollout-term.ts';
+import { evaluateField, type FieldScale } from './field-metrics.ts';
+import { evaluateRollout } from './rollout-metrics.ts';
+import { parseLayout } from '../../data/layout.ts';
+import { TIME_DIM } from '../rollout/window-frames.ts';
+
+export const ROLLOUT_METRICS_FILE = 'rollout-metrics.json';
+export const FIELD_METRICS_FILE = 'field-metrics.json';
+
+export interface WorkloadRun {
+  readonly runDir: string;
+  readonly experiment: string;
+  readonly container: DataContainer;
+  readonly forward: (batch: BatchFeed) => Promise<Map<string, Tensor>>;
+  readonly loss: Readonly<Record<string, LossTermConfig>>;
+  readonly history: readonly EpochRecord[];
+  readonly adapter: DataAdapter;
+  readonly model: Model;
+}
+
+/**
+ * The evaluation a field workload gets after training, before the session closes: a rollout-trained model
+ * (Burgers) gets per-step L2/L1/L∞ errors over the test rollouts, a field-to-field model (Darcy) the relative L2
+ * error in physical units. Either writes its metrics JSON and a report.html with plots into the run dir, and
+ * returns the line the evaluate stage prints; other runs get nothing (undefined).
+ */
+export async function workloadReport(run: WorkloadRun): Promise<string | undefined> {
+  const rollout = rolloutTermOf(run.loss);
+  if (rollout) return rolloutReport(run, rollout.term);
+  return fieldReport(run);
+}
+
+async function rolloutReport(run: WorkloadRun, term: RolloutTermConfig): Promise<string> {
+  const r = await evaluateRollout(term, run.container, run.forward);
+  const trainHorizon = term.horizon ?? r.horizon;
+  const file = join(run.runDir, ROLLOUT_METRICS_FILE);
+  writeFileAtomic(file, `${JSON.stringify({ field: term.field, split: r.split, windows: r.windows, horizon: r.horizon, train_horizon: trainHorizon, definitions: METRIC_DEFINITIONS, per_step: r.perStep }, null, 2)}\n`);
+  const frameDims = parseLayout(term.window).filter((d) => d !== 'batch' && d !== TIME_DIM);
+  const example = rolloutExample(run.experiment, frameDims, r.example);
+  const last = r.perStep[r.perStep.length - 1];
+  const report = await writeRunReport(
+    run.runDir,
+    `${run.experiment}: rollout surrogate`,
+    [
+      ['test windows', `${r.windows} (${r.split} split), rolled out ${r.horizon} steps (trained on ${trainHorizon})`],
+      ...r.perStep.map((s): [string, string] => [`step ${s.step}`, `L2 ${s.l2.toExponential(3)}, L1 ${s.l1.toExponential(3)}, L∞ ${s.linf.toExponential(3)}, rel L2 ${s.rel_l2.toExponential(3)}`]),
+    ],
+    [lossCurve(run.experiment, run.history), rolloutErrors(run.experiment, r.perStep, trainHorizon), example],
+  );
+  const first = r.perStep[0];
+  return `rollout on ${r.windows} test windows (${ROLLOUT_METRICS_FILE}): step 1 L2 ${first.l2.toExponential(3)}, step ${last.step} L2 ${last.l2.toExponential(3)} L∞ ${last.linf.toExponential(3)} rel L2 ${last.rel_l2.toExponential(3)}; report ${relative(process.cwd(), report)}`;
+}
+
+const METRIC_DEFINITIONS = {
+  l2: 'root mean square of pred − true over every test window and grid point, k steps after the initial state',
+  l1: 'mean |pred − true|',
+  linf: 'max |pred − true|',
+  rel_l2: '‖pred − true‖₂ / ‖true‖₂ over every window together',
+};
+
+/** 1D: space–time maps of the first test window (rows = time); 2D: the last frame's first component. */
+function rolloutExample(experiment: string, dims: readonly string[], ex: { frameShape: number[]; truth: Float64Array[]; pred: Float64Array[] }) {
+  const id = `${experiment}-example`;
+  const diff = (a: ArrayLike<number>, b: ArrayLike<number>) => Float64Array.from(a, (v, i) => v - b[i]);
+  if (!dims.includes('y')) {
+    const cols = ex.frameShape[dims.indexOf('x')];
+    const stride = ex.frameShape.reduce((a, b) => a * b, 1) / cols;
+    const map = (frames: Float64Array[]) => Float64Array.from({ length: frames.length * cols }, (_, i) => frames[Math.floor(i / cols)][(i % cols) * stride]);
+    const [pred, truth] = [map(ex.pred), map(ex.truth)];
+    const panel = (title: string, values: Float64Array, diverging = false): HeatmapPanel => ({ title, rows: ex.pred.length, cols, values, diverging });
+    return heatmaps(id, `${experiment}: one test rollout, space × time`, 'The first test window: the initial state (bottom row) and each rolled-out frame above it; the error is prediction − truth.', { x: 'x', y: 'time →' }, [panel('prediction', pred), panel('truth', truth), panel('error', diff(pred, truth), true)]);
+  }
+  const k = ex.pred.length - 1;
+  const plane = planeOf(dims, ex.frameShape);
+  const [pred, truth] = [plane(ex.pred[k]), plane(ex.truth[k])];
+  return heatmaps(id, `${experiment}: one test rollout, step ${k}`, `The first test window after ${k} rolled-out steps, first velocity component; the error is prediction − truth.`, { x: 'x', y: 'y' }, [
+    { title: 'prediction', ...pred },
+    { title: 'truth', ...truth },
+    { title: 'error', rows: pred.rows, cols: pred.cols, values: diff(pred.values, truth.values), diverging: true },
+  ]);
+}
+
+/** Channel 0 of a (…x, y…) frame as a y-rows × x-cols plane, whatever the dims' order. */
+function planeOf(dims: readonly string[], shape: readonly number[]): (frame: ArrayLike<number>) => { rows: number; cols: number; values: Float64Array } {
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const [xi, yi] = [dims.indexOf('x'), dims.indexOf('y')];
+  const [cols, rows] = [shape[xi], shape[yi]];
+  return (frame) => ({ rows, cols, values: Float64Array.from({ length: rows * cols }, (_, i) => frame[Math.floor(i / cols) * strides[yi] + (i % cols) * strides[xi]]) });
+}
+
+async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
+  const inputKey = run.model.effectiveSettings().input;
+  const specs = run.container.specs();
+  const term = Object.values(run.loss).find(isDataTerm);
+  const spatial = (key: string) => ['x', 'y'].every((d) => specs[key]?.dims.includes(d));
+  if (!term || typeof inputKey !== 'string' || !spatial(inputKey) || !spatial(term.target)) return undefined;
+  const scales = (run.adapter as { normalization?: () => Record<string, FieldScale> }).normalization?.() ?? {};
+  const f = await evaluateField(term, inputKey, run.container, run.forward, scales);
+  const file = join(run.runDir, FIELD_METRICS_FILE);
+  writeFileAtomic(file, `${JSON.stringify({ output: term.output, target: term.target, split: f.split, samples: f.samples, rel_l2: f.rel_l2, mse: f.mse, denormalized: f.denormalized, normalization: scales }, null, 2)}\n`);
+  const dims = specs[term.target].dims;
+  const plane = planeOf(dims, f.example.shape);
+  const inputPlane = planeOf(specs[inputKey].dims, specs[inputKey].shape);
+  const [truth, pred] = [plane(f.example.truth), plane(f.example.pred)];
+  const example = heatmaps(`${run.experiment}-example`, `${run.experiment}: one test sample`, `The first test sample${f.denormalized ? ' in physical units (de-normalised with the training statistics)' : ''}: the input, the true and predicted fields, and prediction − truth.`, { x: 'x', y: 'y' }, [
+    { title: inputKey, ...inputPlane(f.example.input) },
+    { title: `${term.target} (true)`, ...truth },
+    { title: `${term.output} (predicted)`, ...pred },
+    { title: 'error', rows: pred.rows, cols: pred.cols, values: Float64Array.from(pred.values, (v, i) => v - truth.values[i]), diverging: true },
+  ]);
+  const report = await writeRunReport(
+    run.runDir,
+    `${run.experiment}: field surrogate`,
+    [
+      ['test samples', `${f.samples} (${f.split} split)`],
+      ['relative L2 (mean over samples)', f.rel_l2.toExponential(4)],
+      ['MSE', f.mse.toExponential(4)],
+    ],
+    [lossCurve(run.experiment, run.history), example],
+  );
+  return `${term.output} vs ${term.target} on ${f.samples} test samples (${FIELD_METRICS_FILE}): relative L2 ${f.rel_l2.toExponential(4)}${f.denormalized ? ' (physical units)' : ''}; report ${relative(process.cwd(), report)}`;
+}
