@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PluginDefinition } from '../../plugins/plugin.ts';
+import { CheckpointError } from '../../train/checkpoint/checkpoint-error.ts';
+import { CHECKPOINTS_DIR, resolveCheckpoint } from '../../train/checkpoint/resolve-checkpoint.ts';
 import { ConfigError, exitCodeOf } from '../errors.ts';
 import { runHandshake } from '../handshake.ts';
 import { runExperiment } from '../run-experiment.ts';
@@ -54,7 +56,14 @@ export async function runSweepJob(spec: SweepJobSpec, builtins: readonly PluginD
   const base = { index: spec.index, overrides: spec.overrides, configHash: spec.configHash, runDir: spec.runDir };
   try {
     await requireSameConfig(spec, builtins);
-    const { summary } = await runExperiment({ configFile: spec.configFile, overrides: spec.overrides, builtins, outputsRoot: spec.runDir, runDir: spec.runDir });
+    const { summary } = await runExperiment({
+      configFile: spec.configFile,
+      overrides: spec.overrides,
+      builtins,
+      outputsRoot: spec.runDir,
+      runDir: spec.runDir,
+      ...(earlierAttemptCheckpoint(spec) ? { resume: { target: spec.runDir, force: false } } : {}),
+    });
     return { ...base, status: summary.status, executed: true, seconds: (performance.now() - started) / 1000, ...finalLoss(spec.runDir) };
   } catch (error) {
     return { ...base, status: 'failed', executed: true, seconds: (performance.now() - started) / 1000, error: (error as Error).message ?? String(error), exitCode: exitCodeOf(error) ?? 1 };
@@ -73,6 +82,21 @@ async function requireSameConfig(spec: SweepJobSpec, builtins: readonly PluginDe
     {},
     'Submit the sweep again, or restore the file.',
   );
+}
+
+/**
+ * A retried job (its worker died, or its run failed) continues from the newest valid checkpoint its earlier attempt
+ * left in the run directory, when the config writes checkpoints (train.checkpoint): the trajectory goes on as if
+ * never stopped (specs/checkpoints.md), instead of training from scratch. No valid checkpoint: a fresh start.
+ */
+function earlierAttemptCheckpoint(spec: SweepJobSpec): boolean {
+  if (!existsSync(join(spec.runDir, CHECKPOINTS_DIR))) return false;
+  try {
+    return resolveCheckpoint(spec.runDir, spec.runDir).checkpoint.manifest.configHash === spec.configHash;
+  } catch (error) {
+    if (error instanceof CheckpointError) return false;
+    throw error;
+  }
 }
 
 /** The outcome recorded in a run directory that finished this config, if there is one. */
