@@ -1,7 +1,8 @@
 import { PLUGIN_KINDS, type PluginDefinition, type PluginKind } from '../plugins/plugin.ts';
+import { canonicalJson, sha256Hex } from '../util/hash.ts';
 import { applyOverrides } from './config/apply-overrides.ts';
-import { canonicalJson, deepFreeze, sha256Hex } from './config/canonical.ts';
 import { composeConfig } from './config/compose.ts';
+import { deepFreeze } from './config/deep-freeze.ts';
 import { locate } from './config/origins.ts';
 import { parseOverride } from './config/override.ts';
 import { configSchema, type TandemConfig } from './config/schema.ts';

@@ -1,9 +1,8 @@
-import { toOnnx } from '../graph/onnx/to-onnx.ts';
-import { createHash } from 'node:crypto';
 import type { Backend } from '../plugins/backends/backend.ts';
 import { buildTrainingProgram, type ProgramSpec } from '../train/program.ts';
 import { createSchedule } from '../train/schedules/create-schedule.ts';
 import type { LrSchedule } from '../train/schedules/lr-schedule.ts';
+import { graphHash } from './baseline/baseline-files.ts';
 import { ParityUsageError } from './errors.ts';
 import type { ParityExperiment } from './experiment.ts';
 import type { ParitySettings } from './parity-config.ts';
@@ -60,7 +59,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
   const { experiment, settings, reference } = request;
   const cases: ParityCase[] = [];
   const backends: ParityReport['backends'] = [];
-  let graphHash = '';
+  let referenceGraphHash = '';
   const versions = await reference.versions().catch((e: unknown) => {
     throw new ParityUsageError(`the ${reference.name} reference is unavailable: ${(e as Error).message}`);
   });
@@ -76,7 +75,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
       backends.push({ name, dtype: backend.dtype, settings: created.effectiveSettings() });
       const base = experiment.programSpec(backend.dtype);
       const refProgram = buildTrainingProgram(base, experiment.batchSize);
-      graphHash ||= createHash('sha256').update(toOnnx(refProgram.graphs.loss)).digest('hex');
+      referenceGraphHash ||= graphHash(refProgram.graphs.loss);
       const program = side.spec ? buildTrainingProgram(side.spec(base), experiment.batchSize) : refProgram;
       const session = await backend.compile(program);
       const train = experiment.train;
@@ -123,7 +122,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
     schema: PARITY_SCHEMA,
     ...request.meta,
     experiment: experiment.name,
-    graphHash,
+    graphHash: referenceGraphHash,
     reference: { kind: reference.kind, name: reference.name, versions, ...(reference.baseline ? { baseline: { ...reference.baseline } } : {}) },
     backends,
     stages: [...settings.stages],

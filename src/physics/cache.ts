@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { DataError } from '../data/errors.ts';
 import { readNpzFile, writeNpzFile, type NpzEntry } from '../data/npz.ts';
 import type { RawData } from '../data/raw-data.ts';
+import { canonicalJson, sha256Hex } from '../util/hash.ts';
 
 /**
  * The generated-data cache shared by the physics generators: one .npz per cached unit (a simulation, a data set)
@@ -24,11 +24,11 @@ export interface Generated {
 }
 
 /**
- * The hash of the generating parameters: sha256 of their JSON. Callers build `generating` field by field in a
- * fixed order (not by spreading user objects), so equal parameters always serialise, and hash, the same.
+ * The hash of the generating parameters: sha256 of their canonical JSON (keys sorted), so equal parameters
+ * always hash the same whatever order a caller built them in.
  */
 export function generationHash(generating: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(generating), 'utf8').digest('hex');
+  return sha256Hex(canonicalJson(generating));
 }
 
 export function loadOrGenerate(path: string, generating: Record<string, unknown>, generate: () => Generated, log: (message: string) => void): CachedFile {

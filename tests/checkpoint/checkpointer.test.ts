@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNpzFile } from '../../src/data/npz.ts';
-import { sha256 } from '../../src/train/checkpoint/checkpointer.ts';
+import { sha256Hex } from '../../src/util/hash.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint/read-checkpoint.ts';
 import { trainWithCheckpoints } from './helpers.ts';
 
@@ -66,7 +66,7 @@ describe('checkpoint directory', () => {
     expect(manifest.loop.history).toHaveLength(2);
     expect(Object.keys(manifest.versions)).toEqual(expect.arrayContaining(['node', 'tandem', 'onnxruntime', 'tfjs']));
     for (const file of ['params.npz', 'optimizer.npz']) {
-      expect(manifest.files[file].sha256).toBe(sha256(readFileSync(join(dir, file))));
+      expect(manifest.files[file].sha256).toBe(sha256Hex(readFileSync(join(dir, file))));
     }
     // numpy-readable state with the names of specs/backend.md.
     expect([...readNpzFile(join(dir, 'optimizer.npz')).arrays.keys()]).toContain('layers.1.bias/exp_avg');

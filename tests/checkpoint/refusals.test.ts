@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../../src/train/checkpoint/checkpointer.ts';
+import { sha256Hex } from '../../src/util/hash.ts';
 import { CheckpointError } from '../../src/train/checkpoint/checkpoint-error.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint/read-checkpoint.ts';
 import { resolveCheckpoint } from '../../src/train/checkpoint/resolve-checkpoint.ts';
@@ -57,7 +57,7 @@ describe('a damaged or partial checkpoint is refused, and the newest valid one i
     truncateSync(file, 100);
     expect(() => loadCheckpoint(dir)).toThrow(/params\.npz is 100 bytes, the manifest recorded \d+ \(truncated or replaced\)/);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    manifest.files['params.npz'] = { sha256: sha256(readFileSync(file)), bytes: 100 };
+    manifest.files['params.npz'] = { sha256: sha256Hex(readFileSync(file)), bytes: 100 };
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
     expect(() => loadCheckpoint(dir)).toThrow(/params\.npz cannot be decoded/);
   });

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseParityReport } from '../../src/parity/report.ts';
 import { openReference } from '../backends/torch/torch-available.ts';
@@ -59,6 +59,10 @@ describe.skipIf(skip)('tandem parity against live torch', () => {
     expect(report.cases.map((c) => c.id)).toEqual(['quickstart/onnxruntime/forward', 'quickstart/onnxruntime/gradients']);
     expect(report.reference).toMatchObject({ kind: 'live', name: 'torch' });
     expect(report.reference.versions.torch).toMatch(/^1\./);
+    // The renderings sit beside the contract, made from it.
+    const dir = dirname(reportPathOf(r.stdout));
+    expect(readFileSync(join(dir, 'parity.md'), 'utf8')).toContain('quickstart/onnxruntime/gradients');
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/<svg[\s\S]*<\/svg>/);
   }, 120_000);
 
   it('exits 1 on a parity failure and localizes it: zero tolerance leaves float32 rounding outside', async () => {

@@ -83,6 +83,16 @@ describe('an in-process sweep', () => {
     expect(stderr.trim().split('\n')).toHaveLength(2);
   });
 
+  it('prints the outcomes as JSON with --json, a sweep without sweep values being one job', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tandem-sweep-'));
+    const { code, stdout } = await cli('run', '-m', ...QUICK, '--json', '--outputs', root);
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout);
+    expect(printed).toMatchObject({ sweepDir: sweepDirs(root)[0], executor: 'inprocess', sweep: [] });
+    expect(printed.jobs).toHaveLength(1);
+    expect(printed.jobs[0]).toMatchObject({ index: 0, overrides: ['train.epochs=2'], status: 'complete', executed: true, runDir: join(sweepDirs(root)[0], '0') });
+  });
+
   it('refuses resume= in a multirun', async () => {
     const { code, stderr } = await cli('run', '-m', ...QUICK, 'resume=last');
     expect(code).toBe(2);

@@ -48,3 +48,68 @@ export const Resize: OpDef = {
     return [{ dtype: x!.dtype, shape }];
   },
 };
+
+/**
+ * How one resized axis samples its input, per output position: the two source indices and the weight of the
+ * second (nearest: one index, `lo === hi`, weight 0). Shared by every place that evaluates or differentiates
+ * Resize, so the tfjs kernel and the gradient rule cannot drift apart on a coordinate convention.
+ */
+export interface ResizeTaps {
+  readonly lo: number[];
+  readonly hi: number[];
+  readonly frac: number[];
+}
+
+export interface ResizeModes {
+  readonly mode: string;
+  readonly coordinate_transformation_mode: string;
+  readonly nearest_mode: string;
+}
+
+export function resizeTaps(modes: ResizeModes, inLen: number, outLen: number, scale: number): ResizeTaps {
+  const taps: ResizeTaps = { lo: [], hi: [], frac: [] };
+  for (let o = 0; o < outLen; o++) {
+    const src = sourceCoordinate(modes.coordinate_transformation_mode, o, scale, inLen, outLen);
+    if (modes.mode === 'nearest') {
+      const i = Math.min(Math.max(roundNearest(modes.nearest_mode, src), 0), inLen - 1);
+      taps.lo.push(i);
+      taps.hi.push(i);
+      taps.frac.push(0);
+    } else {
+      // Linear clamps the coordinate into the input first (ORT's rule), so edges repeat rather than extrapolate.
+      const c = Math.min(Math.max(src, 0), inLen - 1);
+      const i = Math.floor(c);
+      taps.lo.push(i);
+      taps.hi.push(Math.min(i + 1, inLen - 1));
+      taps.frac.push(c - i);
+    }
+  }
+  return taps;
+}
+
+/** Where output coordinate `o` samples the input axis, by ONNX coordinate_transformation_mode. */
+function sourceCoordinate(mode: string, o: number, scale: number, inLen: number, outLen: number): number {
+  switch (mode) {
+    case 'half_pixel':
+      return (o + 0.5) / scale - 0.5;
+    case 'pytorch_half_pixel':
+      return outLen > 1 ? (o + 0.5) / scale - 0.5 : 0;
+    case 'align_corners':
+      return outLen === 1 ? 0 : (o * (inLen - 1)) / (outLen - 1);
+    default: // asymmetric
+      return o / scale;
+  }
+}
+
+function roundNearest(mode: string, v: number): number {
+  switch (mode) {
+    case 'floor':
+      return Math.floor(v);
+    case 'ceil':
+      return Math.ceil(v);
+    case 'round_prefer_ceil':
+      return Math.round(v);
+    default: // round_prefer_floor: halves go down
+      return Number.isInteger(v - 0.5) ? Math.floor(v) : Math.round(v);
+  }
+}

@@ -6,7 +6,7 @@ import type { Backend } from '../../plugins/backends/backend.ts';
 import type { Model } from '../../plugins/models/model.ts';
 import type { PluginDefinition } from '../../plugins/plugin.ts';
 import type { TrainSettings } from '../../train/training-run.ts';
-import { canonicalJson, sha256Hex } from '../config/canonical.ts';
+import { canonicalJson, sha256Hex } from '../../util/hash.ts';
 import { ConfigError } from '../errors.ts';
 import type { FrozenConfig } from '../frozen-config.ts';
 import { runHandshake, type HandshakeResult } from '../handshake.ts';

@@ -8,6 +8,9 @@ import type { PluginDefinition } from '../../plugins/plugin.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { createRunDirectory, writeRunRecord, writeStatus } from '../run/run-directory.ts';
 import { setUpParity } from './parity-setup.ts';
+import { renderMarkdown } from '../../reports/parity-markdown.ts';
+import { renderHtml } from '../../reports/report-html.ts';
+import { parityOnlyInput } from '../../reports/report-input.ts';
 
 export interface ParityRequest {
   readonly configFile: string;
@@ -62,7 +65,7 @@ export async function runParity(request: ParityRequest): Promise<ParityResult> {
       ...(request.onCase ? { onCase: request.onCase } : {}),
       meta: { configFile: request.configFile, configHash: frozen.hash, overrides: [...frozen.overrides], selectors: selectors.map((s) => s.text), createdAt: startedAt.toISOString() },
     });
-    const reportPath = writeParityReport(runDir, report);
+    const reportPath = await writeParityReport(runDir, report);
     status('complete');
     return { report, runDir, reportPath };
   } catch (e) {
@@ -74,9 +77,15 @@ export async function runParity(request: ParityRequest): Promise<ParityResult> {
   }
 }
 
-/** Writes `parity.json` into `dir` atomically (renderers read it back with parseParityReport). */
-export function writeParityReport(dir: string, report: ParityReport): string {
+/**
+ * Writes `parity.json` (the contract; renderers read it back with parseParityReport) and its two renderings,
+ * `parity.md` and `report.html`, into `dir`, each atomically. Returns the path of parity.json.
+ */
+export async function writeParityReport(dir: string, report: ParityReport): Promise<string> {
   const path = join(dir, 'parity.json');
   writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+  const input = parityOnlyInput(report);
+  writeFileAtomic(join(dir, 'parity.md'), renderMarkdown(input));
+  writeFileAtomic(join(dir, 'report.html'), (await renderHtml(input)).html);
   return path;
 }

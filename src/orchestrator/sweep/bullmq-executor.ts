@@ -42,7 +42,12 @@ export class BullmqExecutor implements SweepExecutor {
       if ((await queue.getWorkersCount()) === 0) {
         events.notice?.(`no worker is listening on queue '${name}' yet; start one with: tandem worker --queue ${name} --redis ${redactUrl(url)}`);
       }
-      return await Promise.all(waits.map((wait) => wait(queueEvents).then((outcome) => (events.finished?.(outcome), outcome))));
+      const outcomes = waits.map(async (wait) => {
+        const outcome = await wait(queueEvents);
+        events.finished?.(outcome);
+        return outcome;
+      });
+      return await Promise.all(outcomes);
     } finally {
       await queueEvents.close();
       await queue.close();

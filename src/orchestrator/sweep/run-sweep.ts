@@ -73,8 +73,14 @@ export async function runSweep(request: SweepRequest, executorFor: (settings: Ex
   }));
   const record = new MultirunRecord(sweepDir, { configFile, overrides: request.overrides, plan, executor: settings, submittedAt: new Date() }, specs);
   const outcomes = await executorFor(settings).execute(specs, {
-    started: (job) => (record.started(job), events.started?.(job)),
-    finished: (outcome) => (record.finished(outcome), events.finished?.(outcome)),
+    started(job) {
+      record.started(job);
+      events.started?.(job);
+    },
+    finished(outcome) {
+      record.finished(outcome);
+      events.finished?.(outcome);
+    },
     notice: (text) => events.notice?.(text),
   });
   return { sweepDir, plan, executor: settings, outcomes };

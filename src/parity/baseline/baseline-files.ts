@@ -7,6 +7,7 @@ import type { Graph } from '../../graph/ir.ts';
 import { toOnnx } from '../../graph/onnx/to-onnx.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed } from '../../plugins/backends/backend.ts';
+import { sha256Hex } from '../../util/hash.ts';
 
 /**
  * A recorded baseline (spec: specs/parity.md "Baselines"): the PyTorch reference's results for one experiment,
@@ -70,7 +71,7 @@ export interface BaselineIdentity {
 }
 
 export function graphHash(graph: Graph): string {
-  return createHash('sha256').update(toOnnx(graph)).digest('hex');
+  return sha256Hex(toOnnx(graph));
 }
 
 /** One line per node: how a changed graph is explained without a graph viewer. */

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rngFor } from '../../data/rng.ts';
 import { encodeNpz } from '../../data/npz.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { Session } from '../../plugins/backends/backend.ts';
+import { sha256Hex } from '../../util/hash.ts';
 import { epochMetrics, type EpochRecord } from '../history.ts';
 import { pointLink, writeDirAtomic } from './atomic-dir.ts';
 import type { CheckpointOptions } from './checkpoint-options.ts';
@@ -117,7 +117,7 @@ export class Checkpointer implements CheckpointSink {
       loop,
       rng: { batchOrder: { seed, split: 'train', epoch: loop.epoch, state: [...rngFor(seed, 'batches', 'train', loop.epoch).state()] } },
       score,
-      files: Object.fromEntries([...arrays].map(([file, bytes]) => [file, { sha256: sha256(bytes), bytes: bytes.length }])),
+      files: Object.fromEntries([...arrays].map(([file, bytes]) => [file, { sha256: sha256Hex(bytes), bytes: bytes.length }])),
     };
     return new Map([...arrays, [MANIFEST_FILE, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`)]]);
   }
@@ -170,8 +170,4 @@ function entry(state: ReadonlyMap<string, Tensor>, name: string): Tensor {
   const t = state.get(name);
   if (!t) throw new Error(`checkpoint: the session state has no "${name}" (state: ${[...state.keys()].join(', ')})`);
   return t;
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

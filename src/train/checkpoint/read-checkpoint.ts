@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { decodeNpz } from '../../data/npz.ts';
 import { isGraphDType } from '../../data/data-dtype.ts';
 import type { Tensor } from '../../graph/tensor.ts';
-import { sha256 } from './checkpointer.ts';
+import { sha256Hex } from '../../util/hash.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import { MANIFEST_FILE, manifestProblem, OPTIMIZER_FILE, PARAMS_FILE, type CheckpointManifest } from './manifest.ts';
 
@@ -44,7 +44,7 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
     if (data.length !== expected.bytes) {
       throw new CheckpointError(`checkpoint ${dir}: ${file} is ${data.length} bytes, the manifest recorded ${expected.bytes} (truncated or replaced)`);
     }
-    const actual = sha256(data);
+    const actual = sha256Hex(data);
     if (actual !== expected.sha256) {
       throw new CheckpointError(`checkpoint ${dir}: ${file} fails its checksum (sha256 ${actual.slice(0, 12)}…, the manifest recorded ${expected.sha256.slice(0, 12)}…); the file is damaged`);
     }

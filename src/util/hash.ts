@@ -20,15 +20,10 @@ export function canonicalJson(value: unknown): string {
   throw new TypeError(`cannot hash a ${typeof value} in a config`);
 }
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** Freeze a value and everything reachable from it, so no stage can change the config it was given. */
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
+/** sha256 as lowercase hex, of a string's UTF-8 bytes or of raw bytes. */
+export function sha256Hex(data: string | Uint8Array): string {
+  const hash = createHash('sha256');
+  if (typeof data === 'string') hash.update(data, 'utf8');
+  else hash.update(data);
+  return hash.digest('hex');
 }

@@ -1,6 +1,6 @@
 // spec: specs/config-handshake.md §6 (canonical JSON and hash)
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, deepFreeze, sha256Hex } from '../../src/orchestrator/config/canonical.ts';
+import { canonicalJson, sha256Hex } from '../../src/util/hash.ts';
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and drops whitespace', () => {
@@ -10,14 +10,15 @@ describe('canonical JSON', () => {
   it('keeps non-finite numbers distinct from strings and null', () => {
     expect(canonicalJson([NaN, Infinity, -Infinity, 'NaN', null])).toBe('[NaN,Infinity,-Infinity,"NaN",null]');
   });
+});
 
-  it('hashes with sha256 (known vector)', () => {
+describe('sha256Hex', () => {
+  it('hashes text as UTF-8 (known vector)', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 
-  it('deepFreeze freezes nested objects and arrays', () => {
-    const value = deepFreeze({ a: { b: [1, { c: 2 }] } });
-    expect(Object.isFrozen(value.a.b)).toBe(true);
-    expect(Object.isFrozen(value.a.b[1])).toBe(true);
+  it('hashes bytes the same as the text they encode', () => {
+    expect(sha256Hex(new TextEncoder().encode('abc'))).toBe(sha256Hex('abc'));
+    expect(sha256Hex('é')).toBe(sha256Hex(new Uint8Array([0xc3, 0xa9])));
   });
 });
