@@ -83,10 +83,9 @@ export class DataContainer {
       const front = permute(a, [sampleDim, ...a.dims.filter((d) => d !== sampleDim)]);
       tensors.set(key, a.units === undefined ? front : { ...front, units: a.units });
     }
-    const expand = (samples: Int32Array) => Int32Array.from({ length: samples.length * perSample }, (_, i) => samples[Math.floor(i / perSample)] * perSample + (i % perSample));
     return new DataContainer(data.source, sampleDim, count * perSample, perSample, tensors, constants, {
-      train: expand(groups.train),
-      validation: expand(groups.validation),
+      train: expandGroups(groups.train, perSample),
+      validation: expandGroups(groups.validation, perSample),
     });
   }
 
@@ -103,23 +102,7 @@ export class DataContainer {
 
   /** The batches of one epoch of a split. Deterministic in (seed, split, epoch); see EpochOptions. */
   epoch(split: SplitName, options: EpochOptions): EpochBatches {
-    const { batchSize, seed, epoch } = options;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-    const order = Int32Array.from(this.split[split]);
-    if (options.shuffle ?? split === 'train') rngFor(seed, 'batches', split, epoch).shuffle(order);
-    const count = options.dropLast ? Math.floor(order.length / batchSize) : Math.ceil(order.length / batchSize);
-    const at = (index: number): Batch => {
-      if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`batch ${index} is outside 0..${count - 1} of ${split} epoch ${epoch}`);
-      const samples = order.subarray(index * batchSize, Math.min((index + 1) * batchSize, order.length));
-      return { split, epoch, index, samples, tensors: this.gather(samples) };
-    };
-    return {
-      count,
-      at,
-      *[Symbol.iterator]() {
-        for (let i = 0; i < count; i++) yield at(i);
-      },
-    };
+    return epochBatches(this.split[split], split, options, (samples) => this.gather(samples));
   }
 
   /** Per-key description for model plugins: dtype, dims and shape of one sample (sample dim removed) or constant. */
@@ -168,9 +151,51 @@ function splitSamples(n: number, options: SplitOptions, source: string): Record<
   if (!(validation >= 0 && validation < 1)) throw new RangeError(`split.validation must be a fraction in [0, 1), got ${validation}`);
   const held = Math.round(n * validation);
   if (n - held < 1) throw new DataError(`${source}: ${n} samples leave none for training with split.validation = ${validation}: lower split.validation or add data`, source);
+  return drawSplit(n, held, seed, shuffle);
+}
+
+/*
+ * The split and epoch order below are exported so that a data set too large for a DataContainer (a streamed
+ * one, e.g. physics/burgers/window-stream.ts) numbers, splits and orders its samples exactly as the container.
+ */
+
+/**
+ * Which of n groups (samples, or trajectories cut into windows) are held out: the last `held` of the seeded
+ * permutation rngFor(seed, 'split'), or of 0..n−1 in order without shuffle. Each side comes back ascending.
+ */
+export function drawSplit(n: number, held: number, seed: number, shuffle = true): Record<SplitName, Int32Array> {
   const order = shuffle ? rngFor(seed, 'split').permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
   return {
     train: order.slice(0, n - held).sort(),
     validation: order.slice(n - held).sort(),
+  };
+}
+
+/** Group ids to sample ids when each group holds `perGroup` samples: sample g·perGroup + k is item k of group g. */
+export function expandGroups(groups: Int32Array, perGroup: number): Int32Array {
+  return Int32Array.from({ length: groups.length * perGroup }, (_, i) => groups[Math.floor(i / perGroup)] * perGroup + (i % perGroup));
+}
+
+/**
+ * The batches of one epoch over a split's sample ids, each gathered only when asked for. Batch order is a pure
+ * function of (seed, split, epoch); see EpochOptions.
+ */
+export function epochBatches(ids: Int32Array, split: SplitName, options: EpochOptions, gather: (samples: Int32Array) => ReadonlyMap<string, ValidatedArray>): EpochBatches {
+  const { batchSize, seed, epoch } = options;
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const order = Int32Array.from(ids);
+  if (options.shuffle ?? split === 'train') rngFor(seed, 'batches', split, epoch).shuffle(order);
+  const count = options.dropLast ? Math.floor(order.length / batchSize) : Math.ceil(order.length / batchSize);
+  const at = (index: number): Batch => {
+    if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`batch ${index} is outside 0..${count - 1} of ${split} epoch ${epoch}`);
+    const samples = order.subarray(index * batchSize, Math.min((index + 1) * batchSize, order.length));
+    return { split, epoch, index, samples, tensors: gather(samples) };
+  };
+  return {
+    count,
+    at,
+    *[Symbol.iterator]() {
+      for (let i = 0; i < count; i++) yield at(i);
+    },
   };
 }

@@ -61,7 +61,7 @@ describe.skipIf(skip)('tandem parity against live torch', () => {
     expect(report.reference.versions.torch).toMatch(/^1\./);
     // The renderings sit beside the contract, made from it.
     const dir = dirname(reportPathOf(r.stdout));
-    expect(readFileSync(join(dir, 'parity.md'), 'utf8')).toContain('quickstart/onnxruntime/gradients');
+    expect(readFileSync(join(dir, 'parity.md'), 'utf8')).toMatch(/\| onnxruntime \|.*✓ pass/);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/<svg[\s\S]*<\/svg>/);
   }, 120_000);
 

@@ -61,6 +61,6 @@ export function requireSingleValue(override: Override): OverrideValue | undefine
   if (!isSweep(override)) return override.values?.[0];
   throw new UsageError(
     `override '${override.raw}' is a sweep over ${override.values!.length} values, but this command runs one ` +
-      `configuration. Pick one value, or quote it to mean a literal string with commas: ${override.path.join('.')}='${override.raw.slice(override.raw.indexOf('=') + 1)}'.`,
+      `configuration. Run every value with \`tandem run -m\` (a sweep, specs/sweeps.md), pick one value, or quote it to mean a literal string with commas: ${override.path.join('.')}='${override.raw.slice(override.raw.indexOf('=') + 1)}'.`,
   );
 }

@@ -15,7 +15,7 @@ export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
 
 export const executorSchema = z.strictObject({
   name: z.enum(EXECUTOR_NAMES).default('inprocess'),
-  /** Jobs at a time: in the submitting process (inprocess) or per `tandem worker` that has no --concurrency. */
+  /** Jobs at a time in the submitting process (inprocess). A BullMQ worker takes its own `--concurrency`. */
   concurrency: z.int().min(1).default(1),
   redis_url: z.string().regex(/^rediss?:\/\//, 'Write a Redis URL such as redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
   queue: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'Use letters, digits, ".", "_" and "-" (no ":", Redis key separator)').default('tandem'),

@@ -55,7 +55,7 @@ export class SweepConfigError extends Error {
   }
 }
 
-export async function runSweep(request: SweepRequest, executorFor: (settings: ExecutorConfig) => SweepExecutor = defaultExecutor(request.builtins)): Promise<SweepResult> {
+export async function runSweep(request: SweepRequest): Promise<SweepResult> {
   const plan = planSweep(request.overrides);
   const frozen = await handshakeEveryJob(request, plan);
   const events = request.events ?? {};
@@ -72,7 +72,7 @@ export async function runSweep(request: SweepRequest, executorFor: (settings: Ex
     runDir: join(sweepDir, String(job.index)),
   }));
   const record = new MultirunRecord(sweepDir, { configFile, overrides: request.overrides, plan, executor: settings, submittedAt: new Date() }, specs);
-  const outcomes = await executorFor(settings).execute(specs, {
+  const outcomes = await executorFor(settings, request.builtins).execute(specs, {
     started(job) {
       record.started(job);
       events.started?.(job);
@@ -86,9 +86,8 @@ export async function runSweep(request: SweepRequest, executorFor: (settings: Ex
   return { sweepDir, plan, executor: settings, outcomes };
 }
 
-function defaultExecutor(builtins: readonly PluginDefinition[]) {
-  return (settings: ExecutorConfig): SweepExecutor =>
-    settings.name === 'bullmq' ? new BullmqExecutor(settings) : new InProcessExecutor(settings.concurrency, builtins);
+function executorFor(settings: ExecutorConfig, builtins: readonly PluginDefinition[]): SweepExecutor {
+  return settings.name === 'bullmq' ? new BullmqExecutor(settings) : new InProcessExecutor(settings.concurrency, builtins);
 }
 
 async function handshakeEveryJob(request: SweepRequest, plan: SweepPlan): Promise<FrozenConfig[]> {

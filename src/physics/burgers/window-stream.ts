@@ -1,9 +1,8 @@
-import type { Batch, EpochBatches, EpochOptions, SplitName } from '../../data/container.ts';
+import { drawSplit, epochBatches, expandGroups, type EpochBatches, type EpochOptions, type SplitName } from '../../data/container.ts';
 import type { ValidatedArray } from '../../data/contract.ts';
 import { DataError } from '../../data/errors.ts';
 import { namedTensor } from '../../data/named-tensor.ts';
 import { readNpzFile } from '../../data/npz.ts';
-import { rngFor } from '../../data/rng.ts';
 import { readVelocity, VELOCITY_KEY, velocityShape, type BurgersSimParams } from './simulations.ts';
 
 export interface WindowStreamOptions {
@@ -30,10 +29,9 @@ export interface StreamStats {
  * Sliding windows over per-simulation files, read from disk batch by batch: only the simulations a batch needs
  * are decoded, and an LRU keeps at most `maxResidentSims` of them, so a data set larger than memory streams.
  *
- * It numbers, splits and orders samples exactly as DataContainer does with `windows` (window w of simulation s is
- * sample s·W + w; simulations, not windows, are split, with the same seeded draw; batch order from
- * rngFor(seed, 'batches', split, epoch)), so for the same parameters its batches equal the in-memory container's
- * (tests/physics/burgers-dataset.test.ts checks this).
+ * It numbers, splits and orders samples with DataContainer's own helpers, as the container does with `windows`
+ * (window w of simulation s is sample s·W + w; simulations, not windows, are split), so for the same parameters
+ * its batches equal the in-memory container's (tests/physics/burgers-dataset.test.ts checks this).
  */
 export class SimulationWindows {
   readonly windowsPerSim: number;
@@ -52,9 +50,7 @@ export class SimulationWindows {
     this.windowsPerSim = windowsPerSimulation(o.params.steps + 1, o.windowSize, o.stride);
     this.frameShape = velocityShape(o.params).slice(1);
     this.simulations = splitSimulations(files.length, o.split.validation, o.split.seed, files[0] ?? '(no simulations)');
-    const W = this.windowsPerSim;
-    const expand = (sims: Int32Array) => Int32Array.from({ length: sims.length * W }, (_, i) => sims[Math.floor(i / W)] * W + (i % W));
-    this.split = { train: expand(this.simulations.train), validation: expand(this.simulations.validation) };
+    this.split = { train: expandGroups(this.simulations.train, this.windowsPerSim), validation: expandGroups(this.simulations.validation, this.windowsPerSim) };
   }
 
   get sampleCount(): number {
@@ -84,23 +80,7 @@ export class SimulationWindows {
 
   /** The batches of one epoch, as DataContainer.epoch orders them; each batch is read when asked for. */
   epoch(split: SplitName, options: EpochOptions): EpochBatches {
-    const { batchSize, seed, epoch } = options;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-    const order = Int32Array.from(this.split[split]);
-    if (options.shuffle ?? split === 'train') rngFor(seed, 'batches', split, epoch).shuffle(order);
-    const count = options.dropLast ? Math.floor(order.length / batchSize) : Math.ceil(order.length / batchSize);
-    const at = (index: number): Batch => {
-      if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`batch ${index} is outside 0..${count - 1} of ${split} epoch ${epoch}`);
-      const samples = order.subarray(index * batchSize, Math.min((index + 1) * batchSize, order.length));
-      return { split, epoch, index, samples, tensors: this.gather(samples) };
-    };
-    return {
-      count,
-      at,
-      *[Symbol.iterator]() {
-        for (let i = 0; i < count; i++) yield at(i);
-      },
-    };
+    return epochBatches(this.split[split], split, options, (samples) => this.gather(samples));
   }
 
   private simulation(index: number): Float32Array {
@@ -129,13 +109,12 @@ export function windowsPerSimulation(frames: number, size: number, stride: numbe
 }
 
 /**
- * The held-out simulations: the same seeded draw as DataContainer's split (rngFor(seed, 'split') permutation, the
- * last round(n·validation) held out), so the streamed and in-memory views agree on which simulation is where.
+ * The held-out simulations: the same seeded draw as DataContainer's split (the last round(n·validation) of a
+ * seeded permutation), so the streamed and in-memory views agree on which simulation is where.
  */
 function splitSimulations(n: number, validation: number, seed: number, source: string): Record<SplitName, Int32Array> {
   if (!(validation >= 0 && validation < 1)) throw new RangeError(`the test fraction must be in [0, 1), got ${validation}`);
   const held = Math.round(n * validation);
   if (n - held < 1) throw new DataError(`${source}: ${n} simulations leave none for training with a test fraction of ${validation}: lower it or raise n_sims`, source);
-  const order = rngFor(seed, 'split').permutation(n);
-  return { train: order.slice(0, n - held).sort(), validation: order.slice(n - held).sort() };
+  return drawSplit(n, held, seed);
 }

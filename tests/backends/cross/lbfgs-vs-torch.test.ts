@@ -1,11 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mismatch } from '../../../src/conformance/compare.ts';
-import { cutDerivatives } from '../../../src/plugins/backends/torch/derivative-terms.ts';
 import { lbfgsPhaseSchema, refineWithLbfgs } from '../../../src/train/lbfgs-phase.ts';
-import { LOSS_OUTPUT } from '../../../src/train/program.ts';
 import { batches, pinnProgram } from '../torch/program-fixtures.ts';
 import { openReference } from '../torch/torch-available.ts';
-import { compileOn, GRAPH_BACKENDS } from './backend-sessions.ts';
+import { compileOn, GRAPH_BACKENDS, torchTrainer } from './backend-sessions.ts';
 
 const { ref, skip } = await openReference('lbfgs-vs-torch');
 afterAll(() => ref.dispose());
@@ -25,9 +23,7 @@ for (const backend of GRAPH_BACKENDS) {
     it(`the loss at each of ${STEPS} L-BFGS steps, and the final parameters`, async () => {
       const program = await pinnProgram('float32', { name: 'sgd', lr: 1 });
       const [batch] = batches(program, 1, 42);
-      const init = program.initialState();
-      const model = await ref.load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives);
-      const trainer = await ref.trainer(model, { params: new Map(program.params.map((p) => [p.name, init.get(p.name)!])), loss: LOSS_OUTPUT, optimizer: { name: 'lbfgs', ...OPTIONS } });
+      const { trainer, release } = await torchTrainer(ref, program, { name: 'lbfgs', ...OPTIONS });
       const theirs: number[] = [];
       for (let s = 0; s < STEPS; s++) theirs.push((await trainer.steps([batch]))[0].loss);
 
@@ -42,7 +38,7 @@ for (const backend of GRAPH_BACKENDS) {
       const state = session.getState();
       for (const p of program.params) expect(mismatch(state.get(p.name)!, final.get(p.name)!, { rtol: 1e-3, atol: 1e-4 }), p.name).toBeUndefined();
       await session.dispose();
-      await ref.release(model.graph);
+      await release();
     });
   });
 }

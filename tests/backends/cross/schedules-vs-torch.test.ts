@@ -1,11 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mismatch, type Tolerance } from '../../../src/conformance/compare.ts';
-import { cutDerivatives } from '../../../src/plugins/backends/torch/derivative-terms.ts';
-import { LOSS_OUTPUT } from '../../../src/train/program.ts';
 import { createSchedule } from '../../../src/train/schedules/create-schedule.ts';
 import { batches, regressionProgram } from '../torch/program-fixtures.ts';
 import { openReference } from '../torch/torch-available.ts';
-import { compileOn, GRAPH_BACKENDS } from './backend-sessions.ts';
+import { compileOn, GRAPH_BACKENDS, torchTrainer } from './backend-sessions.ts';
 
 const { ref, skip } = await openReference('schedules-vs-torch');
 afterAll(() => ref.dispose());
@@ -42,14 +40,7 @@ for (const backend of GRAPH_BACKENDS) {
         const program = await regressionProgram('float32', { name: 'adam', lr: LR0 });
         const data = batches(program, 4, 21);
         // torch: its own scheduler, stepped after every update (plateau with that update's loss); one request.
-        const model = await ref.load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives);
-        const init = program.initialState();
-        const trainer = await ref.trainer(model, {
-          params: new Map(program.params.map((p) => [p.name, init.get(p.name)!])),
-          loss: LOSS_OUTPUT,
-          optimizer: { name: 'adam', lr: LR0 },
-          schedule: c.schedule as { name: string },
-        });
+        const { trainer, release } = await torchTrainer(ref, program, { name: 'adam', lr: LR0 }, c.schedule as { name: string });
         const torch = await trainer.steps(Array.from({ length: STEPS }, (_, k) => data[k % 4]));
         const ours = await compileOn(backend, program);
         const sched = createSchedule(c.schedule, LR0);
@@ -67,7 +58,7 @@ for (const backend of GRAPH_BACKENDS) {
         for (const p of program.params) expect(mismatch(state.get(p.name)!, final.get(p.name)!, TOL), `${p.name} after ${STEPS} steps`).toBeUndefined();
         if (c.schedule.name !== 'constant') expect(new Set(torch.map((r) => r.lr)).size, 'the schedule moved the LR').toBeGreaterThan(2);
         await ours.dispose();
-        await ref.release(model.graph);
+        await release();
       });
     }
   });

@@ -58,14 +58,20 @@ export class PtychoAdapter implements DataAdapter {
     const raw = readNpzFile(p.path);
     this.validated = validatePtychoRaw(raw, (m) => this.warn(m)).data;
     this.nphotons = this.photons(raw.attrs);
-    this.ptycho = buildPtychoContainer(this.validated, {
-      gridsize: p.gridsize,
-      nGroups: p.n_groups,
-      neighbours: p.neighbor_count,
-      seed: p.seed,
-      sequential: p.sequential_sampling,
-      oversampling: p.enable_oversampling,
-    });
+    try {
+      this.ptycho = buildPtychoContainer(this.validated, {
+        gridsize: p.gridsize,
+        nGroups: p.n_groups,
+        neighbours: p.neighbor_count,
+        seed: p.seed,
+        sequential: p.sequential_sampling,
+        oversampling: p.enable_oversampling,
+      });
+    } catch (e) {
+      // Grouping speaks in upstream's setting names; say where they live in the config.
+      if (e instanceof RangeError) throw new RangeError(`adapter.params (grouping ${p.path}): ${e.message}`);
+      throw e;
+    }
     this.data = DataContainer.create(this.trainingArrays(), 'batch', { validation: p.test_fraction, seed: p.seed, shuffle: true });
   }
 
