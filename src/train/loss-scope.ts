@@ -1,3 +1,4 @@
+import type { RuleRegistry } from '../autodiff/rule-registry.ts';
 import { grad } from '../autodiff/vjp.ts';
 import { GraphBuilder, type Value } from '../graph/builder.ts';
 import type { DType } from '../graph/dtype.ts';
@@ -50,6 +51,8 @@ export class LossScope {
     private readonly paramDraw?: { readonly seed: number; readonly dtype: DType },
     /** Applies the program's model again, with the same parameters, on the current builder (rollout losses). */
     private readonly applyModel?: (g: GraphBuilder, inputs: Readonly<Record<string, Value>>) => Record<string, Value>,
+    /** The program's gradient rules (ProgramSpec.rules), so input derivatives and parameter gradients agree; default: tandem's. */
+    private readonly rules?: RuleRegistry,
   ) {
     this.builder = builder;
   }
@@ -96,7 +99,7 @@ export class LossScope {
     const names = wrt.map((w) => `d${n}:${of.name}/${w.name}`);
     names.forEach((name, i) => this.derivatives.push({ name, of: of.name, wrt: wrt[i].name, ...(seed ? { seed } : {}) }));
     const graph = this.builder.build();
-    const extended = grad(graph, { of: of.name, wrt: wrt.map((w) => w.name), names, ...(seed ? { seed } : {}) });
+    const extended = grad(graph, { of: of.name, wrt: wrt.map((w) => w.name), names, ...(seed ? { seed } : {}) }, this.rules);
     this.builder = GraphBuilder.extend(extended);
     return names.map((name) => this.builder.value(name));
   }

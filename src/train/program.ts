@@ -43,7 +43,10 @@ export interface ProgramSpec {
   readonly loss: LossBuilder;
   readonly optimizer: GraphOptimizer;
   readonly clip?: { readonly max_norm: number };
-  /** Gradient rules for the gradients and step graphs (default: tandem's); parity's mutation suite injects wrong ones. */
+  /**
+   * Gradient rules for the input derivatives a loss takes (LossScope.derivative) and for the gradients and step
+   * graphs (default: tandem's); parity's mutation suite injects wrong ones.
+   */
   readonly rules?: RuleRegistry;
 }
 
@@ -98,7 +101,7 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
   }
   const params: Record<string, Value> = Object.fromEntries(paramSet.names().map((n) => [n, b.value(n)]));
 
-  const scope = new LossScope(b, inputs, outputs, params, { seed: spec.seed, dtype: spec.dtype }, (g, ins) => spec.model.forward(g, ins, paramSet));
+  const scope = new LossScope(b, inputs, outputs, params, { seed: spec.seed, dtype: spec.dtype }, (g, ins) => spec.model.forward(g, ins, paramSet), spec.rules);
   const terms = spec.loss(scope);
   const termNames = Object.keys(terms);
   if (termNames.length === 0) throw new Error('the loss has no terms: configure at least one under train.loss');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupNeighbours, nearestNeighbours } from '../../src/physics/ptycho/grouping.ts';
+import { groupPlacement } from '../../src/physics/ptycho/placement.ts';
 import { buildPtychoContainer, checkChannels } from '../../src/plugins/adapters/ptycho/ptycho-container.ts';
 import { validatePtychoRaw } from '../../src/plugins/adapters/ptycho/ptycho-raw.ts';
 import { handRaw } from './fixtures.ts';
@@ -95,5 +96,19 @@ describe('PtychoDataContainer (hand-checked)', () => {
     // What upstream silently produced: gridsize 2 but one-channel tensors.
     expect(() => checkChannels({ ...c, X: c.X.slice(0, 4) })).toThrow(/X holds 1 channels per group, gridsize 2 requires 4/);
     expect(() => checkChannels({ ...c, channels: 1 })).toThrow(/gridsize 2 means 4 channels per group, but the container holds 1/);
+  });
+});
+
+describe('canvas placement (object_big)', () => {
+  it('places each channel at its offset from the rounded group mean on an (N + 2·pad)² canvas', () => {
+    // Four positions (2|4, 2|4): mean 3, offsets ±1 → pad 1, canvas L = N + 2 = 4 for N = 2.
+    const p = groupPlacement(Int32Array.of(0, 1, 2, 3), 4, [2, 4, 2, 4], [2, 2, 4, 4], 2);
+    expect([p.pad, p.size]).toEqual([1, 4]);
+    // Channel 1 is at x = 4 (dx = +1), y = 2 (dy = −1): its rows start at canvas row pad − 1 = 0, columns at 2.
+    const at = (m: Float32Array, k: number) => Array.from({ length: 2 }, (_, i) => Array.from(m.subarray(k * 8, k * 8 + 8)).findIndex((v, j) => v === 1 && j % 2 === i) >> 1);
+    expect(at(p.rows, 1)).toEqual([0, 1]);
+    expect(at(p.cols, 1)).toEqual([2, 3]);
+    expect(at(p.rows, 2)).toEqual([2, 3]); // channel 2: y = 4, dy = +1
+    expect(at(p.cols, 2)).toEqual([0, 1]); // x = 2, dx = −1
   });
 });

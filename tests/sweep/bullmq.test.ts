@@ -52,7 +52,11 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     const submitted = sweep(redis, queue, '1e-2,5e-3', root);
     // The victim has taken a job and its training process has started the run: kill it with no chance to clean up.
     const [, killedJob, killedDir] = await victim.waitFor(/job #(\d+) .*attempt 1, run directory (\S+)/);
-    while (!existsSync(join(killedDir, '.tandem', 'status.json'))) await new Promise((poll) => setTimeout(poll, 20));
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(join(killedDir, '.tandem', 'status.json'))) {
+      if (Date.now() > deadline) throw new Error(`job #${killedJob} never started its run in ${killedDir}; worker log:\n${victim.log}`);
+      await new Promise((poll) => setTimeout(poll, 20));
+    }
     await victim.kill('SIGKILL');
     expect(readStatus(killedDir).status).toBe('running');
     const result = await submitted;

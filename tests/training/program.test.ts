@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { defaultRules } from '../../src/autodiff/register-all-rules.ts';
 import { tensor } from '../../src/graph/tensor.ts';
 import { fromOnnx } from '../../src/graph/onnx/from-onnx.ts';
 import { toOnnx } from '../../src/graph/onnx/to-onnx.ts';
 import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
-import { buildTrainingProgram } from '../../src/train/program.ts';
+import type { LossBuilder } from '../../src/train/loss-scope.ts';
+import { buildTrainingProgram, type TrainingProgram } from '../../src/train/program.ts';
 import { smallSpec } from './helpers.ts';
 
 // specs/backend.md "Graph names": the names below are a contract that parity, checkpoints and the torch reference rely on.
@@ -77,6 +79,26 @@ describe('TrainingProgram graphs and names', () => {
     let want = 0;
     for (let i = 0; i < 5; i++) want += ((f(xs[2 * i] + 1e-6, xs[2 * i + 1]) - f(xs[2 * i] - 1e-6, xs[2 * i + 1])) / 2e-6) ** 2 / 5;
     expect(got[0]).toBeCloseTo(want, 4);
+  });
+
+  it('builds the input derivatives of a loss with the gradient rules of the program (ProgramSpec.rules), as its parameter gradients', async () => {
+    const loss: LossBuilder = (s) => {
+      const [dx] = s.derivative(s.outputs.y, [s.inputs.x]);
+      const g = s.g;
+      return { pde: { value: g.op1('ReduceMean', [g.mul(dx, dx)], { keepdims: 0 }), weight: 1 } };
+    };
+    // A deliberately wrong tanh rule (1 − y instead of 1 − y²): the loss value must change with it.
+    const wrongTanh = defaultRules.with({ op: 'Tanh', grad: ({ b, g, y: [y], scalar }) => [b.mul(g, b.sub(scalar(1), y))] });
+    const good = buildTrainingProgram(await smallSpec({ hidden: [3], loss }), 5);
+    const bad = buildTrainingProgram(await smallSpec({ hidden: [3], loss, rules: wrongTanh }), 5);
+    const state = good.initialState();
+    const x = tensor('float32', [5, 2], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+    const lossOf = async (p: TrainingProgram) => {
+      const feeds = Object.fromEntries(p.graphs.loss.inputs.map((v) => [v.name, v.name === 'x' ? x : state.get(v.name)!]));
+      return ((await runOnOrt(p.graphs.loss, feeds)).loss.data as Float32Array)[0];
+    };
+    const [right, wrong] = [await lossOf(good), await lossOf(bad)];
+    expect(Math.abs(right - wrong)).toBeGreaterThan(1e-3 * Math.abs(right));
   });
 });
 

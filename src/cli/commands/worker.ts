@@ -31,8 +31,7 @@ export const workerCommand: CliCommand = {
           },
           log,
         );
-        log(`listening on queue '${options.queue}' at ${redactUrl(options.redis)}, ${options.concurrency} job(s) at a time`);
-        await new Promise<void>((done) => {
+        const stopped = new Promise<void>((done) => {
           let stopping = false;
           const stop = (signal: string) => {
             if (stopping) {
@@ -47,6 +46,9 @@ export const workerCommand: CliCommand = {
           process.on('SIGINT', () => stop('SIGINT'));
           process.on('SIGTERM', () => stop('SIGTERM'));
         });
+        await worker.ready();
+        log(`listening on queue '${options.queue}' at ${redactUrl(options.redis)}, ${options.concurrency} job(s) at a time`);
+        await stopped;
         log('stopped');
       });
   },

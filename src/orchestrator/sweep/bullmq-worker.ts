@@ -25,6 +25,8 @@ export interface WorkerSettings {
 }
 
 export interface SweepWorker {
+  /** Resolves once the worker is connected to Redis and taking jobs. */
+  ready(): Promise<void>;
   /** Finish the jobs in hand, then stop. */
   close(): Promise<void>;
   /** Stop now: the jobs in hand are abandoned, and BullMQ gives them to another worker once their locks expire. */
@@ -77,6 +79,9 @@ export function startSweepWorker(settings: WorkerSettings, log: (line: string) =
   worker.on('stalled', (jobId) => log(`job ${jobId.slice(0, 12)} stalled (its worker stopped renewing the lock); it goes back on the queue`));
 
   return {
+    async ready() {
+      await worker.waitUntilReady();
+    },
     async close() {
       await worker.close();
       await counter.quit();

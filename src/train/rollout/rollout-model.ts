@@ -2,6 +2,7 @@ import type { GraphBuilder, Value } from '../../graph/builder.ts';
 import type { Model } from '../../plugins/models/model.ts';
 import type { ParameterSet } from '../../plugins/models/parameters.ts';
 import type { LossTermConfig } from '../data-loss.ts';
+import { SetupError } from '../../util/setup-error.ts';
 import { ROLLOUT_KIND, type RolloutTermConfig } from './rollout-term.ts';
 import { windowFrames } from './window-frames.ts';
 
@@ -21,7 +22,7 @@ export class RolloutModel implements Model {
   forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value> {
     if (this.term.input in inputs) return this.inner.forward(g, inputs, params);
     const window = inputs[this.term.field];
-    if (!window) throw new Error(`${this.where}.field names "${this.term.field}", which is not a data key; the data provides: ${Object.keys(inputs).join(', ')}`);
+    if (!window) throw new SetupError(`${this.where}.field names "${this.term.field}", which is not a data key; the data provides: ${Object.keys(inputs).join(', ')}`);
     const [initial] = windowFrames(g, window, this.term.window, this.where);
     return this.inner.forward(g, { ...inputs, [this.term.input]: initial }, params);
   }
@@ -34,7 +35,7 @@ export class RolloutModel implements Model {
 /** The rollout term of a loss section, with its config path, or undefined; more than one is refused. */
 export function rolloutTermOf(loss: Readonly<Record<string, LossTermConfig>> | undefined, section = 'train.loss'): { term: RolloutTermConfig; where: string } | undefined {
   const found = Object.entries(loss ?? {}).filter(([, t]) => t.kind === ROLLOUT_KIND);
-  if (found.length > 1) throw new Error(`${section} has ${found.length} ${ROLLOUT_KIND} terms (${found.map(([n]) => n).join(', ')}); a model rolls out one field, so keep one`);
+  if (found.length > 1) throw new SetupError(`${section} has ${found.length} ${ROLLOUT_KIND} terms (${found.map(([n]) => n).join(', ')}); a model rolls out one field, so keep one`);
   return found.length ? { term: found[0][1] as unknown as RolloutTermConfig, where: `${section}.${found[0][0]}` } : undefined;
 }
 

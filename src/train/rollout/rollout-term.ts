@@ -4,6 +4,7 @@ import { scopeInput } from '../data-loss.ts';
 import type { LossScope } from '../loss-scope.ts';
 import { rolloutLoss } from '../losses/rollout.ts';
 import { registerLossTermKind, type LossTermKind } from '../loss-terms/registry.ts';
+import { SetupError } from '../../util/setup-error.ts';
 import { windowFrames } from './window-frames.ts';
 
 export const ROLLOUT_KIND = 'rollout_mse';
@@ -34,11 +35,11 @@ export const rolloutTerm: LossTermKind<RolloutTermConfig> = {
     const frames = windowFrames(scope.g, window, c.window, where);
     const horizon = c.horizon ?? frames.length - 1;
     if (horizon > frames.length - 1) {
-      throw new Error(`${where}.horizon is ${horizon} but each window of "${c.field}" holds ${frames.length} frames, so at most ${frames.length - 1} rollout steps; lower the horizon or raise the adapter's rollout`);
+      throw new SetupError(`${where}.horizon is ${horizon} but each window of "${c.field}" holds ${frames.length} frames, so at most ${frames.length - 1} rollout steps; lower the horizon or raise the adapter's rollout`);
     }
     const step = (_g: unknown, state: Value): Value => {
       const out = scope.model({ [c.input]: state })[c.output];
-      if (!out) throw new Error(`${where}.output names "${c.output}", which the model does not produce; set it to the model's output (model.params.output)`);
+      if (!out) throw new SetupError(`${where}.output names "${c.output}", which the model does not produce; set it to the model's output (model.params.output)`);
       return out;
     };
     return rolloutLoss(scope.g, frames[0], frames.slice(1, horizon + 1), step).total;

@@ -1,6 +1,7 @@
 import type { GraphBuilder, Value } from '../../graph/builder.ts';
 import { parseLayout } from '../../data/layout.ts';
 import { fmtShape } from '../../graph/shape-utils.ts';
+import { SetupError } from '../../util/setup-error.ts';
 
 /** The dim a rollout window runs along. */
 export const TIME_DIM = 'time';
@@ -15,13 +16,13 @@ export function windowFrames(g: GraphBuilder, window: Value, layout: string, whe
   try {
     dims = parseLayout(layout).filter((d) => d !== 'batch');
   } catch (e) {
-    throw new Error(`${where}.window: ${(e as Error).message}`);
+    throw new SetupError(`${where}.window: ${(e as Error).message}`);
   }
   if (dims.length !== window.rank - 1) {
-    throw new Error(`${where}.window "${layout}" names ${dims.length} dims per sample but "${window.name}" ${fmtShape(window.shape)} has ${window.rank - 1} after batch; give one name per axis`);
+    throw new SetupError(`${where}.window "${layout}" names ${dims.length} dims per sample but "${window.name}" ${fmtShape(window.shape)} has ${window.rank - 1} after batch; give one name per axis`);
   }
   const t = dims.indexOf(TIME_DIM);
-  if (t < 0) throw new Error(`${where}.window "${layout}" has no "${TIME_DIM}" dim; a rollout window is a sequence of states along time`);
+  if (t < 0) throw new SetupError(`${where}.window "${layout}" has no "${TIME_DIM}" dim; a rollout window is a sequence of states along time`);
   const axis = t + 1;
   const frames = window.shape[axis];
   return Array.from({ length: frames }, (_, k) => g.squeeze(g.slice(window, [k], [k + 1], [axis]), [axis]));

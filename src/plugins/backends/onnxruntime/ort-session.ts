@@ -1,6 +1,5 @@
 import * as ort from 'onnxruntime-node';
 import type { DType } from '../../../graph/dtype.ts';
-import { isFloat } from '../../../graph/dtype.ts';
 import type { Graph } from '../../../graph/ir.ts';
 import { toOnnx } from '../../../graph/onnx/to-onnx.ts';
 import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
@@ -8,6 +7,7 @@ import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import { buildTrainingProgram, GRAD_NORM_OUTPUT, gradOutput, LOSS_OUTPUT, LR_INPUT, nextName, STEP_INPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
 import { selectOutputs } from '../../../train/select-outputs.ts';
 import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../backend.ts';
+import { graphDataFeeds } from '../data-feeds.ts';
 
 export interface OrtSessionOptions {
   readonly sessionOptions: ort.InferenceSession.SessionOptions;
@@ -149,18 +149,7 @@ export class OrtSession implements Session {
   /** The batch as ORT tensors: wrapped without a copy when the dtype matches, converted on the host otherwise. */
   private dataFeeds(graph: Graph, batch: BatchFeed): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {};
-    for (const input of this.program.dataInputs) {
-      if (!graph.inputs.some((i) => i.name === input.name)) continue;
-      const declared = graph.value(input.name);
-      const t = batch.get(input.name);
-      if (!t) throw new Error(`graph "${graph.name}" needs the data key "${input.name}", which the batch lacks (batch keys: ${[...batch.keys()].join(', ')})`);
-      if (!sameShape(t.shape, declared.shape)) {
-        throw new Error(`graph "${graph.name}": data "${input.name}" has shape ${fmtShape(t.shape)}, the program was built for ${fmtShape(declared.shape)}`);
-      }
-      const data = t.dtype === declared.dtype ? t.data : isFloat(declared.dtype) && isFloat(t.dtype) ? floatArray(declared.dtype, t.data.length, t.data as FloatArray) : undefined;
-      if (!data) throw new Error(`graph "${graph.name}": data "${input.name}" is ${t.dtype}, the program expects ${declared.dtype}`);
-      feeds[input.name] = new ort.Tensor(declared.dtype, data as FloatArray, [...t.shape]);
-    }
+    for (const [name, t] of graphDataFeeds(graph, this.program.dataInputs, batch)) feeds[name] = new ort.Tensor(t.dtype, t.data as FloatArray, [...t.shape]);
     return feeds;
   }
 
@@ -195,8 +184,6 @@ function fromOrt(t: ort.Tensor): Tensor {
   return { dtype: t.type as DType, shape: [...t.dims], data: t.data as Tensor['data'] };
 }
 
-function floatArray(dtype: DType, n: number, from?: FloatArray): FloatArray {
-  const a = dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
-  if (from) a.set(from);
-  return a;
+function floatArray(dtype: DType, n: number): FloatArray {
+  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }

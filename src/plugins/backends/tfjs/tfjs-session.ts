@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { isFloat } from '../../../graph/dtype.ts';
 import type { Graph } from '../../../graph/ir.ts';
 import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import { buildTrainingProgram, GRAD_NORM_OUTPUT, gradOutput, LOSS_OUTPUT, LR_INPUT, nextName, STEP_INPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
 import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../backend.ts';
+import { graphDataFeeds } from '../data-feeds.ts';
 import { fromTf, toTf } from './convert.ts';
 import { CompiledGraph, type Feed } from './interpreter.ts';
 import { activateTfjs, type TfjsDevice } from './runtime.ts';
@@ -166,20 +166,7 @@ export class TfjsSession implements Session {
 
   /** The batch keys the graph reads; float data of another float dtype is converted on the host. */
   private dataFeeds(graph: Graph, batch: BatchFeed): Record<string, Feed> {
-    const feeds: Record<string, Feed> = {};
-    for (const input of this.program.dataInputs) {
-      if (!graph.inputs.some((i) => i.name === input.name)) continue;
-      const declared = graph.value(input.name);
-      const t = batch.get(input.name);
-      if (!t) throw new Error(`graph "${graph.name}" needs the data key "${input.name}", which the batch lacks (batch keys: ${[...batch.keys()].join(', ')})`);
-      if (!sameShape(t.shape, declared.shape)) {
-        throw new Error(`graph "${graph.name}": data "${input.name}" has shape ${fmtShape(t.shape)}, the program was built for ${fmtShape(declared.shape)}`);
-      }
-      if (t.dtype === declared.dtype) feeds[input.name] = t;
-      else if (isFloat(t.dtype) && isFloat(declared.dtype)) feeds[input.name] = tensor(declared.dtype, t.shape, t.data as Float64Array);
-      else throw new Error(`graph "${graph.name}": data "${input.name}" is ${t.dtype}, the program expects ${declared.dtype}`);
-    }
-    return feeds;
+    return Object.fromEntries(graphDataFeeds(graph, this.program.dataInputs, batch));
   }
 
   private batchSizeOf(batch: BatchFeed): number {

@@ -32,9 +32,9 @@ export function convLayer(g: GraphBuilder, params: ParameterSet, name: string, x
   const b = s.bias === false ? null : param(params, `${name}.bias`, [s.out], torchDefault(fanIn));
   const half = (s.kernel - 1) / 2;
   const pads = new Array<number>(2 * spatial).fill(half);
-  if (spatial === 1 || process.env.IM2COL2D) {
-    const full = [0, 0, ...pads.slice(0, spatial), 0, 0, ...pads.slice(spatial)];
-    return convAsMatmul(g, s.padding === 'zeros' ? g.pad(x, full) : g.pad(x, full, 'circular'), w, b);
+  if (spatial === 1) {
+    const full = [0, 0, half, 0, 0, half];
+    return conv1dAsMatmul(g, s.padding === 'zeros' ? g.pad(x, full) : g.pad(x, full, 'circular'), w, b);
   }
   if (s.padding === 'zeros') return g.conv(x, w, b, { pads });
   // Circular padding on the spatial axes only (batch and channel get 0), then a 'valid' convolution.
@@ -46,22 +46,17 @@ export function convLayer(g: GraphBuilder, params: ParameterSet, name: string, x
  * A valid 1-D convolution of the padded xp (batch, in, n + k − 1) as ONE MatMul over its k shifted views
  * stacked as (batch, in·k, n) ("im2col"), in the weight's [out, in, k] order. Same numbers as Conv; on ORT CPU a
  * train step of the 1-D nets runs 3–6× faster this way (specs/models.md §5), because ORT's Conv backward
- * (ConvTranspose, and a Conv with a grid-sized kernel for the filter) is slow. 2-D keeps Conv: k² views cost k²
- * times the activation memory for no measured gain.
+ * (ConvTranspose, and a Conv with a grid-sized kernel for the filter) is slow. 2-D keeps Conv: there k² views
+ * cost k² times the activation memory for about a quarter off the 2-D UNet step, which is not worth it.
  */
-function convAsMatmul(g: GraphBuilder, xp: Value, w: Value, b: Value | null): Value {
-  const [out, cin, ...kernel] = w.shape;
-  const [batch, , ...padded] = xp.shape;
-  const sizes = padded.map((p, a) => p - kernel[a] + 1);
-  const taps = kernel.length === 1 ? Array.from({ length: kernel[0] }, (_, t) => [t]) : Array.from({ length: kernel[0] * kernel[1] }, (_, t) => [Math.floor(t / kernel[1]), t % kernel[1]]);
-  const axes = sizes.map((_, a) => 2 + a);
-  const views = taps.map((o) => g.unsqueeze(g.slice(xp, o, o.map((v, a) => v + sizes[a]), axes), [2]));
-  const k = taps.length;
-  const cells = sizes.reduce((a, c) => a * c, 1);
-  const cols = g.reshape(g.concat(views, 2), [batch, cin * k, cells]);
-  let y = g.matmul(g.reshape(w, [out, cin * k]), cols);
-  if (b) y = g.add(y, g.reshape(b, [out, 1]));
-  return g.reshape(y, [batch, out, ...sizes]);
+function conv1dAsMatmul(g: GraphBuilder, xp: Value, w: Value, b: Value | null): Value {
+  const [out, cin, k] = w.shape;
+  const [batch, , padded] = xp.shape;
+  const n = padded - k + 1;
+  const views = Array.from({ length: k }, (_, t) => g.unsqueeze(g.slice(xp, [t], [t + n], [2]), [2]));
+  const cols = g.reshape(g.concat(views, 2), [batch, cin * k, n]);
+  const y = g.matmul(g.reshape(w, [out, cin * k]), cols);
+  return b ? g.add(y, g.reshape(b, [out, 1])) : y;
 }
 
 /**

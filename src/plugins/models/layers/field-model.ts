@@ -2,6 +2,7 @@ import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 import { fmtShape } from '../../../graph/shape-utils.ts';
 import type { Model } from '../model.ts';
 import type { ParameterSet } from '../parameters.ts';
+import { SetupError } from '../../../util/setup-error.ts';
 import { fieldIo } from './field-io.ts';
 
 /** What every field model's params hold (see `fieldIoParams`). */
@@ -34,7 +35,7 @@ export abstract class FieldModel<P extends FieldIoSettings> implements Model {
   /** Throws the grid problem, if any, naming the model and the value: called before any node is added. */
   protected checkGrid(what: string, spatial: readonly number[]): void {
     const problem = this.gridProblem(spatial);
-    if (problem) throw new Error(`model ${this.modelName}: ${what}: ${problem}`);
+    if (problem) throw new SetupError(`model ${this.modelName}: ${what}: ${problem}`);
   }
 
   forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value> {
