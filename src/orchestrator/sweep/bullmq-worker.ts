@@ -1,14 +1,13 @@
-import { fork } from 'node:child_process';
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { JobProcesses } from './job-processes.ts';
 import { executionsKey, redactUrl, redisConnection } from './redis-connection.ts';
 import type { JobOutcome, SweepJobSpec } from './sweep-job.ts';
 
 /**
- * `tandem worker` (spec: specs/sweeps.md §5): takes sweep jobs off a BullMQ queue and runs each in a child process
- * (job-child.ts) through the normal `run` workflow, writing into the job's run directory on the shared filesystem.
+ * `tandem worker` (spec: specs/sweeps.md §5): takes sweep jobs off a BullMQ queue and runs each in a job process
+ * (job-processes.ts) through the normal `run` workflow, writing into the job's run directory on the shared filesystem.
  *
  * Failure semantics: a job whose run fails is thrown back to BullMQ, which retries it with exponential backoff
  * until its attempts are spent, except a config/setup/data error (exit code 2), which no retry can fix
@@ -33,17 +32,15 @@ export interface SweepWorker {
   kill(): void;
 }
 
-const JOB_PROCESS = fileURLToPath(new URL('./job-child.ts', import.meta.url));
-
 export function startSweepWorker(settings: WorkerSettings, log: (line: string) => void): SweepWorker {
   const connection = redisConnection(settings.redisUrl);
   const counter = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, retryStrategy: connection.retryStrategy });
-  const children = new Set<ReturnType<typeof fork>>();
+  const processes = new JobProcesses();
 
   const processJob = async (job: Job<SweepJobSpec, JobOutcome>): Promise<JobOutcome> => {
     const spec = job.data;
     log(`job #${spec.index} (${spec.overrides.join(' ') || 'no overrides'}): attempt ${job.attemptsStarted}, run directory ${spec.runDir}`);
-    const outcome = await runInChildProcess(spec, children);
+    const outcome = await processes.run(spec);
     if (outcome.status === 'failed') {
       log(`job #${spec.index} failed: ${outcome.error}`);
       throw outcome.exitCode === 2 ? new UnrecoverableError(outcome.error) : new Error(outcome.error);
@@ -84,30 +81,12 @@ export function startSweepWorker(settings: WorkerSettings, log: (line: string) =
     },
     async close() {
       await worker.close();
+      processes.release();
       await counter.quit();
     },
     kill() {
-      for (const child of children) child.kill('SIGKILL');
+      processes.kill();
       counter.disconnect();
     },
   };
-}
-
-/** Run one job in a fresh child process; its outcome comes back over IPC. */
-function runInChildProcess(spec: SweepJobSpec, children: Set<ReturnType<typeof fork>>): Promise<JobOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = fork(JOB_PROCESS, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    children.add(child);
-    let outcome: JobOutcome | undefined;
-    child.on('message', (message) => {
-      outcome = message as JobOutcome;
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      if (outcome) resolve(outcome);
-      else reject(new Error(`job #${spec.index}: its process ended (${signal ?? `exit code ${code}`}) before reporting an outcome`));
-    });
-    child.send(spec);
-  });
 }

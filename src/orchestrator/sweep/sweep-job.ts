@@ -50,11 +50,12 @@ export interface JobOutcome {
  * of it), that run is the outcome and nothing is trained again.
  */
 export async function runSweepJob(spec: SweepJobSpec, builtins: readonly PluginDefinition[]): Promise<JobOutcome> {
-  const previous = finishedRunIn(spec);
-  if (previous) return previous;
   const started = performance.now();
   const base = { index: spec.index, overrides: spec.overrides, configHash: spec.configHash, runDir: spec.runDir };
+  // Never rejects: whatever goes wrong is the job's outcome, which the executor reports and the sweep goes on.
   try {
+    const previous = finishedRunIn(spec);
+    if (previous) return previous;
     await requireSameConfig(spec, builtins);
     const { summary } = await runExperiment({
       configFile: spec.configFile,

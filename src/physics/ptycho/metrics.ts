@@ -43,13 +43,16 @@ export function psnr(pred: ArrayLike<number>, truth: ArrayLike<number>, mask: Ar
 
 /**
  * FRC(r) = Re Σ_ring F₁·conj(F₂) / sqrt(Σ|F₁|² · Σ|F₂|²) for integer rings r = 0 … size/2 − 1 of two real size×size
- * images (power of two). Each image has its mean removed so the DC term does not dominate the first ring.
+ * images (power of two). Each image has its mean removed and is multiplied by a 2-D Hann window first: a crop is not
+ * periodic, and the jump at its border would otherwise put the same streaks into both spectra at every frequency,
+ * correlating them where the images share nothing. Ring 0 (the removed mean) is NaN.
  */
 export function fourierRingCorrelation(a: Float64Array, b: Float64Array, size: number): Float64Array {
   if (!isPowerOfTwo(size)) throw new RangeError(`FRC needs a power-of-two square image, got ${size}×${size}`);
+  const hann = Float64Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / size));
   const spectrum = (v: Float64Array) => {
     const mean = v.reduce((s, x) => s + x, 0) / v.length;
-    const plane = { re: Float64Array.from(v, (x) => x - mean), im: new Float64Array(v.length) };
+    const plane = { re: Float64Array.from(v, (x, i) => (x - mean) * hann[Math.floor(i / size)] * hann[i % size]), im: new Float64Array(v.length) };
     fft2(plane, size, size);
     return plane;
   };
@@ -68,7 +71,7 @@ export function fourierRingCorrelation(a: Float64Array, b: Float64Array, size: n
       pb[ring] += fb.re[i] ** 2 + fb.im[i] ** 2;
     }
   }
-  return cross.map((x, r) => (pa[r] > 0 && pb[r] > 0 ? x / Math.sqrt(pa[r] * pb[r]) : 0));
+  return cross.map((x, r) => (r === 0 ? NaN : pa[r] > 0 && pb[r] > 0 ? x / Math.sqrt(pa[r] * pb[r]) : 0));
 }
 
 /** Resolution by the 1/7 criterion: the first ring (from 1) where FRC drops below 1/7, as a fraction of Nyquist (1 = never). */
