@@ -80,6 +80,9 @@ describe('training and the reconstruction outputs', () => {
     const recon = readNpzFile(join(dir, 'reconstruction.npz'));
     expect(recon.arrays.get('object_pred')!.shape).toEqual([16, 16]);
     expect(existsSync(join(dir, 'frc_curves.csv'))).toBe(true);
+    const groups = readNpzFile(join(dir, 'ptycho_groups.npz'));
+    expect(groups.arrays.get('nn_indices')!.shape).toEqual([20, 1]);
+    expect(groups.arrays.get('train_groups')!.shape[0] + groups.arrays.get('test_groups')!.shape[0]).toBe(20);
     // The PNG: signature, IHDR size, and an IDAT that inflates to (width + 1)·height bytes.
     const png = readFileSync(join(dir, 'reconstruction.png'));
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

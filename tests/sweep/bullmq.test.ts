@@ -102,6 +102,18 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     expect(readStatus(result.outcomes[0].runDir).status).toBe('failed');
   });
 
+  it('a worker told to stop (SIGTERM) finishes the job in hand first, then exits 0', { timeout: 60_000 }, async () => {
+    const worker = new WorkerProcess('graceful', redis.url);
+    workers.push(worker);
+    await worker.waitFor(/listening on queue/);
+    const submitted = sweep(redis, 'graceful', '6e-3', root);
+    await worker.waitFor(/job #0 .*attempt 1/);
+    await worker.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(worker.log).toMatch(/SIGTERM: finishing the jobs in hand[\s\S]*job #0 complete[\s\S]*stopped/);
+    expect((await submitted).outcomes[0].status).toBe('complete');
+  });
+
   it('rides out Redis going away mid-sweep: workers and the submitter reconnect and the sweep finishes', { timeout: 120_000 }, async () => {
     const queue = 'outage';
     const worker = new WorkerProcess(queue, redis.url);

@@ -24,7 +24,11 @@ export class WorkerProcess {
     };
     this.child.stdout!.on('data', onData);
     this.child.stderr!.on('data', onData);
+    this.exited = new Promise((done) => this.child.once('exit', (code) => done(code)));
   }
+
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
 
   get pid(): number {
     return this.child.pid!;
@@ -39,8 +43,7 @@ export class WorkerProcess {
 
   async kill(signal: NodeJS.Signals): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((done) => this.child.once('exit', done));
     this.child.kill(signal);
-    await exited;
+    await this.exited;
   }
 }

@@ -25,7 +25,7 @@ const SMALL = [
   '+parity={trajectory_steps:5}',
 ];
 const MODELS = [
-  { name: 'unet', overrides: ['model.params.width=8'] },
+  { name: 'unet', overrides: ['+model.params.width=8'] },
   { name: 'resnet', overrides: ['model.name=resnet'] },
   { name: 'convnet', overrides: ['model.name=convnet'] },
 ];

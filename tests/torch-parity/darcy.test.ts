@@ -38,7 +38,7 @@ describe.skipIf(skip)('darcy FNO: parity against the live PyTorch reference', ()
 
   for (const transform of ['matmul', 'dft']) {
     it(`spectral_transform ${transform}: every stage passes on onnxruntime and tfjs`, async () => {
-      const overrides = [...SMALL, `model.params.spectral_transform=${transform}`];
+      const overrides = [...SMALL, `+model.params.spectral_transform=${transform}`];
       const { report } = await runParity({ configFile: 'conf/darcy_fno.yaml', overrides, builtins: builtinPlugins, outputsRoot: join(root, 'outputs'), selectors: [], reference });
       const ids = report.cases.map((c) => c.id).sort();
       expect(ids).toEqual(['onnxruntime', 'tfjs'].flatMap((b) => STAGES.map((s) => `darcy_fno/${b}/${s}`)).sort());

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { cpus, hostname } from 'node:os';
 import { execa } from 'execa';
 import { gitState } from '../../util/git-state.ts';
+import { toolVersions } from '../../util/package-version.ts';
 import type { ArchiveManifest } from './manifest.ts';
 
 /**
@@ -22,29 +22,13 @@ export interface ProvenanceOptions {
   readonly python?: string;
 }
 
-const require = createRequire(import.meta.url);
-
 export async function collectProvenance(options: ProvenanceOptions): Promise<Provenance> {
   const [git, torch] = await Promise.all([gitState(options.cwd), torchVersion(options.python ?? '/usr/bin/python3')]);
   return {
     git,
-    versions: {
-      node: process.version,
-      tandem: packageVersion('../../../package.json'),
-      onnxruntime: packageVersion('onnxruntime-node/package.json'),
-      tfjs: packageVersion('@tensorflow/tfjs/package.json'),
-      torch,
-    },
+    versions: { ...toolVersions(), torch },
     host: { hostname: hostname(), platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown' },
   };
-}
-
-function packageVersion(specifier: string): string | null {
-  try {
-    return (require(specifier) as { version?: string }).version ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** Importing torch takes seconds; a process asks once per python (the installed torch does not change under it). */

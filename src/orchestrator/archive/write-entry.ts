@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { sha256Hex } from '../../util/hash.ts';
 import { ArchiveError } from './archive-error.ts';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, manifestSchema, type ArchiveManifest, type FileRecord, type ManifestInput } from './manifest.ts';
 
@@ -73,7 +73,7 @@ export function archiveStamp(date: Date): string {
 
 export function checksum(data: string | Uint8Array): FileRecord {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength };
+  return { sha256: sha256Hex(bytes), bytes: bytes.byteLength };
 }
 
 /**

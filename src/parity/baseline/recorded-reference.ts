@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed, GradientsResult, StepResult } from '../../plugins/backends/backend.ts';
 import { gradOutput, type TrainingProgram } from '../../train/program.ts';
+import { configDiff } from '../../util/config-diff.ts';
 import { ParityUsageError } from '../errors.ts';
 import type { TrajectoryBatch } from '../experiment.ts';
 import type { Reference, ReferenceRun, TrajectoryResult } from '../reference/reference.ts';
@@ -34,7 +35,7 @@ export class RecordedReference implements Reference {
     const now = identity.configHash;
     if (now !== manifest.configHash) {
       const recorded = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-      const changes = diffConfig(recorded, identity.config);
+      const changes = configDiff(recorded, identity.config);
       throw new ParityUsageError(
         `baseline "${name}" was recorded from a different config (sha256 ${manifest.configHash.slice(0, 12)}, now ${now.slice(0, 12)}); changed: ${changes.join('; ') || 'key order only'}. ` +
           `Record it again with \`tandem baseline record ${identity.configFile}${identity.overrides.length ? ` ${identity.overrides.join(' ')}` : ''} --name ${name} --force\`, or compare against the live reference (parity.reference=torch)`,
@@ -133,14 +134,4 @@ class RecordedRun implements ReferenceRun {
     if (!t) this.cache.set(stage, (t = readTensors(join(this.dir, `${stage}.npz`))));
     return t;
   }
-}
-
-/** Key paths whose values differ, as "a.b: 1 → 2" (added and removed keys included). */
-function diffConfig(before: unknown, after: unknown, path = ''): string[] {
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (isObj(before) && isObj(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => diffConfig(before[k], after[k], path ? `${path}.${k}` : k));
-  }
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [`${path}: ${JSON.stringify(before) ?? '(absent)'} → ${JSON.stringify(after) ?? '(absent)'}`];
 }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DataContainer } from '../../../data/container.ts';
 import type { ValidatedArray, ValidatedData } from '../../../data/contract.ts';
@@ -10,7 +10,7 @@ import { groupPlacement, type Placement } from '../../../physics/ptycho/placemen
 import { writeSimulatedPtycho } from '../../../physics/ptycho/simulate.ts';
 import type { PluginDefinition } from '../../plugin.ts';
 import type { DataAdapter, TrainedModel } from '../adapter.ts';
-import { buildPtychoContainer, type PtychoDataContainer } from './ptycho-container.ts';
+import { buildPtychoContainer, writeGroups, type PtychoDataContainer } from './ptycho-container.ts';
 import { validatePtychoRaw } from './ptycho-raw.ts';
 import { writeReconstruction, type PtychoMetrics } from './ptycho-results.ts';
 import { simulationSchema } from './simulation-schema.ts';
@@ -80,6 +80,7 @@ export class PtychoAdapter implements DataAdapter {
   }
 
   async afterTraining(trained: TrainedModel): Promise<string> {
+    writeGroups(join(trained.runDir, 'ptycho_groups.npz'), this.ptycho, trained.container.split);
     const object = this.validated.arrays.get('objectGuess');
     if (!object) return 'ptycho: the data has no objectGuess, so the reconstruction is not scored';
     const x = this.validated.arrays.get('xcoords')!.data as Float64Array;
@@ -90,7 +91,7 @@ export class PtychoAdapter implements DataAdapter {
       trained.runDir,
     ));
     const f = (v: number) => v.toPrecision(4);
-    return `ptycho reconstruction (comparison_metrics.csv, reconstruction.png): amplitude MAE ${f(m.amplitude.mae)}, PSNR ${f(m.amplitude.psnr)} dB, FRC(1/7) ${f(m.amplitude.frc)}; phase MAE ${f(m.phase.mae)} rad, PSNR ${f(m.phase.psnr)} dB, FRC(1/7) ${f(m.phase.frc)} over ${m.pixels} pixels`;
+    return `ptycho reconstruction (comparison_metrics.csv, reconstruction.png, ptycho_groups.npz): amplitude MAE ${f(m.amplitude.mae)}, PSNR ${f(m.amplitude.psnr)} dB, FRC(1/7) ${f(m.amplitude.frc)}; phase MAE ${f(m.phase.mae)} rad, PSNR ${f(m.phase.psnr)} dB, FRC(1/7) ${f(m.phase.frc)} over ${m.pixels} pixels`;
   }
 
   effectiveSettings(): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { ValidatedData } from '../../../data/contract.ts';
+import { writeNpzFile } from '../../../data/npz.ts';
 import { fromComplex64 } from '../../../physics/ptycho/complex-plane.ts';
 import type { ComplexPlane } from '../../../physics/ptycho/fft.ts';
 import { groupNeighbours, type GroupingOptions } from '../../../physics/ptycho/grouping.ts';
@@ -118,4 +119,22 @@ function groundTruth(data: ValidatedData, nn: Int32Array, count: number, c: numb
     }
   }
   return { Y_I, Y_phi, hasGroundTruth: true };
+}
+
+/**
+ * The grouping as trained (upstream's train_container / test_container): `ptycho_groups.npz` in the run directory
+ * with nn_indices, offsets, coords, the train and test group indices, and the normalisation in the metadata.
+ */
+export function writeGroups(path: string, p: PtychoDataContainer, split: { readonly train: Int32Array; readonly validation: Int32Array }): void {
+  writeNpzFile(
+    path,
+    {
+      nn_indices: { dtype: 'int32', shape: [p.count, p.channels], data: p.nnIndices, dims: ['batch', 'channel'] },
+      offsets: { dtype: 'float64', shape: [p.count, 2], data: p.offsets, dims: ['batch', 'vector'] },
+      coords: { dtype: 'float32', shape: [p.count, 2, p.channels], data: p.coords, dims: ['batch', 'vector', 'channel'] },
+      train_groups: { dtype: 'int32', shape: [split.train.length], data: split.train },
+      test_groups: { dtype: 'int32', shape: [split.validation.length], data: split.validation },
+    },
+    { attrs: { gridsize: p.gridsize, N: p.N, norm_factor: p.normFactor, intensity_scale: p.intensityScale } },
+  );
 }

@@ -45,7 +45,7 @@ export function convLayer(g: GraphBuilder, params: ParameterSet, name: string, x
 /**
  * A valid 1-D convolution of the padded xp (batch, in, n + k − 1) as ONE MatMul over its k shifted views
  * stacked as (batch, in·k, n) ("im2col"), in the weight's [out, in, k] order. Same numbers as Conv; on ORT CPU a
- * train step of the 1-D nets runs 3–6× faster this way (specs/models.md §5), because ORT's Conv backward
+ * train step of the 1-D nets runs 2–5× faster this way (specs/models.md §5), because ORT's Conv backward
  * (ConvTranspose, and a Conv with a grid-sized kernel for the filter) is slow. 2-D keeps Conv: there k² views
  * cost k² times the activation memory for about a quarter off the 2-D UNet step, which is not worth it.
  */
