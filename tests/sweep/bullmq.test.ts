@@ -122,7 +122,7 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     const submitted = sweep(redis, queue, '4e-3', root);
     await worker.waitFor(/job #0 .*attempt 1/);
     await redis.stop();
-    await worker.waitFor(/lost Redis/);
+    await worker.waitFor(/is unreachable/);
     await new Promise((resume) => setTimeout(resume, 1500));
     await redis.restart();
     const result = await submitted;

@@ -36,9 +36,16 @@ if (skip) console.log(`[tests/torch-parity/darcy] skipping: the PyTorch referenc
 describe.skipIf(skip)('darcy FNO: parity against the live PyTorch reference', () => {
   afterAll(() => reference.dispose());
 
-  for (const transform of ['matmul', 'dft']) {
-    it(`spectral_transform ${transform}: every stage passes on onnxruntime and tfjs`, async () => {
-      const overrides = [...SMALL, `+model.params.spectral_transform=${transform}`];
+  // With ONNX DFT ops the imaginary weights of the modes the inverse real DFT discards (ky = 0 and Nyquist) have
+  // a true gradient of exactly 0, computed as rounding noise (~1e-10) that differs between engines; Adam's first
+  // step g/(|g| + eps) turns that noise into updates of up to lr, so the step stage cannot agree there. SGD keeps
+  // the update proportional to the gradient, which checks the DFT gradients themselves.
+  for (const { transform, optimizer } of [
+    { transform: 'matmul', optimizer: 'adam' },
+    { transform: 'dft', optimizer: 'sgd' },
+  ]) {
+    it(`spectral_transform ${transform}, ${optimizer}: every stage passes on onnxruntime and tfjs`, async () => {
+      const overrides = [...SMALL, `+model.params.spectral_transform=${transform}`, `train.optimizer.name=${optimizer}`];
       const { report } = await runParity({ configFile: 'conf/darcy_fno.yaml', overrides, builtins: builtinPlugins, outputsRoot: join(root, 'outputs'), selectors: [], reference });
       const ids = report.cases.map((c) => c.id).sort();
       expect(ids).toEqual(['onnxruntime', 'tfjs'].flatMap((b) => STAGES.map((s) => `darcy_fno/${b}/${s}`)).sort());

@@ -1,10 +1,11 @@
 import { resolveWindow } from '../../graph/ops/window.ts';
-import { biasGradient, filterGradient } from '../conv-grad.ts';
+import { biasGradient, filterGradient, inputGradientByConv } from '../conv-grad.ts';
 import type { GradRule } from '../rule.ts';
 
 /**
- * Conv: the input gradient is a ConvTranspose of g by the same filter and geometry (output_padding restores
- * input rows the last window did not reach); the filter gradient is another Conv (see conv-grad.ts).
+ * Conv: the input gradient is a Conv of g by the flipped filter where the stride is 1, else a ConvTranspose of
+ * g by the same filter and geometry (output_padding restores input rows the last window did not reach); the
+ * filter gradient is an im2col MatMul or another Conv (see conv-grad.ts for which and why).
  */
 export const ConvGrad: GradRule = {
   op: 'Conv',
@@ -16,7 +17,7 @@ export const ConvGrad: GradRule = {
     const k = spatial.length;
     const geo = { strides: win.strides, dilations: win.dilations, pads: win.pads, group: attr<number>('group') };
     const reached = spatial.map((_, i) => win.strides[i] * (win.out[i] - 1) + (kernel[i] - 1) * win.dilations[i] + 1 - win.pads[i] - win.pads[i + k]);
-    const dx = b.op1('ConvTranspose', [g, w!], {
+    const dx = inputGradientByConv(b, g, w!, geo) ?? b.op1('ConvTranspose', [g, w!], {
       strides: win.strides,
       dilations: win.dilations,
       pads: win.pads,

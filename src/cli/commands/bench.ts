@@ -1,5 +1,6 @@
 import { benchAutodiff, formatAutodiffBench } from '../../bench/autodiff.ts';
 import { benchTable, benchTrain } from '../../bench/train.ts';
+import { benchWorkloads, workloadTable } from '../../bench/workloads.ts';
 import { toJson } from '../io.ts';
 import type { CliCommand } from './command.ts';
 
@@ -19,7 +20,17 @@ export const benchCommand: CliCommand = {
       .option('--python <path>', 'python with torch', '/usr/bin/python3')
       .option('--seed <n>', 'seed of weights and batches', '0')
       .option('--json', 'print the rows as JSON')
-      .action(async (o: { threads: string; scaling?: boolean; time: string; python: string; seed: string; json?: boolean }) => {
+      .option('--workloads', 'instead: the physics workloads conf/burgers.yaml and conf/darcy_fno.yaml, ORT vs the torch backend (same graphs)')
+      .option('--steps <n>', 'timed steps per workload (with --workloads)', '10')
+      .action(async (o: { threads: string; scaling?: boolean; time: string; python: string; seed: string; json?: boolean; workloads?: boolean; steps: string }) => {
+        if (o.workloads) {
+          const options = { threads: positiveInt(o.threads, '--threads'), steps: positiveInt(o.steps, '--steps'), python: o.python };
+          const rows = await benchWorkloads(options, (line) => io.err(`${line}\n`));
+          io.out(o.json ? toJson({ options, rows }) : `${workloadTable(rows, options)}\n`);
+          const diverged = rows.filter((r) => !(r.lossRelDiff <= LOSS_AGREEMENT));
+          if (diverged.length) throw new Error(`ORT and torch losses differ by more than ${LOSS_AGREEMENT} (relative) on: ${diverged.map((r) => r.id).join('; ')}; the timings are not comparable.`);
+          return;
+        }
         const options = { threads: positiveInt(o.threads, '--threads'), scaling: o.scaling ?? false, timeMs: positiveInt(o.time, '--time'), python: o.python, seed: Number(o.seed) };
         const rows = await benchTrain(options, (line) => io.err(`${line}\n`));
         io.out(o.json ? toJson({ options, rows }) : `${benchTable(rows, options)}\n`);

@@ -31,8 +31,8 @@ export const workerCommand: CliCommand = {
           },
           log,
         );
+        let stopping = false;
         const stopped = new Promise<void>((done) => {
-          let stopping = false;
           const stop = (signal: string) => {
             if (stopping) {
               log(`${signal} again: stopping now`);
@@ -46,8 +46,14 @@ export const workerCommand: CliCommand = {
           process.on('SIGINT', () => stop('SIGINT'));
           process.on('SIGTERM', () => stop('SIGTERM'));
         });
-        await worker.ready();
-        log(`listening on queue '${options.queue}' at ${redactUrl(options.redis)}, ${options.concurrency} job(s) at a time`);
+        // Not awaited before `stopped`: a worker asked to stop while Redis is still unreachable stops all the same.
+        void worker.ready().then(
+          () => {
+            if (!stopping) log(`listening on queue '${options.queue}' at ${redactUrl(options.redis)}, ${options.concurrency} job(s) at a time`);
+          },
+          // Closed before it ever connected: there is nothing to report.
+          () => undefined,
+        );
         await stopped;
         log('stopped');
       });

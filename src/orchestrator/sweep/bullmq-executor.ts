@@ -26,7 +26,7 @@ export class BullmqExecutor implements SweepExecutor {
     const onError = (error: Error) => {
       if (warned) return;
       warned = true;
-      events.notice?.(`lost Redis at ${redactUrl(url)} (${error.message}); reconnecting and waiting for the jobs`);
+      events.notice?.(`Redis at ${redactUrl(url)} is unreachable (${error.message}); reconnecting and waiting for the jobs`);
     };
     queue.on('error', onError);
     queueEvents.on('error', onError);

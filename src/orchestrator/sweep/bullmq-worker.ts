@@ -37,7 +37,16 @@ export function startSweepWorker(settings: WorkerSettings, log: (line: string) =
   const counter = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, retryStrategy: connection.retryStrategy });
   const processes = new JobProcesses();
 
+  let inHand = 0;
   const processJob = async (job: Job<SweepJobSpec, JobOutcome>): Promise<JobOutcome> => {
+    inHand++;
+    try {
+      return await runJob(job);
+    } finally {
+      inHand--;
+    }
+  };
+  const runJob = async (job: Job<SweepJobSpec, JobOutcome>): Promise<JobOutcome> => {
     const spec = job.data;
     log(`job #${spec.index} (${spec.overrides.join(' ') || 'no overrides'}): attempt ${job.attemptsStarted}, run directory ${spec.runDir}`);
     const outcome = await processes.run(spec);
@@ -64,7 +73,7 @@ export function startSweepWorker(settings: WorkerSettings, log: (line: string) =
   // counter's plain ioredis client says 'ready' after every reconnect, which BullMQ's worker does not.
   let lost = false;
   const onLost = (error: Error) => {
-    if (!lost) log(`lost Redis at ${redactUrl(settings.redisUrl)} (${error.message}); reconnecting`);
+    if (!lost) log(`Redis at ${redactUrl(settings.redisUrl)} is unreachable (${error.message}); reconnecting until it is back`);
     lost = true;
   };
   worker.on('error', onLost);
@@ -80,9 +89,10 @@ export function startSweepWorker(settings: WorkerSettings, log: (line: string) =
       await worker.waitUntilReady();
     },
     async close() {
-      await worker.close();
+      // With nothing in hand there is nothing to wait for, not even a Redis that is away (a graceful close would).
+      await worker.close(inHand === 0);
       processes.release();
-      await counter.quit();
+      counter.disconnect();
     },
     kill() {
       processes.kill();

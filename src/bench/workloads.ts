@@ -1,0 +1,82 @@
+import { setUpParity } from '../orchestrator/parity/parity-setup.ts';
+import type { Backend } from '../plugins/backends/backend.ts';
+import { builtinPlugins } from '../plugins/index.ts';
+import { buildTrainingProgram } from '../train/program.ts';
+
+/**
+ * `tandem bench train --workloads`: the physics workloads (conf/burgers.yaml: U-Net trained on the autoregressive
+ * rollout loss; conf/darcy_fno.yaml: FNO) as shipped, one train step at a time on ONNX Runtime and on the torch
+ * backend, which runs the SAME program graphs through the PyTorch reference interpreter (a separate process over
+ * stdio; the parameters and optimizer state stay in that process between steps). Both start from the same
+ * initial state and take the same batches, the first training batches of the run; the losses of the first
+ * steps are compared so that only equal arithmetic is timed.
+ */
+export const WORKLOAD_CONFIGS = ['conf/burgers.yaml', 'conf/darcy_fno.yaml'] as const;
+
+export interface WorkloadBenchRow {
+  readonly id: string;
+  readonly ortStepMs: number;
+  readonly torchStepMs: number;
+  /** max |ort − torch| / |torch| over the timed steps' losses. */
+  readonly lossRelDiff: number;
+}
+
+const WARMUP = 2;
+
+export async function benchWorkloads(options: { threads: number; steps: number; python: string }, log: (line: string) => void): Promise<WorkloadBenchRow[]> {
+  const rows: WorkloadBenchRow[] = [];
+  for (const configFile of WORKLOAD_CONFIGS) {
+    const setup = await setUpParity({ configFile, overrides: [], builtins: builtinPlugins });
+    const { experiment } = setup;
+    const program = buildTrainingProgram(experiment.programSpec('float32'), experiment.batchSize);
+    const batches = experiment.trajectory(WARMUP + options.steps);
+    const lr = (experiment.train.optimizer as { lr: number }).lr;
+    const time = async (backend: Backend) => {
+      const session = await backend.compile(program);
+      const ms: number[] = [];
+      const losses: number[] = [];
+      try {
+        for (const [k, b] of batches.entries()) {
+          const t0 = performance.now();
+          const r = await session.step(b.feed, lr, k + 1);
+          if (k >= WARMUP) ms.push(performance.now() - t0);
+          losses.push(r.loss);
+        }
+      } finally {
+        await session.dispose();
+      }
+      return { median: median(ms), losses };
+    };
+    const id = `${experiment.name} (${configFile}, batch ${experiment.batchSize})`;
+    log(`${id}: onnxruntime`);
+    const ort = await time((await backendFor(setup, 'onnxruntime', { threads: options.threads })) as Backend);
+    log(`${id}: torch (${options.python})`);
+    const torch = await time((await backendFor(setup, 'torch', { threads: options.threads, python: options.python })) as Backend);
+    const lossRelDiff = Math.max(...torch.losses.map((v, k) => Math.abs(ort.losses[k] - v) / Math.abs(v)));
+    rows.push({ id, ortStepMs: ort.median, torchStepMs: torch.median, lossRelDiff });
+  }
+  return rows;
+}
+
+async function backendFor(setup: Awaited<ReturnType<typeof setUpParity>>, name: string, params: Record<string, unknown>): Promise<Backend> {
+  const definition = setup.handshake.catalog.resolve('backend', name, { keyPath: 'bench' });
+  return (await definition.create(definition.params.parse(params))) as Backend;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+export function workloadTable(rows: readonly WorkloadBenchRow[], options: { threads: number; steps: number }): string {
+  const header = ['workload', 'ORT step ms', 'torch step ms', 'torch/ORT', 'loss Δrel'];
+  const body = rows.map((r) => [r.id, r.ortStepMs.toFixed(1), r.torchStepMs.toFixed(1), `${(r.torchStepMs / r.ortStepMs).toFixed(2)}×`, r.lossRelDiff.toExponential(1)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [
+    `threads: ${options.threads} (ORT intraOpNumThreads, torch.set_num_threads); median of ${options.steps} steps after ${WARMUP} warm-up; float32; torch = the same graphs through the torch reference interpreter`,
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+  ].join('\n');
+}
