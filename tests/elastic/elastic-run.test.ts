@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainSchema } from '../../src/orchestrator/config/train-schema.ts';
@@ -28,7 +29,7 @@ async function elasticRun(train: Record<string, unknown>, adapter: Record<string
     adapter: await elasticAdapter.create(elasticAdapter.params.parse({ ...SMALL, ...adapter })),
     model: await mlpModel.create(mlpModel.params.parse({ input: 'xyt', in_features: 3, hidden: [8], out_features: 2, output: 'u' })),
     backend: await ortBackend.create(ortBackend.params.parse({ threads: 1 })),
-    runDir: mkdtempSync(join('scratch', 'elastic-test-')),
+    runDir: mkdtempSync(join(tmpdir(), 'tandem-elastic-')),
     experiment: 'elastic-unit',
     seed: 0,
     progress: silentProgress,

@@ -1,7 +1,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { ExecutorConfig } from './executor-config.ts';
 import type { SweepEvents, SweepExecutor } from './executor.ts';
-import { redactUrl, redisConnection } from './redis-connection.ts';
+import { isConnectionError, redactUrl, redisConnection } from './redis-connection.ts';
 import type { JobOutcome, SweepJobSpec } from './sweep-job.ts';
 
 /**
@@ -24,6 +24,7 @@ export class BullmqExecutor implements SweepExecutor {
     // Connection errors are retried by the client (redis-connection.ts); say so once rather than once per retry.
     let warned = false;
     const onError = (error: Error) => {
+      if (!isConnectionError(error)) return events.notice?.(`BullMQ reported: ${error.message}`);
       if (warned) return;
       warned = true;
       events.notice?.(`Redis at ${redactUrl(url)} is unreachable (${error.message}); reconnecting and waiting for the jobs`);

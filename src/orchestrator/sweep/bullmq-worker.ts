@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { JobProcesses } from './job-processes.ts';
-import { executionsKey, redactUrl, redisConnection } from './redis-connection.ts';
+import { executionsKey, isConnectionError, redactUrl, redisConnection } from './redis-connection.ts';
 import type { JobOutcome, SweepJobSpec } from './sweep-job.ts';
 
 /**
@@ -73,6 +73,7 @@ export function startSweepWorker(settings: WorkerSettings, log: (line: string) =
   // counter's plain ioredis client says 'ready' after every reconnect, which BullMQ's worker does not.
   let lost = false;
   const onLost = (error: Error) => {
+    if (!isConnectionError(error)) return log(`BullMQ reported: ${error.message}`);
     if (!lost) log(`Redis at ${redactUrl(settings.redisUrl)} is unreachable (${error.message}); reconnecting until it is back`);
     lost = true;
   };

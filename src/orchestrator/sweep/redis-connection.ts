@@ -15,6 +15,11 @@ export function reconnectDelayMs(attempt: number): number {
   return Math.min(100 * 2 ** attempt, 3000);
 }
 
+/** True for the errors of a lost or refused connection (retried by the client), as opposed to a failed command. */
+export function isConnectionError(error: Error & { code?: string }): boolean {
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)$/.test(error.code ?? '') || /connection is closed/i.test(error.message);
+}
+
 /** Our own keys beside BullMQ's: how many times each job actually trained (not reused), per queue. */
 export function executionsKey(queue: string): string {
   return `tandem:${queue}:executions`;
