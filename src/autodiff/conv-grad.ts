@@ -60,8 +60,8 @@ export function filterGradient(b: GraphBuilder, x: Value, g: Value, kernel: read
 }
 
 /**
- * The same filter gradient as MatMuls over (batch, output position) — im2col one tap at a time: each of the
- * prod(kernel) shifted (and strided) views of the zero-padded input is Sliced out and contracted with g.
+ * The same filter gradient as MatMuls over (batch, output position) — im2col a few taps at a time: each of
+ * the prod(kernel) shifted (and strided) views of the zero-padded input is Sliced out and contracted with g.
  * dW[m, c, k] = Σ_{n,o} G[n, m, o]·Xpad[n, c, o·s + k·d]. Each view is the input's size.
  */
 export function filterGradientByMatMul(b: GraphBuilder, x: Value, g: Value, kernel: readonly number[], geo: ConvGeometry): Value {

@@ -2,6 +2,7 @@ import type { DataContainer } from '../data/container.ts';
 import type { CheckpointSummary } from './checkpoint/loop-state.ts';
 import type { StopReason } from './early-stop.ts';
 import type { EpochRecord, LossSummary } from './history.ts';
+import { textTable } from '../util/text-table.ts';
 
 /**
  * What a training run produces (specs/results.md). `results.json` in the run directory holds the same minus the
@@ -38,7 +39,5 @@ export function resultTable(final: TrainResults['final']): string {
   const terms = Object.keys(final.train.terms);
   const header = ['split', 'loss', ...terms.map((t) => `loss:${t}`)];
   const body = rows.map(([name, s]) => [name, s.loss.toExponential(4), ...terms.map((t) => s.terms[t].toExponential(4))]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return textTable(header, body);
 }

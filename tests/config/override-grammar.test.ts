@@ -122,3 +122,13 @@ describe('override lines', () => {
     expect(requireSingleValue(parseOverride('backend=tfjs'))).toBe('tfjs');
   });
 });
+
+// Regression: a dict key `__proto__` replaced the parsed object's prototype instead of being stored.
+describe('dict keys are data', () => {
+  it('stores a __proto__ key as a key and leaves Object.prototype alone', () => {
+    const [value] = parseOverrideValue('{__proto__: {polluted: 1}, a: 2}');
+    expect(Object.keys(value as object)).toEqual(['__proto__', 'a']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+  });
+});

@@ -105,7 +105,8 @@ class ValueParser {
       if (typeof key === 'object' && key !== null) this.fail('a dict key must be a plain name, not a list or dict', keyStart - this.pos);
       if (this.text[this.pos] !== ':') this.fail(`expected ':' after dict key '${String(key)}'`);
       this.pos++;
-      dict[String(key)] = this.parseElement(NESTED_STOP);
+      // defineProperty, not assignment: a key such as `__proto__` is stored as data instead of replacing the prototype.
+      Object.defineProperty(dict, String(key), { value: this.parseElement(NESTED_STOP), enumerable: true, writable: true, configurable: true });
       const c = this.text[this.pos];
       this.pos++;
       if (c === '}') return dict;
