@@ -44,7 +44,7 @@ export function filterGradientByConv(b: GraphBuilder, x: Value, g: Value, kernel
   return b.op1('Transpose', [dw], { perm: [1, 0, ...rest.map((a) => a - 1)] });
 }
 
-/** Above this many kernel taps the im2col buffer (taps × the input) is deemed too large; the Conv form is used. */
+/** Above this many kernel taps (unmeasured; 2–4 nodes per tap) the Conv form is used instead of im2col. */
 const MAX_IM2COL_TAPS = 27;
 /** The im2col MatMul stacks this many rows (channels × taps) per product at least: fewer run slowly on ORT. */
 const MIN_MATMUL_ROWS = 16;
@@ -78,20 +78,22 @@ export function filterGradientByMatMul(b: GraphBuilder, x: Value, g: Value, kern
   // G [N, M, O…] → [M, N, O…] → [groups, M/groups, N·O] → [groups, N·O, M/groups]
   const gs = b.op1('Reshape', [b.op1('Transpose', [g], { perm: [1, 0, ...axes] }), b.ints([groups, m / groups, positions])]);
   const gt = b.op1('Transpose', [gs], { perm: [0, 2, 1] });
-  const views = [...Array(taps).keys()].map((t) => {
+  const view = (t: number): Value => {
     // Kernel offset of tap t, last axis fastest (the filter's memory order).
     const offset = kernel.map((_, i) => Math.floor(t / kernel.slice(i + 1).reduce((a, d) => a * d, 1)) % kernel[i]);
     const starts = offset.map((o, i) => o * geo.dilations[i]);
     const ends = starts.map((s0, i) => s0 + geo.strides[i] * (out[i] - 1) + 1);
     const whole = starts.every((s0, i) => s0 === 0 && ends[i] === xt.shape[i + 2]) && geo.strides.every((s0) => s0 === 1);
     return whole ? xt : b.op1('Slice', [xt, b.ints(starts), b.ints(ends), b.ints(axes), b.ints([...geo.strides])]);
-  });
+  };
   // Stacking all views into one im2col buffer costs ORT a Concat copy larger than the MatMul, so the views
   // are contracted a chunk at a time, each chunk just tall enough (MIN_MATMUL_ROWS) for an efficient MatMul.
   const chunk = Math.max(1, Math.ceil(MIN_MATMUL_ROWS / (c / groups)));
   const parts: Value[] = [];
   for (let t = 0; t < taps; t += chunk) {
-    const some = views.slice(t, t + chunk);
+    // Views are built next to the MatMul that consumes them: an executor following the node order then holds
+    // one chunk of views at a time, not all taps.
+    const some = [...Array(Math.min(chunk, taps - t)).keys()].map((i) => view(t + i));
     // [C, t·N, O…] is [groups, C/groups·t, N·O] in memory, rows in (c, tap) order.
     const cols = b.op1('Reshape', [some.length === 1 ? some[0] : b.op1('Concat', some, { axis: 1 }), b.ints([groups, (c / groups) * some.length, positions])]);
     parts.push(b.op1('Reshape', [b.op1('MatMul', [cols, gt]), b.ints([groups, c / groups, some.length, m / groups])]));
