@@ -4,20 +4,22 @@ import { builtinPlugins } from '../plugins/index.ts';
 import { buildTrainingProgram } from '../train/program.ts';
 
 /**
- * `tandem bench train --workloads`: the physics workloads (conf/burgers.yaml: U-Net trained on the autoregressive
- * rollout loss; conf/darcy_fno.yaml: FNO) as shipped, one train step at a time on ONNX Runtime and on the torch
- * backend, which runs the SAME program graphs through the PyTorch reference interpreter (a separate process over
- * stdio; the parameters and optimizer state stay in that process between steps). Both start from the same
- * initial state and take the same batches, the first training batches of the run; the losses of the first
- * steps are compared so that only equal arithmetic is timed.
+ * `tandem bench train --workloads`: the physics workloads as shipped (conf/burgers.yaml: U-Net trained on the
+ * autoregressive rollout loss; conf/darcy_fno.yaml: FNO; conf/ptycho.yaml: the DFT forward model and Poisson NLL;
+ * conf/elastic_pinn.yaml: second input derivatives), one train step at a time on ONNX Runtime, on tfjs, and on the
+ * torch backend, which runs the SAME program graphs through the PyTorch reference interpreter (a separate process
+ * over stdio; the parameters and optimizer state stay in that process between steps). All start from the same
+ * initial state and take the same batches, the first training batches of the run; the losses of the timed steps
+ * are compared so that only equal arithmetic is timed.
  */
-export const WORKLOAD_CONFIGS = ['conf/burgers.yaml', 'conf/darcy_fno.yaml'] as const;
+export const WORKLOAD_CONFIGS = ['conf/burgers.yaml', 'conf/darcy_fno.yaml', 'conf/ptycho.yaml', 'conf/elastic_pinn.yaml'] as const;
 
 export interface WorkloadBenchRow {
   readonly id: string;
   readonly ortStepMs: number;
+  readonly tfjsStepMs: number;
   readonly torchStepMs: number;
-  /** max |ort − torch| / |torch| over the timed steps' losses. */
+  /** max |backend − torch| / |torch| over the timed steps' losses, for ORT and tfjs alike. */
   readonly lossRelDiff: number;
 }
 
@@ -50,10 +52,12 @@ export async function benchWorkloads(options: { threads: number; steps: number; 
     const id = `${experiment.name} (${configFile}, batch ${experiment.batchSize})`;
     log(`${id}: onnxruntime`);
     const ort = await time((await backendFor(setup, 'onnxruntime', { threads: options.threads })) as Backend);
+    log(`${id}: tfjs`);
+    const tfjs = await time((await backendFor(setup, 'tfjs', {})) as Backend);
     log(`${id}: torch (${options.python})`);
     const torch = await time((await backendFor(setup, 'torch', { threads: options.threads, python: options.python })) as Backend);
-    const lossRelDiff = Math.max(...torch.losses.map((v, k) => Math.abs(ort.losses[k] - v) / Math.abs(v)));
-    rows.push({ id, ortStepMs: ort.median, torchStepMs: torch.median, lossRelDiff });
+    const lossRelDiff = Math.max(...[ort, tfjs].flatMap((side) => torch.losses.map((v, k) => Math.abs(side.losses[k] - v) / Math.abs(v))));
+    rows.push({ id, ortStepMs: ort.median, tfjsStepMs: tfjs.median, torchStepMs: torch.median, lossRelDiff });
   }
   return rows;
 }
@@ -69,8 +73,17 @@ function median(xs: readonly number[]): number {
 }
 
 export function workloadTable(rows: readonly WorkloadBenchRow[], options: { threads: number; steps: number }): string {
-  const header = ['workload', 'ORT step ms', 'torch step ms', 'torch/ORT', 'loss Δrel'];
-  const body = rows.map((r) => [r.id, r.ortStepMs.toFixed(1), r.torchStepMs.toFixed(1), `${(r.torchStepMs / r.ortStepMs).toFixed(2)}×`, r.lossRelDiff.toExponential(1)]);
+  const header = ['workload', 'ORT step ms', 'tfjs step ms', 'torch step ms', 'torch/ORT', 'tfjs/torch', 'loss Δrel'];
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const body = rows.map((r) => [
+    r.id,
+    r.ortStepMs.toFixed(1),
+    r.tfjsStepMs.toFixed(1),
+    r.torchStepMs.toFixed(1),
+    ratio(r.torchStepMs, r.ortStepMs),
+    ratio(r.tfjsStepMs, r.torchStepMs),
+    r.lossRelDiff.toExponential(1),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [

@@ -20,7 +20,7 @@ export const benchCommand: CliCommand = {
       .option('--python <path>', 'python with torch', '/usr/bin/python3')
       .option('--seed <n>', 'seed of weights and batches', '0')
       .option('--json', 'print the rows as JSON')
-      .option('--workloads', 'instead: the physics workloads conf/burgers.yaml and conf/darcy_fno.yaml, ORT vs the torch backend (same graphs)')
+      .option('--workloads', 'instead: the physics workloads (burgers, darcy_fno, ptycho, elastic_pinn configs): ORT and tfjs vs the torch backend (same graphs)')
       .option('--steps <n>', 'timed steps per workload (with --workloads)', '10')
       .action(async (o: { threads: string; scaling?: boolean; time: string; python: string; seed: string; json?: boolean; workloads?: boolean; steps: string }) => {
         if (o.workloads) {
