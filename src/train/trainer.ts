@@ -1,4 +1,4 @@
-import type { Batch, DataContainer } from '../data/container.ts';
+import type { Batch, DataContainer, EpochBatches, EpochOptions, SplitName } from '../data/container.ts';
 import { toGraphTensor } from '../data/named-tensor.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import type { BatchFeed, Session, StepResult } from '../plugins/backends/backend.ts';
@@ -28,6 +28,8 @@ export interface TrainerOptions {
   readonly checkpoints?: CheckpointSink;
   /** Continue from a checkpoint's loop state (the session must already hold its parameters and slots). */
   readonly resume?: LoopSnapshot;
+  /** Where train batches come from each epoch (an adapter's `epochBatches`); default: the container's. */
+  readonly batches?: (split: SplitName, options: EpochOptions) => EpochBatches;
 }
 
 export interface StepRecord {
@@ -50,7 +52,7 @@ export interface TrainOutcome {
  * The training loop: epochs × batches from the container's seeded iterator, one fused step per batch, the LR
  * schedule host-side, validation on the whole held-out split after each epoch, early stopping, and a guard
  * that stops at the first non-finite loss term naming it and the step. Batch order is a pure function of
- * (seed, epoch), the same on every backend.
+ * (seed, epoch), the same on every backend; so are the samples when an adapter draws them per epoch.
  */
 export class Trainer {
   constructor(private readonly options: TrainerOptions) {}
@@ -80,7 +82,7 @@ export class Trainer {
       const te = performance.now() - 1000 * (cont?.epochSeconds ?? 0);
       const lr = cont ? cont.epochLr : schedule.lr;
       const acc = new EpochAccumulator(cont?.accumulator);
-      const batches = data.epoch('train', { batchSize, seed, epoch, dropLast: true });
+      const batches = (this.options.batches ?? ((split, o) => data.epoch(split, o)))('train', { batchSize, seed, epoch, dropLast: true });
       const snapshot = (next: number): LoopSnapshot => ({
         epoch,
         batch: next,

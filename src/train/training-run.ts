@@ -135,6 +135,7 @@ export class TrainingRun {
       onStep: (r) => steps.append(r),
       checkpoints,
       ...(resume ? { resume: resume.manifest.loop } : {}),
+      ...(this.deps.adapter.epochBatches ? { batches: this.deps.adapter.epochBatches.bind(this.deps.adapter) } : {}),
     });
     this.checkpoints = checkpoints;
     this.outcome = await trainer.run(session, data);

@@ -26,9 +26,10 @@ export interface ElasticDatasetOptions {
 
 export const MASK_KEYS = ['mask_pde', 'mask_bc', 'mask_ic', 'mask_data', 'mask_test'] as const;
 
-export function elasticDataset(o: ElasticDatasetOptions, where = 'adapter.params'): { raw: RawData; trainRows: number; testRows: number } {
+/** `round` > 0 draws another set of collocation points (resampling); observations and the test grid stay fixed. */
+export function elasticDataset(o: ElasticDatasetOptions, where = 'adapter.params', round = 0): { raw: RawData; trainRows: number; testRows: number } {
   checkMaterial(o.material, `${where}.material`);
-  const sets = collocationPoints(o.points, o.t_max, o.seed, 0, `${where}.points`);
+  const sets = collocationPoints(o.points, o.t_max, o.seed, round, `${where}.points`);
   const observed = latinHypercube(o.observations, 3, rngFor(o.seed, 'elastic', 'observations'));
   for (let i = 0; i < o.observations; i++) observed[3 * i + 2] *= o.t_max;
   const grid = testGrid(o.test_grid.n, o.test_grid.nt, o.t_max);

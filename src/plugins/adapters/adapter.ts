@@ -1,4 +1,4 @@
-import type { DataContainer } from '../../data/container.ts';
+import type { DataContainer, EpochBatches, EpochOptions, SplitName } from '../../data/container.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed } from '../backends/backend.ts';
 import type { Configured } from '../plugin.ts';
@@ -17,6 +17,13 @@ export interface TrainedModel {
  */
 export interface DataAdapter extends Configured {
   container(): DataContainer;
+  /**
+   * Optional: the batches of one epoch of a split, when they are not the container's fixed samples (collocation
+   * points drawn anew every K epochs). The trainer draws its train batches here when present, the container
+   * otherwise. Must be a pure function of (split, options.seed, options.epoch) so that resuming a checkpoint
+   * replays the same batches, and must keep the container's per-sample keys, shapes and split sizes.
+   */
+  epochBatches?(split: SplitName, options: EpochOptions): EpochBatches;
   /**
    * Optional: domain results once training is done and before the session closes (e.g. ptychography stitches the
    * predicted patches and scores them against the true object). Returns a line for the run's evaluate detail.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DataContainer } from '../../../data/container.ts';
+import { DataContainer, type EpochBatches, type EpochOptions, type SplitName } from '../../../data/container.ts';
 import { validate, type KeyContract } from '../../../data/contract.ts';
 import { elasticDataset, MASK_KEYS } from '../../../physics/elastic/pinn-dataset.ts';
 import type { PluginDefinition } from '../../plugin.ts';
@@ -45,6 +45,7 @@ export const elasticAdapterParams = z
     test_grid: z.object({ n: z.int().min(2).default(11).describe('grid points per side'), nt: z.int().min(1).default(6).describe('time levels') }).strict().prefault({}),
     provide_material: z.boolean().default(true).describe('put λ, μ, ρ in the data (false: the loss must give or train them)'),
     seed: z.int().min(0).default(0).describe('seed of the collocation points'),
+    resample_every: z.int().min(0).default(0).describe('K > 0: draw new collocation points for the train split every K epochs (round = floor(epoch / K)); 0: one fixed set'),
   })
   .strict();
 export type ElasticAdapterParams = z.infer<typeof elasticAdapterParams>;
@@ -52,19 +53,36 @@ export type ElasticAdapterParams = z.infer<typeof elasticAdapterParams>;
 class ElasticAdapter implements DataAdapter {
   private readonly data: DataContainer;
   private readonly rows: { train: number; test: number };
+  /** The most recent resampled round's container: epochs of one round reuse it. */
+  private drawn?: { round: number; data: DataContainer };
 
   constructor(private readonly p: ElasticAdapterParams) {
-    const { raw, trainRows, testRows } = elasticDataset(p);
-    this.rows = { train: trainRows, test: testRows };
-    const perPoint = (width: number): KeyContract => ({ dtype: 'float64', dims: ['batch', 'vector'], shape: ['n', width] });
-    const keys: Record<string, KeyContract> = { xyt: perPoint(3), u_ref: perPoint(2), v_ref: perPoint(2), ...Object.fromEntries(MASK_KEYS.map((k) => [k, perPoint(1)])) };
-    if (p.provide_material) for (const k of ['lambda', 'mu', 'rho']) keys[k] = { dtype: 'float64', dims: ['vector'], shape: [1] };
-    const validated = validate(raw, { keys });
-    this.data = DataContainer.create(validated, 'batch', { validation: testRows / (trainRows + testRows), seed: p.seed, shuffle: false });
+    this.data = this.draw(0);
+    this.rows = { train: this.data.split.train.length, test: this.data.split.validation.length };
   }
 
   container(): DataContainer {
     return this.data;
+  }
+
+  /** With resample_every K > 0, epoch e trains on collocation round floor(e / K); the test grid never changes. */
+  epochBatches(split: SplitName, options: EpochOptions): EpochBatches {
+    const K = this.p.resample_every;
+    const round = split === 'train' && K > 0 ? Math.floor(options.epoch / K) : 0;
+    if (round === 0) return this.data.epoch(split, options);
+    if (this.drawn?.round !== round) this.drawn = { round, data: this.draw(round) };
+    return this.drawn.data.epoch(split, options);
+  }
+
+  /** The points of one collocation round as a container; the test rows come last, so they form the validation split. */
+  private draw(round: number): DataContainer {
+    const { p } = this;
+    const { raw, trainRows, testRows } = elasticDataset(p, 'adapter.params', round);
+    const perPoint = (width: number): KeyContract => ({ dtype: 'float64', dims: ['batch', 'vector'], shape: ['n', width] });
+    const keys: Record<string, KeyContract> = { xyt: perPoint(3), u_ref: perPoint(2), v_ref: perPoint(2), ...Object.fromEntries(MASK_KEYS.map((k) => [k, perPoint(1)])) };
+    if (p.provide_material) for (const k of ['lambda', 'mu', 'rho']) keys[k] = { dtype: 'float64', dims: ['vector'], shape: [1] };
+    const validated = validate(raw, { keys });
+    return DataContainer.create(validated, 'batch', { validation: testRows / (trainRows + testRows), seed: p.seed, shuffle: false });
   }
 
   effectiveSettings(): Record<string, unknown> {
