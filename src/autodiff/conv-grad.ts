@@ -1,4 +1,5 @@
 import type { GraphBuilder, Value } from '../graph/builder.ts';
+import { flipAxis } from './flip-axis.ts';
 
 export interface ConvGeometry {
   readonly strides: readonly number[];
@@ -122,9 +123,8 @@ export function inputGradientByConv(b: GraphBuilder, g: Value, w: Value, geo: Co
     b.op1('Transpose', [b.op1('Reshape', [w, b.ints([groups, m / groups, cg, ...kernel])])], { perm: [0, 2, 1, ...axes.map((a) => a + 1)] }),
     b.ints([groups * cg, m / groups, ...kernel]),
   ]);
-  // Gather with reversed indices flips an axis (a negative-step Slice would too, but has no gradient rule).
-  kernel.forEach((d, i) => {
-    if (d > 1) wf = b.op1('Gather', [wf, b.ints([...Array(d).keys()].reverse())], { axis: i + 2 });
+  kernel.forEach((_, i) => {
+    wf = flipAxis(b, wf, i + 2);
   });
   return b.op1('Conv', [g, wf], { strides: geo.strides.map(() => 1), dilations: [...geo.dilations], pads, group: groups });
 }
