@@ -1,5 +1,5 @@
 import { sizeOf } from '../graph/tensor.ts';
-import type { DataDType } from './data-dtype.ts';
+import type { DataKeySpec, DataView } from './data-view.ts';
 import type { ValidatedArray, ValidatedData } from './contract.ts';
 import { DataContractError, DataError } from './errors.ts';
 import { permute } from './layout.ts';
@@ -51,7 +51,7 @@ export interface EpochBatches extends Iterable<Batch> {
   at(index: number): Batch;
 }
 
-export class DataContainer {
+export class DataContainer implements DataView {
   private constructor(
     readonly source: string,
     readonly sampleDim: string,
@@ -106,8 +106,8 @@ export class DataContainer {
   }
 
   /** Per-key description for model plugins: dtype, dims and shape of one sample (sample dim removed) or constant. */
-  specs(): Record<string, { dtype: DataDType; dims: string[]; shape: number[]; perSample: boolean; units?: string }> {
-    const out: ReturnType<DataContainer['specs']> = {};
+  specs(): Record<string, DataKeySpec> {
+    const out: Record<string, DataKeySpec> = {};
     for (const [key, t] of this.tensors) {
       out[key] = { dtype: t.dtype, dims: t.dims.slice(1), shape: t.shape.slice(1), perSample: true, ...(t.units !== undefined && { units: t.units }) };
     }

@@ -1,4 +1,4 @@
-import type { DataContainer } from '../data/container.ts';
+import type { DataView } from '../data/data-view.ts';
 import type { CheckpointSummary } from './checkpoint/loop-state.ts';
 import type { StopReason } from './early-stop.ts';
 import type { EpochRecord, LossSummary } from './history.ts';
@@ -15,8 +15,8 @@ export interface TrainResults {
   readonly seconds: number;
   /** Loss and terms on the WHOLE train and validation splits with the final parameters. */
   readonly final: { readonly train: LossSummary; readonly validation?: LossSummary };
-  /** The data trained on: train = `container.split.train`, test = `container.split.validation` (sample indices). */
-  readonly container: DataContainer;
+  /** The data trained on (in memory, or streamed): train = `container.split.train`, test = `container.split.validation` (sample indices). */
+  readonly container: DataView;
   readonly data: { readonly source: string; readonly trainSamples: number; readonly validationSamples: number; readonly batchSize: number; readonly droppedPerEpoch: number };
   /** The run's checkpoints (folder, `last`, best by the monitor); null without train.checkpoint. */
   readonly checkpoint: CheckpointSummary | null;

@@ -1,4 +1,5 @@
-import type { Batch, DataContainer, EpochBatches, EpochOptions, SplitName } from '../data/container.ts';
+import type { Batch, EpochBatches, EpochOptions, SplitName } from '../data/container.ts';
+import type { DataView } from '../data/data-view.ts';
 import { toGraphTensor } from '../data/named-tensor.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import type { BatchFeed, Session, StepResult } from '../plugins/backends/backend.ts';
@@ -30,6 +31,8 @@ export interface TrainerOptions {
   readonly resume?: LoopSnapshot;
   /** Where train batches come from each epoch (an adapter's `epochBatches`); default: the container's. */
   readonly batches?: (split: SplitName, options: EpochOptions) => EpochBatches;
+  /** Validate in batches of this size (a streamed data set); default: the whole split as one batch. */
+  readonly validationBatchSize?: number;
 }
 
 export interface StepRecord {
@@ -57,7 +60,7 @@ export interface TrainOutcome {
 export class Trainer {
   constructor(private readonly options: TrainerOptions) {}
 
-  async run(session: Session, data: DataContainer): Promise<TrainOutcome> {
+  async run(session: Session, data: DataView): Promise<TrainOutcome> {
     const { epochs, batchSize, seed, schedule, scheduleInterval, progress, resume } = this.options;
     const checkpoints = this.options.checkpoints ?? noCheckpoints;
     const constants = constantFeeds(data);
@@ -65,7 +68,7 @@ export class Trainer {
     if (perEpoch === 0) {
       throw new Error(`train.batch_size is ${batchSize} but the train split has only ${data.split.train.length} samples; lower train.batch_size`);
     }
-    const validation = data.split.validation.length > 0 ? feedOf(data.epoch('validation', { batchSize: data.split.validation.length, seed, epoch: 0 }).at(0), constants) : undefined;
+    const validate = data.split.validation.length > 0 ? () => splitLoss(session, data, 'validation', constants, this.options.validationBatchSize) : undefined;
     const stopper = new EarlyStopping(this.options.earlyStop);
     const history: EpochRecord[] = [...(resume?.history ?? [])];
     let steps = resume?.steps ?? 0;
@@ -112,7 +115,7 @@ export class Trainer {
         epoch,
         steps,
         train: acc.mean(),
-        ...(validation ? { validation: await session.evaluate(validation) } : {}),
+        ...(validate ? { validation: await validate() } : {}),
         lr,
         seconds: (performance.now() - te) / 1000,
       };
@@ -158,7 +161,7 @@ function endSnapshot(history: readonly EpochRecord[], steps: number, schedule: L
 }
 
 /** Data tensors without the sample dim, fed whole with every batch. */
-export function constantFeeds(data: DataContainer): Map<string, Tensor> {
+export function constantFeeds(data: DataView): Map<string, Tensor> {
   return new Map([...data.constants].map(([k, t]) => [k, toGraphTensor(t)]));
 }
 
@@ -166,4 +169,25 @@ export function feedOf(batch: Batch, constants: ReadonlyMap<string, Tensor>): Ba
   const feed = new Map(constants);
   for (const [k, t] of batch.tensors) feed.set(k, toGraphTensor(t));
   return feed;
+}
+
+/**
+ * Loss and terms of a whole split with the session's current parameters. Without `batchSize` the split is one
+ * batch (the in-memory default, unchanged numbers); with it the split is read batch by batch (a streamed data set)
+ * and each value is the mean over batches weighted by their sample counts — equal to the whole-split value up to
+ * float32 rounding, since every loss term is a mean over the batch's samples.
+ */
+export async function splitLoss(session: Session, data: DataView, split: SplitName, constants: ReadonlyMap<string, Tensor>, batchSize?: number): Promise<LossSummary> {
+  const n = data.split[split].length;
+  const batches = data.epoch(split, { batchSize: batchSize ?? n, seed: 0, epoch: 0, shuffle: false });
+  if (batches.count === 1) return session.evaluate(feedOf(batches.at(0), constants));
+  let loss = 0;
+  const terms: Record<string, number> = {};
+  for (const batch of batches) {
+    const r = await session.evaluate(feedOf(batch, constants));
+    const w = batch.samples.length / n;
+    loss += w * r.loss;
+    for (const [t, v] of Object.entries(r.terms)) terms[t] = (terms[t] ?? 0) + w * v;
+  }
+  return { loss, terms };
 }

@@ -1,9 +1,10 @@
 import { join, relative } from 'node:path';
-import type { DataContainer } from '../data/container.ts';
+import { DataContainer } from '../data/container.ts';
+import type { DataView } from '../data/data-view.ts';
 import { isGraphDType } from '../data/data-dtype.ts';
 import { sizeOf } from '../graph/tensor.ts';
 import type { DataAdapter } from '../plugins/adapters/adapter.ts';
-import type { Backend, Session } from '../plugins/backends/backend.ts';
+import type { Backend, BatchFeed, Session } from '../plugins/backends/backend.ts';
 import type { Model } from '../plugins/models/model.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { dataLossBuilder, type LossTermConfig } from './data-loss.ts';
@@ -17,7 +18,7 @@ import type { TrainProgress } from './progress.ts';
 import { resultsJson, resultTable, type TrainResults } from './results.ts';
 import { saveProgramGraphs } from './save-graphs.ts';
 import { createSchedule } from './schedules/create-schedule.ts';
-import { constantFeeds, feedOf, Trainer, type TrainOutcome } from './trainer.ts';
+import { constantFeeds, feedOf, splitLoss, Trainer, type TrainOutcome } from './trainer.ts';
 import { Checkpointer, type SavedCheckpoint } from './checkpoint/checkpointer.ts';
 import type { CheckpointOptions } from './checkpoint/checkpoint-options.ts';
 import { noCheckpoints, type CheckpointSink } from './checkpoint/loop-state.ts';
@@ -73,7 +74,7 @@ export interface TrainingRunDeps {
  * returns the one-line (or table) detail the run prints; each needs the previous one to have run.
  */
 export class TrainingRun {
-  private data?: DataContainer;
+  private data?: DataView;
   private program?: TrainingProgram;
   private graphs: Record<string, string> = {};
   private session?: Session;
@@ -83,7 +84,8 @@ export class TrainingRun {
   constructor(private readonly deps: TrainingRunDeps) {}
 
   async loadData(): Promise<string> {
-    const data = (this.data = this.deps.adapter.container());
+    const { adapter } = this.deps;
+    const data = (this.data = adapter.view ? adapter.view() : adapter.container());
     const keys = Object.entries(data.specs()).map(([k, s]) => `${k} ${s.dtype}[${s.shape.join(', ')}]`);
     return `${data.sampleCount} samples (train ${data.split.train.length}, validation ${data.split.validation.length}) from ${data.source}; per sample: ${keys.join(', ')}`;
   }
@@ -136,6 +138,7 @@ export class TrainingRun {
       checkpoints,
       ...(resume ? { resume: resume.manifest.loop } : {}),
       ...(this.deps.adapter.epochBatches ? { batches: this.deps.adapter.epochBatches.bind(this.deps.adapter) } : {}),
+      ...(this.streamed(data) ? { validationBatchSize: program.batchSize } : {}),
     });
     this.checkpoints = checkpoints;
     this.outcome = await trainer.run(session, data);
@@ -165,7 +168,7 @@ export class TrainingRun {
   }
 
   /** The run's checkpointing, or none without train.checkpoint. The monitor is checked before the first step. */
-  private checkpointer(data: DataContainer, program: TrainingProgram): CheckpointSink {
+  private checkpointer(data: DataView, program: TrainingProgram): CheckpointSink {
     const { train, identity, backend, runDir, experiment, seed } = this.deps;
     if (!train.checkpoint) return noCheckpoints;
     if (!identity) throw new Error('train.checkpoint is set but the run has no config identity (hash and resolved config) to record in the manifests');
@@ -197,20 +200,27 @@ export class TrainingRun {
     );
   }
 
-  /** Loss on the whole train and validation splits with the final parameters; writes results.json. */
+  /** A view that is not the in-memory container: read in batches, and the in-memory evaluations are skipped. */
+  private streamed(data: DataView): boolean {
+    return !(data instanceof DataContainer);
+  }
+
+  /**
+   * Loss on the whole train and validation splits with the final parameters (in batches of the train batch size
+   * when streamed); writes results.json.
+   */
   async evaluate(): Promise<{ detail: string; results: TrainResults }> {
     const data = this.need(this.data, 'data');
     const program = this.need(this.program, 'model');
     const session = this.need(this.session, 'train');
     const outcome = this.need(this.outcome, 'train');
-    const whole = (split: 'train' | 'validation') => feedOf(data.epoch(split, { batchSize: data.split[split].length, seed: this.deps.seed, epoch: 0, shuffle: false }).at(0), constantFeeds(data));
+    const constants = constantFeeds(data);
+    const batchSize = this.streamed(data) ? program.batchSize : undefined;
     const final = {
-      train: await session.evaluate(whole('train')),
-      ...(data.split.validation.length ? { validation: await session.evaluate(whole('validation')) } : {}),
+      train: await splitLoss(session, data, 'train', constants, batchSize),
+      ...(data.split.validation.length ? { validation: await splitLoss(session, data, 'validation', constants, batchSize) } : {}),
     };
-    const domain = this.deps.adapter.afterTraining ? await this.deps.adapter.afterTraining({ runDir: this.deps.runDir, container: data, forward: (batch) => session.forward(batch) }) : undefined;
-    const { runDir, experiment, adapter, model } = this.deps;
-    const workload = await workloadReport({ runDir, experiment, container: data, forward: (batch) => session.forward(batch), loss: this.deps.train.loss ?? {}, history: outcome.history, adapter, model });
+    const { domain, workload } = await this.inMemoryEvaluations(data, session, outcome);
     await session.dispose();
     const results: TrainResults = {
       history: outcome.history,
@@ -234,6 +244,21 @@ export class TrainingRun {
     };
     writeFileAtomic(join(this.deps.runDir, 'results.json'), `${JSON.stringify(resultsJson(results), null, 2)}\n`);
     return { detail: `final metrics (results.json):\n${resultTable(final)}${domain ? `\n${domain}` : ''}${workload ? `\n${workload}` : ''}`, results };
+  }
+
+  /**
+   * The adapter's domain results and the workload report: both read whole splits from the container, so a
+   * streamed view skips them with a line that says so (the losses above still cover every test window).
+   */
+  private async inMemoryEvaluations(data: DataView, session: Session, outcome: TrainOutcome): Promise<{ domain?: string; workload?: string }> {
+    const { runDir, experiment, adapter, model } = this.deps;
+    const forward = (batch: BatchFeed) => session.forward(batch);
+    if (!(data instanceof DataContainer)) {
+      return { workload: 'workload report skipped: the data is streamed from disk (adapter stream: true) and the rollout evaluation and example plot need every test window in memory; final losses above are over all windows' };
+    }
+    const domain = adapter.afterTraining ? await adapter.afterTraining({ runDir, container: data, forward }) : undefined;
+    const workload = await workloadReport({ runDir, experiment, container: data, forward, loss: this.deps.train.loss ?? {}, history: outcome.history, adapter, model });
+    return { ...(domain ? { domain } : {}), ...(workload ? { workload } : {}) };
   }
 
   private need<T>(value: T | undefined, stage: string): T {

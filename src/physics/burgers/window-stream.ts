@@ -1,11 +1,14 @@
 import { drawSplit, epochBatches, expandGroups, type EpochBatches, type EpochOptions, type SplitName } from '../../data/container.ts';
 import type { ValidatedArray } from '../../data/contract.ts';
+import type { DataKeySpec, DataView } from '../../data/data-view.ts';
 import { DataError } from '../../data/errors.ts';
 import { namedTensor } from '../../data/named-tensor.ts';
 import { readNpzFile } from '../../data/npz.ts';
 import { readVelocity, VELOCITY_KEY, velocityShape, type BurgersSimParams } from './simulations.ts';
 
 export interface WindowStreamOptions {
+  /** Where the windows come from, for messages (the cache folder). */
+  readonly source: string;
   /** One file per simulation, in simulation order (ensureSimulations' `files`). */
   readonly files: readonly string[];
   readonly params: BurgersSimParams;
@@ -33,13 +36,15 @@ export interface StreamStats {
  * (window w of simulation s is sample s·W + w; simulations, not windows, are split), so for the same parameters
  * its batches equal the in-memory container's (tests/physics/burgers-dataset.test.ts checks this).
  */
-export class SimulationWindows {
+export class SimulationWindows implements DataView {
   readonly windowsPerSim: number;
   readonly frameShape: number[];
   /** Window ids per split, ascending. */
   readonly split: Readonly<Record<SplitName, Int32Array>>;
   /** Simulation ids per split, ascending. */
   readonly simulations: Readonly<Record<SplitName, Int32Array>>;
+  /** Burgers windows have no constants: every key is per sample. */
+  readonly constants: ReadonlyMap<string, ValidatedArray> = new Map();
   private readonly resident = new Map<number, Float32Array>();
   private loads = 0;
   private peak = 0;
@@ -53,6 +58,15 @@ export class SimulationWindows {
     this.split = { train: expandGroups(this.simulations.train, this.windowsPerSim), validation: expandGroups(this.simulations.validation, this.windowsPerSim) };
   }
 
+  get source(): string {
+    return this.o.source;
+  }
+
+  /** The one key, velocity: one window [time, x(, y), vector], as DataContainer.specs describes it. */
+  specs(): Record<string, DataKeySpec> {
+    return { [VELOCITY_KEY]: { dtype: 'float32', dims: this.dims().slice(1), shape: [this.o.windowSize, ...this.frameShape], perSample: true } };
+  }
+
   get sampleCount(): number {
     return this.o.files.length * this.windowsPerSim;
   }
@@ -63,7 +77,7 @@ export class SimulationWindows {
 
   /** The windows `samples` stacked along `batch`: velocity [batch, time, x(, y), vector]. */
   gather(samples: Int32Array): Map<string, ValidatedArray> {
-    const { windowSize, stride, params } = this.o;
+    const { windowSize, stride } = this.o;
     const frameSize = this.frameShape.reduce((a, b) => a * b, 1);
     const block = windowSize * frameSize;
     const out = new Float32Array(samples.length * block);
@@ -74,13 +88,16 @@ export class SimulationWindows {
       const start = (s % this.windowsPerSim) * stride * frameSize;
       out.set(sim.subarray(start, start + block), b * block);
     }
-    const dims = ['batch', 'time', 'x', ...(params.dim === 2 ? ['y'] : []), 'vector'];
-    return new Map([[VELOCITY_KEY, namedTensor('float32', [samples.length, windowSize, ...this.frameShape], dims, out)]]);
+    return new Map([[VELOCITY_KEY, namedTensor('float32', [samples.length, windowSize, ...this.frameShape], this.dims(), out)]]);
   }
 
   /** The batches of one epoch, as DataContainer.epoch orders them; each batch is read when asked for. */
   epoch(split: SplitName, options: EpochOptions): EpochBatches {
     return epochBatches(this.split[split], split, options, (samples) => this.gather(samples));
+  }
+
+  private dims(): string[] {
+    return ['batch', 'time', 'x', ...(this.o.params.dim === 2 ? ['y'] : []), 'vector'];
   }
 
   private simulation(index: number): Float32Array {

@@ -1,4 +1,5 @@
 import type { DataContainer, EpochBatches, EpochOptions, SplitName } from '../../data/container.ts';
+import type { DataView } from '../../data/data-view.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed } from '../backends/backend.ts';
 import type { Configured } from '../plugin.ts';
@@ -17,6 +18,12 @@ export interface TrainedModel {
  */
 export interface DataAdapter extends Configured {
   container(): DataContainer;
+  /**
+   * Optional: the data as training reads it when it need not all be in memory (windows streamed from disk).
+   * TrainingRun uses it when present and `container()` otherwise; its samples, split and batches must equal the
+   * container's. A view that is not a DataContainer skips the in-memory evaluations (afterTraining, workload report).
+   */
+  view?(): DataView;
   /**
    * Optional: the batches of one epoch of a split, when they are not the container's fixed samples (collocation
    * points drawn anew every K epochs). The trainer draws its train batches here when present, the container

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DataContainer } from '../../../data/container.ts';
 import { validate } from '../../../data/contract.ts';
+import type { DataView } from '../../../data/data-view.ts';
 import { readNpzFile } from '../../../data/npz.ts';
 import { ensureSimulations, readVelocity, VELOCITY_KEY, velocityShape, type BurgersSimParams, type EnsuredSimulations } from '../../../physics/burgers/simulations.ts';
 import { SimulationWindows, windowsPerSimulation } from '../../../physics/burgers/window-stream.ts';
@@ -31,6 +32,8 @@ export const burgersAdapterParams = z
       .prefault({}),
     cache_dir: z.string().min(1).default('.cache/burgers').describe('one sim_NNNNNN.npz per simulation, reused when its parameter hash matches'),
     max_resident_sims: z.int().min(1).default(16).describe('simulations kept decoded in memory by the streaming dataset'),
+    // Optional without a default, so configs that do not set it keep their resolved tree and hash.
+    stream: z.boolean().optional().describe('true: train on windows streamed from the per-simulation files (at most max_resident_sims decoded), for data sets larger than memory'),
   })
   .strict();
 export type BurgersAdapterParams = z.infer<typeof burgersAdapterParams>;
@@ -68,7 +71,7 @@ export class BurgersAdapter implements DataAdapter {
     const data = new Float32Array(this.sims.files.length * per);
     this.sims.files.forEach((file, i) => data.set(readVelocity(readNpzFile(file), sim).data as Float32Array, i * per));
     const dims = sim.dim === 1 ? ['batch', 'time', 'x', 'vector'] : ['batch', 'time', 'x', 'y', 'vector'];
-    const source = `burgers simulations in ${this.p.cache_dir}`;
+    const source = this.source();
     const raw = { source, attrs: {}, arrays: new Map([[VELOCITY_KEY, { dtype: 'float32' as const, shape: [this.sims.files.length, ...shape], dims, data }]]) };
     const validated = validate(raw, { keys: { [VELOCITY_KEY]: { dtype: 'float32', dims } } });
     this.loaded = DataContainer.create(validated, 'batch', { validation: this.p.split.test, seed: this.p.split.seed, shuffle: true }, {
@@ -79,9 +82,15 @@ export class BurgersAdapter implements DataAdapter {
     return this.loaded;
   }
 
+  /** What training reads: the streamed windows with `stream: true`, the in-memory container otherwise. */
+  view(): DataView {
+    return this.p.stream ? this.dataset() : this.container();
+  }
+
   /** The same windows, streamed from the per-simulation files (see SimulationWindows). */
   dataset(): SimulationWindows {
     return new SimulationWindows({
+      source: this.source(),
       files: this.sims.files,
       params: this.simParams(),
       windowSize: this.p.rollout + 1,
@@ -89,6 +98,10 @@ export class BurgersAdapter implements DataAdapter {
       split: { validation: this.p.split.test, seed: this.p.split.seed },
       maxResidentSims: this.p.max_resident_sims,
     });
+  }
+
+  private source(): string {
+    return `burgers simulations in ${this.p.cache_dir}`;
   }
 
   effectiveSettings(): Record<string, unknown> {
