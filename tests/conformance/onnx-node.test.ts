@@ -4,10 +4,13 @@ import { COMPOSITE } from '../../src/conformance/onnx-node-suite.ts';
 import { runConformance, summarize, type ConformanceRow } from '../../src/conformance/run-conformance.ts';
 import { registeredOps } from '../../src/graph/op-registry.ts';
 import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
+import { missingNodeTestData } from './node-test-data.ts';
 
 const EXCLUDED = expectedNotPassing('onnxruntime');
 
-describe('ONNX backend node tests through our reader and writer, on onnxruntime-node', () => {
+const noData = missingNodeTestData('conformance/onnxruntime');
+
+describe.skipIf(!!noData)('ONNX backend node tests through our reader and writer, on onnxruntime-node', () => {
   let rows: ConformanceRow[];
   beforeAll(async () => {
     rows = await runConformance((graph, feeds) => runOnOrt(graph, feeds, { intraOpNumThreads: 1 }));

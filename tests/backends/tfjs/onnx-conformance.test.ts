@@ -5,10 +5,13 @@ import { runConformance, summarize, type ConformanceRow } from '../../../src/con
 import { registeredOps } from '../../../src/graph/op-registry.ts';
 import { execute } from '../../../src/plugins/backends/tfjs/interpreter.ts';
 import { activateTfjs } from '../../../src/plugins/backends/tfjs/runtime.ts';
+import { missingNodeTestData } from '../../conformance/node-test-data.ts';
 
 const EXCLUDED = expectedNotPassing('tfjs');
 
-describe('ONNX backend node tests through our reader and writer, on the tfjs interpreter (wasm)', () => {
+const noData = missingNodeTestData('conformance/tfjs');
+
+describe.skipIf(!!noData)('ONNX backend node tests through our reader and writer, on the tfjs interpreter (wasm)', () => {
   let rows: ConformanceRow[];
   beforeAll(async () => {
     await activateTfjs('wasm');
