@@ -150,7 +150,7 @@ def _source_coords(out_len, in_len, scale, mode):
         return x * (in_len - 1) / (resized - 1) if out_len > 1 else torch.zeros(out_len, dtype=torch.float64)
     if mode == "asymmetric":
         return x / scale
-    raise ValueError(f'coordinate_transformation_mode "{mode}" is not implemented; use half_pixel, pytorch_half_pixel, align_corners or asymmetric')
+    raise ValueError(f'coordinate_transformation_mode "{mode}" is outside the tandem op set (its graph reader refuses it too); use half_pixel, pytorch_half_pixel, align_corners or asymmetric')
 
 
 def _nearest(c, rule):
@@ -162,7 +162,7 @@ def _nearest(c, rule):
         return torch.floor(c)
     if rule == "ceil":
         return torch.ceil(c)
-    raise ValueError(f'nearest_mode "{rule}" is not implemented')
+    raise ValueError(f'nearest_mode "{rule}" is outside the tandem op set; use round_prefer_floor, round_prefer_ceil, floor or ceil')
 
 
 def Resize(x, a):
@@ -173,7 +173,7 @@ def Resize(x, a):
     sizes = x[3] if len(x) > 3 and x[3] is not None and x[3].numel() else None
     mode = a.get("mode", "nearest")
     if mode not in ("nearest", "linear"):
-        raise ValueError(f'Resize mode "{mode}" is not implemented; use nearest or linear')
+        raise ValueError(f'Resize mode "{mode}" is outside the tandem op set (its graph reader refuses it too); use nearest or linear')
     coord_mode = a.get("coordinate_transformation_mode", "half_pixel")
     for ax in range(t.dim()):
         n = t.shape[ax]

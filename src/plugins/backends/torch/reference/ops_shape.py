@@ -72,7 +72,7 @@ def Pad(x, a):
             flat += [begin.get(ax, 0), end.get(ax, 0)]
         return F.pad(t, flat, mode="constant", value=value)
     if mode not in ("reflect", "edge"):
-        raise ValueError(f'Pad mode "{mode}" is not implemented; use constant, reflect or edge')
+        raise ValueError(f'Pad mode "{mode}" is outside the tandem op set (its graph reader refuses it too); use constant, reflect or edge')
     for ax in axes:
         if begin[ax] or end[ax]:
             t = torch.index_select(t, ax, _pad_index(t.shape[ax], begin[ax], end[ax], mode))
