@@ -3,6 +3,7 @@ import { canonicalJson, sha256Hex } from '../util/hash.ts';
 import { applyOverrides } from './config/apply-overrides.ts';
 import { composeConfig } from './config/compose.ts';
 import { deepFreeze } from './config/deep-freeze.ts';
+import { resolveInterpolations } from './config/interpolate.ts';
 import { locate } from './config/origins.ts';
 import { parseOverride } from './config/override.ts';
 import { configSchema, type TandemConfig } from './config/schema.ts';
@@ -14,7 +15,7 @@ import { loadPluginModules } from './plugins/load-plugin-modules.ts';
 
 /**
  * The config handshake, our CONFIG-001 (spec: specs/config-handshake.md §1):
- *   compose → override → validate → load extra plugins → resolve plugin names → validate each plugin's params
+ *   compose → override → resolve interpolations → validate → load extra plugins → resolve plugin names → validate each plugin's params
  *   → deep-freeze → hash → FrozenConfig.
  * It constructs no plugin; construction and the effective-settings read-back happen in the composition root.
  */
@@ -38,8 +39,10 @@ export interface HandshakeResult {
 export async function runHandshake(request: HandshakeRequest): Promise<HandshakeResult> {
   const overrides = request.overrides.map(parseOverride);
   const composed = composeConfig(request.configFile, overrides);
-  const tree = applyOverrides(composed.tree, composed.origins, composed.valueOverrides);
   const context = { origins: composed.origins, primaryFile: request.configFile };
+  // Interpolations resolve after the overrides (an override changes every value that refers to its key) and
+  // before validation, so the schema, the FrozenConfig and the hash see resolved values (spec §2.1).
+  const tree = resolveInterpolations(applyOverrides(composed.tree, composed.origins, composed.valueOverrides), context);
   const config: TandemConfig = validateAgainst(configSchema, tree, context);
 
   const extra = await loadPluginModules(

@@ -71,6 +71,13 @@ describe('composition errors name the file, the line and the way out', () => {
     expect(() => compose(['+backend=tfjs'])).toThrow(/already in the defaults list\. Select an option with backend=tfjs/);
   });
 
+  // spec: specs/config-handshake.md §2.1 — groups are chosen before interpolations resolve.
+  it('refuses an interpolation as a group option, from the defaults list or an override', () => {
+    const main = ['defaults:', '  - backend: ${oc.env:BACKEND}', ''].join('\n');
+    expect(() => compose([], { 'main.yaml': main })).toThrow(/main\.yaml:2:5: config group 'backend' is chosen by the interpolation '\$\{oc\.env:BACKEND\}', which is not supported.*\(key backend\)\. Name the option itself \(backend=onnxruntime\)/);
+    expect(() => compose(['backend=${oc.env:BACKEND,tfjs}'])).toThrow(/command-line override 'backend=\$\{oc\.env:BACKEND,tfjs\}': config group 'backend' is chosen by the interpolation/);
+  });
+
   it('a sweep over a group is refused in a single run', () => {
     expect(() => compose(['backend=onnxruntime,tfjs'])).toThrow(/is a sweep over 2 values/);
   });

@@ -82,6 +82,23 @@ describe('a top-level comma makes a choice sweep', () => {
   });
 });
 
+// spec: specs/config-handshake.md §2.1 — an interpolation is one token, kept as text and resolved with the config.
+describe('an interpolation in an override value stays text, commas and colons included', () => {
+  const rows: [string, unknown[]][] = [
+    ['${train.epochs}', ['${train.epochs}']],
+    ['${oc.env:HOME,/tmp}', ['${oc.env:HOME,/tmp}']],
+    ['run-${a.b}', ['run-${a.b}']],
+    ['${oc.decode:${oc.env:N,3}}', ['${oc.decode:${oc.env:N,3}}']],
+    ['[${a}, 2]', [['${a}', 2]]],
+    ['${a},${b}', ['${a}', '${b}']],
+    ["'${a}'", ['${a}']],
+    ["${oc.decode:'{a: 1}'},x", ["${oc.decode:'{a: 1}'}", 'x']],
+  ];
+  it.each(rows)('%j', (text, expected) => {
+    expect(parseOverrideValue(text)).toStrictEqual(expected);
+  });
+});
+
 describe('override lines', () => {
   it.each([
     ['db=mysql', 'set', ['db'], ['mysql']],
@@ -108,8 +125,9 @@ describe('override lines', () => {
     ['x=[1, 2', /unclosed list: missing '\]' at column/],
     ['x={a 1}', /expected ':' after dict key/],
     ["x='open", /unterminated single-quoted string at column 3/],
-    ['x=${other.key}', /interpolations .* are not supported/],
-    ['x=range(1,3)', /functions such as 'range\(…\)' are not supported/],
+    ['x=int(3)', /functions such as 'int\(…\)' are not supported \(only choice\(…\) and range\(…\), as the whole value of a sweep\)/],
+    ['x=[1, range(1,3)]', /functions such as 'range\(…\)' are not supported/],
+    ['x=${other.key', /unclosed interpolation: missing '\}' at column 3/],
   ])('rejects %s with a sentence naming the problem', (raw, message) => {
     expect(() => parseOverride(raw)).toThrow(UsageError);
     expect(() => parseOverride(raw)).toThrow(message);

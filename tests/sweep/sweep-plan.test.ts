@@ -1,4 +1,5 @@
-// spec: specs/sweeps.md §1 (sweep grammar, job order, job overrides)
+// spec: specs/sweeps.md §1 (sweep grammar, sweep functions, job order, job overrides)
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseOverrideValue, type OverrideValue } from '../../src/orchestrator/config/override-value.ts';
@@ -36,6 +37,32 @@ describe('planSweep', () => {
     expect(parseOverrideValue("'it\\'s'")).toStrictEqual(["it's"]);
   });
 
+  it('expands range(…) and choice(…) like comma sweeps, the last key still varying fastest', () => {
+    const plan = planSweep(['train.epochs=range(1,4)', 'train.optimizer.lr=choice(1e-3,3e-4)', 'backend=tfjs']);
+    expect(plan.dimensions).toStrictEqual([
+      { key: 'train.epochs', values: ['1', '2', '3'] },
+      { key: 'train.optimizer.lr', values: ['0.001', '0.0003'] },
+    ]);
+    expect(plan.jobs.map((j) => j.overrides.join(' '))).toStrictEqual([
+      'train.epochs=1 train.optimizer.lr=0.001 backend=tfjs',
+      'train.epochs=1 train.optimizer.lr=0.0003 backend=tfjs',
+      'train.epochs=2 train.optimizer.lr=0.001 backend=tfjs',
+      'train.epochs=2 train.optimizer.lr=0.0003 backend=tfjs',
+      'train.epochs=3 train.optimizer.lr=0.001 backend=tfjs',
+      'train.epochs=3 train.optimizer.lr=0.0003 backend=tfjs',
+    ]);
+    // A float range gives each job the value Hydra computes, 0.4 included: Hydra's 28-digit decimal sum of four
+    // 0.1s falls just below Decimal(0.4), the exclusive stop (checked against Python). A one-value choice is still a sweep.
+    expect(planSweep(['x=range(0.1,0.4,0.1)', 'y=choice(a)']).jobs.map((j) => j.overrides.join(' '))).toStrictEqual(['x=0.1 y=a', 'x=0.2 y=a', 'x=0.30000000000000004 y=a', 'x=0.4 y=a']);
+  });
+
+  it('refuses a bad range before planning anything, and counts range values against the job limit', () => {
+    expect(() => planSweep(['train.epochs=range(3,1)'])).toThrow(/range\(3, 1, 1\) is empty/);
+    expect(() => planSweep(['train.epochs=range(1,3,0)'])).toThrow(/has step 0/);
+    expect(() => planSweep(['~train.epochs=range(1,3)'])).toThrow(/a delete cannot be swept/);
+    expect(() => planSweep(['a=range(100)', 'b=range(11)'])).toThrow(new RegExp(`1100 jobs \\(100 values of a × 11 values of b\\); at most ${MAX_SWEEP_JOBS}`));
+  });
+
   it('refuses a swept delete, a swept executor and a sweep past the job limit, saying what to do', () => {
     expect(() => planSweep(['~train.schedule=a,b'])).toThrow(/a delete cannot be swept\. Write ~train\.schedule/);
     expect(() => planSweep(['executor.concurrency=1,2'])).toThrow(/sweeps the executor, which says where jobs run/);
@@ -67,5 +94,21 @@ describe('formatOverrideValue', () => {
       }),
       { numRuns: 500, seed: 20261123 },
     );
+  });
+});
+
+// spec: specs/sweeps.md §1 — the sweep-function table in the spec is executed here, so the document cannot rot.
+describe('sweep-function examples in the spec', () => {
+  const spec = readFileSync('specs/sweeps.md', 'utf8');
+  const rows = [...spec.matchAll(/^\| `(\S+=(?:range|choice)\(.*\))` \| `(.*)` \|$/gm)].map((m) => [m[1], m[2]] as const);
+
+  it('the table is there', () => {
+    expect(rows.length).toBeGreaterThan(5);
+  });
+
+  it.each(rows)('`%s` gives the jobs %s', (override, values) => {
+    const plan = planSweep([override]);
+    expect(plan.dimensions[0].values.join(' ')).toBe(values);
+    expect(plan.jobs).toHaveLength(plan.dimensions[0].values.length);
   });
 });

@@ -119,6 +119,14 @@ function applyGroupOverride(override: Override, groups: GroupEntry[], configDir:
 }
 
 function readGroupFile(entry: GroupEntry, configDir: string): YamlSource {
+  // Options are chosen before interpolations resolve (they decide which files make the config), so one cannot be one.
+  if (entry.option.includes('${')) {
+    throw new ConfigError(
+      `config group '${entry.group}' is chosen by the interpolation '${entry.option}', which is not supported: options are chosen before the config exists`,
+      { ...locate(entry.origin, ''), keyPath: entry.group },
+      `Name the option itself (${entry.group}=${listOptions(entry.group, configDir)[0] ?? '<option>'}).`,
+    );
+  }
   const file = join(configDir, entry.group, `${entry.option}.yaml`);
   if (!existsSync(file)) {
     const options = listOptions(entry.group, configDir);

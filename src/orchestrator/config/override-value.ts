@@ -1,3 +1,5 @@
+import { interpolationEnd } from './interpolation-syntax.ts';
+
 /**
  * The value side of a Hydra override (`key=VALUE`), after Hydra's basic grammar
  * (hydra/grammar/OverrideParser.g4, website/docs/advanced/override_grammar/basic.md):
@@ -6,8 +8,9 @@
  *   element   := list | dict | quoted | primitive
  *   primitive := unquoted text, typed as int | float | bool | null | string
  *
- * Interpolations (`${…}`) and the extended functions (`range(…)`, `choice(…)`) are not supported; they are
- * rejected by name rather than silently read as strings.
+ * An interpolation (`${…}`) is kept as text, to be resolved with the config (config/interpolate.ts). The sweep
+ * functions `choice(…)` and `range(…)` are read by sweep-functions.ts; other functions (casts, `glob`, `shuffle`)
+ * are rejected by name rather than silently read as strings.
  */
 export type OverrideValue = null | boolean | number | string | OverrideValue[] | { [key: string]: OverrideValue };
 
@@ -131,6 +134,7 @@ class ValueParser {
   private parsePrimitive(stop: Set<string>): OverrideValue {
     const start = this.pos;
     let raw = '';
+    let interpolated = false;
     while (this.pos < this.text.length) {
       const c = this.text[this.pos];
       if (c === '\\' && this.pos + 1 < this.text.length) {
@@ -139,16 +143,30 @@ class ValueParser {
         this.pos += 2;
         continue;
       }
+      if (c === '$' && this.text[this.pos + 1] === '{') {
+        // An interpolation is one token, commas and braces included (Hydra's lexer); it is resolved with the config.
+        raw += this.interpolationToken();
+        interpolated = true;
+        continue;
+      }
       if (stop.has(c) || c === '[' || c === '{' || c === "'" || c === '"') break;
-      if (c === '$' && this.text[this.pos + 1] === '{') this.fail('interpolations (${…}) are not supported in overrides');
-      if (c === '(') this.fail(`functions such as '${raw.trim()}(…)' are not supported; write the value itself`);
+      if (c === '(') this.fail(`functions such as '${raw.trim()}(…)' are not supported (only choice(…) and range(…), as the whole value of a sweep)`);
       raw += c;
       this.pos++;
     }
     const trimmed = raw.trim();
     if (trimmed === '') this.fail(this.pos < this.text.length ? `unexpected '${this.text[this.pos]}'` : 'missing value', start - this.pos);
-    if (trimmed.includes('\u0000')) return trimmed.replaceAll('\u0000', '');
+    if (interpolated || trimmed.includes('\u0000')) return trimmed.replaceAll('\u0000', '');
     return typePrimitive(trimmed);
+  }
+
+  /** `${…}` from the current position to its matching `}`, nested interpolations and quoted text included. */
+  private interpolationToken(): string {
+    const end = interpolationEnd(this.text, this.pos);
+    if (end < 0) this.fail("unclosed interpolation: missing '}'");
+    const token = this.text.slice(this.pos, end + 1);
+    this.pos = end + 1;
+    return token;
   }
 
   private peek(): string | undefined {

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.ts';
 import { OverrideSyntaxError, parseOverrideValue, type OverrideValue } from './override-value.ts';
+import { parseSweepFunction, type SweepFunction } from './sweep-functions.ts';
 
 /**
  * One command-line override, after Hydra's basic grammar (spec: specs/config-handshake.md §3):
@@ -18,6 +19,8 @@ export interface Override {
   readonly path: readonly string[];
   /** One element, or several for a choice sweep `a,b`; absent for `~key`. */
   readonly values?: readonly OverrideValue[];
+  /** Set when the value is `choice(…)` or `range(…)`: a sweep even when it holds one value, as in Hydra. */
+  readonly sweepFunction?: SweepFunction;
 }
 
 const KEY_SEGMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -42,6 +45,8 @@ export function parseOverride(raw: string): Override {
   }
   if (eq < 0) return { raw, kind, path };
 
+  const sweep = parseSweepFunction(raw, rest.slice(eq + 1));
+  if (sweep) return { raw, kind, path, values: sweep.values, sweepFunction: sweep.name };
   try {
     return { raw, kind, path, values: parseOverrideValue(rest.slice(eq + 1)) };
   } catch (error) {
@@ -51,9 +56,9 @@ export function parseOverride(raw: string): Override {
   }
 }
 
-/** True when the override lists several values (`a,b`), i.e. asks for a sweep. */
+/** True when the override lists several values (`a,b`) or calls a sweep function, i.e. asks for a sweep. */
 export function isSweep(override: Override): boolean {
-  return (override.values?.length ?? 0) > 1;
+  return (override.values?.length ?? 0) > 1 || override.sweepFunction !== undefined;
 }
 
 /** Reject sweeps where only one run is possible, with the way out. */
@@ -61,6 +66,6 @@ export function requireSingleValue(override: Override): OverrideValue | undefine
   if (!isSweep(override)) return override.values?.[0];
   throw new UsageError(
     `override '${override.raw}' is a sweep over ${override.values!.length} values, but this command runs one ` +
-      `configuration. Run every value with \`tandem run -m\` (a sweep, specs/sweeps.md), pick one value, or quote it to mean a literal string with commas: ${override.path.join('.')}='${override.raw.slice(override.raw.indexOf('=') + 1)}'.`,
+      `configuration. Run every value with \`tandem run -m\` (a sweep, specs/sweeps.md), pick one value, or quote it to mean a literal string: ${override.path.join('.')}='${override.raw.slice(override.raw.indexOf('=') + 1)}'.`,
   );
 }

@@ -2,13 +2,15 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { escapeInterpolations } from '../config/interpolation-syntax.ts';
 import type { FrozenConfig } from '../frozen-config.ts';
 
 /**
  * The run directory (spec: specs/config-handshake.md §8.4), Hydra's layout with our metadata folder:
  *
  *   <outputs>/<YYYY-MM-DD>/<HH-MM-SS>[-N]/
- *     .tandem/config.yaml       the resolved config (what was hashed), keys sorted
+ *     .tandem/config.yaml       the resolved config (what was hashed), keys sorted; a literal `${` is written `\${`
+ *                               so the file reads back as the same config
  *     .tandem/overrides.yaml    the command-line overrides as typed, a YAML list
  *     .tandem/config.sha256     the config hash
  *     .tandem/status.json       running → complete | partial | failed
@@ -69,7 +71,7 @@ export function useRunDirectory(dir: string): string {
 /** Echo the config, the overrides and the hash, and mark the run as running. */
 export function writeRunRecord(runDir: string, frozen: FrozenConfig, startedAt: Date): void {
   const meta = join(runDir, META_DIR);
-  writeFileAtomic(join(meta, 'config.yaml'), stringify(frozen.config, { sortMapEntries: true }));
+  writeFileAtomic(join(meta, 'config.yaml'), stringify(escapeInterpolations(frozen.config), { sortMapEntries: true }));
   writeFileAtomic(join(meta, 'overrides.yaml'), stringify([...frozen.overrides]));
   writeFileAtomic(join(meta, 'config.sha256'), `${frozen.hash}\n`);
   writeStatus(runDir, { status: 'running', configHash: frozen.hash, startedAt: startedAt.toISOString(), updatedAt: startedAt.toISOString() });

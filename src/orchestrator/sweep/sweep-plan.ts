@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.ts';
 import { isSweep, parseOverride, type Override } from '../config/override.ts';
 import { formatOverrideValue } from './override-format.ts';
+import { MAX_SWEEP_JOBS } from './sweep-limits.ts';
 
 /**
  * A multirun's jobs (spec: specs/sweeps.md §1), as Hydra's BasicSweeper builds them: the Cartesian product of every
@@ -26,8 +27,7 @@ export interface PlannedJob {
   readonly overrides: readonly string[];
 }
 
-/** Hydra's own guard against an accidental combinatorial explosion is the user's patience; ours is a number. */
-export const MAX_SWEEP_JOBS = 1000;
+export { MAX_SWEEP_JOBS };
 
 export function planSweep(rawOverrides: readonly string[]): SweepPlan {
   const parsed = rawOverrides.map(parseOverride);

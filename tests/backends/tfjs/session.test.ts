@@ -39,6 +39,7 @@ describe('tfjs backend plugin', () => {
   });
 });
 
+// The Session contract (state round-trips, refusals, dispose) runs for every backend in tests/backends/contract/.
 describe('tfjs session', () => {
   it('five steps track the onnxruntime session: losses, grad norm and every parameter and Adam slot', async () => {
     const program = buildTrainingProgram(await smallSpec({ clip: { max_norm: 0.5 } }), 4);
@@ -60,29 +61,6 @@ describe('tfjs session', () => {
     await b.dispose();
   });
 
-  it('setState replaces the state, getState returns copies, and evaluate/forward/gradients read the current state', async () => {
-    const program = buildTrainingProgram(await smallSpec(), 4);
-    const session = await (await tfjs()).compile(program);
-    const initial = session.getState();
-    const before = await session.evaluate(batch(0));
-    await session.step(batch(0), 0.1, 1);
-    expect((await session.evaluate(batch(0))).loss).not.toBe(before.loss);
-    session.setState(initial);
-    expect((await session.evaluate(batch(0))).loss).toBe(before.loss);
-    const g = await session.gradients(batch(0));
-    expect(g.loss).toBe(before.loss);
-    expect([...g.grads.keys()]).toEqual(program.params.map((p) => p.name));
-    const out = await session.forward(batch(0), { extraOutputs: ['Tanh_0'] });
-    expect([...out.keys()]).toEqual(['y', 'Tanh_0']);
-    expect(out.get('Tanh_0')!.shape).toEqual([4, 8]);
-    // A validation batch of another size compiles its own loss graph.
-    expect(Number.isFinite((await session.evaluate(batch(1, 6))).loss)).toBe(true);
-    expect(() => session.setState(new Map([['layers.0.weight', initial.get('layers.0.weight')!]]))).toThrow('setState: no value for "layers.0.bias"');
-    expect(() => session.setState(new Map([...initial, ['nope', initial.get('layers.0.bias')!]]))).toThrow('setState: "nope" are not state of this program');
-    await session.dispose();
-    await expect(session.step(batch(0), 0.1, 2)).rejects.toThrow('this tfjs session was disposed');
-  });
-
   it('keeps tfjs memory flat over many steps and frees it all on dispose', async () => {
     const program = buildTrainingProgram(await smallSpec(), 4);
     const base = tf.memory().numTensors;
@@ -101,12 +79,6 @@ describe('tfjs session', () => {
     expect(tf.memory().numTensors).toBe(warm);
     await session.dispose();
     expect(tf.memory().numTensors).toBe(base);
-  });
-
-  it('refuses a negative or non-finite learning rate with the step and where to look', async () => {
-    const session = await (await tfjs()).compile(buildTrainingProgram(await smallSpec(), 4));
-    await expect(session.step(batch(0), -1e-3, 1)).rejects.toThrow('step 1: the learning rate must be a finite number >= 0, got -0.001; check train.optimizer.lr and the LR schedule');
-    await session.dispose();
   });
 });
 
