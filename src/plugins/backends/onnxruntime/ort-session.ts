@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import type { DType } from '../../../graph/dtype.ts';
 import type { Graph } from '../../../graph/ir.ts';
 import { toOnnx } from '../../../graph/onnx/to-onnx.ts';
-import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
+import { checkNewState, checkStepArguments } from '../session-checks.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import { buildTrainingProgram, GRAD_NORM_OUTPUT, gradOutput, LOSS_OUTPUT, LR_INPUT, nextName, STEP_INPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
 import { selectOutputs } from '../../../train/select-outputs.ts';
@@ -62,8 +62,7 @@ export class OrtSession implements Session {
 
   async step(batch: BatchFeed, lr: number, stepIndex: number): Promise<StepResult> {
     this.live();
-    if (!(lr >= 0) || !Number.isFinite(lr)) throw new RangeError(`step ${stepIndex}: the learning rate must be a finite number >= 0, got ${lr}; check train.optimizer.lr and the LR schedule`);
-    if (!Number.isInteger(stepIndex) || stepIndex < 1) throw new RangeError(`the step index is 1-based (torch's state['step']), got ${stepIndex}`);
+    checkStepArguments(lr, stepIndex);
     this.lr[0] = lr;
     this.stepIndex[0] = stepIndex;
     const k = this.current;
@@ -104,16 +103,7 @@ export class OrtSession implements Session {
   setState(state: ReadonlyMap<string, Tensor>): void {
     this.live();
     const cur = this.stateTensors[this.current];
-    const unknown = [...state.keys()].filter((k) => !(k in cur));
-    if (unknown.length) throw new Error(`setState: ${unknown.map((k) => `"${k}"`).join(', ')} are not state of this program; state names: ${this.program.stateNames.join(', ')}`);
-    for (const n of this.program.stateNames) {
-      const t = state.get(n);
-      const want = cur[n];
-      if (!t) throw new Error(`setState: no value for "${n}"; the state must hold every parameter and optimizer slot`);
-      if (t.dtype !== want.type || !sameShape(t.shape, want.dims)) {
-        throw new Error(`setState: "${n}" is ${t.dtype}${fmtShape(t.shape)} but the session holds ${want.type}${fmtShape(want.dims)}`);
-      }
-    }
+    checkNewState(state, this.program.stateNames, (n) => (n in cur ? { dtype: cur[n].type as DType, shape: cur[n].dims } : undefined));
     for (const n of this.program.stateNames) (cur[n].data as FloatArray).set(state.get(n)!.data as FloatArray);
   }
 

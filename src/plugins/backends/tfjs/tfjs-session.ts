@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../../../graph/ir.ts';
-import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
+import { checkNewState, checkStepArguments } from '../session-checks.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import { buildTrainingProgram, GRAD_NORM_OUTPUT, gradOutput, LOSS_OUTPUT, LR_INPUT, nextName, STEP_INPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
 import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../backend.ts';
@@ -42,8 +42,7 @@ export class TfjsSession implements Session {
 
   async step(batch: BatchFeed, lr: number, stepIndex: number): Promise<StepResult> {
     await this.enter();
-    if (!(lr >= 0) || !Number.isFinite(lr)) throw new RangeError(`step ${stepIndex}: the learning rate must be a finite number >= 0, got ${lr}; check train.optimizer.lr and the LR schedule`);
-    if (!Number.isInteger(stepIndex) || stepIndex < 1) throw new RangeError(`the step index is 1-based (torch's state['step']), got ${stepIndex}`);
+    checkStepArguments(lr, stepIndex);
     const graph = this.graphFor('step', this.program.batchSize, (p) => p.graphs.step);
     const dtype = this.program.spec.dtype;
     // Only the scalars the step graph reads: plain SGD and undampened momentum never read `step`, so it is pruned.
@@ -108,17 +107,11 @@ export class TfjsSession implements Session {
 
   setState(state: ReadonlyMap<string, Tensor>): void {
     this.live();
-    const unknown = [...state.keys()].filter((k) => !this.state.has(k));
-    if (unknown.length) throw new Error(`setState: ${unknown.map((k) => `"${k}"`).join(', ')} are not state of this program; state names: ${this.program.stateNames.join(', ')}`);
     const dtype = this.program.spec.dtype;
-    for (const n of this.program.stateNames) {
-      const t = state.get(n);
-      const held = this.state.get(n)!;
-      if (!t) throw new Error(`setState: no value for "${n}"; the state must hold every parameter and optimizer slot`);
-      if (t.dtype !== dtype || !sameShape(t.shape, held.shape)) {
-        throw new Error(`setState: "${n}" is ${t.dtype}${fmtShape(t.shape)} but the session holds ${dtype}${fmtShape(held.shape)}`);
-      }
-    }
+    checkNewState(state, this.program.stateNames, (n) => {
+      const held = this.state.get(n);
+      return held ? { dtype, shape: held.shape } : undefined;
+    });
     const next = new Map(this.program.stateNames.map((n) => [n, tf.keep(toTf(state.get(n)!, `state "${n}"`))]));
     for (const t of this.state.values()) t.dispose();
     this.state = next;

@@ -1,5 +1,5 @@
 import type { Graph } from '../../../graph/ir.ts';
-import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
+import { checkNewState, checkStepArguments } from '../session-checks.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import { buildTrainingProgram, LOSS_OUTPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
 import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../backend.ts';
@@ -46,8 +46,7 @@ export class TorchSession implements Session {
 
   async step(batch: BatchFeed, lr: number, stepIndex: number): Promise<StepResult> {
     this.live();
-    if (!(lr >= 0) || !Number.isFinite(lr)) throw new RangeError(`step ${stepIndex}: the learning rate must be a finite number >= 0, got ${lr}`);
-    if (!Number.isInteger(stepIndex) || stepIndex < 1) throw new RangeError(`the step index is 1-based (torch's state['step']), got ${stepIndex}`);
+    checkStepArguments(lr, stepIndex);
     await this.flushState();
     const r = await this.ref.process.request(
       'train_steps',
@@ -98,15 +97,7 @@ export class TorchSession implements Session {
 
   setState(state: ReadonlyMap<string, Tensor>): void {
     this.live();
-    const unknown = [...state.keys()].filter((k) => !this.mirror.has(k));
-    if (unknown.length) throw new Error(`setState: ${unknown.map((k) => `"${k}"`).join(', ')} are not state of this program; state names: ${this.program.stateNames.join(', ')}`);
-    for (const [n, want] of this.mirror) {
-      const t = state.get(n);
-      if (!t) throw new Error(`setState: no value for "${n}"; the state must hold every parameter and optimizer slot`);
-      if (t.dtype !== want.dtype || !sameShape(t.shape, want.shape)) {
-        throw new Error(`setState: "${n}" is ${t.dtype}${fmtShape(t.shape)} but the torch session holds ${want.dtype}${fmtShape(want.shape)}`);
-      }
-    }
+    checkNewState(state, [...this.mirror.keys()], (n) => this.mirror.get(n), 'the torch session');
     this.mirror = new Map([...this.mirror.keys()].map((n) => [n, tensor(state.get(n)!.dtype, state.get(n)!.shape, state.get(n)!.data as Float64Array)]));
     this.pendingState = true;
   }
