@@ -33,7 +33,7 @@ const FAMILY_TOKENS: Record<PluginKind, symbol> = {
   reporter: TOKENS.Reporter as symbol,
 };
 
-// Hook receivers in this order: trackers before reporters (run-hooks.ts documents it).
+// The plugin kinds that receive run hooks; the dispatcher orders them per hook (run-hooks.ts documents it).
 const HOOK_KINDS: readonly PluginKind[] = ['tracker', 'reporter'];
 
 function runModule(frozen: FrozenConfig, runDir: string): ContainerModule {
@@ -47,7 +47,7 @@ function pluginFamilyModule(kind: PluginKind, plugins: readonly ConstructedPlugi
   return new ContainerModule(({ bind }) => {
     for (const plugin of plugins) {
       bind(FAMILY_TOKENS[kind]).toConstantValue(plugin.instance);
-      if (HOOK_KINDS.includes(kind)) bind(TOKENS.HookReceiver).toConstantValue({ label: plugin.label, hooks: plugin.instance as RunHooks });
+      if (HOOK_KINDS.includes(kind)) bind(TOKENS.HookReceiver).toConstantValue({ kind: kind as 'tracker' | 'reporter', label: plugin.label, hooks: plugin.instance as RunHooks });
     }
   });
 }

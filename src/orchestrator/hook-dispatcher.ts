@@ -3,6 +3,7 @@ import { invokePlugin } from './plugins/invoke.ts';
 
 /** A plugin that listens to run hooks, with the label its errors carry (e.g. "tracker 'mlflow'"). */
 export interface HookReceiver {
+  readonly kind: 'tracker' | 'reporter';
   readonly label: string;
   readonly hooks: RunHooks;
 }
@@ -10,16 +11,30 @@ export interface HookReceiver {
 type HookArgs<K extends keyof RunHooks> = Parameters<NonNullable<RunHooks[K]>>;
 
 /**
- * Calls one hook on every receiver that implements it, in registration order (trackers before reporters, see
- * run-hooks.ts), awaiting each. A failing hook stops the dispatch and surfaces as a PluginError naming the plugin.
+ * Calls one hook on every receiver that implements it, awaiting each, in the order run-hooks.ts documents: trackers
+ * before reporters, except at onRunEnd, where reporters go first so the files they write then (summary.json) exist
+ * when a tracker uploads the run's reports. A failing hook surfaces as a PluginError naming the plugin; it stops the
+ * dispatch, except at onRunEnd, which still reaches every plugin (a tracker must close its run whatever a reporter
+ * did) before the first failure is thrown.
  */
 export class HookDispatcher {
   constructor(private readonly receivers: readonly HookReceiver[]) {}
 
   async emit<K extends keyof RunHooks>(hook: K, ...args: HookArgs<K>): Promise<void> {
-    for (const receiver of this.receivers) {
+    const atEnd = hook === 'onRunEnd';
+    const first = atEnd ? 'reporter' : 'tracker';
+    const ordered = [...this.receivers.filter((r) => r.kind === first), ...this.receivers.filter((r) => r.kind !== first)];
+    let failure: { error: unknown } | undefined;
+    for (const receiver of ordered) {
       const fn = receiver.hooks[hook] as ((...a: HookArgs<K>) => void | Promise<void>) | undefined;
-      if (fn) await invokePlugin(receiver.label, hook, () => fn.apply(receiver.hooks, args), 1);
+      if (!fn) continue;
+      try {
+        await invokePlugin(receiver.label, hook, () => fn.apply(receiver.hooks, args), 1);
+      } catch (error) {
+        if (!atEnd) throw error;
+        failure ??= { error };
+      }
     }
+    if (failure) throw failure.error;
   }
 }

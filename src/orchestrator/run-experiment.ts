@@ -19,6 +19,8 @@ export interface RunRequest {
   readonly resume?: ResumeRequest;
   /** Where sentences for the person go that are not errors (a refused checkpoint and the one used instead). */
   readonly notice?: (text: string) => void;
+  /** Labels that are not config, handed to trackers as RunStart.tags (a sweep job's sweep, number and overrides). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface RunResult {
@@ -64,7 +66,7 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
   try {
     const plugins = await constructPlugins(handshake);
     writeEffectiveSettings(runDir, Object.fromEntries(plugins.map((p) => [p.kind, { name: p.name, settings: p.effective }])));
-    const summary = await assembleWorkflow(handshake.frozen, runDir, plugins, resumed?.checkpoint).run();
+    const summary = await assembleWorkflow(handshake.frozen, runDir, plugins, resumed?.checkpoint).run(request.tags);
     status(summary.status);
     return { runDir, handshake, summary };
   } catch (error) {

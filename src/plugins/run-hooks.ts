@@ -7,7 +7,10 @@
  *   logMetrics*                        any number of times, from inside stages (step is monotonic per key)
  *   onStageEnd                         once per stage, in stage order, also for stages that are not built yet
  *   onRunEnd                           exactly once after onRunStart, also when a stage failed (summary.status says which)
- * Trackers are called before reporters for each hook, so a reporter can rely on the tracker having flushed.
+ * Trackers are called before reporters for onRunStart, logMetrics and onStageEnd, so a reporter can rely on the
+ * tracker having flushed. onRunEnd goes the other way, reporters first: what a reporter writes at the end
+ * (summary.json, declared with declareReportFiles) exists when a tracker uploads the run's reports. Every plugin's
+ * onRunEnd is called even when an earlier one failed (a tracker must still close its run).
  */
 export interface RunHooks {
   onRunStart?(run: RunStart): void | Promise<void>;
@@ -24,8 +27,8 @@ export interface RunStart {
   /** The resolved, frozen config, as plain data. */
   readonly config: unknown;
   /**
-   * Labels for this run that are not config, e.g. `{initiative, phase}` when a plan phase runs it. Trackers record
-   * them as run tags. Optional: a plain `tandem run` passes none.
+   * Labels for this run that are not config, e.g. `tandem.sweep`, `tandem.sweep.job` and `tandem.sweep.overrides`
+   * when a sweep runs it (sweep-job.ts). Trackers record them as run tags. Optional: a plain `tandem run` passes none.
    */
   readonly tags?: Readonly<Record<string, string>>;
 }

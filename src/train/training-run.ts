@@ -28,7 +28,8 @@ import { CHECKPOINTS_DIR } from './checkpoint/resolve-checkpoint.ts';
 import { toolVersions } from '../util/package-version.ts';
 import { StepLog } from './step-log.ts';
 import { modelForLoss } from './rollout/rollout-model.ts';
-import { workloadReport } from './evaluation/workload-report.ts';
+import { streamedRunReport, workloadReport } from './evaluation/workload-report.ts';
+import { declareReportFiles } from '../reports/report-files.ts';
 
 /** The `train:` config section as this module reads it (validated by the config schema before it gets here). */
 export interface TrainSettings {
@@ -220,7 +221,7 @@ export class TrainingRun {
       train: await splitLoss(session, data, 'train', constants, batchSize),
       ...(data.split.validation.length ? { validation: await splitLoss(session, data, 'validation', constants, batchSize) } : {}),
     };
-    const { domain, workload } = await this.inMemoryEvaluations(data, session, outcome);
+    const { domain, workload } = await this.inMemoryEvaluations(data, session, outcome, final);
     await session.dispose();
     const results: TrainResults = {
       history: outcome.history,
@@ -243,22 +244,23 @@ export class TrainingRun {
       parameters: program.params.reduce((n, p) => n + sizeOf(p.shape), 0),
     };
     writeFileAtomic(join(this.deps.runDir, 'results.json'), `${JSON.stringify(resultsJson(results), null, 2)}\n`);
-    return { detail: `final metrics (results.json):\n${resultTable(final)}${domain ? `\n${domain}` : ''}${workload ? `\n${workload}` : ''}`, results };
+    declareReportFiles(this.deps.runDir, 'results.json');
+    return { detail: `final metrics (results.json):\n${resultTable(final)}${domain ? `\n${domain}` : ''}\n${workload}`, results };
   }
 
   /**
    * The adapter's domain results and the workload report: both read whole splits from the container, so a
-   * streamed view skips them with a line that says so (the losses above still cover every test window).
+   * streamed view gets only the loss-curve report, which says why (the losses above still cover every test window).
    */
-  private async inMemoryEvaluations(data: DataView, session: Session, outcome: TrainOutcome): Promise<{ domain?: string; workload?: string }> {
+  private async inMemoryEvaluations(data: DataView, session: Session, outcome: TrainOutcome, final: TrainResults['final']): Promise<{ domain?: string; workload: string }> {
     const { runDir, experiment, adapter, model } = this.deps;
+    const loss = this.deps.train.loss ?? {};
+    const trained = { runDir, experiment, history: outcome.history, final };
+    if (!(data instanceof DataContainer)) return { workload: await streamedRunReport(trained, loss) };
     const forward = (batch: BatchFeed) => session.forward(batch);
-    if (!(data instanceof DataContainer)) {
-      return { workload: 'workload report skipped: the data is streamed from disk (adapter stream: true) and the rollout evaluation and example plot need every test window in memory; final losses above are over all windows' };
-    }
     const domain = adapter.afterTraining ? await adapter.afterTraining({ runDir, container: data, forward }) : undefined;
-    const workload = await workloadReport({ runDir, experiment, container: data, forward, loss: this.deps.train.loss ?? {}, history: outcome.history, adapter, model });
-    return { ...(domain ? { domain } : {}), ...(workload ? { workload } : {}) };
+    const workload = await workloadReport({ ...trained, container: data, forward, loss, adapter, model });
+    return { ...(domain ? { domain } : {}), workload };
   }
 
   private need<T>(value: T | undefined, stage: string): T {

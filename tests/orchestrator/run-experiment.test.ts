@@ -105,12 +105,15 @@ describe('run hooks', () => {
         calls.push(`${label}.onStageEnd(${s.stage})`);
         if (failOn === 'onStageEnd') throw new Error('disk full');
       },
-      onRunEnd: (s) => void calls.push(`${label}.onRunEnd(${s.status})`),
+      onRunEnd: (s) => {
+        calls.push(`${label}.onRunEnd(${s.status})`);
+        if (failOn === 'onRunEnd') throw new Error('report disk full');
+      },
     });
     return { kind: name === 'rec-tracker' ? 'tracker' : 'reporter', name, description: 'records calls', params: z.strictObject({}), create: () => hooks(name) };
   }
 
-  it('are called in the documented order, trackers before reporters', async () => {
+  it('are called in the documented order: trackers before reporters, except reporters first at onRunEnd', async () => {
     const calls: string[] = [];
     const plugins = [...runPlugins, recorder(calls, 'rec-tracker'), recorder(calls, 'rec-reporter')];
     const { attempt } = await run(experimentYaml({}, 'tracker: {name: rec-tracker}\nreporter: {name: rec-reporter}'), plugins);
@@ -120,8 +123,8 @@ describe('run hooks', () => {
       'rec-tracker.onRunStart',
       'rec-reporter.onRunStart',
       ...stages.flatMap((s) => [`rec-tracker.onStageEnd(${s})`, `rec-reporter.onStageEnd(${s})`]),
-      'rec-tracker.onRunEnd(partial)',
       'rec-reporter.onRunEnd(partial)',
+      'rec-tracker.onRunEnd(partial)',
     ]);
   });
 
@@ -131,6 +134,14 @@ describe('run hooks', () => {
     const { outputsRoot, attempt } = await run(experimentYaml({}, 'tracker: {name: rec-tracker}'), plugins);
     await expect(attempt).rejects.toThrow(/plugin tracker 'rec-tracker' failed in onStageEnd: disk full/);
     expect(readStatus(runDirs(outputsRoot)[0]).status).toBe('failed');
+  });
+
+  it("a reporter failing in onRunEnd still lets the tracker close its run, then surfaces", async () => {
+    const calls: string[] = [];
+    const plugins = [...runPlugins, recorder(calls, 'rec-tracker'), recorder(calls, 'rec-reporter', 'onRunEnd')];
+    const { attempt } = await run(experimentYaml({}, 'tracker: {name: rec-tracker}\nreporter: {name: rec-reporter}'), plugins);
+    await expect(attempt).rejects.toThrow(/plugin reporter 'rec-reporter' failed in onRunEnd: report disk full/);
+    expect(calls.slice(-2)).toStrictEqual(['rec-reporter.onRunEnd(partial)', 'rec-tracker.onRunEnd(partial)']);
   });
 });
 

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { MlflowTracker } from '../../src/plugins/trackers/mlflow/mlflow-tracker.ts';
+import { MockMlflowServer } from './mock-mlflow-server.ts';
 import { createTracker } from './tracker-harness.ts';
 
 /** Fast retries for tests: two tries per call, millisecond backoff, background sending on every log call. */
@@ -42,4 +43,26 @@ export async function eventually(condition: () => boolean, ms = 5000): Promise<v
     if (Date.now() > until) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** A fresh mock server and captured tracker warnings around every test of the calling file. */
+export function mockServerPerTest(): { readonly mock: MockMlflowServer; readonly warnings: string[] } {
+  let mock: MockMlflowServer | undefined;
+  let captured: ReturnType<typeof captureWarnings> | undefined;
+  beforeEach(async () => {
+    mock = await MockMlflowServer.start();
+    captured = captureWarnings();
+  });
+  afterEach(async () => {
+    captured?.restore();
+    await mock?.close();
+  });
+  return {
+    get mock() {
+      return mock as MockMlflowServer;
+    },
+    get warnings() {
+      return captured?.messages ?? [];
+    },
+  };
 }

@@ -14,6 +14,6 @@ describe('specs/tracking.md', () => {
     expect(section.name).toBe(mlflowTracker.name);
     const params = mlflowTracker.params.parse(section.params);
     expect(params).toMatchObject(section.params);
-    expect(params.artifacts).toEqual(['.tandem/config.yaml', 'checkpoints']);
+    expect(params.artifacts).toEqual(['.tandem/config.yaml', 'reports', 'checkpoints']);
   });
 });

@@ -45,6 +45,7 @@ async function train(stream: boolean) {
     view: results.container,
     steps: readStepLog(readFileSync(join(runDir, 'steps.tsv'), 'utf8')).map((r) => r.loss),
     results: JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')),
+    report: readFileSync(join(runDir, 'report.html'), 'utf8'),
   };
 }
 
@@ -66,7 +67,12 @@ describe('burgers streamed from disk (stream: true)', () => {
     }
     const [a, b] = [stream.results.history[1].validation.loss, memory.results.history[1].validation.loss];
     expect(Math.abs(a / b - 1)).toBeLessThan(1e-5);
-    expect(stream.details[3]).toContain('workload report skipped: the data is streamed from disk');
+    expect(stream.details[3]).toContain('workload evaluation skipped: the data is streamed from disk');
     expect(memory.details[3]).not.toContain('skipped');
+    // The streamed run still gets a report: the loss curve and final losses, and why the rollout evaluation is missing.
+    expect(stream.report).toContain('plots/streaming-loss.svg');
+    expect(stream.report).toContain('the rollout evaluation (per-step errors, example rollout) needs every test sample in memory');
+    expect(stream.report).not.toContain('plots/streaming-rollout-errors.svg');
+    expect(memory.report).toContain('plots/streaming-rollout-errors.svg');
   }, 120_000);
 });

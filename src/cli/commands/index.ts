@@ -9,6 +9,7 @@ import { planCommand } from './plan.ts';
 import { pluginsCommand } from './plugins.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
+import { trackerCommand } from './tracker.ts';
 import { workerCommand } from './worker.ts';
 
 /** Every `tandem` subcommand, in help order. To add one: write `commands/<name>.ts` and append it here. */
@@ -24,4 +25,5 @@ export const commands: CliCommand[] = [
   conformanceCommand,
   planCommand,
   reportCommand,
+  trackerCommand,
 ];

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PluginDefinition } from '../../plugins/plugin.ts';
 import { CheckpointError } from '../../train/checkpoint/checkpoint-error.ts';
 import { CHECKPOINTS_DIR, resolveCheckpoint } from '../../train/checkpoint/resolve-checkpoint.ts';
@@ -63,12 +63,21 @@ export async function runSweepJob(spec: SweepJobSpec, builtins: readonly PluginD
       builtins,
       outputsRoot: spec.runDir,
       runDir: spec.runDir,
+      tags: sweepJobTags(spec),
       ...(earlierAttemptCheckpoint(spec) ? { resume: { target: spec.runDir, force: false } } : {}),
     });
     return { ...base, status: summary.status, executed: true, seconds: (performance.now() - started) / 1000, ...finalLoss(spec.runDir) };
   } catch (error) {
     return { ...base, status: 'failed', executed: true, seconds: (performance.now() - started) / 1000, error: (error as Error).message ?? String(error), exitCode: exitCodeOf(error) ?? 1 };
   }
+}
+
+/**
+ * The run tags that let a tracker group a sweep's jobs (specs/sweeps.md §3): the sweep directory (the parent of every
+ * job's run directory, so the same on any worker), the job number and its overrides as typed.
+ */
+export function sweepJobTags(spec: SweepJobSpec): Record<string, string> {
+  return { 'tandem.sweep': dirname(spec.runDir), 'tandem.sweep.job': String(spec.index), 'tandem.sweep.overrides': spec.overrides.join(' ') };
 }
 
 /**

@@ -18,11 +18,14 @@ export class Workflow {
     @inject(TOKENS.HookDispatcher) private readonly hooks: HookDispatcher,
   ) {}
 
-  /** Runs every stage; resolves with the summary, or rejects with the stage's error after onRunEnd saw it. */
-  async run(): Promise<RunSummary> {
+  /**
+   * Runs every stage; resolves with the summary, or rejects with the stage's error after onRunEnd saw it. `tags`
+   * label the run for trackers (RunStart.tags, e.g. the sweep and job a sweep job belongs to).
+   */
+  async run(tags?: Readonly<Record<string, string>>): Promise<RunSummary> {
     const startedAt = new Date().toISOString();
     const { config, hash } = this.frozen;
-    await this.hooks.emit('onRunStart', { runDir: this.runDir, experiment: config.experiment.name, configHash: hash, config });
+    await this.hooks.emit('onRunStart', { runDir: this.runDir, experiment: config.experiment.name, configHash: hash, config, ...(tags ? { tags } : {}) });
     const records: StageRecord[] = [];
     let failure: unknown;
     for (const stage of this.stages) {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { declareReportFiles } from '../report-files.ts';
 import type { PlotSpec } from '../plots/parity-plots.ts';
 import { renderSvg } from '../plots/vega-svg.ts';
 
@@ -26,6 +27,7 @@ export async function writeRunReport(runDir: string, title: string, metrics: rea
 </head><body><h1>${escape(title)}</h1><table>${rows}</table>${figures.join('\n')}</body></html>\n`;
   const path = join(runDir, 'report.html');
   writeFileAtomic(path, html);
+  declareReportFiles(runDir, 'report.html', RUN_PLOTS_DIR);
   return path;
 }
 

@@ -6,9 +6,10 @@ import type { BatchFeed } from '../../plugins/backends/backend.ts';
 import type { Model } from '../../plugins/models/model.ts';
 import { heatmaps, lossCurve, rolloutErrors, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
 import { writeRunReport } from '../../reports/run-plots/write-run-report.ts';
+import { declareReportFiles } from '../../reports/report-files.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { isDataTerm, type LossTermConfig } from '../data-loss.ts';
-import type { EpochRecord } from '../history.ts';
+import type { EpochRecord, LossSummary } from '../history.ts';
 import { rolloutTermOf } from '../rollout/rollout-model.ts';
 import type { RolloutTermConfig } from '../rollout/rollout-term.ts';
 import { evaluateField, type FieldScale } from './field-metrics.ts';
@@ -19,27 +20,62 @@ import { TIME_DIM } from '../rollout/window-frames.ts';
 export const ROLLOUT_METRICS_FILE = 'rollout-metrics.json';
 export const FIELD_METRICS_FILE = 'field-metrics.json';
 
-export interface WorkloadRun {
+/** What every run's report shows: the loss per epoch and the final loss on the whole splits. */
+export interface TrainedRun {
   readonly runDir: string;
   readonly experiment: string;
+  readonly history: readonly EpochRecord[];
+  readonly final: { readonly train: LossSummary; readonly validation?: LossSummary };
+}
+
+export interface WorkloadRun extends TrainedRun {
   readonly container: DataContainer;
   readonly forward: (batch: BatchFeed) => Promise<Map<string, Tensor>>;
   readonly loss: Readonly<Record<string, LossTermConfig>>;
-  readonly history: readonly EpochRecord[];
   readonly adapter: DataAdapter;
   readonly model: Model;
 }
 
 /**
- * The evaluation a field workload gets after training, before the session closes: a rollout-trained model
- * (Burgers) gets per-step L2/L1/L∞ errors over the test rollouts, a field-to-field model (Darcy) the relative L2
- * error in physical units. Either writes its metrics JSON and a report.html with plots into the run dir, and
- * returns the line the evaluate stage prints; other runs get nothing (undefined).
+ * The evaluation a run gets after training, before the session closes, and its report.html with plots: a
+ * rollout-trained model (Burgers) gets per-step L2/L1/L∞ errors over the test rollouts, a field-to-field model
+ * (Darcy) the relative L2 error in physical units, each with its metrics JSON; every other run (quickstart, PINN …)
+ * the loss curve and the final losses. Returns the line the evaluate stage prints.
  */
-export async function workloadReport(run: WorkloadRun): Promise<string | undefined> {
+export async function workloadReport(run: WorkloadRun): Promise<string> {
   const rollout = rolloutTermOf(run.loss);
   if (rollout) return rolloutReport(run, rollout.term);
-  return fieldReport(run);
+  return (await fieldReport(run)) ?? lossReport(run, `${run.experiment}: training run`, []);
+}
+
+/**
+ * The report of a run whose data is streamed from disk: the loss curve and final losses only, because the
+ * workload evaluation reads whole splits from memory; the report says so.
+ */
+export async function streamedRunReport(run: TrainedRun, loss: Readonly<Record<string, LossTermConfig>>): Promise<string> {
+  const skipped = rolloutTermOf(loss) ? 'the rollout evaluation (per-step errors, example rollout)' : 'the workload evaluation (test metrics, example plot)';
+  const note = `skipped: the data is streamed from disk (adapter stream: true) and ${skipped} needs every test sample in memory; the final losses above are over all of them`;
+  return lossReport(run, `${run.experiment}: training run (streamed data)`, [['workload evaluation', note]]);
+}
+
+/** A report with the loss curve and the final losses, plus any rows the caller adds. */
+async function lossReport(run: TrainedRun, title: string, extra: readonly [string, string][]): Promise<string> {
+  const report = await writeRunReport(run.runDir, title, [...finalLossRows(run), ...extra], lossPlots(run));
+  return `report ${relative(process.cwd(), report)} (loss curve, final losses)${extra.length ? `; ${extra.map(([k, v]) => `${k} ${v}`).join('; ')}` : ''}`;
+}
+
+/** One row per split: the final loss on the whole split and each term's share, the table every report starts with. */
+function finalLossRows(run: TrainedRun): [string, string][] {
+  const row = (split: string, s: LossSummary): [string, string] => {
+    const terms = Object.entries(s.terms);
+    return [`final ${split} loss`, `${s.loss.toExponential(4)}${terms.length > 1 ? ` (${terms.map(([t, v]) => `${t} ${v.toExponential(4)}`).join(', ')})` : ''}`];
+  };
+  return [['epochs', String(run.history.length)], row('train', run.final.train), ...(run.final.validation ? [row('validation', run.final.validation)] : [])];
+}
+
+/** The loss curve, when the run trained at least one epoch (a resumed run that had nothing left to do has none). */
+function lossPlots(run: TrainedRun) {
+  return run.history.length ? [lossCurve(run.experiment, run.history)] : [];
 }
 
 async function rolloutReport(run: WorkloadRun, term: RolloutTermConfig): Promise<string> {
@@ -47,6 +83,7 @@ async function rolloutReport(run: WorkloadRun, term: RolloutTermConfig): Promise
   const trainHorizon = term.horizon ?? r.horizon;
   const file = join(run.runDir, ROLLOUT_METRICS_FILE);
   writeFileAtomic(file, `${JSON.stringify({ field: term.field, split: r.split, windows: r.windows, horizon: r.horizon, train_horizon: trainHorizon, definitions: METRIC_DEFINITIONS, per_step: r.perStep }, null, 2)}\n`);
+  declareReportFiles(run.runDir, ROLLOUT_METRICS_FILE);
   const frameDims = parseLayout(term.window).filter((d) => d !== 'batch' && d !== TIME_DIM);
   const example = rolloutExample(run.experiment, frameDims, r.example);
   const last = r.perStep[r.perStep.length - 1];
@@ -54,10 +91,11 @@ async function rolloutReport(run: WorkloadRun, term: RolloutTermConfig): Promise
     run.runDir,
     `${run.experiment}: rollout surrogate`,
     [
+      ...finalLossRows(run),
       ['test windows', `${r.windows} (${r.split} split), rolled out ${r.horizon} steps (trained on ${trainHorizon})`],
       ...r.perStep.map((s): [string, string] => [`step ${s.step}`, `L2 ${s.l2.toExponential(3)}, L1 ${s.l1.toExponential(3)}, L∞ ${s.linf.toExponential(3)}, rel L2 ${s.rel_l2.toExponential(3)}`]),
     ],
-    [lossCurve(run.experiment, run.history), rolloutErrors(run.experiment, r.perStep, trainHorizon), example],
+    [...lossPlots(run), rolloutErrors(run.experiment, r.perStep, trainHorizon), example],
   );
   const first = r.perStep[0];
   return `rollout on ${r.windows} test windows (${ROLLOUT_METRICS_FILE}): step 1 L2 ${first.l2.toExponential(3)}, step ${last.step} L2 ${last.l2.toExponential(3)} L∞ ${last.linf.toExponential(3)} rel L2 ${last.rel_l2.toExponential(3)}; report ${relative(process.cwd(), report)}`;
@@ -110,6 +148,7 @@ async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
   const f = await evaluateField(term, inputKey, run.container, run.forward, scales);
   const file = join(run.runDir, FIELD_METRICS_FILE);
   writeFileAtomic(file, `${JSON.stringify({ output: term.output, target: term.target, split: f.split, samples: f.samples, rel_l2: f.rel_l2, mse: f.mse, denormalized: f.denormalized, normalization: scales }, null, 2)}\n`);
+  declareReportFiles(run.runDir, FIELD_METRICS_FILE);
   const dims = specs[term.target].dims;
   const plane = planeOf(dims, f.example.shape);
   const inputPlane = planeOf(specs[inputKey].dims, specs[inputKey].shape);
@@ -124,11 +163,12 @@ async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
     run.runDir,
     `${run.experiment}: field surrogate`,
     [
+      ...finalLossRows(run),
       ['test samples', `${f.samples} (${f.split} split)`],
       ['relative L2 (mean over samples)', f.rel_l2.toExponential(4)],
       ['MSE', f.mse.toExponential(4)],
     ],
-    [lossCurve(run.experiment, run.history), example],
+    [...lossPlots(run), example],
   );
   return `${term.output} vs ${term.target} on ${f.samples} test samples (${FIELD_METRICS_FILE}): relative L2 ${f.rel_l2.toExponential(4)}${f.denormalized ? ' (physical units)' : ''}; report ${relative(process.cwd(), report)}`;
 }

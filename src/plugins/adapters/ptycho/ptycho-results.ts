@@ -13,6 +13,7 @@ import type { DataContainer } from '../../../data/container.ts';
 import { toGraphTensor } from '../../../data/named-tensor.ts';
 import type { DType } from '../../../graph/dtype.ts';
 import type { PtychoDataContainer } from './ptycho-container.ts';
+import { declareReportFiles } from '../../../reports/report-files.ts';
 
 /** What the stitched reconstruction scored against the ground truth (the metrics CSV holds the same). */
 export interface PtychoMetrics {
@@ -128,6 +129,8 @@ export async function writeReconstruction(r: ReconstructionInput, runDir: string
     Math.max(1, Math.floor(256 / Math.max(rows, cols))),
   );
   writeFileSync(join(runDir, 'reconstruction.png'), encodeGrayPng(grid.pixels, grid.width, grid.height));
+  // The npz is data for further analysis, not something a person reads; the tracker uploads the rest as the report.
+  declareReportFiles(runDir, 'comparison_metrics.csv', 'frc_curves.csv', 'reconstruction.png');
   return metrics;
 }
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { declareReportFiles } from '../../../reports/report-files.ts';
 import { writeFileAtomic } from '../../../util/atomic-write.ts';
 import type { Configured, PluginDefinition } from '../../plugin.ts';
 import { runDirFile } from '../../run-dir-file.ts';
@@ -27,7 +28,9 @@ class JsonReporter implements Configured, RunHooks {
 
   onRunEnd(summary: RunSummary): void {
     // onRunStart always precedes onRunEnd (run-hooks.ts), so runDir is set; the summary carries it too.
-    writeFileAtomic(join(this.runDir ?? summary.runDir, this.params.file), `${JSON.stringify(summary, null, 2)}\n`);
+    const runDir = this.runDir ?? summary.runDir;
+    writeFileAtomic(join(runDir, this.params.file), `${JSON.stringify(summary, null, 2)}\n`);
+    declareReportFiles(runDir, this.params.file);
   }
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { z } from 'zod';
+import { declaredReportFiles } from '../../../reports/report-files.ts';
 import { gitState } from '../../../util/git-state.ts';
 import type { Configured, PluginDefinition } from '../../plugin.ts';
 import { runDirFile } from '../../run-dir-file.ts';
@@ -14,6 +15,9 @@ import { guardRun } from './run-guard.ts';
 import type { KeyValue, RunStatusName, TrackingSink } from './tracking-sink.ts';
 import { resolveTrackingUri, trackingUriProblem } from './tracking-uri.ts';
 import { LIMITS, truncateBytes, validateTag } from './validation.ts';
+
+/** The `artifacts` entry that stands for the run's report files (results.json, summary.json, report.html, plots/ …). */
+const REPORTS_KEYWORD = 'reports';
 
 const params = z.strictObject({
   /** MLflow's tracking URI: a folder store (`file:`, relative to the working directory) or a server (`http(s):`). */
@@ -29,8 +33,11 @@ const params = z.strictObject({
   experiment: z.string().min(1).optional(),
   /** Defaults to the run directory's date and time, e.g. `2026-11-23_04-02-57`. */
   run_name: z.string().min(1).optional(),
-  /** Files or folders in the run directory uploaded when the run ends (a folder keeps its name, e.g. `checkpoints/`). */
-  artifacts: z.array(runDirFile('.tandem/config.yaml')).default(['.tandem/config.yaml']),
+  /**
+   * Files or folders in the run directory uploaded when the run ends (a folder keeps its name, e.g. `checkpoints/`);
+   * `reports` stands for the report files this run wrote (src/reports/report-files.ts).
+   */
+  artifacts: z.array(runDirFile('.tandem/config.yaml')).default(['.tandem/config.yaml', REPORTS_KEYWORD]),
   /** Extra run tags, e.g. `{initiative: pinn-heat, phase: p2}`. */
   tags: z.record(z.string(), z.string()).default({}),
   /** Where the REST sink keeps records the server has not acknowledged yet. */
@@ -64,7 +71,8 @@ export class MlflowTracker implements Configured, RunHooks {
 
   constructor(private readonly p: Params) {
     const target = resolveTrackingUri(p.tracking_uri);
-    this.sink = target.kind === 'folder' ? new FolderSink(target.root) : this.restSink(target.url);
+    // The spool path needs the run directory, which only onRunStart knows; the sink reads it lazily.
+    this.sink = target.kind === 'folder' ? new FolderSink(target.root) : restSinkFor(p, target.url, () => join(this.runDir, p.spool_file), this.warn);
   }
 
   effectiveSettings(): Record<string, unknown> {
@@ -137,35 +145,35 @@ export class MlflowTracker implements Configured, RunHooks {
     if (failure !== undefined) throw failure;
   }
 
-  /** `[local file, artifact path]` for every configured artifact that exists; a missing one is a warning. */
+  /**
+   * `[local file, artifact path]` for every configured artifact that exists; a missing one is a warning. A configured
+   * entry is stored by its base name (`config.yaml`, `checkpoints/…`), a report file by its run-directory path.
+   */
   private artifactFiles(): [string, string][] {
-    const out: [string, string][] = [];
-    for (const entry of this.p.artifacts) {
+    const out = new Map<string, string>();
+    const add = (entry: string, base: string) => {
       const path = join(this.runDir, entry);
-      if (!existsSync(path)) {
-        this.warn(`MLflow: artifact ${entry} does not exist in ${this.runDir}; skipped.\n`);
-        continue;
-      }
-      const base = dirname(path);
+      if (!existsSync(path)) return void this.warn(`MLflow: artifact ${entry} does not exist in ${this.runDir}; skipped.\n`);
       const walk = (p: string): void => {
         if (statSync(p).isDirectory()) for (const child of readdirSync(p).sort()) walk(join(p, child));
-        else out.push([p, relative(base, p).split(/[\\/]/).join('/')]);
+        else out.set(relative(base, p).split(/[\\/]/).join('/'), p);
       };
       walk(path);
+    };
+    for (const entry of this.p.artifacts) {
+      if (entry === REPORTS_KEYWORD) for (const file of declaredReportFiles(this.runDir)) add(file, this.runDir);
+      else add(entry, dirname(join(this.runDir, entry)));
     }
-    return out;
+    return [...out].map(([artifactPath, file]) => [file, artifactPath]);
   }
 
-  private restSink(url: string): RestSink {
-    const r = this.p.retry;
-    const client = new MlflowRestClient(url, { attempts: r.attempts, initialDelayMs: r.initial_delay_ms, maxDelayMs: r.max_delay_ms, timeoutMs: r.timeout_ms });
-    // The spool path needs the run directory, which only onRunStart knows; the sink reads it lazily.
-    return new RestSink(client, () => join(this.runDir, this.p.spool_file), url, {
-      flushIntervalMs: r.flush_interval_ms,
-      reconnectIntervalMs: r.reconnect_interval_ms,
-      warn: this.warn,
-    });
-  }
+}
+
+/** The REST sink with the configured retries, spooling to `spoolFile` (also what `tandem tracker replay` sends with). */
+export function restSinkFor(p: Pick<Params, 'retry'>, url: string, spoolFile: () => string, warn: (message: string) => void): RestSink {
+  const r = p.retry;
+  const client = new MlflowRestClient(url, { attempts: r.attempts, initialDelayMs: r.initial_delay_ms, maxDelayMs: r.max_delay_ms, timeoutMs: r.timeout_ms });
+  return new RestSink(client, spoolFile, url, { flushIntervalMs: r.flush_interval_ms, reconnectIntervalMs: r.reconnect_interval_ms, warn });
 }
 
 /** The tags MLflow's own client sets (`mlflow.*`, where cheap to know) and ours (`tandem.*`), then the extra ones. */

@@ -5,6 +5,7 @@ import { LIMITS, validateMetric, validateParam, validateTag } from '../validatio
 import { MlflowApiError } from './api-errors.ts';
 import { takeBatch } from './batches.ts';
 import { wireMetric, type MlflowRestClient } from './rest-client.ts';
+import { writeRunRecord, type RunRecord, type ServerRun } from './run-record.ts';
 import { Spool, type SpoolRecord } from './spool.ts';
 
 export interface RestSinkOptions {
@@ -25,7 +26,7 @@ export interface RestSinkOptions {
 export class RestSink implements TrackingSink {
   private spoolInstance: Spool | undefined;
   private opening: RunOpening | undefined;
-  private run: { id: string; experimentId: string; artifactUri: string } | undefined;
+  private run: ServerRun | undefined;
   private inFlight: Promise<void> | undefined;
   private fatal: unknown;
   private outageSince: number | undefined;
@@ -59,6 +60,8 @@ export class RestSink implements TrackingSink {
 
   async open(opening: RunOpening): Promise<void> {
     this.opening = opening;
+    // Before any request: a spool this run leaves behind can then be replayed into the right run.
+    writeRunRecord(this.spool.file, { trackingUri: this.trackingUri, opening });
     try {
       await this.createRun();
     } catch (error) {
@@ -112,13 +115,29 @@ export class RestSink implements TrackingSink {
     if (this.spool.size > 0) {
       this.options.warn(
         `MLflow: the server at ${this.trackingUri} did not come back before the run ended; ${this.spool.size} records (the final ` +
-          `status included) are kept in ${this.spool.file}, and the run shows as RUNNING on the server.\n`,
+          `status included) are kept in ${this.spool.file}, and the run shows as RUNNING on the server; send them with ` +
+          '`tandem tracker replay <run directory>` once it is back.\n',
       );
     }
   }
 
   closeNow(status: RunStatusName, endTime: number): void {
     this.spool.push([{ kind: 'close', status, end_time: endTime }]);
+  }
+
+  /**
+   * Sends the spool a run left behind (`tandem tracker replay`), read from the spool file: into the run the record
+   * names, created now if the server never saw it, then every record in order, each removed from the file once
+   * acknowledged. Throws when the server is still away or refuses a record; the rest stays for the next try.
+   * Returns how many records went.
+   */
+  async replay(record: RunRecord): Promise<number> {
+    this.opening = record.opening;
+    this.run = record.run;
+    this.spoolInstance = Spool.load(this.spoolFile());
+    const total = this.spool.size;
+    await this.drain();
+    return total;
   }
 
   private due(): boolean {
@@ -185,6 +204,7 @@ export class RestSink implements TrackingSink {
       );
     }
     this.run = { id: info.run_id, experimentId, artifactUri };
+    writeRunRecord(this.spool.file, { trackingUri: this.trackingUri, opening, run: this.run });
     this.throwIfFatal();
   }
 

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../../../util/atomic-write.ts';
 import type { KeyValue, RunStatusName } from '../tracking-sink.ts';
@@ -23,6 +23,26 @@ export class Spool {
   private records: SpoolRecord[] = [];
 
   constructor(readonly file: string) {}
+
+  /**
+   * The spool a run left behind, to send it later (`tandem tracker replay`). A torn last line (the process died in
+   * the middle of an append) is dropped: its record was never acknowledged, and nothing after it was written.
+   */
+  static load(file: string): Spool {
+    const spool = new Spool(file);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      try {
+        spool.records.push(JSON.parse(line) as SpoolRecord);
+      } catch (error) {
+        if (lines.slice(i + 1).some((l) => l.trim() !== '')) {
+          throw new TrackerError(`The MLflow spool file ${file} is damaged at line ${i + 1} (${(error as Error).message}); it cannot be replayed.`, { cause: error });
+        }
+      }
+    });
+    return spool;
+  }
 
   get size(): number {
     return this.records.length;
