@@ -221,7 +221,7 @@ export class TrainingRun {
       train: await splitLoss(session, data, 'train', constants, batchSize),
       ...(data.split.validation.length ? { validation: await splitLoss(session, data, 'validation', constants, batchSize) } : {}),
     };
-    const { domain, workload } = await this.inMemoryEvaluations(data, session, outcome, final);
+    const { domain, workload } = await this.testEvaluations(data, session, outcome, final);
     await session.dispose();
     const results: TrainResults = {
       history: outcome.history,
@@ -249,17 +249,18 @@ export class TrainingRun {
   }
 
   /**
-   * The adapter's domain results and the workload report: both read whole splits from the container, so a
-   * streamed view gets only the loss-curve report, which says why (the losses above still cover every test window).
+   * The adapter's domain results and the workload report. A streamed view is evaluated batch by batch where the
+   * evaluation allows it (rollouts); the adapter's domain results read whole splits from the container and are
+   * skipped there.
    */
-  private async inMemoryEvaluations(data: DataView, session: Session, outcome: TrainOutcome, final: TrainResults['final']): Promise<{ domain?: string; workload: string }> {
+  private async testEvaluations(data: DataView, session: Session, outcome: TrainOutcome, final: TrainResults['final']): Promise<{ domain?: string; workload: string }> {
     const { runDir, experiment, adapter, model } = this.deps;
     const loss = this.deps.train.loss ?? {};
-    const trained = { runDir, experiment, history: outcome.history, final };
-    if (!(data instanceof DataContainer)) return { workload: await streamedRunReport(trained, loss) };
     const forward = (batch: BatchFeed) => session.forward(batch);
+    const trained = { runDir, experiment, history: outcome.history, final, forward, loss };
+    if (!(data instanceof DataContainer)) return { workload: await streamedRunReport(trained, data, this.need(this.program, 'model').batchSize) };
     const domain = adapter.afterTraining ? await adapter.afterTraining({ runDir, container: data, forward }) : undefined;
-    const workload = await workloadReport({ ...trained, container: data, forward, loss, adapter, model });
+    const workload = await workloadReport({ ...trained, container: data, adapter, model });
     return { ...(domain ? { domain } : {}), workload };
   }
 

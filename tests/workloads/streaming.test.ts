@@ -46,6 +46,7 @@ async function train(stream: boolean) {
     steps: readStepLog(readFileSync(join(runDir, 'steps.tsv'), 'utf8')).map((r) => r.loss),
     results: JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')),
     report: readFileSync(join(runDir, 'report.html'), 'utf8'),
+    rollout: JSON.parse(readFileSync(join(runDir, 'rollout-metrics.json'), 'utf8')),
   };
 }
 
@@ -67,12 +68,19 @@ describe('burgers streamed from disk (stream: true)', () => {
     }
     const [a, b] = [stream.results.history[1].validation.loss, memory.results.history[1].validation.loss];
     expect(Math.abs(a / b - 1)).toBeLessThan(1e-5);
-    expect(stream.details[3]).toContain('workload evaluation skipped: the data is streamed from disk');
-    expect(memory.details[3]).not.toContain('skipped');
-    // The streamed run still gets a report: the loss curve and final losses, and why the rollout evaluation is missing.
-    expect(stream.report).toContain('plots/streaming-loss.svg');
-    expect(stream.report).toContain('the rollout evaluation (per-step errors, example rollout) needs every test sample in memory');
-    expect(stream.report).not.toContain('plots/streaming-rollout-errors.svg');
-    expect(memory.report).toContain('plots/streaming-rollout-errors.svg');
+    // The rollout evaluation reads the streamed test windows batch by batch (the last batch partial) and gives the
+    // in-memory run's per-step errors and example rollout.
+    expect(stream.details[3]).toMatch(/rollout on 10 test windows/);
+    const [fromDisk, inMemory] = [stream.rollout, memory.rollout];
+    expect(fromDisk.windows).toBe(10);
+    expect(fromDisk.per_step.map((r: { step: number }) => r.step)).toEqual(inMemory.per_step.map((r: { step: number }) => r.step));
+    for (const [i, row] of fromDisk.per_step.entries()) {
+      for (const key of ['l2', 'l1', 'linf', 'rel_l2']) expect(Math.abs(row[key] / inMemory.per_step[i][key] - 1), `step ${row.step} ${key}`).toBeLessThan(1e-5);
+    }
+    for (const report of [stream.report, memory.report]) {
+      expect(report).toContain('plots/streaming-loss.svg');
+      expect(report).toContain('plots/streaming-rollout-errors.svg');
+      expect(report).toContain('plots/streaming-example.svg');
+    }
   }, 120_000);
 });

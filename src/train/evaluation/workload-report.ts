@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import type { DataContainer } from '../../data/container.ts';
+import type { DataView } from '../../data/data-view.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { DataAdapter } from '../../plugins/adapters/adapter.ts';
 import type { BatchFeed } from '../../plugins/backends/backend.ts';
@@ -28,10 +29,14 @@ export interface TrainedRun {
   readonly final: { readonly train: LossSummary; readonly validation?: LossSummary };
 }
 
-export interface WorkloadRun extends TrainedRun {
-  readonly container: DataContainer;
+/** A trained run whose session is still open: its forward pass and loss terms, for the test evaluations. */
+export interface EvaluatedRun extends TrainedRun {
   readonly forward: (batch: BatchFeed) => Promise<Map<string, Tensor>>;
   readonly loss: Readonly<Record<string, LossTermConfig>>;
+}
+
+export interface WorkloadRun extends EvaluatedRun {
+  readonly container: DataContainer;
   readonly adapter: DataAdapter;
   readonly model: Model;
 }
@@ -44,17 +49,19 @@ export interface WorkloadRun extends TrainedRun {
  */
 export async function workloadReport(run: WorkloadRun): Promise<string> {
   const rollout = rolloutTermOf(run.loss);
-  if (rollout) return rolloutReport(run, rollout.term);
+  if (rollout) return rolloutReport(run, rollout.term, run.container);
   return (await fieldReport(run)) ?? lossReport(run, `${run.experiment}: training run`, []);
 }
 
 /**
- * The report of a run whose data is streamed from disk: the loss curve and final losses only, because the
- * workload evaluation reads whole splits from memory; the report says so.
+ * The report of a run whose data is streamed from disk: a rollout model is rolled out batch by batch (the same
+ * numbers as in memory); any other workload evaluation reads whole splits from memory, so such a run gets the loss
+ * curve and final losses, and the report says why the rest is missing.
  */
-export async function streamedRunReport(run: TrainedRun, loss: Readonly<Record<string, LossTermConfig>>): Promise<string> {
-  const skipped = rolloutTermOf(loss) ? 'the rollout evaluation (per-step errors, example rollout)' : 'the workload evaluation (test metrics, example plot)';
-  const note = `skipped: the data is streamed from disk (adapter stream: true) and ${skipped} needs every test sample in memory; the final losses above are over all of them`;
+export async function streamedRunReport(run: EvaluatedRun, data: DataView, batchSize: number): Promise<string> {
+  const rollout = rolloutTermOf(run.loss);
+  if (rollout) return rolloutReport(run, rollout.term, data, batchSize);
+  const note = 'skipped: the data is streamed from disk (adapter stream: true) and the workload evaluation (test metrics, example plot) needs every test sample in memory; the final losses above are over all of them';
   return lossReport(run, `${run.experiment}: training run (streamed data)`, [['workload evaluation', note]]);
 }
 
@@ -78,8 +85,8 @@ function lossPlots(run: TrainedRun) {
   return run.history.length ? [lossCurve(run.experiment, run.history)] : [];
 }
 
-async function rolloutReport(run: WorkloadRun, term: RolloutTermConfig): Promise<string> {
-  const r = await evaluateRollout(term, run.container, run.forward);
+async function rolloutReport(run: EvaluatedRun, term: RolloutTermConfig, data: DataView, batchSize?: number): Promise<string> {
+  const r = await evaluateRollout(term, data, run.forward, batchSize);
   const trainHorizon = term.horizon ?? r.horizon;
   const file = join(run.runDir, ROLLOUT_METRICS_FILE);
   writeFileAtomic(file, `${JSON.stringify({ field: term.field, split: r.split, windows: r.windows, horizon: r.horizon, train_horizon: trainHorizon, definitions: METRIC_DEFINITIONS, per_step: r.perStep }, null, 2)}\n`);
