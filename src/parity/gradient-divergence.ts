@@ -1,131 +1,124 @@
-import { grad } from '../autodiff/vjp.ts';
-import { NON_DIFFERENTIABLE_OPS } from '../autodiff/op-names.ts';
-import { isFloat } from '../graph/dtype.ts';
-import { Graph, type Node, type ValueInfo } from '../graph/ir.ts';
 import { toOnnx } from '../graph/onnx/to-onnx.ts';
-import { tensor } from '../graph/tensor.ts';
 import type { BatchFeed } from '../plugins/backends/backend.ts';
-import { LOSS_OUTPUT, type TrainingProgram } from '../train/program.ts';
-import { selectOutputs } from '../train/select-outputs.ts';
-import { compareTensors } from './compare-tensors.ts';
+import type { TrainingProgram } from '../train/program.ts';
+import { runProbes, type ProbeResult } from './adjoint-probes.ts';
+import { LocalizationUnavailable } from './errors.ts';
+import { derivativePlan, firstOrderPlans, lossPlan, outsideDerivatives, sharedPlan } from './probe-plans.ts';
 import type { ReferenceRun } from './reference/reference.ts';
-import type { FirstDivergence, Tolerance, ValueError } from './report.ts';
+import type { FirstDivergence, Tolerance } from './report.ts';
 import { roundingNote, severityOf } from './severity.ts';
-import { initialFeeds, runOnExecutor } from './side-graph.ts';
+
+const METHOD = 'adjoint probes: tandem autodiff (side rules) on onnxruntime vs torch.autograd';
 
 /**
- * Gradient first-divergence by ADJOINT PROBES. Every edge (node n, input i) of the loss graph whose value x
- * varies with the inputs gets a zero-valued probe: n reads x + probe instead of x. The value is unchanged, and
- * d loss / d probe is exactly n's contribution to x's adjoint: the vector-Jacobian product n's gradient rule
- * computes for input i. Both sides differentiate the same probed graph:
- *   ours:  tandem's reverse mode, with the side's gradient rules, executed by onnxruntime;
- *   torch: torch.autograd on the torch interpreter's execution of that graph.
- * A node whose output edges all agree while one of its input edges disagrees received matching adjoints and
- * returned a wrong one: its gradient rule is the culprit. Walking from the loss backwards, the first such node
- * is reported. When every edge agrees, no rule is wrong and the divergence lies in how the backend executed
- * the gradient graph.
+ * Gradient first-divergence by adjoint probes (adjoint-probes.ts; which graphs are probed: probe-plans.ts).
+ * Walking from the target backwards, the first node whose output adjoints match torch while an input adjoint
+ * does not is reported: its gradient rule is wrong. When every probed edge agrees, no probed rule is wrong and
+ * the message says where the divergence must then lie.
+ *
+ * `divergingDerivatives`: the input derivatives (PINN terms) the gradients stage found outside tolerance.
  */
-export async function firstGradientDivergence(program: TrainingProgram, refProgram: TrainingProgram, reference: ReferenceRun, batch: BatchFeed, tolerance: Tolerance): Promise<FirstDivergence> {
-  const method = 'adjoint probes: tandem autodiff (side rules) on onnxruntime vs torch.autograd';
-  if (!reference.autograd) return unavailable('the reference is recorded; adjoint probes need the live torch reference', method);
-  if (program.derivatives.length) return unavailable('the loss uses input derivatives (PINN terms); adjoint probes across derivative holes are not implemented', method);
-  const { graph, edges } = probeGraph(program.graphs.loss);
-  const probes = edges.map((e) => e.probe);
-  const ours = grad(graph, { of: LOSS_OUTPUT, wrt: probes, names: probes.map((p) => `adjoint:${p}`) }, program.spec.rules);
-  const oursGraph = selectOutputs(ours, probes.map((p) => `adjoint:${p}`), `${graph.name}.adjoints`);
-
-  const feeds = initialFeeds(program, batch);
-  for (const e of edges) feeds.set(e.probe, tensor(e.info.dtype, e.info.shape));
-  const oursOut = await runOnExecutor(oursGraph, feeds);
-  const refOut = await reference.autograd(graph, feeds, LOSS_OUTPUT, probes);
-
-  const err = new Map<string, ValueError & { edge: Edge }>();
-  for (const e of edges) {
-    const c = compareTensors(e.probe, 'grad', oursOut.get(`adjoint:${e.probe}`), refOut.get(e.probe), tolerance);
-    err.set(e.probe, { name: `d loss/d ${e.value} at ${e.node.name}[${e.input}]`, producer: e.producer, withinTolerance: c.verdict === 'pass', maxAbs: c.metrics?.maxAbs ?? 'NaN', relL2: c.metrics?.relL2 ?? 'NaN', edge: e });
+export async function firstGradientDivergence(
+  program: TrainingProgram,
+  refProgram: TrainingProgram,
+  reference: ReferenceRun,
+  batch: BatchFeed,
+  tolerance: Tolerance,
+  divergingDerivatives: readonly string[] = [],
+): Promise<FirstDivergence> {
+  if (!reference.autograd) return unavailable('the reference cannot differentiate graphs');
+  try {
+    return program.derivatives.length ? await withDerivatives(program, reference, batch, tolerance, divergingDerivatives) : await plain(program, refProgram, reference, batch, tolerance);
+  } catch (e) {
+    if (e instanceof LocalizationUnavailable) return unavailable(e.message);
+    throw e;
   }
-  const strip = ({ edge: _edge, ...v }: ValueError & { edge: Edge }): ValueError => v;
-  const byNode = new Map<string, Edge[]>();
-  for (const e of edges) byNode.set(e.node.name, [...(byNode.get(e.node.name) ?? []), e]);
-  const consumersOf = (value: string) => edges.filter((e) => e.value === value);
-  const nodes = program.graphs.loss.nodes;
-  for (let k = nodes.length - 1; k >= 0; k--) {
-    const n = nodes[k];
-    const inputs = (byNode.get(n.name) ?? []).map((e) => err.get(e.probe)!);
-    const diverging = inputs.filter((v) => !v.withinTolerance);
-    if (diverging.length === 0) continue;
-    const outputs = n.outputs.flatMap(consumersOf).map((e) => err.get(e.probe)!);
-    if (outputs.some((v) => !v.withinTolerance)) continue;
-    const severity = severityOf(diverging, program.spec.dtype);
-    const reaching = outputs.length ? ` (${outputs.map((o) => `${o.name} max abs ${o.maxAbs}`).join(', ')})` : ' (it produces the loss)';
-    const returned = diverging.map((d) => `${d.name} max abs ${d.maxAbs}, rel L2 ${d.relL2}`).join('; ');
-    return {
-      kind: 'gradient',
-      node: { name: n.name, op: n.op, diverging: diverging.map(strip), upstream: outputs.map(strip), severity },
-      compared: err.size,
-      message:
-        severity === 'significant'
-          ? `the gradient rule of node "${n.name}" (${n.op}) is wrong: the adjoints reaching it match torch${reaching}, but the ones it returns do not: ${returned}. Check src/autodiff/rules/${n.op}.ts.`
-          : `node "${n.name}" (${n.op}) is where the gradients first leave the tolerance: the adjoints reaching it match torch${reaching}, the ones it returns differ slightly: ${returned}; ${roundingNote(program.spec.dtype, 'gradients')}.`,
-      method,
-    };
-  }
-  const bad = [...err.values()].filter((v) => !v.withinTolerance);
+}
+
+async function plain(program: TrainingProgram, refProgram: TrainingProgram, reference: ReferenceRun, batch: BatchFeed, tolerance: Tolerance): Promise<FirstDivergence> {
+  const r = await runProbes(lossPlan(program, batch), program.spec.rules, reference, tolerance);
+  if (r.culprit) return blame(program, r, '');
+  const bad = [...r.errors.values()].filter((v) => !v.withinTolerance);
   // Both sides differentiated the SIDE's loss graph; when that graph is not the reference's, agreement only clears the rules.
   const sameGraph = Buffer.from(toOnnx(program.graphs.loss)).equals(Buffer.from(toOnnx(refProgram.graphs.loss)));
-  return {
-    kind: 'gradient',
-    node: null,
-    compared: err.size,
-    message: bad.length
+  return none(
+    r.errors.size,
+    bad.length
       ? `${bad.length} adjoints differ but no single node explains it (several rules may be wrong): ${bad.slice(0, 3).map((b) => b.name).join(', ')}`
       : sameGraph
-        ? `all ${err.size} edge adjoints of tandem's gradient graph match torch.autograd when onnxruntime executes it, so no gradient rule is wrong; the difference comes from the backend's execution of the gradient graph`
-        : `all ${err.size} edge adjoints match torch.autograd on the backend's own loss graph, so no gradient rule is wrong; but that loss graph is not the reference's (see the forward and loss stages), which explains the different gradients`,
-    method,
+        ? `all ${r.errors.size} edge adjoints of tandem's gradient graph match torch.autograd when onnxruntime executes it, so no gradient rule is wrong; the difference comes from the backend's execution of the gradient graph`
+        : `all ${r.errors.size} edge adjoints match torch.autograd on the backend's own loss graph, so no gradient rule is wrong; but that loss graph is not the reference's (see the forward and loss stages), which explains the different gradients`,
+  );
+}
+
+/**
+ * A PINN loss (probe-plans.ts says what can be probed, and why it is sound). A wrong input derivative is
+ * localized first, on the graph computing it: everything downstream of it differs because of it. With
+ * matching derivatives, every node torch also has is probed, the derivatives rebuilt over the probes.
+ */
+async function withDerivatives(program: TrainingProgram, reference: ReferenceRun, batch: BatchFeed, tolerance: Tolerance, diverging: readonly string[]): Promise<FirstDivergence> {
+  const wrong = program.derivatives.filter((t) => diverging.includes(t.name));
+  const names = wrong.map((t) => `"${t.name}"`).join(', ');
+  // Higher-order terms are built on first-order ones whose own values the loss may not keep (u_xx from u_x):
+  // every first-order plan is probed, since its graph is where a rule's first-order VJP can be checked.
+  const firstOrder = wrong.length ? firstOrderPlans(program) : [];
+  let compared = 0;
+  for (const term of firstOrder) {
+    const r = await runProbes(derivativePlan(program, batch, term), program.spec.rules, reference, tolerance);
+    compared += r.errors.size;
+    if (!r.culprit) continue;
+    const seed = term.seed ? 'seed·' : '';
+    const what = `"${term.name}" (∂Σ${seed}${term.of}/∂${term.wrt})`;
+    return blame(program, r, `the input derivatives ${names} differ from torch.autograd's; probing the graph of the first-order derivative ${what}, with Σ${seed}${term.of} as the target: `);
+  }
+  if (wrong.length) {
+    const cleared = firstOrder.length
+      ? `all ${compared} edge adjoints of the graphs computing the first-order derivatives (${firstOrder.map((t) => `"${t.name}"`).join(', ')}) match torch.autograd, so every rule's first-order VJP there is right; `
+      : '';
+    return none(
+      compared,
+      `the input derivatives ${names} differ from torch.autograd's; ${cleared}the difference lies inside the derivative subgraphs (the rules' second-order use: the derivatives of backward nodes, e.g. the ops a rule emits) or in the backend's execution of them, which adjoint probes do not localize, since torch has no nodes for them`,
+    );
+  }
+  const r = await runProbes(sharedPlan(program, batch), program.spec.rules, reference, tolerance);
+  if (r.culprit) {
+    const inside = !outsideDerivatives(program).has(r.culprit.node.name);
+    // Inside the derivatives' reach the adjoints include second-order paths through the node's rule (probe-plans.ts).
+    const note = inside ? ` It feeds the input derivatives, so the culprit may also be the rule of an op its rule emits for them (second-order use).` : '';
+    return blame(program, r, 'the input derivatives match torch.autograd; probing every node torch also has, with the derivatives rebuilt over the probes: ', note);
+  }
+  const bad = [...r.errors.values()].filter((v) => !v.withinTolerance);
+  return none(
+    r.errors.size,
+    bad.length
+      ? `${bad.length} adjoints differ but no single node explains it (several rules may be wrong): ${bad.slice(0, 3).map((b) => b.name).join(', ')}`
+      : `the input derivatives match torch.autograd, and all ${r.errors.size} edge adjoints of the nodes torch also has match (tandem's derivative subgraphs rebuilt over the probes, run on onnxruntime), so no gradient rule is wrong; the difference comes from the backend's execution of the gradient graph`,
+  );
+}
+
+/** The record naming the culprit node of a probe run; `context` says which graph was probed. */
+function blame(program: TrainingProgram, r: ProbeResult, context: string, note = ''): FirstDivergence {
+  const { node, diverging, upstream } = r.culprit!;
+  const severity = severityOf(diverging, program.spec.dtype);
+  const reaching = upstream.length ? ` (${upstream.map((o) => `${o.name} max abs ${o.maxAbs}`).join(', ')})` : ' (it produces the target)';
+  const returned = diverging.map((d) => `${d.name} max abs ${d.maxAbs}, rel L2 ${d.relL2}`).join('; ');
+  return {
+    kind: 'gradient',
+    node: { name: node.name, op: node.op, diverging, upstream, severity },
+    compared: r.errors.size,
+    message:
+      context +
+      (severity === 'significant'
+        ? `the gradient rule of node "${node.name}" (${node.op}) is wrong: the adjoints reaching it match torch${reaching}, but the ones it returns do not: ${returned}. Check src/autodiff/rules/${node.op}.ts.${note}`
+        : `node "${node.name}" (${node.op}) is where the gradients first leave the tolerance: the adjoints reaching it match torch${reaching}, the ones it returns differ slightly: ${returned}; ${roundingNote(program.spec.dtype, 'gradients')}.`),
+    method: METHOD,
   };
 }
 
-interface Edge {
-  readonly node: Node;
-  readonly input: number;
-  readonly value: string;
-  readonly producer: string | null;
-  readonly probe: string;
-  readonly info: ValueInfo;
+function none(compared: number, message: string): FirstDivergence {
+  return { kind: 'gradient', node: null, compared, message, method: METHOD };
 }
 
-/** The loss graph with a zero probe added on every differentiable edge (see above); outputs unchanged. */
-function probeGraph(loss: Graph): { graph: Graph; edges: Edge[] } {
-  const producers = loss.producers();
-  const varying = new Set(loss.inputs.map((i) => i.name));
-  for (const n of loss.nodes) if (n.inputs.some((i) => i && varying.has(i))) for (const o of n.outputs) if (o) varying.add(o);
-  const nodes: Node[] = [];
-  const values = new Map(loss.values);
-  const probeInputs: ValueInfo[] = [];
-  const edges: Edge[] = [];
-  for (const n of loss.nodes) {
-    if (n.op in NON_DIFFERENTIABLE_OPS) {
-      nodes.push(n);
-      continue;
-    }
-    const inputs = n.inputs.map((x, i) => {
-      if (!x || !varying.has(x) || !isFloat(loss.value(x).dtype)) return x;
-      const info = loss.value(x);
-      const probe = `probe:${n.name}:${i}`;
-      const probed = `${x}+probe:${n.name}:${i}`;
-      probeInputs.push({ name: probe, dtype: info.dtype, shape: info.shape });
-      values.set(probe, { name: probe, dtype: info.dtype, shape: info.shape });
-      values.set(probed, { name: probed, dtype: info.dtype, shape: info.shape });
-      nodes.push({ name: `probe-add:${n.name}:${i}`, op: 'Add', inputs: [x, probe], outputs: [probed], attrs: {} });
-      edges.push({ node: n, input: i, value: x, producer: producers.get(x)?.name ?? null, probe, info });
-      return probed;
-    });
-    nodes.push({ ...n, inputs });
-  }
-  return { graph: new Graph(`${loss.name}.probed`, [...loss.inputs, ...probeInputs], loss.outputs, loss.initializers, nodes, values), edges };
-}
-
-function unavailable(why: string, method: string): FirstDivergence {
-  return { kind: 'gradient', node: null, compared: 0, message: `gradient localization unavailable: ${why}`, method };
+function unavailable(why: string): FirstDivergence {
+  return { kind: 'gradient', node: null, compared: 0, message: `gradient localization unavailable: ${why}`, method: METHOD };
 }

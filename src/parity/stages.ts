@@ -1,3 +1,4 @@
+import type { Tensor } from '../graph/tensor.ts';
 import type { StepResult } from '../plugins/backends/backend.ts';
 import { cutDerivatives } from '../plugins/backends/torch/derivative-terms.ts';
 import { gradOutput, LOSS_OUTPUT, termOutput } from '../train/program.ts';
@@ -5,9 +6,10 @@ import { selectOutputs } from '../train/select-outputs.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { firstForwardDivergence, intermediateNames } from './first-divergence.ts';
 import { firstGradientDivergence } from './gradient-divergence.ts';
+import { LocalizationUnavailable } from './errors.ts';
 import { compareInputDerivatives } from './input-derivatives.ts';
 import { initialFeeds, runOnExecutor } from './side-graph.ts';
-import type { StageName, TensorComparison } from './report.ts';
+import type { FirstDivergence, StageName, TensorComparison } from './report.ts';
 import { failureOf, tol, type StageContext, type StageOutcome } from './stage-context.ts';
 import { compareTrajectory, runTrajectory } from './trajectory.ts';
 
@@ -57,18 +59,26 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     ctx.session.setState(ctx.program.initialState());
     const tensors = compareLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss');
     if (!failureOf(tensors)) return outcome(ctx, tensors, 'loss');
-    if (!ctx.reference.execute) {
-      const message = 'loss localization unavailable: it executes the loss graph on the reference, which a recorded baseline cannot; use parity.reference=torch';
-      return { ...outcome(ctx, tensors, 'loss'), firstDivergence: { kind: 'forward', node: null, compared: 0, message, method: 'none (recorded reference)' } };
-    }
+    const unavailable = (why: string) => {
+      const message = `loss localization unavailable: ${why}`;
+      return { ...outcome(ctx, tensors, 'loss'), firstDivergence: { kind: 'forward' as const, node: null, compared: 0, message, method: 'none' } };
+    };
+    if (!ctx.reference.execute) return unavailable('the reference cannot execute graphs');
     // The Session contract exposes no loss-graph intermediates, so the side's loss graph runs on onnxruntime
-    // (tandem's executor of record) against the torch interpreter on the reference's loss graph.
+    // (tandem's executor of record) against the torch interpreter on the reference's loss graph (or the values
+    // a baseline recorded from it).
     const lossGraph = ctx.program.graphs.loss;
     const names = [...new Set([...intermediateNames(lossGraph), ...lossGraph.outputs.map((o) => o.name)])];
     const feeds = initialFeeds(ctx.program, batch);
-    const ours = await runOnExecutor(selectOutputs(lossGraph, names, `${lossGraph.name}.all`), feeds);
     const refGraph = cutDerivatives(ctx.refProgram.graphs.loss, ctx.refProgram.derivatives);
-    const ref = await ctx.reference.execute(refGraph, feeds, names.filter((n) => refGraph.values.has(n)), ctx.refProgram.derivatives);
+    let ref: Map<string, Tensor>;
+    try {
+      ref = await ctx.reference.execute(refGraph, feeds, names.filter((n) => refGraph.values.has(n)), ctx.refProgram.derivatives);
+    } catch (e) {
+      if (e instanceof LocalizationUnavailable) return unavailable(e.message);
+      throw e;
+    }
+    const ours = await runOnExecutor(selectOutputs(lossGraph, names, `${lossGraph.name}.all`), feeds);
     const firstDivergence = firstForwardDivergence(
       lossGraph,
       ours,
@@ -78,7 +88,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       `run by onnxruntime outside the ${ctx.backend} session, the side's loss graph agrees with torch, so the graph is right and the difference comes from how the ${ctx.backend} backend executes it`,
       'loss',
     );
-    return { ...outcome(ctx, tensors, 'loss'), firstDivergence };
+    return { ...outcome(ctx, tensors, 'loss'), firstDivergence: derivativeNote(ctx, firstDivergence) };
   },
 
   async gradients(ctx) {
@@ -92,7 +102,8 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       ...(await compareInputDerivatives(ctx, batch)),
     ];
     if (!failureOf(tensors)) return outcome(ctx, tensors, 'gradients');
-    const firstDivergence = await firstGradientDivergence(ctx.program, ctx.refProgram, ctx.reference, batch, tolerance);
+    const divergingDerivatives = tensors.filter((t) => t.role === 'derivative' && t.verdict === 'fail').map((t) => t.name);
+    const firstDivergence = await firstGradientDivergence(ctx.program, ctx.refProgram, ctx.reference, batch, tolerance, divergingDerivatives);
     return { ...outcome(ctx, tensors, 'gradients'), firstDivergence };
   },
 
@@ -137,6 +148,21 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     return outcome(ctx, tensors, 'eval');
   },
 };
+
+/**
+ * An input derivative (u_x, u_xx) is a VALUE of the loss graph that tandem builds with its gradient rules, while
+ * torch fills it by autograd: when it is what diverges first, the culprit is a rule or its execution, which
+ * the gradients stage localizes.
+ */
+function derivativeNote(ctx: StageContext, fd: FirstDivergence): FirstDivergence {
+  const terms = new Set(ctx.program.derivatives.map((d) => d.name));
+  const hit = fd.node?.diverging.find((d) => terms.has(d.name));
+  if (!hit) return fd;
+  return {
+    ...fd,
+    message: `${fd.message} "${hit.name}" is an input derivative: tandem computes it with its gradient rules (torch by autograd), so a wrong rule or its execution shows here first; the gradients stage's adjoint probes name the rule.`,
+  };
+}
 
 /**
  * Which part of one update differs. The gradients stage passed or failed on its own, so here the question is

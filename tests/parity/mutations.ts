@@ -9,8 +9,8 @@ import type { TrainingProgram } from '../../src/train/program.ts';
 import { createSchedule } from '../../src/train/schedules/create-schedule.ts';
 
 /**
- * Known bugs, each planted on the backend side only (the reference is live torch, untouched), with the stage
- * that must catch it: the first stage in pipeline order whose verdict is not pass.
+ * Known bugs, each planted on the backend side only (the reference, live torch or a baseline recorded from it,
+ * is untouched), with the stage that must catch it: the first stage in pipeline order whose verdict is not pass.
  */
 export interface Mutation {
   readonly name: string;

@@ -18,17 +18,21 @@ import { sha256Hex } from '../../util/hash.ts';
  *   baselines/<name>/graph.txt       one line per loss-graph node, to say which nodes changed later
  *   baselines/<name>/<stage>.npz     init (params), forward (outputs + every intermediate), gradients, step,
  *                                    trajectory (end state); scalars (losses, LRs) in manifest.json
+ *   baselines/<name>/localization/   what loss and gradient localization ask the reference (since /2;
+ *                                    recorded-localization.ts)
  *
  * npz member names are URI-encoded: state names hold "/" (`w/exp_avg`) and ":" (`grad:w`).
  */
-export const BASELINE_SCHEMA = 'tandem.baseline/1';
+export const BASELINE_SCHEMA = 'tandem.baseline/2';
+/** Schemas still loaded: /1 lacks the localization recordings (localization then says to record again). */
+const LOADABLE_SCHEMAS = ['tandem.baseline/1', BASELINE_SCHEMA] as const;
 export const BASELINES_ROOT = 'baselines';
 
 const scalars = z.record(z.string(), z.number());
 const evaluation = z.strictObject({ loss: z.number(), terms: scalars });
 
 export const baselineManifestSchema = z.strictObject({
-  schema: z.literal(BASELINE_SCHEMA),
+  schema: z.enum(LOADABLE_SCHEMAS),
   name: z.string(),
   experiment: z.string(),
   recordedAt: z.string(),
@@ -51,6 +55,8 @@ export const baselineManifestSchema = z.strictObject({
   trajectory: z.array(z.strictObject({ loss: z.number(), lr: z.number() })),
   /** Evaluations at the trajectory's end state, keyed by the data hash of the evaluated split. */
   eval: z.record(z.string(), evaluation),
+  /** Since /2: the keys of the recorded localization requests (recorded-localization.ts). */
+  localization: z.array(z.string()).optional(),
 });
 export type BaselineManifest = z.infer<typeof baselineManifestSchema>;
 
@@ -90,8 +96,8 @@ export function dataHash(batches: readonly BatchFeed[]): string {
   return h.digest('hex');
 }
 
-export function writeTensors(path: string, tensors: ReadonlyMap<string, Tensor>): void {
-  writeNpzFile(path, Object.fromEntries([...tensors].map(([k, t]) => [encodeURIComponent(k), { dtype: t.dtype, shape: [...t.shape], data: t.data as Float32Array }])));
+export function writeTensors(path: string, tensors: ReadonlyMap<string, Tensor>, options: { compress?: boolean } = {}): void {
+  writeNpzFile(path, Object.fromEntries([...tensors].map(([k, t]) => [encodeURIComponent(k), { dtype: t.dtype, shape: [...t.shape], data: t.data as Float32Array }])), options);
 }
 
 export function readTensors(path: string): Map<string, Tensor> {
@@ -105,7 +111,7 @@ export function readManifest(dir: string): BaselineManifest {
   const parsed = baselineManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${path} is not a ${BASELINE_SCHEMA} manifest: at ${issue.path.join('.')}: ${issue.message}; record the baseline again`);
+    throw new Error(`${path} is not a ${LOADABLE_SCHEMAS.join(' or ')} manifest: at ${issue.path.join('.')}: ${issue.message}; record the baseline again`);
   }
   return parsed.data;
 }

@@ -5,6 +5,7 @@ import { ParityUsageError } from '../errors.ts';
 import type { ParityExperiment } from '../experiment.ts';
 import { intermediateNames } from '../first-divergence.ts';
 import { LiveTorchReference } from '../reference/live-torch.ts';
+import { recordLocalization } from './recorded-localization.ts';
 import { BASELINE_SCHEMA, dataHash, graphHash, graphSummary, writeTensors, type BaselineIdentity, type BaselineManifest } from './baseline-files.ts';
 
 export interface RecordBaselineRequest {
@@ -42,6 +43,7 @@ export async function recordBaseline(request: RecordBaselineRequest): Promise<Ba
     mkdirSync(tmp, { recursive: true });
     writeTensors(join(tmp, 'init.npz'), await run.initialParams());
     writeTensors(join(tmp, 'forward.npz'), await run.forward(batch, intermediateNames(program.graphs.forward)));
+    const localization = await recordLocalization(run, program, batch, tmp);
     const loss = await run.evaluate(batch);
     const grads = await run.gradients(batch);
     writeTensors(join(tmp, 'gradients.npz'), new Map([...grads.grads].map(([p, t]) => [gradOutput(p), t])));
@@ -73,6 +75,7 @@ export async function recordBaseline(request: RecordBaselineRequest): Promise<Ba
       gradientsLoss: plain(grads),
       trajectory: trajectory.records.map((r) => ({ loss: r.loss, lr: r.lr })),
       eval: evals,
+      localization,
     };
     writeFileSync(join(tmp, 'config.json'), `${JSON.stringify(request.identity.config, null, 2)}\n`);
     writeFileSync(join(tmp, 'graph.txt'), `${graphSummary(program.graphs.loss).join('\n')}\n`);

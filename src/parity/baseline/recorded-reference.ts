@@ -7,14 +7,15 @@ import { configDiff } from '../../util/config-diff.ts';
 import { ParityUsageError } from '../errors.ts';
 import type { TrajectoryBatch } from '../experiment.ts';
 import type { Reference, ReferenceRun, TrajectoryResult } from '../reference/reference.ts';
+import { RecordedLocalization } from './recorded-localization.ts';
 import { dataHash, graphHash, graphSummary, readManifest, readTensors, type BaselineIdentity, type BaselineManifest } from './baseline-files.ts';
 
 /**
  * A recorded baseline as the reference. It is refused, with the reason, when what it was recorded from has
  * changed: the resolved config (which keys), the loss graph (which nodes), the dtype, the batch size or the
  * batches themselves. A stale baseline would make parity compare against a different experiment.
- * Localization works for forward (every intermediate was recorded); loss and gradient localization need the
- * live reference and say so.
+ * Localization works for forward (every intermediate was recorded), and for loss and gradients through the
+ * requests recorded with it (recorded-localization.ts) when the side's graphs are the reference's.
  */
 export class RecordedReference implements Reference {
   readonly kind = 'recorded';
@@ -67,7 +68,7 @@ export class RecordedReference implements Reference {
       const where = i < 0 ? (after.length > before.length ? `nodes added after "${after[before.length]}"` : 'inputs, outputs or constants differ') : `first changed node: recorded "${before[i]}", now "${after[i] ?? '(none)'}"`;
       refuse(`the loss graph changed since it was recorded (model, loss or op code changed: ${before.length} → ${after.length} nodes; ${where})`);
     }
-    return new RecordedRun(this.dir, m, program);
+    return new RecordedRun(this.dir, m, program, new RecordedLocalization(this.name, this.dir, m.localization));
   }
 
   async dispose(): Promise<void> {}
@@ -80,7 +81,11 @@ class RecordedRun implements ReferenceRun {
     private readonly dir: string,
     private readonly m: BaselineManifest,
     private readonly program: TrainingProgram,
+    private readonly localization: RecordedLocalization,
   ) {}
+
+  readonly execute: ReferenceRun['execute'] = (...args) => this.localization.execute(...args);
+  readonly autograd: ReferenceRun['autograd'] = (...args) => this.localization.autograd(...args);
 
   async initialParams() {
     return this.file('init');

@@ -112,7 +112,8 @@ class LiveTorchRun implements ReferenceRun {
   readonly execute = async (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[], derivatives: readonly DerivativeRecord[] = []) =>
     this.ref.executeGraph(graph, feeds, { fetch, derivatives });
 
-  readonly autograd = async (graph: Graph, feeds: ReadonlyMap<string, Tensor>, of: string, wrt: readonly string[]) => (await this.ref.gradients(graph, feeds, of, wrt)).gradients;
+  readonly autograd = async (graph: Graph, feeds: ReadonlyMap<string, Tensor>, of: string, wrt: readonly string[], derivatives: readonly DerivativeRecord[] = []) =>
+    (await this.ref.gradients(graph, feeds, of, wrt, { derivatives })).gradients;
 
   async dispose(): Promise<void> {
     await this.session.dispose();

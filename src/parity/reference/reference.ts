@@ -44,9 +44,13 @@ export interface ReferenceRun {
   step(batch: BatchFeed): Promise<{ readonly result: StepResult; readonly state: Map<string, Tensor> }>;
   /** Updates from the initial state, with the reference's OWN schedule deciding every LR. */
   trajectory(batches: readonly TrajectoryBatch[]): Promise<TrajectoryResult>;
-  /** Live references only: values of any graph the reference can execute (first-divergence localization). */
+  /**
+   * Values of a graph the reference executes (first-divergence localization), `derivatives` filled as holes by
+   * its autograd. A recorded baseline answers only for the graphs and feeds it recorded, and otherwise throws
+   * LocalizationUnavailable saying why.
+   */
   readonly execute?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[], derivatives?: readonly DerivativeRecord[]) => Promise<Map<string, Tensor>>;
-  /** Live references only: d sum(of) / d wrt by the reference's own autograd. */
-  readonly autograd?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, of: string, wrt: readonly string[]) => Promise<Map<string, Tensor>>;
+  /** d sum(of) / d wrt by the reference's own autograd (adjoint probes); recorded baselines as for `execute`. */
+  readonly autograd?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, of: string, wrt: readonly string[], derivatives?: readonly DerivativeRecord[]) => Promise<Map<string, Tensor>>;
   dispose(): Promise<void>;
 }
