@@ -49,7 +49,7 @@ describe('workloads refuse bad input before training, with one message and exit 
     const r = await refused('modes', 'conf/darcy_fno.yaml', [...TINY_DARCY, 'model.params.modes=20', `adapter.params.cache_dir=${join(root, 'cache-modes')}`]);
     expect(r.code).toBe(2);
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatch(/^error: model fno: .*on the grid 16×16 plus domain_padding 8: modes 20 .*use modes ≤ 12.*Lower model\.params\.modes\./);
+    expect(r.errors[0]).toMatch(/^error: model fno: .*on the grid 16×16 plus domain_padding 9: modes 20 .*use modes ≤ 12.*Lower model\.params\.modes\./);
     expect(r.stderr).not.toMatch(/epoch 1/);
   });
 

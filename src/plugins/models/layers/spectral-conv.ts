@@ -1,4 +1,5 @@
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
+import { tensor } from '../../../graph/tensor.ts';
 import type { ParameterSet } from '../parameters.ts';
 import { param } from './param.ts';
 import { dftBasis, irfftBasis, rfftBasis } from './spectral-bases.ts';
@@ -55,12 +56,40 @@ export function spectralConv(g: GraphBuilder, params: ParameterSet, name: string
   const cin = x.shape[1];
   const weight = (k: number): Value => param(params, `${name}.weights${k}`, [cin, s.out, ...s.modes, 2], { kind: 'uniform', bound: 1 / (cin * s.out) });
   // In 2-D the positive (weights1) and negative (weights2) x-frequencies are mixed in one go: (Cin, out, 2·m₁, m₂, 2).
-  const weights = d === 1 ? weight(1) : g.concat([weight(1), weight(2)], 2);
+  const weights = withoutDiscardedParts(g, d === 1 ? weight(1) : g.concat([weight(1), weight(2)], 2), x.shape.slice(2), s.modes);
   return s.transform === 'dft' ? viaDft(g, x, weights, s.modes) : viaMatmul(g, x, weights, s.modes);
 }
 
 /** The kept x-frequencies of a 2-D layer: 0 … m−1, then the negative ones n−m … n−1. */
 const keptRows = (n: number, m: number): number[] => [...Array.from({ length: m }, (_, k) => k), ...Array.from({ length: m }, (_, k) => n - m + k)];
+
+/**
+ * The kept bins that are their own conjugate, frequency 0 or N/2 along EVERY axis, as indices into the weights'
+ * mode axes ([k] in 1-D; [row, k] in 2-D, row < m₁ in weights1, row ≥ m₁ in weights2 at row − m₁). The output is
+ * real, so the inverse real DFT keeps only the real part of such a bin's coefficient: the imaginary part of its
+ * weight has no effect on the output, and a true gradient of exactly 0.
+ */
+export function selfConjugateModes(spatial: readonly number[], modes: readonly number[]): number[][] {
+  const selfConjugate = (f: number, n: number): boolean => f === 0 || 2 * f === n;
+  const last = spatial.length - 1;
+  const cols = Array.from({ length: modes[last] }, (_, k) => k).filter((k) => selfConjugate(k, spatial[last]));
+  if (last === 0) return cols.map((k) => [k]);
+  const rows = keptRows(spatial[0], modes[0]).flatMap((f, r) => (selfConjugate(f, spatial[0]) ? [r] : []));
+  return rows.flatMap((r) => cols.map((k) => [r, k]));
+}
+
+/**
+ * The weights times a constant 0/1 mask that zeroes the imaginary parts of the self-conjugate bins: same function
+ * (they have no effect), but every engine now computes their gradient as an exact 0. Without it, it comes out as
+ * rounding noise that differs between engines (ORT's float32 DFT: ~1e-7; even sin(π·j) in the matmul bases is
+ * not exactly 0), and Adam's g/(√v + eps) turns any such noise into updates of up to lr.
+ */
+function withoutDiscardedParts(g: GraphBuilder, weights: Value, spatial: readonly number[], modes: readonly number[]): Value {
+  const modeShape = weights.shape.slice(2, -1);
+  const mask = new Float64Array(modeShape.reduce((a, b) => a * b, 2)).fill(1);
+  for (const at of selfConjugateModes(spatial, modes)) mask[2 * at.reduce((flat, k, axis) => flat * modeShape[axis] + k, 0) + 1] = 0;
+  return g.mul(weights, g.constant(tensor(weights.dtype, [1, 1, ...modeShape, 2], mask)));
+}
 
 function viaDft(g: GraphBuilder, x: Value, weights: Value, modes: readonly number[]): Value {
   const d = x.rank - 2;
