@@ -6,7 +6,8 @@ import { dataLossBuilder } from '../train/data-loss.ts';
 import { modelForLoss } from '../train/rollout/rollout-model.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
 import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
-import { constantFeeds, feedOf } from '../train/trainer.ts';
+import type { LossSummary } from '../train/history.ts';
+import { constantFeeds, feedOf, meanOverBatches } from '../train/trainer.ts';
 import type { TrainSettings } from '../train/training-run.ts';
 
 /**
@@ -88,10 +89,16 @@ export class ParityExperiment {
     return out;
   }
 
-  /** A whole split as one batch, unshuffled (what `evaluate` reports as final metrics). */
-  wholeSplit(split: 'train' | 'validation'): BatchFeed | undefined {
+  /**
+   * Loss and terms of a whole split, unshuffled, in batches of the training batch size (the last one partial),
+   * combined as the float64 mean weighted by sample counts: how the trainer evaluates (trainer.ts
+   * `meanOverBatches`). `evaluate` answers one batch; both sides get the same batches. Undefined for an empty
+   * split. One huge batch would instead test the engines' float32 accumulation over millions of values.
+   */
+  async splitLoss(split: 'train' | 'validation', evaluate: (feed: BatchFeed) => Promise<LossSummary>): Promise<LossSummary | undefined> {
     const n = this.data.split[split].length;
     if (n === 0) return undefined;
-    return feedOf(this.data.epoch(split, { batchSize: n, seed: this.seed, epoch: 0, shuffle: false }).at(0), this.constants);
+    const batches = this.data.epoch(split, { batchSize: this.batchSize, seed: this.seed, epoch: 0, shuffle: false });
+    return meanOverBatches(batches, n, (batch) => evaluate(feedOf(batch, this.constants)));
   }
 }

@@ -1,6 +1,6 @@
 import type { Tensor } from '../graph/tensor.ts';
-import type { StepResult } from '../plugins/backends/backend.ts';
 import { cutDerivatives } from '../plugins/backends/torch/derivative-terms.ts';
+import type { LossSummary } from '../train/history.ts';
 import { gradOutput, LOSS_OUTPUT, termOutput } from '../train/program.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
@@ -140,10 +140,10 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const { ours, ref } = await runTrajectory(ctx);
     const tensors: TensorComparison[] = [];
     for (const split of ['train', 'validation'] as const) {
-      const batch = ctx.experiment.wholeSplit(split);
-      if (!batch) continue;
       ctx.session.setState(ours.state);
-      tensors.push(...compareLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch, ref.state), `${split}/`, 'eval'));
+      const mine = await ctx.experiment.splitLoss(split, (feed) => ctx.session.evaluate(feed));
+      const theirs = await ctx.experiment.splitLoss(split, (feed) => ctx.reference.evaluate(feed, ref.state));
+      if (mine && theirs) tensors.push(...compareLosses(ctx, mine, theirs, `${split}/`, 'eval'));
     }
     return outcome(ctx, tensors, 'eval');
   },
@@ -179,7 +179,7 @@ function stepDiagnosis(tensors: readonly TensorComparison[]): string {
   return 'Parameters differ after the update';
 }
 
-function compareLosses(ctx: StageContext, ours: StepResult, ref: StepResult, prefix: string, stage: StageName): TensorComparison[] {
+function compareLosses(ctx: StageContext, ours: LossSummary, ref: LossSummary, prefix: string, stage: StageName): TensorComparison[] {
   const dtype = ctx.program.spec.dtype;
   const tolerance = tol(ctx, stage);
   const role = stage === 'eval' ? 'metric' : undefined;

@@ -10,8 +10,8 @@ import type { StageName, Tolerance } from './report.ts';
  *   loss        anchor     a mean over the batch adds ~log2(n) roundings, well inside rtol 1.3e-6 for our batch sizes
  *   gradients   ×10 rtol   reverse mode sums fan-out and batch contributions in another order than torch.autograd
  *               (float32: 1.3e-5 / 1e-5); measured on quickstart: max abs 7.5e-8, max rel 1.5e-4 on near-zero elements
- *   step        as gradients, since an update is lr·f(grad); Adam's step 1 is ±lr·sign(g) plus the float32
- *               bias-correction cancellation documented in src/train/optimizers/adam.ts (1.3e-5 relative)
+ *   step        as gradients, since an update is lr·f(grad); Adam's step 1 is ±lr·sign(g) plus its float32
+ *               bias correction (a few ULPs, src/train/optimizers/adam.ts)
  *   trajectory  1e-4 relative on the loss (float32): N steps of float32 Adam drift apart by a few ULPs per step
  *               and the differences compound (quickstart, 20 steps: loss rel 5e-6, parameters max abs 2.4e-6);
  *               a schedule or optimizer bug moves the loss by far more. The LR of each step is compared too.

@@ -174,18 +174,28 @@ export function feedOf(batch: Batch, constants: ReadonlyMap<string, Tensor>): Ba
 /**
  * Loss and terms of a whole split with the session's current parameters. Without `batchSize` the split is one
  * batch (the in-memory default, unchanged numbers); with it the split is read batch by batch (a streamed data set)
- * and each value is the mean over batches weighted by their sample counts — equal to the whole-split value up to
- * float32 rounding, since every loss term is a mean over the batch's samples.
+ * and each value is the mean over batches weighted by their sample counts (`meanOverBatches`).
  */
 export async function splitLoss(session: Session, data: DataView, split: SplitName, constants: ReadonlyMap<string, Tensor>, batchSize?: number): Promise<LossSummary> {
   const n = data.split[split].length;
   const batches = data.epoch(split, { batchSize: batchSize ?? n, seed: 0, epoch: 0, shuffle: false });
-  if (batches.count === 1) return session.evaluate(feedOf(batches.at(0), constants));
+  return meanOverBatches(batches, n, (batch) => session.evaluate(feedOf(batch, constants)));
+}
+
+/**
+ * Loss and terms over a split's batches, each value the mean of the batch values weighted by their sample
+ * counts (`samples` in all), accumulated in float64 on the host. Equal to the whole-split value up to float32
+ * rounding, since every loss term is a mean over the batch's samples, and more accurate than one huge batch:
+ * an engine's float32 mean over millions of values drifts (specs/parity.md "eval"). One batch is returned as
+ * evaluated.
+ */
+export async function meanOverBatches(batches: EpochBatches, samples: number, evaluate: (batch: Batch) => Promise<LossSummary>): Promise<LossSummary> {
+  if (batches.count === 1) return evaluate(batches.at(0));
   let loss = 0;
   const terms: Record<string, number> = {};
   for (const batch of batches) {
-    const r = await session.evaluate(feedOf(batch, constants));
-    const w = batch.samples.length / n;
+    const r = await evaluate(batch);
+    const w = batch.samples.length / samples;
     loss += w * r.loss;
     for (const [t, v] of Object.entries(r.terms)) terms[t] = (terms[t] ?? 0) + w * v;
   }

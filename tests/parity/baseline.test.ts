@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,9 @@ describe.skipIf(skip)('tandem baseline record, and parity against it', () => {
 
   it('writes a manifest with the hashes and versions, and refuses to overwrite without --force', async () => {
     const manifest = JSON.parse(readFileSync(join(root, 'qs', 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ schema: 'tandem.baseline/2', name: 'qs', dtype: 'float32', trajectorySteps: 5, batchSize: 16 });
+    expect(manifest).toMatchObject({ schema: 'tandem.baseline/3', name: 'qs', dtype: 'float32', trajectorySteps: 5, batchSize: 16 });
+    // The eval stage's answer for every batch of 16 of each split, as the stage asks them (not one per split).
+    expect(Object.keys(manifest.eval).length).toBeGreaterThan(2);
     // The loss graph's values and torch's adjoints at every probe: what loss and gradient localization ask.
     expect(manifest.localization).toHaveLength(2);
     expect(manifest.versions.torch).toMatch(/^1\./);
@@ -60,6 +62,20 @@ describe.skipIf(skip)('tandem baseline record, and parity against it', () => {
     expect(forward.verdict).toBe('fail');
     expect(forward.firstDivergence?.node?.upstream.every((u) => u.withinTolerance)).toBe(true);
     expect(forward.firstDivergence?.method).toContain('onnxruntime Session.forward(extraOutputs)');
+  }, 120_000);
+
+  it('refuses the eval answers of a baseline recorded before eval went batch by batch (tandem.baseline/2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-baselines-'));
+    cpSync(join(root, 'qs'), join(dir, 'qs'), { recursive: true });
+    const manifestPath = join(dir, 'qs', 'manifest.json');
+    writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace('"tandem.baseline/3"', '"tandem.baseline/2"'));
+    const { report } = await runParity({ configFile: 'conf/quickstart.yaml', overrides: [useBaseline], builtins: builtinPlugins, outputsRoot: outputs, selectors: ['*/onnxruntime/{step,eval}'], baselinesRoot: dir });
+    const [step, evaluation] = report.cases;
+    // The other stages' recordings are unchanged in meaning and still served.
+    expect(step.verdict).toBe('pass');
+    expect(evaluation.verdict).toBe('error');
+    expect(evaluation.reason).toContain('is tandem.baseline/2: it recorded the eval stage on each whole split as one batch');
+    expect(evaluation.reason).toContain('--name qs --force');
   }, 120_000);
 
   it('is refused when the config changed, naming the changed key', async () => {

@@ -22,6 +22,9 @@ const EXPERIMENTS: readonly { name: string; config: string; overrides?: readonly
   { name: 'elastic-pinn', config: 'conf/elastic_pinn.yaml', overrides: ['+parity={trajectory_steps:5}'] },
   // Ptychography: its config carries measured float32 tolerances (DFT sums of ~1e4 counts, see conf/ptycho.yaml).
   { name: 'ptycho', config: 'conf/ptycho.yaml', overrides: ['++parity.trajectory_steps=5'] },
+  // Gridsize 2 (4 channels through the shared canvas). 10 steps: enough to fail with the naive float32 1 − β₂ᵗ Adam
+  // had (adam.ts); tfjs's loss fails with a sequential float32 sum of its 16·16·16·4 terms (tfjs/kernels/reduce.ts).
+  { name: 'ptycho-gridsize2', config: 'conf/ptycho.yaml', overrides: ['experiment.name=ptycho-gridsize2', 'adapter.params.gridsize=2', '++parity.trajectory_steps=10'] },
 ];
 const BACKENDS = ['onnxruntime', 'tfjs'];
 

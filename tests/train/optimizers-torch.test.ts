@@ -9,14 +9,17 @@ import { runTorch, torchUnavailable } from './helpers/torch-python.ts';
 // The same problem as optimizers.test.ts, stepped by torch.optim itself (float64), so the graph optimizers are
 // checked against the real thing and not only against our reading of it. GRAD and lrAt are re-stated in
 // Python below; keep them in step with helpers/optimizer-problem.ts.
-const CASES: Record<string, { opt: Record<string, unknown>; clip?: number; dtype?: 'float32' }> = {
+const CASES: Record<string, { opt: Record<string, unknown>; clip?: number; dtype?: 'float32'; f32tol?: { rtol: number; atol: number } }> = {
   'sgd nesterov + weight decay': { opt: { name: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 0.01 } },
   'sgd dampening, clipped': { opt: { name: 'sgd', lr: 0.05, momentum: 0.7, dampening: 0.4 }, clip: 2.2 },
   'adam amsgrad + weight decay': { opt: { name: 'adam', lr: 0.01, amsgrad: true, weight_decay: 0.05, betas: [0.8, 0.95] } },
   'adam maximize': { opt: { name: 'adam', lr: 0.01, maximize: true } },
   'adamw': { opt: { name: 'adamw', lr: 0.01, weight_decay: 0.1 } },
-  'adam amsgrad + weight decay, float32': { opt: { name: 'adam', lr: 0.01, amsgrad: true, weight_decay: 0.05 }, dtype: 'float32' },
-  'sgd nesterov, float32': { opt: { name: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true }, dtype: 'float32' },
+  // Measured after 25 steps: max |Δp| 4e-7 (2e-7 fails). With 1 − β₂ᵗ computed naively in float32 it was 1.7e-6
+  // (1.3e-5 relative at t = 1; torch computes it in double): the bound catches that regression (adam.ts).
+  'adam amsgrad + weight decay, float32': { opt: { name: 'adam', lr: 0.01, amsgrad: true, weight_decay: 0.05 }, dtype: 'float32', f32tol: { rtol: 0, atol: 8e-7 } },
+  // Measured after 25 steps: max |Δp| 2.4e-7, the momentum buffer somewhat over 4e-7.
+  'sgd nesterov, float32': { opt: { name: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true }, dtype: 'float32', f32tol: { rtol: 1e-5, atol: 5e-6 } },
 };
 
 const SCRIPT = `
@@ -65,9 +68,8 @@ describe('graph optimizers on onnxruntime match torch.optim (1.13, float64) for 
       // Slot names must be torch's exactly, not just the values.
       expect(Object.keys(ours.slots[0][0]).sort()).toEqual(Object.keys(theirs.slots[0][0]).sort());
       if (c.dtype === 'float32') {
-        // Measured after 25 steps: max |Δp| 1.7e-6 (Adam), 2.4e-7 (SGD). Adam's gap is mostly 1 − β₂ᵗ, which
-        // torch computes in double and tandem in float32 (cancellation: 1.3e-5 relative at t = 1).
-        expect(firstMismatch(ours, theirs, 1e-5, 5e-6)).toBeUndefined();
+        const tol = c.f32tol ?? { rtol: 1e-5, atol: 5e-6 };
+        expect(firstMismatch(ours, theirs, tol.rtol, tol.atol)).toBeUndefined();
         return;
       }
       // torch's vectorised kernels fuse multiply-adds, so agreement is to a few float64 ulps per step.

@@ -17,15 +17,21 @@ import { sha256Hex } from '../../util/hash.ts';
  *   baselines/<name>/config.json     the config sections results depend on, to say WHICH keys changed later
  *   baselines/<name>/graph.txt       one line per loss-graph node, to say which nodes changed later
  *   baselines/<name>/<stage>.npz     init (params), forward (outputs + every intermediate), gradients, step,
- *                                    trajectory (end state); scalars (losses, LRs) in manifest.json
+ *                                    trajectory (end state); scalars (losses, LRs, eval per batch) in manifest.json
  *   baselines/<name>/localization/   what loss and gradient localization ask the reference (since /2;
  *                                    recorded-localization.ts)
  *
  * npz member names are URI-encoded: state names hold "/" (`w/exp_avg`) and ":" (`grad:w`).
  */
-export const BASELINE_SCHEMA = 'tandem.baseline/2';
-/** Schemas still loaded: /1 lacks the localization recordings (localization then says to record again). */
-const LOADABLE_SCHEMAS = ['tandem.baseline/1', BASELINE_SCHEMA] as const;
+export const BASELINE_SCHEMA = 'tandem.baseline/3';
+/**
+ * Schemas still loaded: /1 lacks the localization recordings (localization then says to record again); /1 and
+ * /2 recorded the eval stage on each whole split as one batch, which parity no longer asks (since /3 it
+ * evaluates in training-size batches), so their eval answers are refused with a request to record again.
+ */
+const LOADABLE_SCHEMAS = ['tandem.baseline/1', 'tandem.baseline/2', BASELINE_SCHEMA] as const;
+/** The schemas whose `eval` holds one answer per evaluated batch. */
+export const BATCHED_EVAL_SCHEMAS: readonly string[] = [BASELINE_SCHEMA];
 export const BASELINES_ROOT = 'baselines';
 
 const scalars = z.record(z.string(), z.number());
@@ -53,7 +59,10 @@ export const baselineManifestSchema = z.strictObject({
   loss: evaluation,
   gradientsLoss: evaluation,
   trajectory: z.array(z.strictObject({ loss: z.number(), lr: z.number() })),
-  /** Evaluations at the trajectory's end state, keyed by the data hash of the evaluated split. */
+  /**
+   * Evaluations at the trajectory's end state, keyed by the data hash of the evaluated batch: since /3 every
+   * training-size batch of each split (the eval stage combines them); before, each whole split as one batch.
+   */
   eval: z.record(z.string(), evaluation),
   /** Since /2: the keys of the recorded localization requests (recorded-localization.ts). */
   localization: z.array(z.string()).optional(),

@@ -50,10 +50,14 @@ export async function recordBaseline(request: RecordBaselineRequest): Promise<Ba
     writeTensors(join(tmp, 'step.npz'), (await run.step(batch)).state);
     const trajectory = await run.trajectory(batches);
     writeTensors(join(tmp, 'trajectory.npz'), trajectory.state);
+    // The eval stage asks one batch at a time (experiment.splitLoss): each batch's answer, keyed by its data.
     const evals: BaselineManifest['eval'] = {};
     for (const split of ['train', 'validation'] as const) {
-      const whole = experiment.wholeSplit(split);
-      if (whole) evals[dataHash([whole])] = plain(await run.evaluate(whole, trajectory.state));
+      await experiment.splitLoss(split, async (feed) => {
+        const answer = plain(await run.evaluate(feed, trajectory.state));
+        evals[dataHash([feed])] = answer;
+        return answer;
+      });
     }
     await run.dispose();
     const manifest: BaselineManifest = {

@@ -8,7 +8,7 @@ import { ParityUsageError } from '../errors.ts';
 import type { TrajectoryBatch } from '../experiment.ts';
 import type { Reference, ReferenceRun, TrajectoryResult } from '../reference/reference.ts';
 import { RecordedLocalization } from './recorded-localization.ts';
-import { dataHash, graphHash, graphSummary, readManifest, readTensors, type BaselineIdentity, type BaselineManifest } from './baseline-files.ts';
+import { BATCHED_EVAL_SCHEMAS, dataHash, graphHash, graphSummary, readManifest, readTensors, type BaselineIdentity, type BaselineManifest } from './baseline-files.ts';
 
 /**
  * A recorded baseline as the reference. It is refused, with the reason, when what it was recorded from has
@@ -102,8 +102,13 @@ class RecordedRun implements ReferenceRun {
       this.sameData(batch, 'loss');
       return this.m.loss;
     }
+    if (!BATCHED_EVAL_SCHEMAS.includes(this.m.schema)) {
+      throw new Error(
+        `baseline "${this.m.name}" is ${this.m.schema}: it recorded the eval stage on each whole split as one batch, and parity now evaluates a split in batches of train.batch_size (specs/parity.md "eval"), so its recorded numbers answer a different question; record it again (tandem baseline record … --name ${this.m.name} --force)`,
+      );
+    }
     const e = this.m.eval[dataHash([batch])];
-    if (!e) throw new Error(`the baseline recorded no evaluation on this batch (the data split changed?); record it again`);
+    if (!e) throw new Error(`baseline "${this.m.name}" recorded no evaluation on this batch of the split (the data split changed?); record it again (tandem baseline record … --name ${this.m.name} --force)`);
     return e;
   }
 

@@ -7,10 +7,21 @@ export interface BiasCorrection {
   (g: GraphBuilder, step: Value, beta1: number, beta2: number): { readonly bc1: Value; readonly bc2Sqrt: Value };
 }
 
-export const torchBiasCorrection: BiasCorrection = (g, step, beta1, beta2) => {
+/**
+ * 1 − βᵗ without cancellation: −expm1(z) = −tanh(z/2)·(1 + eᶻ) with z = t·ln β, ln β taken in double. The naive
+ * 1 − pow(β, t) in float32 inherits β's rounding (fl(0.999) is 1.3e-8 off, so 1 − β₂ is 1.3e-5 off at t = 1):
+ * a systematic error in EVERY parameter's update, each step, in the same direction as the update. ReLU kinks and
+ * Adam's per-element normalisation turn it into O(lr) differences from torch within 20 steps (conf/ptycho.yaml,
+ * specs/ptycho.md §5); torch computes the factor in double and so does not have it.
+ */
+function oneMinusPow(g: GraphBuilder, beta: number, step: Value): Value {
   const c = (v: number) => scalarLike(g, v, step);
-  return { bc1: g.sub(c(1), g.pow(c(beta1), step)), bc2Sqrt: g.sqrt(g.sub(c(1), g.pow(c(beta2), step))) };
-};
+  if (beta === 0) return c(1);
+  const z = g.mul(step, c(Math.log(beta)));
+  return g.neg(g.mul(g.tanh(g.mul(z, c(0.5))), g.add(c(1), g.exp(z))));
+}
+
+export const torchBiasCorrection: BiasCorrection = (g, step, beta1, beta2) => ({ bc1: oneMinusPow(g, beta1, step), bc2Sqrt: g.sqrt(oneMinusPow(g, beta2, step)) });
 
 /**
  * torch.optim.Adam and AdamW (1.13 `_single_tensor_adam` / `_single_tensor_adamw`), same operation order:
@@ -20,9 +31,8 @@ export const torchBiasCorrection: BiasCorrection = (g, step, beta1, beta2) => {
  *   denom = sqrt(v) / sqrt(1 − beta2^t) + eps             (eps OUTSIDE the square root, after the correction)
  *   p = p − (lr / (1 − beta1^t)) · (m / denom)
  * torch computes the bias corrections in Python double and rounds them to the parameter dtype; here they are
- * computed in the parameter dtype (a float64 step would not run on tfjs). In float32, 1 − β₂ᵗ cancels: 1.3e-5
- * relative error at t = 1, shrinking as t grows; measured against torch float32 Adam, parameters differ by at
- * most 1.7e-6 after 25 steps (tests/train/optimizers-torch.test.ts).
+ * computed in the parameter dtype (a float64 step would not run on tfjs), by oneMinusPow above, which is accurate
+ * to a few float32 ulps (the naive 1 − pow(β₂, t) was 1.3e-5 off at t = 1).
  *
  * `biasCorrection` exists so a test can inject a deliberately wrong variant and prove the sequence tests catch
  * it; tandem's optimizer factory always uses torch's.
