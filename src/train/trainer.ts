@@ -184,10 +184,11 @@ export async function splitLoss(session: Session, data: DataView, split: SplitNa
 
 /**
  * Loss and terms over a split's batches, each value the mean of the batch values weighted by their sample
- * counts (`samples` in all), accumulated in float64 on the host. Equal to the whole-split value up to float32
- * rounding, since every loss term is a mean over the batch's samples, and more accurate than one huge batch:
- * an engine's float32 mean over millions of values drifts (specs/parity.md "eval"). One batch is returned as
- * evaluated.
+ * counts (`samples` in all), accumulated in float64 on the host. For a term that is a mean over the batch's
+ * samples (MSE, L1, Poisson NLL, rollout MSE) this is the whole-split value up to float32 rounding, and more
+ * accurate than one huge batch: an engine's float32 mean over millions of values drifts (specs/parity.md "eval").
+ * A ratio term (relative L2, a masked mean) gets the batch-weighted mean of its per-batch values instead, which
+ * both sides of a parity comparison compute alike. One batch is returned as evaluated.
  */
 export async function meanOverBatches(batches: EpochBatches, samples: number, evaluate: (batch: Batch) => Promise<LossSummary>): Promise<LossSummary> {
   if (batches.count === 1) return evaluate(batches.at(0));
