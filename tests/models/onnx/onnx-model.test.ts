@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mismatch, type Tolerance } from '../../../src/conformance/compare.ts';
-import { readNpzFile } from '../../../src/data/npz.ts';
-import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
+import type { Tensor } from '../../../src/graph/tensor.ts';
 import type { Session } from '../../../src/plugins/backends/backend.ts';
 import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts';
@@ -14,7 +13,7 @@ import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 import { batches } from '../../backends/torch/program-fixtures.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
-import { exportTorchModels } from './exported-models.ts';
+import { expectedOf, exportTorchModels, onnxProgram } from './exported-models.ts';
 
 const { ref, skip } = await openReference('onnx-model');
 let dir = '';
@@ -34,28 +33,10 @@ const STEPS = 8;
 const model = async (file: string, params: Record<string, unknown> = {}) => onnxModel.create(onnxModel.params.parse({ path: join(dir, file), outputs: { y: 'y_hat' }, ...params }));
 
 async function program(file: string, sample: number[], targets: number | number[], params: Record<string, unknown> = {}, batch = 6, dtype: 'float32' | 'float64' = 'float32'): Promise<TrainingProgram> {
-  return buildTrainingProgram(
-    {
-      name: file,
-      model: await model(file, params),
-      seed: 3,
-      dtype,
-      inputs: { x: { dtype, shape: sample, perSample: true }, y: { dtype, shape: typeof targets === 'number' ? [targets] : targets, perSample: true } },
-      loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
-      optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
-    },
-    batch,
-  );
+  return onnxProgram(join(dir, file), sample, typeof targets === 'number' ? [targets] : targets, { params, batch, dtype });
 }
 
-function expected(name: string): { x: Tensor; y: Tensor } {
-  const npz = readNpzFile(join(dir, 'expected.npz')).arrays;
-  const t = (k: string): Tensor => {
-    const a = npz.get(`${name}.${k}`)!;
-    return tensor('float32', a.shape, a.data as Float32Array);
-  };
-  return { x: t('x'), y: t('y') };
-}
+const expected = (name: string) => expectedOf(dir, name);
 
 /** Trains the imported model on ORT, tfjs and the torch reference from the exported weights, step by step. */
 async function trainEverywhere(p: TrainingProgram): Promise<Map<string, Map<string, Tensor>>> {

@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
-import { isFloat, type DType } from '../../../graph/dtype.ts';
-import type { AttrValue } from '../../../graph/ir.ts';
+import { isFloat } from '../../../graph/dtype.ts';
 import { onnx } from '../../../graph/onnx/generated/onnx.js';
-import { fromOnnx } from '../../../graph/onnx/from-onnx.ts';
-import { tensor, type Shape, type Tensor } from '../../../graph/tensor.ts';
+import type { Shape } from '../../../graph/tensor.ts';
 import type { PluginDefinition } from '../../plugin.ts';
 import type { Model } from '../model.ts';
 import type { ParameterSet } from '../parameters.ts';
 import { namePattern, type NamePattern } from './name-patterns.ts';
+import { declaredDtype, importGraph } from './import-graph.ts';
 import { prepareOnnx } from './prepare-onnx.ts';
 
 const FLOAT_CODES = new Set([onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.DOUBLE]);
@@ -70,40 +69,21 @@ class OnnxModel implements Model {
       if (!v) throw new Error(`model onnx: graph input "${name}" of ${this.p.path} is bound to data key "${key}", which the data does not provide (it has ${Object.keys(inputs).join(', ')}); set model.params.inputs.${name}`);
       bound.set(name, v);
     }
-    const graph = fromOnnx(prepareOnnx(this.bytes, new Map([...bound].map(([k, v]): [string, Shape] => [k, v.shape])), this.p.path));
-    for (const i of graph.inputs) {
-      const v = bound.get(i.name)!;
-      if (v.dtype !== i.dtype && !(isFloat(v.dtype) && isFloat(i.dtype))) {
-        throw new Error(`model onnx: graph input "${i.name}" of ${this.p.path} is ${i.dtype}, but data key "${v.name}" is ${v.dtype}`);
+    const { graph, opset } = prepareOnnx(this.bytes, new Map([...bound].map(([k, v]): [string, Shape] => [k, v.shape])), this.p.path);
+    for (const i of graph.input as onnx.ValueInfoProto[]) {
+      const v = bound.get(i.name);
+      const declared = declaredDtype(i);
+      if (v && declared && v.dtype !== declared && !(isFloat(v.dtype) && isFloat(declared))) {
+        throw new Error(`model onnx: graph input "${i.name}" of ${this.p.path} is ${declared}, but data key "${v.name}" is ${v.dtype}`);
       }
     }
-
-    const values = new Map(bound);
-    for (const [name, t] of graph.initializers) {
-      const trainable = isFloat(t.dtype) && !this.isFrozen(name);
-      values.set(name, trainable ? params.declareValues(name, t) : g.constant(asDtype(t, params.dtype), name));
-    }
-    for (const n of graph.nodes) {
-      const attrs: Record<string, AttrValue> = Object.fromEntries(Object.entries(n.attrs).map(([k, a]) => [k, isTensor(a) ? asDtype(a, params.dtype) : a]));
-      const outs = g.op(n.op, n.inputs.map((v) => (v ? values.get(v)! : null)), attrs, { name: n.name, outputs: n.outputs.length });
-      n.outputs.forEach((o, k) => o && values.set(o, outs[k]));
-    }
-    return Object.fromEntries(graph.outputs.map((o) => [this.p.outputs[o.name] ?? o.name, values.get(o.name)!]));
+    const outputs = importGraph(g, graph, bound, params, { file: this.p.path, opset, isTrainable: (name) => !this.isFrozen(name) });
+    return Object.fromEntries([...outputs].map(([name, v]) => [this.p.outputs[name] ?? name, v]));
   }
 
   effectiveSettings(): Record<string, unknown> {
     return { ...this.p, resolved: { trainable: this.trainable, frozen: this.constants } };
   }
-}
-
-function isTensor(a: AttrValue): a is Tensor {
-  return typeof a === 'object' && a !== null && 'dtype' in a && 'data' in a;
-}
-
-/** Float constants follow the program's float dtype (a float32 export trains in float64 for parity debugging). */
-function asDtype(t: Tensor, dtype: DType): Tensor {
-  if (!isFloat(t.dtype) || !isFloat(dtype) || t.dtype === dtype) return t;
-  return tensor(dtype, t.shape, t.data as ArrayLike<number>);
 }
 
 export const onnxModel: PluginDefinition<'model', OnnxModelParams, OnnxModel> = {

@@ -3,8 +3,10 @@ import { onnx } from '../../../graph/onnx/generated/onnx.js';
 import { int64ToNumber } from '../../../graph/onnx/proto-ints.ts';
 import { fromTensorProto, toTensorProto } from '../../../graph/onnx/tensor-proto.ts';
 import { registeredOps } from '../../../graph/op-registry.ts';
+import { ONNX_OPSET } from '../../../graph/onnx/to-onnx.ts';
 import type { Shape } from '../../../graph/tensor.ts';
 import { tensor, toNumbers } from '../../../graph/tensor.ts';
+import { importOps } from './import-ops.ts';
 
 /** The oldest opset we upgrade from; older models are refused with a re-export hint. */
 export const OLDEST_OPSET = 11;
@@ -23,7 +25,7 @@ const AXES_MOVED_AT_13 = new Set(['Squeeze', 'Unsqueeze', 'ReduceSum']);
  *   whose opset-11 meaning (flatten to 2-D) differs and is refused).
  * `file` is only used in messages.
  */
-export function prepareOnnx(bytes: Uint8Array, inputShapes: ReadonlyMap<string, Shape>, file: string): Uint8Array {
+export function prepareOnnx(bytes: Uint8Array, inputShapes: ReadonlyMap<string, Shape>, file: string): PreparedModel {
   const model = decode(bytes, file);
   const graph = model.graph as onnx.GraphProto;
   refuseUnknownOps(graph, file);
@@ -31,8 +33,13 @@ export function prepareOnnx(bytes: Uint8Array, inputShapes: ReadonlyMap<string, 
   if (rebatched) refuseBakedBatch(graph, rebatched, file);
   for (const o of graph.output) o.type = null;
   lowerFlatten(graph, file);
-  upgradeOpset(model, file);
-  return onnx.ModelProto.encode(model).finish();
+  return { graph, opset: upgradeOpset(model, file) };
+}
+
+export interface PreparedModel {
+  readonly graph: onnx.GraphProto;
+  /** The default-domain opset the graph is now read as (11 and 12 are upgraded to 13). */
+  readonly opset: number;
 }
 
 function decode(bytes: Uint8Array, file: string): onnx.ModelProto {
@@ -46,9 +53,9 @@ function decode(bytes: Uint8Array, file: string): onnx.ModelProto {
   return model;
 }
 
-/** Ops tandem can read after the rewrites below (Flatten is lowered). */
+/** Ops tandem can read: its op set, Flatten (lowered below) and the ops folded or rewritten at import. */
 function readableOps(): Set<string> {
-  return new Set([...registeredOps(), 'Flatten']);
+  return new Set([...registeredOps(), 'Flatten', ...Object.keys(importOps)]);
 }
 
 function refuseUnknownOps(graph: onnx.GraphProto, file: string): void {
@@ -130,11 +137,13 @@ function lowerFlatten(graph: onnx.GraphProto, file: string): void {
   }
 }
 
-function upgradeOpset(model: onnx.ModelProto, file: string): void {
+/** Returns the opset the graph is read as. */
+function upgradeOpset(model: onnx.ModelProto, file: string): number {
   const imp = model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
   const version = imp ? int64ToNumber(imp.version ?? 1) : 1;
-  if (version >= 13) return;
-  if (version < OLDEST_OPSET) throw new Error(`model onnx: ${file} imports ONNX opset ${version}; tandem reads opset ${OLDEST_OPSET} to 17: export again with opset_version=17`);
+  if (version > ONNX_OPSET) throw new Error(`model onnx: ${file} imports ONNX opset ${version}; tandem reads opset ${OLDEST_OPSET} to ${ONNX_OPSET}: export again with opset_version=${ONNX_OPSET}`);
+  if (version >= 13) return version;
+  if (version < OLDEST_OPSET) throw new Error(`model onnx: ${file} imports ONNX opset ${version}; tandem reads opset ${OLDEST_OPSET} to ${ONNX_OPSET}: export again with opset_version=${ONNX_OPSET}`);
   const graph = model.graph as onnx.GraphProto;
   for (const [i, n] of nodesOf(graph).entries()) {
     const name = n.name || `${n.opType}_${i}`;
@@ -150,6 +159,7 @@ function upgradeOpset(model: onnx.ModelProto, file: string): void {
     n.input = [n.input[0], axesName];
   }
   imp!.version = 13;
+  return 13;
 }
 
 /** Decoded messages carry every field (defaults live on the prototype), so the class types apply. */

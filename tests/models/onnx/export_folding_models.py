@@ -1,0 +1,78 @@
+"""Exports models whose graphs compute shapes (torch 1.13's Shape/Gather/Concat chains), for shape-folding.test.ts.
+
+Usage: python3 export_folding_models.py OUT_DIR. Writes <name>.onnx (opset 17, dynamic batch axis) and expected.npz
+with each model's example input (<name>.x) and the torch module's own output for it (<name>.y).
+"""
+import sys
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper
+
+torch.manual_seed(0)
+out = sys.argv[1]
+
+
+class ViewBatch(torch.nn.Module):
+    """x.view(x.size(0), -1) with a dynamic batch: Shape, Gather, Unsqueeze, Concat → Reshape."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(12, 2)
+
+    def forward(self, x):
+        return self.fc(x.view(x.size(0), -1))
+
+
+class Tail(torch.nn.Module):
+    """x[..., -2:] (Slice ends INT64_MAX) and a flip (Slice step -1 to INT64_MIN)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(4, 4)
+
+    def forward(self, x):
+        h = self.fc(x)
+        return torch.cat([h[..., -2:], torch.flip(h, [-1])[..., :1]], -1)
+
+
+class Attention(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.mha = torch.nn.MultiheadAttention(8, 2, batch_first=True)
+
+    def forward(self, x):
+        return self.mha(x, x, x, need_weights=False)[0]
+
+
+models = [
+    ('viewbatch', ViewBatch(), torch.rand(4, 3, 4) * 2 - 1),
+    ('tail', Tail(), torch.rand(4, 4) * 2 - 1),
+    ('encoder', torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), torch.rand(4, 5, 8) * 2 - 1),
+    ('attention', Attention(), torch.rand(4, 5, 8) * 2 - 1),
+]
+expected = {}
+for name, module, x in models:
+    module.eval()
+    torch.onnx.export(module, x, f'{out}/{name}.onnx', opset_version=17, input_names=['x'], output_names=['y'],
+                      dynamic_axes={'x': {0: 'batch'}, 'y': {0: 'batch'}})
+    with torch.no_grad():
+        expected[f'{name}.x'] = x.numpy()
+        expected[f'{name}.y'] = module(x).numpy()
+np.savez(f'{out}/expected.npz', **expected)
+
+# A Reshape whose target shape is computed from the input's values, not its shape: not a static graph.
+datashape = helper.make_graph(
+    [
+        helper.make_node('Slice', ['x', 'zero', 'two', 'one'], ['head'], name='head'),
+        helper.make_node('Reshape', ['head', 'flat'], ['head_flat'], name='flatten_head'),
+        helper.make_node('Cast', ['head_flat'], ['shape'], name='to_int', to=TensorProto.INT64),
+        helper.make_node('Reshape', ['x', 'shape'], ['y'], name='reshape'),
+    ],
+    'datashape',
+    [helper.make_tensor_value_info('x', TensorProto.FLOAT, ['batch', 4])],
+    [helper.make_tensor_value_info('y', TensorProto.FLOAT, None)],
+    [helper.make_tensor(k, TensorProto.INT64, [1], [v]) for k, v in [('zero', 0), ('two', 2), ('one', 1), ('flat', -1)]],
+)
+onnx.save(helper.make_model(datashape, opset_imports=[helper.make_opsetid('', 17)]), f'{out}/datashape.onnx')
