@@ -12,9 +12,13 @@ await ref.dispose();
 
 let dir = '';
 let cleanup = () => {};
+let aeDir = '';
+let aeCleanup = () => {};
 beforeAll(async () => {
   if (skip) return;
   ({ dir, cleanup } = await exportTorchModels());
+  ({ dir: aeDir, cleanup: aeCleanup } = await exportTorchModels('export_autoencoder.py'));
+  writeAutoencoderExperiment(aeDir);
   const rng = new Rng(4);
   const n = 64;
   const x = Float32Array.from({ length: 2 * n }, () => 2 * rng.uniform() - 1);
@@ -48,7 +52,43 @@ tracker: { name: none }
 reporter: { name: json }
 `);
 }, 60_000);
-afterAll(() => cleanup());
+afterAll(() => {
+  cleanup();
+  aeCleanup();
+});
+
+/** Diffraction-like images → amplitude and phase maps; the values are noise, the point is the graph. */
+function writeAutoencoderExperiment(at: string): void {
+  const rng = new Rng(5);
+  const n = 16;
+  const noise = (size: number) => Float32Array.from({ length: size }, () => rng.uniform());
+  writeNpzFile(join(at, 'data.npz'), { diffraction: { dtype: 'float32', shape: [n, 1, 10, 10], data: noise(n * 100) }, object: { dtype: 'float32', shape: [n, 2, 10, 10], data: noise(n * 200) } });
+  writeFileSync(join(at, 'autoencoder.yaml'), `
+experiment: { name: autoencoder, seed: 0 }
+adapter:
+  name: npz
+  params:
+    path: ${join(at, 'data.npz')}
+    keys:
+      diffraction: { dtype: float32, dims: [batch, channel, x, y], shape: [n, 1, 10, 10] }
+      object: { dtype: float32, dims: [batch, channel, x, y], shape: [n, 2, 10, 10] }
+model:
+  name: onnx
+  params:
+    path: ${join(at, 'autoencoder.onnx')}
+    inputs: { x: diffraction }
+    outputs: { y: object_hat }
+backend: { name: onnxruntime }
+train:
+  epochs: 2
+  batch_size: 4
+  optimizer: { name: adam, lr: 0.01 }
+  loss:
+    data: { kind: mse, output: object_hat, target: object }
+tracker: { name: none }
+reporter: { name: json }
+`);
+}
 
 describe.skipIf(!!skip)('an exported torch model through the whole product: tandem run and tandem parity', () => {
   it('tandem run trains it on tfjs to the end', async () => {
@@ -64,4 +104,14 @@ describe.skipIf(!!skip)('an exported torch model through the whole product: tand
     expect(r.stdout).toMatch(/tfjs(\s+pass){4,}/);
     expect(r.stdout).toMatch(/PASS: \d+ pass, 0 fail, 0 error/);
   }, 180_000);
+
+  it('a PtychoPINN-style autoencoder (decoder padding computed from shapes, amplitude and phase heads) trains on tfjs and passes tandem parity', async () => {
+    const run = await cli('run', join(aeDir, 'autoencoder.yaml'), 'backend.name=tfjs', '--outputs', join(aeDir, 'runs'));
+    expect(run.code, run.stderr).toBe(0);
+    expect(runStatuses(join(aeDir, 'runs'))).toEqual(['complete']);
+    const r = await cli('parity', join(aeDir, 'autoencoder.yaml'), '+parity.trajectory_steps=5', '--outputs', join(aeDir, 'parity'));
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/onnxruntime(\s+pass){7}/);
+    expect(r.stdout).toMatch(/tfjs(\s+pass){7}/);
+  }, 240_000);
 });
