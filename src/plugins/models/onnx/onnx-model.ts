@@ -9,7 +9,8 @@ import type { Model } from '../model.ts';
 import type { ParameterSet } from '../parameters.ts';
 import { namePattern, type NamePattern } from './name-patterns.ts';
 import { declaredDtype, importGraph } from './import-graph.ts';
-import { prepareOnnx } from './prepare-onnx.ts';
+import { decodeOnnx, prepareOnnx } from './prepare-onnx.ts';
+import { findTies, type Tie } from './tied-initializers.ts';
 
 const FLOAT_CODES = new Set([onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.DOUBLE]);
 
@@ -19,6 +20,7 @@ export const onnxModelParams = z
     inputs: z.record(z.string(), z.string()).default({}).describe('ONNX graph input → data key; an input not listed binds to the data key of its own name'),
     outputs: z.record(z.string(), z.string()).default({}).describe('ONNX graph output → model output name (what the loss refers to); default: the ONNX name'),
     freeze: z.array(z.string()).default([]).describe('initializers to keep constant: globs (* any characters) or /regex/; every other float initializer is trained'),
+    tie: z.enum(['split', 'keep']).default('split').describe('an initializer the exporter shared between modules: split (each module trains its own copy, as it had) or keep (trained as one)'),
   })
   .strict();
 export type OnnxModelParams = z.infer<typeof onnxModelParams>;
@@ -32,14 +34,15 @@ class OnnxModel implements Model {
   private readonly bytes: Uint8Array;
   private readonly graphInputs: string[];
   private readonly frozen: NamePattern[];
-  /** Float initializers of the file, split by `freeze`. */
+  /** Float initializers of the file (and the copies of split ties), split by `freeze`. */
   private readonly trainable: string[];
   private readonly constants: string[];
+  private readonly ties: Tie[];
 
   constructor(private readonly p: OnnxModelParams) {
     if (!existsSync(p.path)) throw new Error(`model onnx: no file at ${p.path} (model.params.path, relative to ${process.cwd()})`);
     this.bytes = readFileSync(p.path);
-    const g = onnx.ModelProto.decode(this.bytes).graph;
+    const g = decodeOnnx(this.bytes, p.path).graph;
     const inits = new Set((g?.initializer ?? []).map((t) => t.name));
     this.graphInputs = (g?.input ?? []).map((v) => v.name ?? '').filter((n) => !inits.has(n));
     const unknown = Object.keys(p.inputs).filter((k) => !this.graphInputs.includes(k));
@@ -48,7 +51,14 @@ class OnnxModel implements Model {
     const unknownOut = Object.keys(p.outputs).filter((k) => !outs.includes(k));
     if (unknownOut.length) throw new Error(`model onnx: model.params.outputs names ${unknownOut.map((k) => `"${k}"`).join(', ')}, but ${p.path} has graph outputs ${outs.map((k) => `"${k}"`).join(', ')}`);
     this.frozen = p.freeze.map(namePattern);
-    const floats = (g?.initializer ?? []).filter((t) => FLOAT_CODES.has(t.dataType ?? 0)).map((t) => t.name ?? '');
+    const inFile = (g?.initializer ?? []).filter((t) => FLOAT_CODES.has(t.dataType ?? 0)).map((t) => t.name ?? '');
+    this.ties = findTies(g ?? {}, inFile);
+    if (this.ties.length) {
+      const list = this.ties.map((t) => `${t.initializer} (also ${t.copies.join(', ')})`).join('; ');
+      console.warn(`model onnx: ${p.path} shares ${this.ties.length} initializer${this.ties.length > 1 ? 's' : ''} between modules: ${list}. ` +
+        (p.tie === 'split' ? 'Each module trains its own copy (model.params.tie=keep trains them as one).' : 'They train as one (model.params.tie=keep).'));
+    }
+    const floats = p.tie === 'split' ? [...inFile, ...this.ties.flatMap((t) => t.copies)] : inFile;
     const idle = this.frozen.filter((f) => !floats.some((n) => f.test(n)));
     if (idle.length) {
       throw new Error(`model onnx: freeze pattern${idle.length > 1 ? 's' : ''} ${idle.map((f) => f.text).join(', ')} match${idle.length > 1 ? '' : 'es'} no float initializer of ${p.path}; they are ${floats.join(', ') || '(none)'}`);
@@ -69,7 +79,7 @@ class OnnxModel implements Model {
       if (!v) throw new Error(`model onnx: graph input "${name}" of ${this.p.path} is bound to data key "${key}", which the data does not provide (it has ${Object.keys(inputs).join(', ')}); set model.params.inputs.${name}`);
       bound.set(name, v);
     }
-    const { graph, opset } = prepareOnnx(this.bytes, new Map([...bound].map(([k, v]): [string, Shape] => [k, v.shape])), this.p.path);
+    const { graph, opset } = prepareOnnx(this.bytes, new Map([...bound].map(([k, v]): [string, Shape] => [k, v.shape])), this.p.path, this.p.tie === 'split' ? this.ties : []);
     for (const i of graph.input as onnx.ValueInfoProto[]) {
       const v = bound.get(i.name);
       const declared = declaredDtype(i);
@@ -82,7 +92,8 @@ class OnnxModel implements Model {
   }
 
   effectiveSettings(): Record<string, unknown> {
-    return { ...this.p, resolved: { trainable: this.trainable, frozen: this.constants } };
+    const tied = Object.fromEntries(this.ties.map((t) => [t.initializer, t.copies]));
+    return { ...this.p, resolved: { trainable: this.trainable, frozen: this.constants, tied } };
   }
 }
 

@@ -7,6 +7,7 @@ import { ONNX_OPSET } from '../../../graph/onnx/to-onnx.ts';
 import type { Shape } from '../../../graph/tensor.ts';
 import { tensor, toNumbers } from '../../../graph/tensor.ts';
 import { importOps } from './import-ops.ts';
+import { splitTies, type Tie } from './tied-initializers.ts';
 
 /** The oldest opset we upgrade from; older models are refused with a re-export hint. */
 export const OLDEST_OPSET = 11;
@@ -17,6 +18,7 @@ const AXES_MOVED_AT_13 = new Set(['Squeeze', 'Unsqueeze', 'ReduceSum']);
  * Rewrites a user's ModelProto (as torch.onnx.export writes it) into one tandem's reader accepts, before
  * `fromOnnx` sees it:
  * - every op outside tandem's set is listed at once (the reader would stop at the first);
+ * - initializers the exporter shared between modules (`ties`, tied-initializers.ts) get one copy per module;
  * - graph inputs get the shapes of the data they are bound to (a dynamic or exported batch axis becomes the
  *   training batch), and declared output shapes are dropped so inference recomputes them;
  * - Flatten (emitted by torch.flatten / nn.Flatten) becomes Reshape, which tandem has;
@@ -25,10 +27,11 @@ const AXES_MOVED_AT_13 = new Set(['Squeeze', 'Unsqueeze', 'ReduceSum']);
  *   whose opset-11 meaning (flatten to 2-D) differs and is refused).
  * `file` is only used in messages.
  */
-export function prepareOnnx(bytes: Uint8Array, inputShapes: ReadonlyMap<string, Shape>, file: string): PreparedModel {
-  const model = decode(bytes, file);
+export function prepareOnnx(bytes: Uint8Array, inputShapes: ReadonlyMap<string, Shape>, file: string, ties: readonly Tie[]): PreparedModel {
+  const model = decodeOnnx(bytes, file);
   const graph = model.graph as onnx.GraphProto;
   refuseUnknownOps(graph, file);
+  splitTies(graph, ties);
   const rebatched = bindInputShapes(graph, inputShapes, file);
   if (rebatched) refuseBakedBatch(graph, rebatched, file);
   for (const o of graph.output) o.type = null;
@@ -42,7 +45,7 @@ export interface PreparedModel {
   readonly opset: number;
 }
 
-function decode(bytes: Uint8Array, file: string): onnx.ModelProto {
+export function decodeOnnx(bytes: Uint8Array, file: string): onnx.ModelProto {
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
