@@ -6,6 +6,8 @@ import { attrsFromProto } from '../../../graph/onnx/attributes.ts';
 import { onnx } from '../../../graph/onnx/generated/onnx.js';
 import { fromTensorProto } from '../../../graph/onnx/tensor-proto.ts';
 import { ONNX_OPSET } from '../../../graph/onnx/to-onnx.ts';
+import { resolveAttrs } from '../../../graph/infer-node.ts';
+import type { OpDef } from '../../../graph/op-def.ts';
 import { findOp } from '../../../graph/op-registry.ts';
 import { constantOf } from '../../../graph/ops/constant.ts';
 import { sliceAxes } from '../../../graph/ops/indexing.ts';
@@ -126,13 +128,15 @@ function readNodes(gp: onnx.GraphProto, opts: ImportOptions, file: string): Impo
     const op = np.opType;
     const name = np.name || `${op}_${i}`;
     const special: ImportOp | undefined = importOps[op];
-    const def = special ? { op, attrs: special.attrs } : findOp(op);
+    const def = special ? ({ op, attrs: special.attrs } as Pick<OpDef, 'op' | 'attrs'>) : findOp(op);
     // prepare-onnx.ts refused every op outside both sets, so def is defined here.
     const since = special ? 0 : (findOp(op)!.since ?? ONNX_OPSET);
     if (opts.opset < since) {
       throw new GraphError(name, op, `${file} imports opset ${opts.opset}, but tandem reads ${op} as defined from opset ${since} to ${ONNX_OPSET}; export again with opset_version ≥ ${since}`);
     }
-    const attrs: Record<string, AttrValue> = attrsFromProto(name, def as Parameters<typeof attrsFromProto>[1], np.attribute);
+    const read: Record<string, AttrValue> = attrsFromProto(name, def as OpDef, np.attribute);
+    // Import-time ops read their attributes here, with defaults filled in; tandem's ops get them at inference.
+    const attrs = special ? resolveAttrs(def as OpDef, read, (d) => { throw new GraphError(name, op, d); }) : read;
     return { name, op, inputs: [...np.input], outputs: [...np.output], attrs };
   });
 }

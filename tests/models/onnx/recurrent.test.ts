@@ -1,0 +1,111 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mismatch } from '../../../src/conformance/compare.ts';
+import { writeNpzFile } from '../../../src/data/npz.ts';
+import { Rng } from '../../../src/data/rng.ts';
+import type { Session } from '../../../src/plugins/backends/backend.ts';
+import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
+import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts';
+import { TorchSession } from '../../../src/plugins/backends/torch/torch-session.ts';
+import { batches } from '../../backends/torch/program-fixtures.ts';
+import { openReference } from '../../backends/torch/torch-available.ts';
+import { cli } from '../../cli/run-cli.ts';
+import { expectedOf, exportTorchModels, firstSamples, onnxProgram } from './exported-models.ts';
+
+const { ref, skip } = await openReference('recurrent');
+let dir = '';
+let cleanup = () => {};
+beforeAll(async () => {
+  if (skip) return;
+  ({ dir, cleanup } = await exportTorchModels('export_recurrent_models.py'));
+  writeExperiment();
+}, 60_000);
+afterAll(async () => {
+  await ref.dispose();
+  cleanup();
+});
+
+/** Noisy sequences → per-step targets, for `tandem parity` on nn.LSTM. */
+function writeExperiment(): void {
+  const rng = new Rng(6);
+  const n = 16;
+  const noise = (size: number) => Float32Array.from({ length: size }, () => 2 * rng.uniform() - 1);
+  writeNpzFile(join(dir, 'sequences.npz'), { x: { dtype: 'float32', shape: [n, 6, 3], data: noise(n * 18) }, y: { dtype: 'float32', shape: [n, 6, 2], data: noise(n * 12) } });
+  writeFileSync(join(dir, 'lstm.yaml'), `
+experiment: { name: lstm, seed: 0 }
+adapter:
+  name: npz
+  params:
+    path: ${join(dir, 'sequences.npz')}
+    keys:
+      x: { dtype: float32, dims: [batch, time, vector], shape: [n, 6, 3] }
+      y: { dtype: float32, dims: [batch, time, vector], shape: [n, 6, 2] }
+model:
+  name: onnx
+  params: { path: ${join(dir, 'lstm.onnx')}, outputs: { y: y_hat } }
+backend: { name: onnxruntime }
+train:
+  epochs: 2
+  batch_size: 4
+  optimizer: { name: adam, lr: 0.01 }
+  loss:
+    data: { kind: mse, output: y_hat, target: y }
+tracker: { name: none }
+reporter: { name: json }
+`);
+}
+
+const BATCH = 3;
+const MODELS: [name: string, what: string][] = [
+  ['lstm', 'nn.LSTM'],
+  ['lstm2bi', 'nn.LSTM, 2 layers, bidirectional'],
+  ['gru', 'nn.GRU, bidirectional (linear_before_reset)'],
+  ['rnn', "nn.RNN(nonlinearity='relu')"],
+];
+
+async function sessions(name: string, batch: number): Promise<Record<string, Session>> {
+  const p = await onnxProgram(join(dir, `${name}.onnx`), [6, 3], [6, 2], { batch });
+  return {
+    onnxruntime: await (await ortBackend.create(ortBackend.params.parse({ threads: 1 }))).compile(p),
+    tfjs: await (await tfjsBackend.create(tfjsBackend.params.parse({ device: 'wasm' }))).compile(p),
+    torch: await TorchSession.create(p, ref, false),
+  };
+}
+
+describe.skipIf(!!skip)('recurrent layers unrolled at import (LSTM, GRU, RNN over the static sequence length)', () => {
+  for (const [name, what] of MODELS) {
+    it(`${name} (${what}): the forward on onnxruntime and tfjs is the torch module's`, async () => {
+      const { x, y } = expectedOf(dir, name);
+      const feed = new Map([['x', firstSamples(x, BATCH)], ['y', firstSamples(y, BATCH)]]);
+      const all = await sessions(name, BATCH);
+      for (const backend of ['onnxruntime', 'tfjs']) {
+        const got = (await all[backend].forward(feed)).get('y_hat')!;
+        expect(mismatch(got, firstSamples(y, BATCH), { rtol: 1e-4, atol: 1e-5 }), backend).toBeUndefined();
+      }
+      await Promise.all(Object.values(all).map((s) => s.dispose()));
+    }, 60_000);
+  }
+
+  it('lstm2bi and gru: 4 Adam steps on onnxruntime and tfjs match the torch reference (losses and every parameter)', async () => {
+    for (const name of ['lstm2bi', 'gru']) {
+      const all = await sessions(name, 4);
+      const p = await onnxProgram(join(dir, `${name}.onnx`), [6, 3], [6, 2], { batch: 4 });
+      const data = batches(p, 2, 5);
+      for (let k = 1; k <= 4; k++) for (const s of Object.values(all)) await s.step(data[k % 2], 0.01, k);
+      const torch = all.torch.getState();
+      for (const backend of ['onnxruntime', 'tfjs']) {
+        const state = all[backend].getState();
+        for (const [n, t] of torch) expect(mismatch(state.get(n)!, t, { rtol: 2e-4, atol: 2e-5 }), `${name} ${backend} ${n}`).toBeUndefined();
+      }
+      await Promise.all(Object.values(all).map((s) => s.dispose()));
+    }
+  }, 120_000);
+
+  it('tandem parity passes every stage on onnxruntime and tfjs for nn.LSTM', async () => {
+    const r = await cli('parity', join(dir, 'lstm.yaml'), '+parity.trajectory_steps=5', '--outputs', join(dir, 'parity'));
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/onnxruntime(\s+pass){7}/);
+    expect(r.stdout).toMatch(/tfjs(\s+pass){7}/);
+  }, 240_000);
+});
