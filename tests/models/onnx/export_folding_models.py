@@ -6,9 +6,7 @@ with each model's example input (<name>.x) and the torch module's own output for
 import sys
 
 import numpy as np
-import onnx
 import torch
-from onnx import TensorProto, helper
 
 torch.manual_seed(0)
 out = sys.argv[1]
@@ -61,18 +59,3 @@ for name, module, x in models:
         expected[f'{name}.x'] = x.numpy()
         expected[f'{name}.y'] = module(x).numpy()
 np.savez(f'{out}/expected.npz', **expected)
-
-# A Reshape whose target shape is computed from the input's values, not its shape: not a static graph.
-datashape = helper.make_graph(
-    [
-        helper.make_node('Slice', ['x', 'zero', 'two', 'one'], ['head'], name='head'),
-        helper.make_node('Reshape', ['head', 'flat'], ['head_flat'], name='flatten_head'),
-        helper.make_node('Cast', ['head_flat'], ['shape'], name='to_int', to=TensorProto.INT64),
-        helper.make_node('Reshape', ['x', 'shape'], ['y'], name='reshape'),
-    ],
-    'datashape',
-    [helper.make_tensor_value_info('x', TensorProto.FLOAT, ['batch', 4])],
-    [helper.make_tensor_value_info('y', TensorProto.FLOAT, None)],
-    [helper.make_tensor(k, TensorProto.INT64, [1], [v]) for k, v in [('zero', 0), ('two', 2), ('one', 1), ('flat', -1)]],
-)
-onnx.save(helper.make_model(datashape, opset_imports=[helper.make_opsetid('', 17)]), f'{out}/datashape.onnx')

@@ -16,7 +16,7 @@ export const dropout: ImportOp = {
       if (!name) return undefined;
       const c = ctx.constant(name);
       if (!c) {
-        throw new GraphError(node.name, 'Dropout', `its ${what} "${name}" is a graph input or computed, not a constant of ${ctx.file}; tandem reads Dropout's ${what} at import, so export it as a constant (nn.Dropout(p) exports one)`);
+        throw new GraphError(node.name, 'Dropout', `its ${what} "${name}" is a graph input or computed, not a constant; tandem reads Dropout's ${what} at import, so export it as a constant (nn.Dropout(p) exports one)`);
       }
       return toNumbers(c)[0];
     };
@@ -26,7 +26,7 @@ export const dropout: ImportOp = {
       throw new GraphError(
         node.name,
         'Dropout',
-        `${ctx.file} was exported in training mode, where Dropout (ratio ${ratio}) draws a random mask at every step; tandem refuses it because the mask would differ between backends and the torch reference. ` +
+        `the model was exported in training mode, where Dropout (ratio ${ratio}) draws a random mask at every step; tandem refuses it because the mask would differ between backends and the torch reference. ` +
           'Export with model.eval() (Dropout is then removed) or set the dropout probability to 0',
       );
     }

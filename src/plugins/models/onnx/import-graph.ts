@@ -39,20 +39,18 @@ export function importGraph(g: GraphBuilder, gp: onnx.GraphProto, bound: Readonl
   const values = new Map(bound);
   const consts = new Map<string, Tensor>();
   const producers = new Map<string, ImportNode>();
-  const file = opts.file;
 
   for (const t of gp.initializer as onnx.TensorProto[]) {
     const value = readTensor(t);
     if (isFloat(value.dtype) && opts.isTrainable(t.name)) values.set(t.name, params.declareValues(t.name, value));
     else consts.set(t.name, value);
   }
-  const nodes = readNodes(gp, opts, file);
+  const nodes = readNodes(gp, opts);
   const inputs = (gp.input as onnx.ValueInfoProto[]).filter((v) => bound.has(v.name));
-  validateStructure({ name: file, inputs, initializers: gp.initializer.map((t) => t.name ?? ''), nodes, outputs: gp.output as onnx.ValueInfoProto[] });
+  validateStructure({ name: opts.file, inputs, initializers: gp.initializer.map((t) => t.name ?? ''), nodes, outputs: gp.output as onnx.ValueInfoProto[] });
 
   const ctx: ImportContext = {
     g,
-    file,
     dtype: params.dtype,
     constant: (name) => consts.get(name),
     value(name) {
@@ -71,7 +69,7 @@ export function importGraph(g: GraphBuilder, gp: onnx.GraphProto, bound: Readonl
         node.name,
         node.op,
         `its ${what} (input ${k}, "${node.inputs[k]}") is computed from tensor values${from ? ` by node "${from.name}" (${from.op})` : ''}, not only from shapes. ` +
-          `tandem compiles every tensor to a static shape, so ${file} cannot be imported; compute it from sizes (x.size(k), x.shape) or constants, and export again`,
+          `tandem compiles every tensor to a static shape, so the model cannot be imported; compute it from sizes (x.size(k), x.shape) or constants, and export again`,
       );
     },
   };
@@ -123,7 +121,7 @@ function clampSliceBounds(ctx: ImportContext, node: ImportNode): (Value | null)[
   return [ctx.value(x), constant('starts', starts), constant('ends', ends), constant('axes', axes.map((a) => a.axis)), constant('steps', axes.map((a) => a.step))];
 }
 
-function readNodes(gp: onnx.GraphProto, opts: ImportOptions, file: string): ImportNode[] {
+function readNodes(gp: onnx.GraphProto, opts: ImportOptions): ImportNode[] {
   return (gp.node as onnx.NodeProto[]).map((np, i): ImportNode => {
     const op = np.opType;
     const name = np.name || `${op}_${i}`;
@@ -132,7 +130,7 @@ function readNodes(gp: onnx.GraphProto, opts: ImportOptions, file: string): Impo
     // prepare-onnx.ts refused every op outside both sets, so def is defined here.
     const since = special ? 0 : (findOp(op)!.since ?? ONNX_OPSET);
     if (opts.opset < since) {
-      throw new GraphError(name, op, `${file} imports opset ${opts.opset}, but tandem reads ${op} as defined from opset ${since} to ${ONNX_OPSET}; export again with opset_version ≥ ${since}`);
+      throw new GraphError(name, op, `the model imports opset ${opts.opset}, but tandem reads ${op} as defined from opset ${since} to ${ONNX_OPSET}; export again with opset_version ≥ ${since}`);
     }
     const read: Record<string, AttrValue> = attrsFromProto(name, def as OpDef, np.attribute);
     // Import-time ops read their attributes here, with defaults filled in; tandem's ops get them at inference.

@@ -17,8 +17,6 @@ export interface ImportNode {
 /** What an import-time op sees of the graph being imported. */
 export interface ImportContext {
   readonly g: GraphBuilder;
-  /** The file, for messages. */
-  readonly file: string;
   /** The program's float dtype: float constants made at import follow it. */
   readonly dtype: DType;
   /** The value's constant, when it is one: folded shape arithmetic, integer initializers, Constant outputs. */

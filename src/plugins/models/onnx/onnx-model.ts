@@ -79,6 +79,16 @@ class OnnxModel implements Model {
       if (!v) throw new Error(`model onnx: graph input "${name}" of ${this.p.path} is bound to data key "${key}", which the data does not provide (it has ${Object.keys(inputs).join(', ')}); set model.params.inputs.${name}`);
       bound.set(name, v);
     }
+    try {
+      return this.importInto(g, bound, params);
+    } catch (e) {
+      // Whatever stops the import is about the user's file: bad input (exit 2), named by the path.
+      const message = (e as Error).message;
+      throw new OnnxImportError(message.startsWith('model onnx:') ? message : `model onnx: ${this.p.path}: ${message}`, { cause: e });
+    }
+  }
+
+  private importInto(g: GraphBuilder, bound: ReadonlyMap<string, Value>, params: ParameterSet): Record<string, Value> {
     const { graph, opset } = prepareOnnx(this.bytes, new Map([...bound].map(([k, v]): [string, Shape] => [k, v.shape])), this.p.path, this.p.tie === 'split' ? this.ties : []);
     for (const i of graph.input as onnx.ValueInfoProto[]) {
       const v = bound.get(i.name);
@@ -95,6 +105,11 @@ class OnnxModel implements Model {
     const tied = Object.fromEntries(this.ties.map((t) => [t.initializer, t.copies]));
     return { ...this.p, resolved: { trainable: this.trainable, frozen: this.constants, tied } };
   }
+}
+
+/** A model file tandem cannot import: the user's input, so the CLI exits 2 (specs/config-handshake.md §9). */
+class OnnxImportError extends Error {
+  readonly exitCode = 2;
 }
 
 export const onnxModel: PluginDefinition<'model', OnnxModelParams, OnnxModel> = {

@@ -124,7 +124,7 @@ export const recurrentOps: Readonly<Record<string, ImportOp>> = {
 function unroll(ctx: ImportContext, node: ImportNode, kind: CellKind): Value[] {
   const { g } = ctx;
   const fail = (detail: string): never => {
-    throw new GraphError(node.name, node.op, `${detail} (in ${ctx.file})`);
+    throw new GraphError(node.name, node.op, detail);
   };
   const [xName, wName, rName, bName, lensName, h0Name, c0Name, pName] = node.inputs;
   if (lensName) fail('sequence_lens is given: tandem unrolls the recurrence over the static sequence length, so every sequence must be full length; export without packed sequences (no pack_padded_sequence) and mask the padding in the loss');

@@ -46,7 +46,7 @@ const Range: ImportOp = {
     const [start, limit, delta] = node.inputs.map((v) => ctx.constant(v));
     if (!start || !limit || !delta) return ctx.refuseComputed(node, [start, limit, delta].findIndex((t) => !t), 'bound');
     const [s, l, d] = [start, limit, delta].map((t) => toNumbers(t)[0]);
-    if (d === 0) throw new GraphError(node.name, 'Range', `delta is 0 in ${ctx.file}`);
+    if (d === 0) throw new GraphError(node.name, 'Range', 'delta is 0');
     const n = Math.max(Math.ceil((l - s) / d), 0);
     return [fromNumbers(start.dtype, [n], Array.from({ length: n }, (_, k) => s + k * d))];
   },
