@@ -139,7 +139,7 @@ export class TrainingRun {
       checkpoints,
       ...(resume ? { resume: resume.manifest.loop } : {}),
       ...(this.deps.adapter.epochBatches ? { batches: this.deps.adapter.epochBatches.bind(this.deps.adapter) } : {}),
-      ...(this.streamed(data) ? { validationBatchSize: program.batchSize } : {}),
+      ...(this.inBatches(data) ? { validationBatchSize: program.batchSize } : {}),
     });
     this.checkpoints = checkpoints;
     this.outcome = await trainer.run(session, data);
@@ -216,7 +216,7 @@ export class TrainingRun {
     const session = this.need(this.session, 'train');
     const outcome = this.need(this.outcome, 'train');
     const constants = constantFeeds(data);
-    const batchSize = this.streamed(data) ? program.batchSize : undefined;
+    const batchSize = this.inBatches(data) ? program.batchSize : undefined;
     const final = {
       train: await splitLoss(session, data, 'train', constants, batchSize),
       ...(data.split.validation.length ? { validation: await splitLoss(session, data, 'validation', constants, batchSize) } : {}),
@@ -262,6 +262,14 @@ export class TrainingRun {
     const domain = adapter.afterTraining ? await adapter.afterTraining({ runDir, container: data, forward }) : undefined;
     const workload = await workloadReport({ ...trained, container: data, adapter, model });
     return { ...(domain ? { domain } : {}), workload };
+  }
+
+  /**
+   * Whether splits are evaluated in batches of the train batch size rather than whole: a streamed data set, or a
+   * model with a fixed batch size (whose graph at another batch would run in chunks of it), as parity does.
+   */
+  private inBatches(data: DataView): boolean {
+    return this.streamed(data) || this.deps.model.fixedBatchSize !== undefined;
   }
 
   private need<T>(value: T | undefined, stage: string): T {

@@ -8,4 +8,9 @@ import type { ParameterSet } from './parameters.ts';
  */
 export interface Model extends Configured {
   forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value>;
+  /**
+   * The one batch size the model computes natively, when it has one (an ONNX export with the batch baked in).
+   * It still builds at any batch (in chunks of this one); evaluation and inference run in batches of it.
+   */
+  readonly fixedBatchSize?: number;
 }

@@ -10,6 +10,7 @@ import type { LossTermConfig } from '../data-loss.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import type { CheckpointManifest } from './manifest.ts';
 import type { LoadedCheckpoint } from './read-checkpoint.ts';
+import { forwardInChunks } from './chunked-forward.ts';
 import { rebuildProgram } from './rebuild-program.ts';
 
 /** A request the checkpoint's model cannot serve as asked (rollout steps, the feed mapping): exit code 2. */
@@ -65,10 +66,13 @@ export async function runInference(request: InferenceRequest): Promise<Inference
   const { feed, batch } = readInputs(manifest, modelInputs, input);
   const outputShape = (name: string) => probe.graphs.forward.outputs.find((o) => o.name === name)!.shape.slice(1);
   const mapping = rollout ? rolloutFeed(manifest, modelInputs, rollout, outputShape) : undefined;
-  const program = batch === 1 ? probe : await rebuildProgram(manifest, models, batch, dir);
+  // A model with a fixed batch size runs at that size, the input cut into chunks of it (the last one padded).
+  const fixed = probe.spec.model.fixedBatchSize;
+  const built = fixed ?? batch;
+  const program = built === 1 ? probe : await rebuildProgram(manifest, models, built, dir);
   // Keys the forward graph does not read (loss targets) get zeros: a backend may feed every data input of the
   // program on each call (the torch reference does), and no output depends on them.
-  for (const i of program.dataInputs) if (!feed.has(i.name)) feed.set(i.name, tensor(i.dtype, i.shape));
+  for (const i of program.dataInputs) if (!feed.has(i.name)) feed.set(i.name, tensor(i.dtype, fixed !== undefined && i.shape[0] === fixed ? [batch, ...i.shape.slice(1)] : i.shape));
   const session = await backend.compile(program);
   try {
     try {
@@ -78,7 +82,7 @@ export async function runInference(request: InferenceRequest): Promise<Inference
     }
     const steps: Map<string, Tensor>[] = [];
     for (let t = 0; t < (rollout?.steps ?? 1); t++) {
-      const out = await session.forward(feed);
+      const out = fixed === undefined ? await session.forward(feed) : await forwardInChunks(session, feed, batch, fixed);
       steps.push(out);
       if (mapping) feed.set(mapping.input, out.get(mapping.output)!);
     }

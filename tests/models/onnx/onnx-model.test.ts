@@ -13,7 +13,7 @@ import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 import { batches } from '../../backends/torch/program-fixtures.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
-import { expectedOf, exportTorchModels, onnxProgram } from './exported-models.ts';
+import { expectedOf, exportTorchModels, firstSamples, onnxProgram } from './exported-models.ts';
 
 const { ref, skip } = await openReference('onnx-model');
 let dir = '';
@@ -142,13 +142,21 @@ describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem
     await ort.dispose();
   });
 
-  it('a static export with the batch baked into a Reshape trains at its own batch size (its int64 Constant through autodiff) and is refused at another', async () => {
+  it('a static export with the batch baked into a Reshape runs at its own batch size, and at others in padded chunks of it', async () => {
     const { x, y } = expected('viewbatch');
-    const p = await program('viewbatch.onnx', [3, 4], 2, {}, 8);
-    const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(p);
-    expect(mismatch((await ort.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
-    await ort.dispose();
-    await expect(program('viewbatch.onnx', [3, 4], 2, {}, 6)).rejects.toThrow(/exported at batch size 8 and reshapes to the constant \[8, -1\], which would mix samples at batch size 6; export with dynamic_axes/);
+    expect((await model('viewbatch.onnx')).fixedBatchSize).toBe(8);
+    for (const batch of [8, 6, 3]) {
+      const p = await program('viewbatch.onnx', [3, 4], 2, {}, batch);
+      expect(p.graphs.forward.nodes.filter((n) => n.op === 'Gemm')).toHaveLength(1); // one chunk: 8 padded samples
+      const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(p);
+      const out = await ort.forward(new Map([['x', firstSamples(x, batch)], ['y', firstSamples(y, batch)]]));
+      expect(mismatch(out.get('y_hat')!, firstSamples(y, batch), { rtol: 1e-5, atol: 1e-6 }), `batch ${batch}`).toBeUndefined();
+      await ort.dispose();
+    }
+    // 12 samples: two chunks of 8 sharing the parameters, the second padded with 4 zero samples.
+    const twelve = await program('viewbatch.onnx', [3, 4], 2, {}, 12);
+    expect(twelve.graphs.forward.nodes.filter((n) => n.op === 'Gemm')).toHaveLength(2);
+    expect(twelve.params.map((v) => v.name)).toEqual(['fc.weight', 'fc.bias']);
   });
 
   it('refuses Softmax from an opset below 13, where it meant something else, saying to re-export', async () => {

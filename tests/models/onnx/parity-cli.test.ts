@@ -1,11 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeNpzFile } from '../../../src/data/npz.ts';
+import { mismatch } from '../../../src/conformance/compare.ts';
+import { readNpzFile, writeNpzFile } from '../../../src/data/npz.ts';
+import { tensor } from '../../../src/graph/tensor.ts';
 import { Rng } from '../../../src/data/rng.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
 import { cli, runStatuses } from '../../cli/run-cli.ts';
-import { exportTorchModels } from './exported-models.ts';
+import { expectedOf, exportTorchModels, firstSamples } from './exported-models.ts';
 
 const { ref, skip } = await openReference('onnx parity-cli');
 await ref.dispose();
@@ -114,4 +116,44 @@ describe.skipIf(!!skip)('an exported torch model through the whole product: tand
     expect(r.stdout).toMatch(/onnxruntime(\s+pass){7}/);
     expect(r.stdout).toMatch(/tfjs(\s+pass){7}/);
   }, 240_000);
+
+  it('a static export with batch 8 baked in: tandem run evaluates a 4-sample validation split, and tandem infer runs 5 samples (torch\'s outputs)', async () => {
+    const { x, y } = expectedOf(dir, 'viewbatch');
+    const rng = new Rng(7);
+    const noise = (shape: number[]) => ({ dtype: 'float32' as const, shape, data: Float32Array.from({ length: shape.reduce((a, d) => a * d, 1) }, () => rng.uniform()) });
+    writeNpzFile(join(dir, 'views.npz'), { x: noise([20, 3, 4]), y: noise([20, 2]) });
+    writeNpzFile(join(dir, 'views-in.npz'), { x: firstSamples(x, 5) });
+    // lr 1e-30 keeps the exported weights, so the predictions are the torch module's own outputs.
+    writeFileSync(join(dir, 'viewbatch.yaml'), `
+experiment: { name: viewbatch, seed: 0 }
+adapter:
+  name: npz
+  params:
+    path: ${join(dir, 'views.npz')}
+    keys:
+      x: { dtype: float32, dims: [batch, x, y], shape: [n, 3, 4] }
+      y: { dtype: float32, dims: [batch, vector], shape: [n, 2] }
+model:
+  name: onnx
+  params: { path: ${join(dir, 'viewbatch.onnx')}, outputs: { y: y_hat } }
+backend: { name: onnxruntime }
+train:
+  epochs: 1
+  batch_size: 8
+  checkpoint: { every_n_epochs: 1 }
+  optimizer: { name: sgd, lr: 1.0e-30 }
+  loss:
+    data: { kind: mse, output: y_hat, target: y }
+tracker: { name: none }
+reporter: { name: json }
+`);
+    const outputs = join(dir, 'views-runs');
+    const run = await cli('run', join(dir, 'viewbatch.yaml'), '--outputs', outputs);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/train 16, validation 4/);
+    const infer = await cli('infer', '--checkpoint', 'last', '--outputs', outputs, '--input', join(dir, 'views-in.npz'), '--output', join(dir, 'views-out.npz'));
+    expect(infer.code, infer.stderr).toBe(0);
+    const got = readNpzFile(join(dir, 'views-out.npz')).arrays.get('y_hat')!;
+    expect(mismatch(tensor('float32', got.shape, got.data as Float32Array), firstSamples(y, 5), { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+  }, 120_000);
 });

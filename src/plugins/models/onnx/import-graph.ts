@@ -25,6 +25,13 @@ export interface ImportOptions {
   readonly opset: number;
   /** Float initializers that become trainable parameters; every other initializer is a constant. */
   isTrainable(name: string): boolean;
+  /**
+   * Parameters declared by an earlier import of the same file (fixed-batch chunks share their weights); the
+   * parameters this import declares are added.
+   */
+  readonly declared: Map<string, Value>;
+  /** Prefix of node and constant names, so the same file can be imported twice into one graph; default none. */
+  readonly prefix?: string;
 }
 
 /**
@@ -42,8 +49,8 @@ export function importGraph(g: GraphBuilder, gp: onnx.GraphProto, bound: Readonl
 
   for (const t of gp.initializer as onnx.TensorProto[]) {
     const value = readTensor(t);
-    if (isFloat(value.dtype) && opts.isTrainable(t.name)) values.set(t.name, params.declareValues(t.name, value));
-    else consts.set(t.name, value);
+    if (!isFloat(value.dtype) || !opts.isTrainable(t.name)) consts.set(t.name, value);
+    else values.set(t.name, opts.declared.get(t.name) ?? opts.declared.set(t.name, params.declareValues(t.name, value)).get(t.name)!);
   }
   const nodes = readNodes(gp, opts);
   const inputs = (gp.input as onnx.ValueInfoProto[]).filter((v) => bound.has(v.name));
@@ -58,7 +65,7 @@ export function importGraph(g: GraphBuilder, gp: onnx.GraphProto, bound: Readonl
       if (v) return v;
       // A constant the first emitted node needs becomes an initializer; shape arithmetic that only fed other
       // folded nodes never does. Float constants follow the program's dtype (float64 for parity debugging).
-      const c = g.constant(asDtype(consts.get(name)!, params.dtype), name);
+      const c = g.constant(asDtype(consts.get(name)!, params.dtype), `${opts.prefix ?? ''}${name}`);
       values.set(name, c);
       return c;
     },
@@ -124,7 +131,7 @@ function clampSliceBounds(ctx: ImportContext, node: ImportNode): (Value | null)[
 function readNodes(gp: onnx.GraphProto, opts: ImportOptions): ImportNode[] {
   return (gp.node as onnx.NodeProto[]).map((np, i): ImportNode => {
     const op = np.opType;
-    const name = np.name || `${op}_${i}`;
+    const name = `${opts.prefix ?? ''}${np.name || `${op}_${i}`}`;
     const special: ImportOp | undefined = importOps[op];
     const def = special ? ({ op, attrs: special.attrs } as Pick<OpDef, 'op' | 'attrs'>) : findOp(op);
     // prepare-onnx.ts refused every op outside both sets, so def is defined here.

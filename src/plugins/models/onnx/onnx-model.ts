@@ -9,7 +9,8 @@ import type { Model } from '../model.ts';
 import type { ParameterSet } from '../parameters.ts';
 import { namePattern, type NamePattern } from './name-patterns.ts';
 import { declaredDtype, importGraph } from './import-graph.ts';
-import { decodeOnnx, prepareOnnx } from './prepare-onnx.ts';
+import { inChunks } from './fixed-batch.ts';
+import { bakedBatch, decodeOnnx, prepareOnnx } from './prepare-onnx.ts';
 import { findTies, type Tie } from './tied-initializers.ts';
 
 const FLOAT_CODES = new Set([onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.DOUBLE]);
@@ -38,6 +39,8 @@ class OnnxModel implements Model {
   private readonly trainable: string[];
   private readonly constants: string[];
   private readonly ties: Tie[];
+  /** The batch size a static export baked into its graph (`x.view(8, -1)`); other batches run in chunks of it. */
+  readonly fixedBatchSize: number | undefined;
 
   constructor(private readonly p: OnnxModelParams) {
     if (!existsSync(p.path)) throw new Error(`model onnx: no file at ${p.path} (model.params.path, relative to ${process.cwd()})`);
@@ -53,6 +56,7 @@ class OnnxModel implements Model {
     this.frozen = p.freeze.map(namePattern);
     const inFile = (g?.initializer ?? []).filter((t) => FLOAT_CODES.has(t.dataType ?? 0)).map((t) => t.name ?? '');
     this.ties = findTies(g ?? {}, inFile);
+    this.fixedBatchSize = bakedBatch(g ?? {});
     if (this.ties.length) {
       const list = this.ties.map((t) => `${t.initializer} (also ${t.copies.join(', ')})`).join('; ');
       console.warn(`model onnx: ${p.path} shares ${this.ties.length} initializer${this.ties.length > 1 ? 's' : ''} between modules: ${list}. ` +
@@ -89,16 +93,26 @@ class OnnxModel implements Model {
   }
 
   private importInto(g: GraphBuilder, bound: ReadonlyMap<string, Value>, params: ParameterSet): Record<string, Value> {
+    const n = [...bound.values()][0]?.shape[0] ?? 1;
+    const declared = new Map<string, Value>();
+    const fixed = this.fixedBatchSize;
+    const outputs =
+      fixed === undefined || fixed === n
+        ? this.importOnce(g, bound, params, declared, '')
+        : inChunks(g, bound, n, fixed, (chunk, k) => this.importOnce(g, chunk, params, declared, k ? `chunk${k}/` : ''));
+    return Object.fromEntries([...outputs].map(([name, v]) => [this.p.outputs[name] ?? name, v]));
+  }
+
+  private importOnce(g: GraphBuilder, bound: ReadonlyMap<string, Value>, params: ParameterSet, declared: Map<string, Value>, prefix: string): Map<string, Value> {
     const { graph, opset } = prepareOnnx(this.bytes, new Map([...bound].map(([k, v]): [string, Shape] => [k, v.shape])), this.p.path, this.p.tie === 'split' ? this.ties : []);
     for (const i of graph.input as onnx.ValueInfoProto[]) {
       const v = bound.get(i.name);
-      const declared = declaredDtype(i);
-      if (v && declared && v.dtype !== declared && !(isFloat(v.dtype) && isFloat(declared))) {
-        throw new Error(`model onnx: graph input "${i.name}" of ${this.p.path} is ${declared}, but data key "${v.name}" is ${v.dtype}`);
+      const declaredType = declaredDtype(i);
+      if (v && declaredType && v.dtype !== declaredType && !(isFloat(v.dtype) && isFloat(declaredType))) {
+        throw new Error(`model onnx: graph input "${i.name}" of ${this.p.path} is ${declaredType}, but data key "${v.name}" is ${v.dtype}`);
       }
     }
-    const outputs = importGraph(g, graph, bound, params, { file: this.p.path, opset, isTrainable: (name) => !this.isFrozen(name) });
-    return Object.fromEntries([...outputs].map(([name, v]) => [this.p.outputs[name] ?? name, v]));
+    return importGraph(g, graph, bound, params, { file: this.p.path, opset, isTrainable: (name) => !this.isFrozen(name), declared, prefix });
   }
 
   effectiveSettings(): Record<string, unknown> {

@@ -32,8 +32,7 @@ export function prepareOnnx(bytes: Uint8Array, inputShapes: ReadonlyMap<string, 
   const graph = model.graph as onnx.GraphProto;
   refuseUnknownOps(graph, file);
   splitTies(graph, ties);
-  const rebatched = bindInputShapes(graph, inputShapes, file);
-  if (rebatched) refuseBakedBatch(graph, rebatched, file);
+  bindInputShapes(graph, inputShapes, file);
   for (const o of graph.output) o.type = null;
   lowerFlatten(graph, file);
   return { graph, opset: upgradeOpset(model, file) };
@@ -78,9 +77,7 @@ function refuseUnknownOps(graph: onnx.GraphProto, file: string): void {
   );
 }
 
-/** Binds the shapes; returns the export's fixed batch size and the new one when the batch changed, else undefined. */
-function bindInputShapes(graph: onnx.GraphProto, shapes: ReadonlyMap<string, Shape>, file: string): { from: number; to: number } | undefined {
-  let rebatched: { from: number; to: number } | undefined;
+function bindInputShapes(graph: onnx.GraphProto, shapes: ReadonlyMap<string, Shape>, file: string): void {
   for (const v of graph.input as onnx.ValueInfoProto[]) {
     const want = shapes.get(v.name);
     if (!want) continue; // an initializer listed as input (IR < 4), or an unbound input the caller reports
@@ -94,33 +91,33 @@ function bindInputShapes(graph: onnx.GraphProto, shapes: ReadonlyMap<string, Sha
       if (fixed !== undefined && k > 0 && fixed !== want[k]) {
         throw new Error(`model onnx: graph input "${v.name}" of ${file} has size ${fixed} on axis ${k}, but the data bound to it has shape [${want.join(', ')}]`);
       }
-      if (fixed !== undefined && k === 0 && fixed !== want[0]) rebatched = { from: fixed, to: want[0] };
       d.dimParam = null;
       d.dimValue = want[k];
     });
   }
-  return rebatched;
 }
 
 /**
- * A static export of `x.view(x.size(0), -1)` reshapes to a constant `[exportBatch, -1]`: at another batch size
- * that silently regroups samples, so it is refused rather than read.
+ * The batch size a static export computes only: `x.view(x.size(0), -1)` exported without `dynamic_axes`
+ * reshapes to a constant `[exportBatch, -1]`, which at another batch size would regroup samples. Returns the
+ * export's batch size when a graph input has a fixed axis 0 and a Reshape's constant shape starts with it.
  */
-function refuseBakedBatch(graph: onnx.GraphProto, batch: { from: number; to: number }, file: string): void {
+export function bakedBatch(graph: onnx.IGraphProto): number | undefined {
+  const inits = new Set((graph.initializer ?? []).map((t) => t.name));
+  const batches = (graph.input ?? []).filter((v) => !inits.has(v.name)).map((v) => v.type?.tensorType?.shape?.dim?.[0]).filter((d) => d && !d.dimParam && d.dimValue !== null && d.dimValue !== undefined);
+  if (!batches.length) return undefined;
+  const batch = int64ToNumber(batches[0]!.dimValue!);
   const constants = new Map<string, onnx.ITensorProto>();
-  for (const t of graph.initializer) constants.set(t.name ?? '', t);
-  for (const n of nodesOf(graph)) {
-    const value = n.opType === 'Constant' ? (n.attribute as onnx.AttributeProto[]).find((a) => a.name === 'value')?.t : undefined;
-    if (value) constants.set(n.output[0], value);
+  for (const t of graph.initializer ?? []) constants.set(t.name ?? '', t);
+  for (const n of graph.node ?? []) {
+    const value = n.opType === 'Constant' ? (n.attribute ?? []).find((a) => a.name === 'value')?.t : undefined;
+    if (value) constants.set(n.output![0], value);
   }
-  for (const [i, n] of nodesOf(graph).entries()) {
-    const shape = n.opType === 'Reshape' ? constants.get(n.input[1]) : undefined;
-    if (!shape) continue;
-    const dims = toNumbers(fromTensorProto(shape, `shape of ${n.name || `Reshape_${i}`}`));
-    if (dims[0] === batch.from) {
-      throw new GraphError(n.name || `Reshape_${i}`, 'Reshape', `${file} was exported at batch size ${batch.from} and reshapes to the constant [${dims.join(', ')}], which would mix samples at batch size ${batch.to}; export with dynamic_axes={'<input>': {0: 'batch'}} and torch.flatten(x, 1) (or nn.Flatten) instead of x.view(x.size(0), -1), or train with batch size ${batch.from}`);
-    }
-  }
+  const baked = (graph.node ?? []).some((n, i) => {
+    const shape = n.opType === 'Reshape' ? constants.get(n.input![1]) : undefined;
+    return shape && toNumbers(fromTensorProto(shape, `shape of ${n.name || `Reshape_${i}`}`))[0] === batch;
+  });
+  return baked ? batch : undefined;
 }
 
 /** Flatten(axis) with axis 0 or 1 is Reshape([1, -1]) or Reshape([0, -1]) (0 copies the batch size). */
