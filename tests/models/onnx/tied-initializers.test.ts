@@ -2,9 +2,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mismatch } from '../../../src/conformance/compare.ts';
 import { readNpzFile } from '../../../src/data/npz.ts';
-import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
+import { tensor, toNumbers, type Tensor } from '../../../src/graph/tensor.ts';
+import { onnx } from '../../../src/graph/onnx/generated/onnx.js';
+import { fromTensorProto, toTensorProto } from '../../../src/graph/onnx/tensor-proto.ts';
 import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { onnxModel } from '../../../src/plugins/models/onnx/onnx-model.ts';
+import { findTies, splitTies } from '../../../src/plugins/models/onnx/tied-initializers.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
 import { exportTorchModels, onnxProgram } from './exported-models.ts';
 
@@ -62,3 +65,26 @@ describe.skipIf(!!skip)('initializers the exporter tied between modules (nn.Tran
     expect(mismatch(grads.get('norm1.weight')!, sum(npz.get('grad.norm1.weight')!, npz.get('grad.norm2.weight')!), TOL)).toBeUndefined();
   });
 });
+
+describe('a weight consumed directly by nodes of two module scopes', () => {
+  const graph = () =>
+    onnx.GraphProto.create({
+      node: [
+        { name: '/encoder/MatMul', opType: 'MatMul', input: ['x', 'w'], output: ['h'] },
+        { name: '/encoder/Add', opType: 'Add', input: ['h', 'w_row'], output: ['h2'] },
+        { name: '/decoder/MatMul', opType: 'MatMul', input: ['h2', 'w'], output: ['y'] },
+      ],
+      initializer: [toTensorProto(tensor('float32', [2, 2], [1, 2, 3, 4]), 'w'), toTensorProto(tensor('float32', [2], [0, 0]), 'w_row')],
+    });
+
+  it('is a tie; split, the second scope reads its own copy named <name>@<scope>', () => {
+    const g = graph();
+    const ties = findTies(g, ['w', 'w_row']);
+    expect(ties).toEqual([{ initializer: 'w', copies: ['w@/decoder'] }]);
+    splitTies(g, ties);
+    expect(g.initializer.map((t) => t.name)).toEqual(['w', 'w_row', 'w@/decoder']);
+    expect(g.node.map((n) => n.input![1])).toEqual(['w', 'w_row', 'w@/decoder']);
+    expect(toNumbers(fromTensorProto(g.initializer[2], 'copy'))).toEqual([1, 2, 3, 4]);
+  });
+});
+

@@ -73,7 +73,7 @@ function refuseUnknownOps(graph: onnx.GraphProto, file: string): void {
   throw new Error(
     `model onnx: ${file} uses ${unknown.size} op type${unknown.size > 1 ? 's' : ''} outside tandem's op set: ${list.join('; ')}. ` +
       `tandem trains with its own autodiff, so every op needs a gradient rule; rewrite those layers in supported ops ` +
-      `(${[...registeredOps()].join(', ')}) and export again`,
+      `(${[...readableOps()].sort().join(', ')}) and export again`,
   );
 }
 
