@@ -1,11 +1,10 @@
-import type { DType } from '../../../graph/dtype.ts';
-import { isFloat } from '../../../graph/dtype.ts';
+import '../../../graph/ops/index.ts';
+import { allocate, isFloat, type DType } from '../../../graph/dtype.ts';
 import { inferNode } from '../../../graph/infer-node.ts';
 import type { AttrValue } from '../../../graph/ir.ts';
 import { sliceAxes } from '../../../graph/ops/indexing.ts';
 import { normalizeAxis } from '../../../graph/shape-utils.ts';
 import { sizeOf, toNumbers, type Shape, type Tensor } from '../../../graph/tensor.ts';
-import { allocate } from '../../../graph/dtype.ts';
 
 /**
  * Import-time constant folding (specs/bring-your-own-model.md §3): tandem compiles for known shapes, so the
