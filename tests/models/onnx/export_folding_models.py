@@ -44,11 +44,23 @@ class Attention(torch.nn.Module):
         return self.mha(x, x, x, need_weights=False)[0]
 
 
+class Positions(torch.nn.Module):
+    """A learned positional embedding indexed by torch.arange(x.size(1)): Shape, Gather, Range → Gather."""
+
+    def __init__(self):
+        super().__init__()
+        self.pos = torch.nn.Embedding(5, 8)
+
+    def forward(self, x):
+        return x + self.pos(torch.arange(x.size(1)))
+
+
 models = [
     ('viewbatch', ViewBatch(), torch.rand(4, 3, 4) * 2 - 1),
     ('tail', Tail(), torch.rand(4, 4) * 2 - 1),
     ('encoder', torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), torch.rand(4, 5, 8) * 2 - 1),
     ('attention', Attention(), torch.rand(4, 5, 8) * 2 - 1),
+    ('positions', Positions(), torch.rand(4, 5, 8) * 2 - 1),
 ]
 expected = {}
 for name, module, x in models:

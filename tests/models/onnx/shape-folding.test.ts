@@ -28,6 +28,7 @@ const MODELS: [name: string, sample: number[], what: string][] = [
   ['tail', [4], 'x[..., -2:] and torch.flip: Slice bounds INT64_MAX / INT64_MIN'],
   ['encoder', [5, 8], 'nn.TransformerEncoderLayer: 7 Shape chains, Cast, Div'],
   ['attention', [5, 8], 'nn.MultiheadAttention'],
+  ['positions', [5, 8], 'an Embedding of torch.arange(x.size(1)): Range'],
 ];
 
 async function forwardOn(p: TrainingProgram, backend: 'onnxruntime' | 'tfjs', name: string) {
