@@ -55,12 +55,24 @@ class Positions(torch.nn.Module):
         return x + self.pos(torch.arange(x.size(1)))
 
 
+class ClassToken(torch.nn.Module):
+    """A ViT class token: a parameter expanded to the batch (Expand with a folded shape), concatenated to x."""
+
+    def __init__(self):
+        super().__init__()
+        self.cls = torch.nn.Parameter(torch.randn(1, 1, 8))
+
+    def forward(self, x):
+        return torch.cat([self.cls.expand(x.size(0), -1, -1), x], 1)
+
+
 models = [
     ('viewbatch', ViewBatch(), torch.rand(4, 3, 4) * 2 - 1),
     ('tail', Tail(), torch.rand(4, 4) * 2 - 1),
     ('encoder', torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), torch.rand(4, 5, 8) * 2 - 1),
     ('attention', Attention(), torch.rand(4, 5, 8) * 2 - 1),
     ('positions', Positions(), torch.rand(4, 5, 8) * 2 - 1),
+    ('classtoken', ClassToken(), torch.rand(4, 5, 8) * 2 - 1),
 ]
 expected = {}
 for name, module, x in models:

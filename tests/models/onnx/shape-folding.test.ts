@@ -29,6 +29,7 @@ const MODELS: [name: string, sample: number[], what: string][] = [
   ['encoder', [5, 8], 'nn.TransformerEncoderLayer: 7 Shape chains, Cast, Div'],
   ['attention', [5, 8], 'nn.MultiheadAttention'],
   ['positions', [5, 8], 'an Embedding of torch.arange(x.size(1)): Range'],
+  ['classtoken', [5, 8], 'a ViT class token expanded to x.size(0): Expand'],
 ];
 
 async function forwardOn(p: TrainingProgram, backend: 'onnxruntime' | 'tfjs', name: string) {
