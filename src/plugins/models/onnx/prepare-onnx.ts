@@ -15,9 +15,8 @@ export const OLDEST_OPSET = 11;
 const AXES_MOVED_AT_13 = new Set(['Squeeze', 'Unsqueeze', 'ReduceSum']);
 
 /**
- * Rewrites a user's ModelProto (as torch.onnx.export writes it) into one tandem's reader accepts, before
- * `fromOnnx` sees it:
- * - every op outside tandem's set is listed at once (the reader would stop at the first);
+ * Rewrites a user's ModelProto (as torch.onnx.export writes it) into one the importer (import-graph.ts) reads:
+ * - every op outside tandem's set and the import-time ops is listed at once;
  * - initializers the exporter shared between modules (`ties`, tied-initializers.ts) get one copy per module;
  * - graph inputs get the shapes of the data they are bound to (a dynamic or exported batch axis becomes the
  *   training batch), and declared output shapes are dropped so inference recomputes them;
