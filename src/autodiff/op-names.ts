@@ -8,6 +8,7 @@ export const DIFFERENTIABLE_OPS = [
   'Gather', 'Gemm', 'Identity', 'LayerNormalization', 'LeakyRelu', 'Log', 'MatMul', 'Max', 'MaxPool', 'Min', 'Mul',
   'Neg', 'Pad', 'Pow', 'ReduceMax', 'ReduceMean', 'ReduceSum', 'Relu', 'Reshape', 'Resize', 'Sigmoid', 'Sin',
   'Slice', 'Softmax', 'Softplus', 'Sqrt', 'Squeeze', 'Sub', 'Tanh', 'Transpose', 'Unsqueeze', 'Where',
+  'Split', 'Tile', 'DepthToSpace', 'SpaceToDepth', 'Einsum', 'CumSum', 'Trilu', 'GatherElements', 'ScatterElements', 'ScatterND',
 ] as const;
 
 export type DifferentiableOp = (typeof DIFFERENTIABLE_OPS)[number];
