@@ -16,10 +16,15 @@ function sumOut(x: Labelled, needed: ReadonlySet<string>): Labelled {
   return { t: tf.sum(x.t, gone), labels: x.labels.filter((l) => needed.has(l)) };
 }
 
-/** Transposes `x` to the label order `order` and reshapes it to `groups` (products of label sizes). */
+/**
+ * Transposes `x` to the label order `order` and reshapes it to `groups` (products of label sizes). Always a fresh
+ * tensor, never a view: tfjs-backend-wasm aborts ("memory access out of bounds") when two matMuls take
+ * differently shaped reshapes of one tensor's data (reproduced with tf.reshape of one [5, 3, 2] tensor to
+ * [1, 5, 6] and [1, 15, 2]), which an Einsum gradient graph does with every operand it reuses.
+ */
 function arrange(x: Labelled, order: readonly string[], groups: readonly (readonly string[])[]): tf.Tensor {
   const perm = order.map((l) => x.labels.indexOf(l));
-  const moved = perm.every((p, i) => p === i) ? x.t : tf.transpose(x.t, perm);
+  const moved = perm.every((p, i) => p === i) ? x.t.clone() : tf.transpose(x.t, perm);
   return tf.reshape(moved, groups.map((g) => product(x, g)));
 }
 
