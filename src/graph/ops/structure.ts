@@ -5,6 +5,9 @@ import { blockShuffle } from './block-shuffle.ts';
 import { constFloats, constInts } from './const-input.ts';
 
 const NUMERIC = ['float32', 'float64', 'int32', 'int64'] as const;
+/** The element types ORT's CPU kernels cover (DepthToSpace/SpaceToDepth: float, double, uint8; Trilu: not uint8). */
+const SHUFFLED = ['float32', 'float64', 'uint8'] as const;
+const TRIANGULAR = ['float32', 'float64', 'int32', 'int64', 'bool'] as const;
 
 /** The sizes Split cuts `dim` into: the `split` input, or `count` equal parts. */
 export function splitSizes(dim: number, split: number[] | undefined, count: number | undefined): number[] {
@@ -58,7 +61,7 @@ const DepthToSpace: OpDef = {
   since: 11,
   arity: [1, 1],
   attrs: { blocksize: { type: 'int', required: true }, mode: { type: 'string', default: 'DCR' } },
-  dtypes: DTYPES,
+  dtypes: SHUFFLED,
   infer: ([x], attrs) => [{ dtype: x!.dtype, shape: blockShuffle('DepthToSpace', x!.shape, attrs.blocksize as number, attrs.mode as string).out }],
 };
 
@@ -67,7 +70,7 @@ const SpaceToDepth: OpDef = {
   since: 1,
   arity: [1, 1],
   attrs: { blocksize: { type: 'int', required: true } },
-  dtypes: DTYPES,
+  dtypes: SHUFFLED,
   infer: ([x], attrs) => [{ dtype: x!.dtype, shape: blockShuffle('SpaceToDepth', x!.shape, attrs.blocksize as number).out }],
 };
 
@@ -94,7 +97,7 @@ const Trilu: OpDef = {
   since: 14,
   arity: [1, 2],
   attrs: { upper: { type: 'int', default: 1 } },
-  dtypes: DTYPES,
+  dtypes: TRIANGULAR,
   infer([x, k]) {
     if (x!.shape.length < 2) throw new InferError(`Trilu takes a tensor of rank ≥ 2, got ${fmtShape(x!.shape)}`);
     const given = constInts(k, 'Trilu k');

@@ -4,7 +4,11 @@ import { rangeValues } from '../../../../graph/ops/structure.ts';
 import { normalizeAxis } from '../../../../graph/shape-utils.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
 
-/** bool tensors take an int32 detour through kernels wasm lacks a bool form of (Tile, SplitV, Transpose). */
+/**
+ * bool tensors take an int32 detour through kernels whose wasm bool form is missing or broken: wasm's Select
+ * (tf.where) with bool operands returns the first operand unchanged and corrupts the heap (a later, unrelated
+ * kernel then aborts with "memory access out of bounds").
+ */
 function viaInt(x: tf.Tensor, f: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
   return x.dtype === 'bool' ? tf.cast(f(tf.cast(x, 'int32')), 'bool') : f(x);
 }
@@ -49,8 +53,7 @@ const trilu: Kernel = (c) => {
     });
     return tf.tensor2d(keep.map(Number), [rows, cols], 'bool');
   });
-  const zeros = tf.zerosLike(x);
-  return [tf.where(tf.broadcastTo(mask, x.shape), x, zeros)];
+  return [viaInt(x, (v) => tf.where(tf.broadcastTo(mask, v.shape), v, tf.zerosLike(v)))];
 };
 
 /** Range: its inputs are constants, so the values are computed as shape inference counted them (start + i·delta). */
