@@ -7,7 +7,7 @@ function indexDtype(idx: InferInput): void {
 }
 
 /** reduction values of opset 16 (max and min arrive in opset 18). */
-export const SCATTER_REDUCTIONS = ['none', 'add', 'mul'];
+const SCATTER_REDUCTIONS = ['none', 'add', 'mul'];
 
 function reduction(attrs: Readonly<Record<string, unknown>>): void {
   const r = attrs.reduction as string;
