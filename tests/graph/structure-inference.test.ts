@@ -46,6 +46,8 @@ describe('shape inference of the structure, scatter and discrete ops', () => {
     expect(() => b.op1('Einsum', [q, k], { equation: 'bhqd,bhqd->bh' }, { name: 'e' })).toThrow('node "e" (Einsum): equation "bhqd,bhqd->bh": subscript "q" has sizes 4 and 6; broadcasting inside Einsum is refused');
     expect(() => b.op1('Einsum', [m], { equation: 'ij->k' }, { name: 'e2' })).toThrow('node "e2" (Einsum): equation "ij->k": the output subscript "k" is in no operand');
     expect(() => b.op1('Einsum', [m], { equation: 'ijk->i' }, { name: 'e3' })).toThrow('node "e3" (Einsum): equation "ijk->i": operand 0 "ijk" has 3 subscripts for rank 2');
+    expect(() => b.op1('Einsum', [m], { equation: 'i1->i' }, { name: 'e4' })).toThrow('node "e4" (Einsum): equation "i1->i": operand 0 "i1" has the character "1"');
+    expect(typeOf(b.op1('Einsum', [m], { equation: ' i j -> j i ' }))).toEqual(['float32', [7, 5]]);
   });
 
   it('CumSum, Trilu and Range (constant scalars; the length is ceil((limit − start) / delta))', () => {

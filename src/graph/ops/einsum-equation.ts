@@ -17,8 +17,7 @@ export interface EinsumSpec {
 const SUPPORTED = 'tandem runs Einsum with letter subscripts, "...", summation, transposition and outer products';
 
 /** One subscript term; `rank` undefined (the output) keeps the ellipsis as a single "…" label. */
-function parseTerm(term: string, rank: number | undefined, where: string): { labels: string[]; ellipsis: number } {
-  const t = term.trim();
+function parseTerm(t: string, rank: number | undefined, where: string): { labels: string[]; ellipsis: number } {
   const dots = t.indexOf('...');
   if (dots !== t.lastIndexOf('...')) throw new InferError(`${where} "${t}" has more than one "..."`);
   const letters = (s: string): string[] => {
@@ -38,19 +37,19 @@ export function parseEinsum(equation: string, shapes: readonly Shape[]): EinsumS
   const fail = (detail: string): never => {
     throw new InferError(`equation "${equation}": ${detail}`);
   };
-  const [lhs, rhs, extra] = equation.split('->');
+  const [lhs, rhs, extra] = equation.replace(/\s/g, '').split('->');
   if (extra !== undefined) fail('has more than one "->"');
   const terms = lhs.split(',');
   if (terms.length !== shapes.length) fail(`has ${terms.length} operand subscripts for ${shapes.length} inputs`);
-  const parsed = terms.map((t, k) => parseTerm(t, shapes[k].length, `operand ${k}`));
+  const parsed = terms.map((t, k) => parseTerm(t, shapes[k].length, `equation "${equation}": operand ${k}`));
   const ellipsisRank = Math.max(0, ...parsed.map((p) => p.ellipsis));
   const sizes = new Map<string, number>();
   const inputs = parsed.map((p, k) => {
     let e = ellipsisRank - p.ellipsis;
     const labels = p.labels.map((l) => (l === '…' ? `…${e++}` : l));
-    if (labels.length !== shapes[k].length) fail(`operand ${k} "${terms[k].trim()}" has ${labels.length} subscripts for rank ${shapes[k].length}`);
+    if (labels.length !== shapes[k].length) fail(`operand ${k} "${terms[k]}" has ${labels.length} subscripts for rank ${shapes[k].length}`);
     if (new Set(labels).size !== labels.length) {
-      fail(`operand ${k} "${terms[k].trim()}" repeats a subscript (a diagonal), which is refused; ${SUPPORTED}`);
+      fail(`operand ${k} "${terms[k]}" repeats a subscript (a diagonal), which is refused; ${SUPPORTED}`);
     }
     labels.forEach((l, i) => {
       const d = shapes[k][i];
@@ -70,7 +69,7 @@ export function parseEinsum(equation: string, shapes: readonly Shape[]): EinsumS
     for (const l of inputs.flat()) if (!l.startsWith('…')) count.set(l, (count.get(l) ?? 0) + 1);
     output = [...ellipsisLabels, ...[...count].filter(([, n]) => n === 1).map(([l]) => l).sort()];
   } else {
-    const p = parseTerm(rhs, undefined, 'the output');
+    const p = parseTerm(rhs, undefined, `equation "${equation}": the output`);
     if (p.ellipsis >= 0 && parsed.every((q) => q.ellipsis < 0)) fail('the output has "..." but no operand does');
     output = p.labels.flatMap((l) => (l === '…' ? ellipsisLabels : [l]));
     if (new Set(output).size !== output.length) fail('the output repeats a subscript');
