@@ -1,6 +1,7 @@
 import { setUpParity } from '../orchestrator/parity/parity-setup.ts';
-import type { Backend } from '../plugins/backends/backend.ts';
-import { builtinPlugins } from '../plugins/index.ts';
+import type { Backend } from '../contracts/backend.ts';
+import { builtinPlugins } from '../orchestrator/composition-root.ts';
+import { constructPlugin } from '../orchestrator/plugins/construct-plugin.ts';
 import { buildTrainingProgram } from '../train/program.ts';
 
 /**
@@ -63,8 +64,7 @@ export async function benchWorkloads(options: { threads: number; steps: number; 
 }
 
 async function backendFor(setup: Awaited<ReturnType<typeof setUpParity>>, name: string, params: Record<string, unknown>): Promise<Backend> {
-  const definition = setup.handshake.catalog.resolve('backend', name, { keyPath: 'bench' });
-  return (await definition.create(definition.params.parse(params))) as Backend;
+  return constructPlugin(setup.handshake.catalog, 'backend', name, params, 'bench');
 }
 
 function median(xs: readonly number[]): number {

@@ -1,13 +1,16 @@
 import { Container, ContainerModule } from 'inversify';
-import type { PluginKind } from '../plugins/plugin.ts';
-import type { RunHooks } from '../plugins/run-hooks.ts';
+import type { PluginKind } from '../contracts/plugin.ts';
+import type { RunHooks } from '../contracts/run-hooks.ts';
 import type { FrozenConfig } from './frozen-config.ts';
 import { HookDispatcher } from './hook-dispatcher.ts';
 import type { ConstructedPlugin } from './plugins/construct-plugins.ts';
 import { TOKENS } from './tokens.ts';
-import type { DataAdapter } from '../plugins/adapters/adapter.ts';
-import type { Backend } from '../plugins/backends/backend.ts';
-import type { Model } from '../plugins/models/model.ts';
+import type { DataAdapter } from '../contracts/adapter.ts';
+import type { Backend } from '../contracts/backend.ts';
+import type { Model } from '../contracts/model.ts';
+import type { Reference } from '../contracts/reference.ts';
+import { builtinPlugins } from '../plugins/index.ts';
+import { LiveTorchReference } from '../plugins/backends/torch/live-torch-reference.ts';
 import { epochMetrics } from '../train/history.ts';
 import { createProgress } from '../train/progress.ts';
 import type { LoadedCheckpoint } from '../train/checkpoint/read-checkpoint.ts';
@@ -101,4 +104,18 @@ function stagesFor(
     ...(resume ? { resume } : {}),
   });
   return trainingStages(run);
+}
+
+/**
+ * Every built-in plugin (src/plugins/index.ts). The composition root is the only module outside src/plugins/ that
+ * imports plugins (scripts/lint.mjs); commands and the orchestrator reach them through here, by name and kind.
+ */
+export { builtinPlugins };
+
+/** `tandem tracker replay`: the mlflow tracker's delivery of a run's spool after an outage (specs/tracking.md §6). */
+export { replaySpool } from '../plugins/trackers/mlflow/replay-spool.ts';
+
+/** The live PyTorch reference parity compares against: the torch backend's process, one for the whole run. */
+export function openLiveReference(options: { python?: string; threads?: number } = {}): Reference {
+  return new LiveTorchReference(options);
 }

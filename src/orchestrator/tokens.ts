@@ -1,4 +1,4 @@
-import type { Configured } from '../plugins/plugin.ts';
+import type { Configured } from '../contracts/plugin.ts';
 import type { HookDispatcher, HookReceiver } from './hook-dispatcher.ts';
 import type { FrozenConfig } from './frozen-config.ts';
 import type { Stage } from './workflow/stage.ts';

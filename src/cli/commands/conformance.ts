@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { backendGaps, CONFORMANCE_BACKENDS, expectedNotPassing, type ConformanceBackend } from '../../conformance/backend-exclusions.ts';
 import { formatConformanceTable, judgeConformance, type BackendConformance } from '../../conformance/conformance-table.ts';
 import { ONNX_NODE_TEST_DIR } from '../../conformance/onnx-node-suite.ts';
-import { runConformance, type Executor } from '../../conformance/run-conformance.ts';
+import { runConformance } from '../../conformance/run-conformance.ts';
 import { UsageError } from '../../orchestrator/errors.ts';
-import { runOnOrt } from '../../plugins/backends/onnxruntime/ort-run.ts';
-import { TorchReference } from '../../plugins/backends/torch/torch-reference.ts';
+import type { GraphExecutor } from '../../contracts/backend.ts';
+import { builtinPlugins } from '../../orchestrator/composition-root.ts';
+import { constructPlugin } from '../../orchestrator/plugins/construct-plugin.ts';
 import { toJson } from '../io.ts';
 import type { CliCommand } from './command.ts';
 
@@ -14,35 +15,14 @@ export class ConformanceFailedError extends Error {
   readonly exitCode = 1;
 }
 
-interface OpenExecutor {
-  readonly run: Executor;
-  dispose(): Promise<void>;
-}
+/**
+ * The params each backend's conformance test runs it with (one ORT thread, tfjs on wasm); any backend not
+ * listed runs with its defaults. Executors come from the one backend registry, by name.
+ */
+const CONFORMANCE_PARAMS: Readonly<Record<string, Record<string, unknown>>> = { onnxruntime: { threads: 1 }, tfjs: { device: 'wasm' } };
 
-/** Each backend's graph executor, exactly as its conformance test runs it (one thread, tfjs on wasm, one python). */
-async function openExecutor(backend: ConformanceBackend): Promise<OpenExecutor> {
-  switch (backend) {
-    case 'onnxruntime':
-      return { run: (graph, feeds) => runOnOrt(graph, feeds, { intraOpNumThreads: 1 }), dispose: async () => {} };
-    case 'tfjs': {
-      // Loaded only when asked for: importing tfjs costs ~0.7 s.
-      const [{ activateTfjs }, { execute }] = await Promise.all([import('../../plugins/backends/tfjs/runtime.ts'), import('../../plugins/backends/tfjs/interpreter.ts')]);
-      await activateTfjs('wasm');
-      return { run: async (graph, feeds) => execute(graph, feeds), dispose: async () => {} };
-    }
-    case 'torch': {
-      const ref = new TorchReference();
-      await ref.process.versions();
-      return {
-        run: async (graph, feeds) => {
-          const out = await ref.executeGraph(graph, feeds);
-          await ref.release(graph);
-          return Object.fromEntries(out);
-        },
-        dispose: () => ref.dispose(),
-      };
-    }
-  }
+async function openExecutor(backend: ConformanceBackend): Promise<GraphExecutor> {
+  return (await constructPlugin(builtinPlugins, 'backend', backend, CONFORMANCE_PARAMS[backend] ?? {}, '--backend')).executor();
 }
 
 function parseBackends(value: string): ConformanceBackend[] {
@@ -76,21 +56,21 @@ export const conformanceCommand: CliCommand = {
         const results: BackendConformance[] = [];
         for (const backend of backends) {
           const started = performance.now();
-          let executor: OpenExecutor;
+          let executor: GraphExecutor;
           try {
             executor = await openExecutor(backend);
           } catch (e) {
             throw new Error(`backend ${backend} could not start, so its conformance was not run: ${(e as Error).message}`);
           }
           try {
-            const rows = await runConformance(executor.run, { root: o.data });
+            const rows = await runConformance(async (graph, feeds) => Object.fromEntries(await executor.run(graph, new Map(Object.entries(feeds)))), { root: o.data });
             results.push(judgeConformance(backend, rows, expectedNotPassing(backend), backendGaps(backend)));
           } finally {
             await executor.dispose();
           }
           io.err(`${backend}: ${results.at(-1)!.rows.length} node tests in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
         }
-        io.out(o.json ? toJson(results) : `ONNX node conformance (${o.data})\ncell: passed/tests (non-passing tests that are refused by design or listed gaps) !unexpected\n\n${formatConformanceTable(results)}`);
+        io.out(o.json ? toJson({ data: o.data, backends: results }) : `ONNX node conformance (${o.data})\ncell: passed/tests (non-passing tests that are refused by design or listed gaps) !unexpected\n\n${formatConformanceTable(results)}`);
         const bad = results.filter((r) => r.unexpected.length || r.stale.length);
         if (bad.length) {
           throw new ConformanceFailedError(`conformance differs from the expected results on ${bad.map((r) => `${r.backend} (${r.unexpected.length} unexpected, ${r.stale.length} stale exclusions)`).join(', ')}; see the lines marked "!" above`);

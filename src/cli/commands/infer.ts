@@ -1,8 +1,8 @@
 import { basename, dirname, join, relative } from 'node:path';
 import { readNpzFile, writeNpzFile } from '../../data/npz.ts';
 import { UsageError } from '../../orchestrator/errors.ts';
-import { builtinPlugins } from '../../plugins/index.ts';
-import type { Backend } from '../../plugins/backends/backend.ts';
+import { builtinPlugins } from '../../orchestrator/composition-root.ts';
+import type { Backend } from '../../contracts/backend.ts';
 import { runInference } from '../../train/checkpoint/inference.ts';
 import { resolveCheckpoint } from '../../train/checkpoint/resolve-checkpoint.ts';
 import { toJson } from '../io.ts';

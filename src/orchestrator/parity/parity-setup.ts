@@ -1,10 +1,10 @@
 import { baselineDir, type BaselineIdentity } from '../../parity/baseline/baseline-files.ts';
 import { ParityExperiment } from '../../parity/experiment.ts';
 import { paritySettings, type ParitySettings } from '../../parity/parity-config.ts';
-import type { DataAdapter } from '../../plugins/adapters/adapter.ts';
-import type { Backend } from '../../plugins/backends/backend.ts';
-import type { Model } from '../../plugins/models/model.ts';
-import type { PluginDefinition } from '../../plugins/plugin.ts';
+import type { DataAdapter } from '../../contracts/adapter.ts';
+import type { Backend, GraphExecutor } from '../../contracts/backend.ts';
+import type { Model } from '../../contracts/model.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
 import type { TrainSettings } from '../../train/training-run.ts';
 import { canonicalJson, sha256Hex } from '../../util/hash.ts';
 import { ConfigError } from '../errors.ts';
@@ -25,8 +25,13 @@ export interface ParitySetup {
   /** Backends compared by default: every registered one except the torch reference. */
   readonly backendNames: readonly string[];
   createBackend(name: string): Promise<Backend>;
+  /** The executor localization runs side-graphs on: onnxruntime's (tandem's executor of record), default params. */
+  openLocalizer(): Promise<GraphExecutor>;
   baselineDir(name: string, root?: string): string;
 }
+
+/** The backend whose executor runs the localization side-graphs (parity/side-graph.ts). */
+const LOCALIZER_BACKEND = 'onnxruntime';
 
 const BASELINE_KEYS = ['experiment', 'adapter', 'model', 'train', 'plugins'] as const;
 
@@ -62,6 +67,10 @@ export async function setUpParity(request: { configFile: string; overrides: read
       // The configured backend keeps its configured params; the others run with their defaults.
       const params = name === frozen.config.backend.name ? frozen.config.backend.params : definition.params.parse({});
       return (await definition.create(params)) as Backend;
+    },
+    async openLocalizer() {
+      const definition = catalog.resolve('backend', LOCALIZER_BACKEND, { keyPath: 'parity' });
+      return ((await definition.create(definition.params.parse({}))) as Backend).executor();
     },
     baselineDir: (name, root) => baselineDir(name, root),
   };

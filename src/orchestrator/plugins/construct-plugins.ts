@@ -1,4 +1,4 @@
-import { PLUGIN_KINDS, type Configured, type PluginKind } from '../../plugins/plugin.ts';
+import { PLUGIN_KINDS, type Configured, type PluginKind } from '../../contracts/plugin.ts';
 import type { HandshakeResult } from '../handshake.ts';
 import { invokePlugin } from './invoke.ts';
 import { verifyReadBack } from './read-back.ts';

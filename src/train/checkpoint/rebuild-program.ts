@@ -1,6 +1,6 @@
 import type { DType } from '../../graph/dtype.ts';
-import type { Model } from '../../plugins/models/model.ts';
-import type { PluginDefinition } from '../../plugins/plugin.ts';
+import type { Model } from '../../contracts/model.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
 import { dataLossBuilder, type LossTermConfig } from '../data-loss.ts';
 import { createOptimizer } from '../optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../program.ts';

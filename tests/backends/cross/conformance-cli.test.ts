@@ -23,7 +23,7 @@ describe('tandem conformance', () => {
 
   it.skipIf(!!noData)('--json gives every test result with its verdict', { timeout: 60_000 }, async () => {
     const r = await cli('conformance', '--backend', 'onnxruntime', '--json');
-    const [ort] = JSON.parse(r.stdout) as BackendConformance[];
+    const [ort] = (JSON.parse(r.stdout) as { backends: BackendConformance[] }).backends;
     expect(ort.backend).toBe('onnxruntime');
     expect(ort.rows.length).toBeGreaterThan(300);
     expect(ort.unexpected).toEqual([]);

@@ -1,12 +1,14 @@
-import type { DType } from '../../graph/dtype.ts';
-import type { Tensor } from '../../graph/tensor.ts';
-import type { TrainingProgram } from '../../train/program.ts';
-import type { Configured } from '../plugin.ts';
+import type { DType } from '../graph/dtype.ts';
+import type { Graph } from '../graph/ir.ts';
+import type { Tensor } from '../graph/tensor.ts';
+import type { TrainingProgram } from '../train/program.ts';
+import type { Configured } from './plugin.ts';
 
 /**
  * The backend contract (specs/backend.md). A backend compiles a TrainingProgram into a Session that holds the
- * training state (parameters and optimizer slots) between steps. Anything a backend cannot serve (an op in a
- * dtype, a device) is refused at `compile`, naming the op or device, never worked around silently.
+ * training state (parameters and optimizer slots) between steps, and opens a GraphExecutor that runs any other
+ * graph (parity localization, conformance, inference, benchmarks). Anything a backend cannot serve (an op in a
+ * dtype, a device) is refused at `compile` or `run`, naming the op or device, never worked around silently.
  */
 export interface BackendCapabilities {
   readonly dtypes: readonly DType[];
@@ -22,6 +24,27 @@ export interface Backend extends Configured {
   readonly dtype: 'float32' | 'float64';
   capabilities(): BackendCapabilities;
   compile(program: TrainingProgram): Promise<Session>;
+  /** An executor for plain graphs on this backend, with the backend's settings (threads, device). */
+  executor(): Promise<GraphExecutor>;
+}
+
+export interface ExecuteOptions {
+  /** The values to return: graph outputs or intermediate values (default: every graph output). */
+  readonly fetch?: readonly string[];
+}
+
+/**
+ * Runs any graph, not only a training program's: feeds by input name (feeds the graph does not declare are
+ * ignored), results by value name. Call `dispose` once when done (it ends a process or frees sessions).
+ */
+export interface GraphExecutor {
+  run(graph: Graph, feeds: ReadonlyMap<string, Tensor>, options?: ExecuteOptions): Promise<Map<string, Tensor>>;
+  dispose(): Promise<void>;
+}
+
+/** The feeds `graph` declares as inputs, as a record (what every executor hands its engine). */
+export function ownFeeds(graph: Graph, feeds: ReadonlyMap<string, Tensor>): Record<string, Tensor> {
+  return Object.fromEntries([...feeds].filter(([k]) => graph.inputs.some((i) => i.name === k)));
 }
 
 /** A batch as fed: data key → tensor (per-sample keys with their batch axis, constants whole). */
