@@ -15,7 +15,7 @@ function each(tests: readonly string[], status: Exclusion['status'], reason: str
 export const ORT_DEVIATIONS: ReadonlyMap<string, Exclusion> = new Map([
   ['test_resize_downsample_scales_linear_align_corners', {
     status: 'fail',
-    reason: 'ORT computes align_corners linear downsampling by scales differently from the ONNX reference (known ORT semantics, backends.md §5.4)',
+    reason: 'ORT computes align_corners linear downsampling by scales differently from the ONNX reference (known ORT semantics, docs/reference/backends.md §5.4)',
   }],
 ]);
 
