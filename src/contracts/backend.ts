@@ -16,6 +16,17 @@ export interface BackendCapabilities {
   readonly devices: readonly string[];
   /** Ops the backend runs, per float dtype it refuses some in: ops listed are NOT available in that dtype. */
   readonly unsupported: Readonly<Partial<Record<DType, readonly string[]>>>;
+  /**
+   * ONNX node tests (by test name) this backend is known not to pass beyond tandem's own refusals, with the
+   * status they get and why. `tandem conformance` expects exactly these and reports an entry that passes as stale.
+   */
+  readonly nodeTestGaps: ReadonlyMap<string, NodeTestGap>;
+}
+
+/** A node test a backend is expected not to pass: the status it must have, and why. */
+export interface NodeTestGap {
+  readonly status: 'fail' | 'unsupported' | 'error';
+  readonly reason: string;
 }
 
 export interface Backend extends Configured {
@@ -24,8 +35,13 @@ export interface Backend extends Configured {
   readonly dtype: 'float32' | 'float64';
   capabilities(): BackendCapabilities;
   compile(program: TrainingProgram): Promise<Session>;
-  /** An executor for plain graphs on this backend, with the backend's settings (threads, device). */
-  executor(): Promise<GraphExecutor>;
+  /** An executor for plain graphs on this backend, with the backend's settings (device, threads unless given). */
+  executor(options?: ExecutorOptions): Promise<GraphExecutor>;
+}
+
+export interface ExecutorOptions {
+  /** Intra-op threads for the runs (a backend without such a setting ignores it). */
+  readonly threads?: number;
 }
 
 export interface ExecuteOptions {

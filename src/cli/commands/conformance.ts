@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { backendGaps, CONFORMANCE_BACKENDS, expectedNotPassing, type ConformanceBackend } from '../../conformance/backend-exclusions.ts';
+import { expectedNotPassing } from '../../conformance/exclusions.ts';
 import { formatConformanceTable, judgeConformance, type BackendConformance } from '../../conformance/conformance-table.ts';
 import { ONNX_NODE_TEST_DIR } from '../../conformance/onnx-node-suite.ts';
 import { runConformance } from '../../conformance/run-conformance.ts';
 import { UsageError } from '../../orchestrator/errors.ts';
-import type { GraphExecutor } from '../../contracts/backend.ts';
+import type { Backend } from '../../contracts/backend.ts';
 import { builtinPlugins } from '../../orchestrator/composition-root.ts';
 import { constructPlugin } from '../../orchestrator/plugins/construct-plugin.ts';
 import { toJson } from '../io.ts';
@@ -15,37 +15,31 @@ export class ConformanceFailedError extends Error {
   readonly exitCode = 1;
 }
 
-/**
- * The params each backend's conformance test runs it with (one ORT thread, tfjs on wasm); any backend not
- * listed runs with its defaults. Executors come from the one backend registry, by name.
- */
-const CONFORMANCE_PARAMS: Readonly<Record<string, Record<string, unknown>>> = { onnxruntime: { threads: 1 }, tfjs: { device: 'wasm' } };
+/** Short names `--backend` also accepts. */
+const ALIASES: Readonly<Record<string, string>> = { ort: 'onnxruntime' };
 
-async function openExecutor(backend: ConformanceBackend): Promise<GraphExecutor> {
-  return (await constructPlugin(builtinPlugins, 'backend', backend, CONFORMANCE_PARAMS[backend] ?? {}, '--backend')).executor();
-}
-
-function parseBackends(value: string): ConformanceBackend[] {
-  if (value === 'all') return [...CONFORMANCE_BACKENDS];
-  const alias: Record<string, ConformanceBackend> = { ort: 'onnxruntime', onnxruntime: 'onnxruntime', tfjs: 'tfjs', torch: 'torch' };
+/** The backends to check, by name from the one backend registry; `all` is every registered backend. */
+function parseBackends(value: string): string[] {
+  const registered = builtinPlugins.filter((d) => d.kind === 'backend').map((d) => d.name);
+  if (value === 'all') return registered;
   return value.split(',').map((v) => {
-    const b = alias[v.trim()];
-    if (!b) throw new UsageError(`--backend "${v}" is not one of ort (onnxruntime), tfjs, torch, all`);
-    return b;
+    const name = ALIASES[v.trim()] ?? v.trim();
+    if (!registered.includes(name)) throw new UsageError(`--backend "${v}" is not a registered backend; use one of ${registered.join(', ')}, ${Object.keys(ALIASES).map((a) => `${a} (${ALIASES[a]})`).join(', ')} or all (or a comma list)`);
+    return name;
   });
 }
 
 /**
  * `tandem conformance`: the official ONNX node tests (Debian libonnx-testdata) of every op in tandem's set,
- * through tandem's ONNX reader and writer, on each backend's executor, judged against one exclusion list
- * (src/conformance/backend-exclusions.ts) shared with the tests.
+ * through tandem's ONNX reader and writer, on each backend's GraphExecutor (one thread, default settings otherwise), judged
+ * against tandem's refusals (src/conformance/exclusions.ts) plus the gaps the backend reports in its capabilities.
  */
 export const conformanceCommand: CliCommand = {
   register(program, io) {
     program
       .command('conformance')
       .description('Run the ONNX node tests of tandem\'s op set on each backend and print a per-backend, per-op pass table.')
-      .option('--backend <name>', 'ort | tfjs | torch | all (or a comma list)', 'all')
+      .option('--backend <name>', 'a registered backend (onnxruntime or ort, tfjs, torch, ...) | all (or a comma list)', 'all')
       .option('--data <dir>', 'the ONNX node test directory', ONNX_NODE_TEST_DIR)
       .option('--json', 'print every test result as JSON')
       .action(async (o: { backend: string; data: string; json?: boolean }) => {
@@ -56,15 +50,18 @@ export const conformanceCommand: CliCommand = {
         const results: BackendConformance[] = [];
         for (const backend of backends) {
           const started = performance.now();
-          let executor: GraphExecutor;
+          let created: Backend;
+          let executor;
           try {
-            executor = await openExecutor(backend);
+            created = await constructPlugin(builtinPlugins, 'backend', backend, {}, '--backend');
+            executor = await created.executor({ threads: 1 }); // as the conformance tests run it; results do not depend on it
           } catch (e) {
             throw new Error(`backend ${backend} could not start, so its conformance was not run: ${(e as Error).message}`);
           }
           try {
             const rows = await runConformance(async (graph, feeds) => Object.fromEntries(await executor.run(graph, new Map(Object.entries(feeds)))), { root: o.data });
-            results.push(judgeConformance(backend, rows, expectedNotPassing(backend), backendGaps(backend)));
+            const gaps = created.capabilities().nodeTestGaps;
+            results.push(judgeConformance(backend, rows, expectedNotPassing(gaps), gaps));
           } finally {
             await executor.dispose();
           }

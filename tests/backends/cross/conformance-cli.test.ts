@@ -48,6 +48,6 @@ describe('tandem conformance', () => {
     expect(r.stderr).toContain('apt-get install libonnx-testdata');
     const bad = await cli('conformance', '--backend', 'jax');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--backend "jax" is not one of ort (onnxruntime), tfjs, torch, all');
+    expect(bad.stderr).toContain('--backend "jax" is not a registered backend; use one of torch, onnxruntime, tfjs, ort (onnxruntime) or all');
   });
 });

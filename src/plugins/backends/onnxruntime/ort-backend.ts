@@ -4,7 +4,8 @@ import type { Graph } from '../../../graph/ir.ts';
 import type { TrainingProgram } from '../../../train/program.ts';
 import { selectOutputs } from '../../../train/select-outputs.ts';
 import type { PluginDefinition } from '../../../contracts/plugin.ts';
-import { ownFeeds, type Backend, type BackendCapabilities, type GraphExecutor, type Session } from '../../../contracts/backend.ts';
+import { ownFeeds, type Backend, type BackendCapabilities, type ExecutorOptions, type GraphExecutor, type Session } from '../../../contracts/backend.ts';
+import { ORT_NODE_TEST_GAPS } from './node-test-gaps.ts';
 import { availableDevices, cudaUnavailable } from './ort-providers.ts';
 import { runOnOrt } from './ort-run.ts';
 import { OrtSession } from './ort-session.ts';
@@ -40,6 +41,7 @@ class OrtBackend implements Backend {
       dtypes: ['float32', 'float64', 'int32', 'int64', 'bool', 'uint8'],
       devices: availableDevices(),
       unsupported: { float64: this.p.device === 'cpu' ? [...ORT_CPU_FLOAT64_MISSING] : [] },
+      nodeTestGaps: ORT_NODE_TEST_GAPS,
     };
   }
 
@@ -52,8 +54,9 @@ class OrtBackend implements Backend {
   }
 
   /** Plain graphs run on the CPU provider with the configured threads and optimization level. */
-  async executor(): Promise<GraphExecutor> {
-    const opts = { graphOptimizationLevel: this.p.graph_optimization_level, ...(this.p.threads > 0 ? { intraOpNumThreads: this.p.threads } : {}) };
+  async executor(options: ExecutorOptions = {}): Promise<GraphExecutor> {
+    const threads = options.threads ?? this.p.threads;
+    const opts = { graphOptimizationLevel: this.p.graph_optimization_level, ...(threads > 0 ? { intraOpNumThreads: threads } : {}) };
     return {
       run: async (graph, feeds, options = {}) => {
         const g = options.fetch ? selectOutputs(graph, options.fetch, `${graph.name}.fetch`) : graph;

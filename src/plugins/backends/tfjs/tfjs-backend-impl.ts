@@ -3,6 +3,7 @@ import { registeredOps } from '../../../graph/op-registry.ts';
 import type { TrainingProgram } from '../../../train/program.ts';
 import { ownFeeds, type Backend, type BackendCapabilities, type GraphExecutor, type Session } from '../../../contracts/backend.ts';
 import { execute } from './interpreter.ts';
+import { TFJS_NODE_TEST_GAPS } from './node-test-gaps.ts';
 import { activateTfjs, tfjsNodeAvailable, type TfjsDevice, type TfjsRuntimeInfo } from './runtime.ts';
 import type { TfjsBackendParams } from './tfjs-backend.ts';
 import { TfjsSession } from './tfjs-session.ts';
@@ -24,6 +25,7 @@ class TfjsBackend implements Backend {
       dtypes: DTYPES.filter((d) => d !== 'float64'),
       devices: ['wasm', 'cpu', ...(this.nodeAvailable ? ['node'] : [])],
       unsupported: { float64: registeredOps() },
+      nodeTestGaps: TFJS_NODE_TEST_GAPS,
     };
   }
 
@@ -34,7 +36,7 @@ class TfjsBackend implements Backend {
     return TfjsSession.create(program, this.device);
   }
 
-  /** Plain graphs run node by node on the device this backend activated; every tfjs tensor is freed per run. */
+  /** Plain graphs run node by node on the device this backend activated (no thread setting); every tfjs tensor is freed per run. */
   async executor(): Promise<GraphExecutor> {
     return {
       run: async (graph, feeds, options = {}) => {
