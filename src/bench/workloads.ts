@@ -52,11 +52,11 @@ export async function benchWorkloads(options: { threads: number; steps: number; 
     };
     const id = `${experiment.name} (${configFile}, batch ${experiment.batchSize})`;
     log(`${id}: onnxruntime`);
-    const ort = await time((await backendFor(setup, 'onnxruntime', { threads: options.threads })) as Backend);
+    const ort = await time(await backendFor(setup, 'onnxruntime', { threads: options.threads }));
     log(`${id}: tfjs`);
-    const tfjs = await time((await backendFor(setup, 'tfjs', {})) as Backend);
+    const tfjs = await time(await backendFor(setup, 'tfjs', {}));
     log(`${id}: torch (${options.python})`);
-    const torch = await time((await backendFor(setup, 'torch', { threads: options.threads, python: options.python })) as Backend);
+    const torch = await time(await backendFor(setup, 'torch', { threads: options.threads, python: options.python }));
     const lossRelDiff = Math.max(...[ort, tfjs].flatMap((side) => torch.losses.map((v, k) => Math.abs(side.losses[k] - v) / Math.abs(v))));
     rows.push({ id, ortStepMs: ort.median, tfjsStepMs: tfjs.median, torchStepMs: torch.median, lossRelDiff });
   }
