@@ -1,0 +1,61 @@
+import type { Tensor } from '../graph/tensor.ts';
+import { toJsonFloat, type TensorComparison } from './report.ts';
+
+/**
+ * The float64 arbiter (specs/parity.md "The float64 arbiter"). A float32 reference is not the truth; the same
+ * stage computed in float64 from the same state is, to within float32's resolution. When a float32 comparison
+ * fails, both float32 sides are measured against float64 (max abs error over the compared elements): a backend
+ * no further than ARBITER_MULTIPLE times the float32 reference's own error passes, "within the reference's float32
+ * error"; one further than that fails as before. Two float32 engines that sum in different orders have errors of
+ * the same size, a few times apart either way; a wrong op or rule is orders of magnitude further, so 4 leaves room
+ * for the first and none for the second. If the
+ * reference is exact (error 0), so must the backend be.
+ */
+export const ARBITER_MULTIPLE = 4;
+
+/** max |x − truth| over the elements not in `skip`; Infinity where a finite truth meets a non-finite value. */
+export function maxAbsError(x: Tensor, truth: Tensor, skip?: ReadonlySet<number>): number {
+  let worst = 0;
+  for (let i = 0; i < truth.data.length; i++) {
+    if (skip?.has(i)) continue;
+    const a = Number(x.data[i]);
+    const t = Number(truth.data[i]);
+    if (Number.isNaN(a) && Number.isNaN(t)) continue;
+    const d = Math.abs(a - t);
+    worst = Math.max(worst, Number.isNaN(d) ? Infinity : d);
+  }
+  return worst;
+}
+
+/**
+ * A failed float32 comparison judged against float64 `truth`. Comparisons that passed, or failed before values
+ * were looked at (a missing side, dtype, shape), are returned as they are.
+ */
+export function arbitrate(c: TensorComparison, ours: Tensor | undefined, ref: Tensor | undefined, truth: Tensor | undefined, skip?: ReadonlySet<number>): TensorComparison {
+  if (c.verdict === 'pass' || c.problem || !ours || !ref || !truth || truth.data.length !== ref.data.length) return c;
+  const oursError = maxAbsError(ours, truth, skip);
+  const referenceError = maxAbsError(ref, truth, skip);
+  const within = oursError <= ARBITER_MULTIPLE * referenceError;
+  return {
+    ...c,
+    verdict: within ? 'pass' : 'fail',
+    arbiter: {
+      oursError: toJsonFloat(oursError),
+      referenceError: toJsonFloat(referenceError),
+      multiple: ARBITER_MULTIPLE,
+      verdict: within ? 'within-reference-error' : 'further-than-reference',
+    },
+  };
+}
+
+/** One sentence per comparison the arbiter decided, with both numbers. */
+export function arbiterNotes(tensors: readonly TensorComparison[]): string[] {
+  return tensors.flatMap((t) => {
+    if (!t.arbiter) return [];
+    const { oursError, referenceError, verdict } = t.arbiter;
+    const how = verdict === 'within-reference-error' ? "within the reference's float32 error" : `further from float64 than ${ARBITER_MULTIPLE}× the reference`;
+    return [`${t.name}: ${how} (max abs error vs float64: backend ${fmt(oursError)}, float32 reference ${fmt(referenceError)})`];
+  });
+}
+
+const fmt = (x: number | string) => (typeof x === 'number' ? x.toPrecision(3) : x);
