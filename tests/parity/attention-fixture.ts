@@ -51,7 +51,8 @@ export const tinyAttentionModel: PluginDefinition<'model', Record<string, never>
 /** Writes the data file and the config into a fresh temporary folder; returns the config path. */
 export function writeAttentionExperiment(options: { steps?: number } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-parity-attention-'));
-  const n = 64;
+  // 64 train and 16 validation samples: whole batches of 16, as a graph exported with a fixed batch size needs.
+  const n = 80;
   const rng = rngFor(11, 'parity-attention');
   const x = new Float32Array(n * TOKENS * WIDTH).map(() => rng.normal());
   // Target: each token's first feature plus the mean of the sequence's second features (needs attention).
