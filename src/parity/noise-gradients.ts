@@ -70,7 +70,10 @@ export function judgeNoiseParam(
   };
 }
 
-/** `n elements judged as noise-level gradients: p[8]–p[15], q[0]`, or nothing when there are none. */
+/**
+ * `n elements judged as noise-level gradients: p[8]–p[15]; q: 64 elements, q[0, 0, 1], q[0, 1, 1], …`, or nothing
+ * when there are none. Consecutive elements are shown as ranges, at most four per parameter.
+ */
 export function noiseNote(noise: NoiseElements, shapes: ReadonlyMap<string, readonly number[]>): string[] {
   let n = 0;
   const parts: string[] = [];
@@ -79,13 +82,16 @@ export function noiseNote(noise: NoiseElements, shapes: ReadonlyMap<string, read
     const shape = shapes.get(p) ?? [];
     const at = (i: number) => `${p}[${unravel(i, shape).join(', ')}]`;
     const sorted = [...set].sort((x, y) => x - y);
+    const ranges: string[] = [];
     for (let k = 0; k < sorted.length; ) {
       let j = k;
       while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-      parts.push(j === k ? at(sorted[k]) : `${at(sorted[k])}–${at(sorted[j])}`);
+      ranges.push(j === k ? at(sorted[k]) : `${at(sorted[k])}–${at(sorted[j])}`);
       k = j + 1;
     }
+    const shown = ranges.length > 4 ? [...ranges.slice(0, 4), '…'] : ranges;
+    parts.push(ranges.length > 4 ? `${p}: ${set.size} elements, ${shown.join(', ')}` : shown.join(', '));
   }
   if (n === 0) return [];
-  return [`${n} element${n === 1 ? '' : 's'} judged as noise-level gradients (float64 gradient at rounding level; each update checked against Adam's bound instead of compared): ${parts.join(', ')}`];
+  return [`${n} element${n === 1 ? '' : 's'} judged as noise-level gradients (float64 gradient at rounding level; each update checked against Adam's bound instead of compared): ${parts.join('; ')}`];
 }
