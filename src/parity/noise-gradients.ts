@@ -34,7 +34,8 @@ export function noiseLevelElements(
     for (let i = 0; i < t.data.length; i++) {
       const g64 = Number(t.data[i]);
       const err32 = Math.max(Math.abs(Number(a.data[i]) - g64), Math.abs(Number(e.data[i]) - g64));
-      if (Math.abs(g64) <= MARGIN * FLOAT64_OVER_FLOAT32 * err32) found.add(i);
+      // err32 = 0: every side computed the same number (a dead ReLU's exact 0), which compares as any value does.
+      if (err32 > 0 && Math.abs(g64) <= MARGIN * FLOAT64_OVER_FLOAT32 * err32) found.add(i);
     }
     if (found.size) out.set(p, found);
   }
