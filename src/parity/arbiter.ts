@@ -8,7 +8,9 @@ import { toJsonFloat, type TensorComparison } from './report.ts';
  * no further than ARBITER_MULTIPLE times the float32 reference's own error passes, "within the reference's float32
  * error"; one further than that fails as before. Two float32 engines that sum in different orders have errors of
  * the same size, a few times apart either way; a wrong op or rule is orders of magnitude further, so 4 leaves room
- * for the first and none for the second. If the
+ * for the first and none for the second. No float32 result can be asked to be closer to float64 than float32 can
+ * resolve, so the reference's error counts as at least the float32 spacing at the tensor's largest |value| (a sum
+ * torch happens to round to within 0.04 ULP does not make onnxruntime's 1 ULP wrong). If the
  * reference is exact (error 0), so must the backend be.
  */
 export const ARBITER_MULTIPLE = 4;
@@ -35,17 +37,26 @@ export function arbitrate(c: TensorComparison, ours: Tensor | undefined, ref: Te
   if (c.verdict === 'pass' || c.problem || !ours || !ref || !truth || truth.data.length !== ref.data.length) return c;
   const oursError = maxAbsError(ours, truth, skip);
   const referenceError = maxAbsError(ref, truth, skip);
-  const within = oursError <= ARBITER_MULTIPLE * referenceError;
+  const resolution = ref.dtype === 'float32' ? float32Spacing(truth, skip) : 0;
+  const within = oursError <= ARBITER_MULTIPLE * Math.max(referenceError, resolution);
   return {
     ...c,
     verdict: within ? 'pass' : 'fail',
     arbiter: {
       oursError: toJsonFloat(oursError),
       referenceError: toJsonFloat(referenceError),
+      resolution: toJsonFloat(resolution),
       multiple: ARBITER_MULTIPLE,
       verdict: within ? 'within-reference-error' : 'further-than-reference',
     },
   };
+}
+
+/** The spacing of float32 numbers at the largest |value| of `truth` (2⁻²³ relative; 0 for an all-zero tensor). */
+function float32Spacing(truth: Tensor, skip?: ReadonlySet<number>): number {
+  let largest = 0;
+  for (let i = 0; i < truth.data.length; i++) if (!skip?.has(i)) largest = Math.max(largest, Math.abs(Number(truth.data[i])));
+  return largest === 0 || !Number.isFinite(largest) ? 0 : 2 ** (Math.floor(Math.log2(largest)) - 23);
 }
 
 /** One sentence per comparison the arbiter decided, with both numbers. */

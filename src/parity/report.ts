@@ -82,6 +82,8 @@ export const tensorComparisonSchema = z.strictObject({
     .strictObject({
       oursError: jsonFloat,
       referenceError: jsonFloat,
+      /** The float32 spacing at the largest |float64 value|: the reference's error counts as at least this. */
+      resolution: jsonFloat.optional(),
       multiple: z.number(),
       verdict: z.enum(['within-reference-error', 'further-than-reference']),
     })

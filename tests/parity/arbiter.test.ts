@@ -41,7 +41,15 @@ describe('the float64 arbiter', () => {
     expect(judged.arbiter!.referenceError).toBeCloseTo(maxAbsError(ref, truth), 12);
   });
 
-  it('fails everything a reference that is exact disagrees with', () => {
+  it('counts the reference as at least one float32 spacing off: 1 ULP is no worse than torch rounding luckily', () => {
+    const truth = f64([0.6000000012]);
+    const ref = f32([0.6000000012]);
+    const ours = f32([0.6000000012 + 2 ** -24]);
+    const judged = arbitrate(compareTensors('s', 'grad', ours, ref, { ...tol, atol: 0, rtol: 0 }), ours, ref, truth);
+    expect(judged.arbiter).toMatchObject({ verdict: 'within-reference-error', resolution: 2 ** -24 });
+  });
+
+  it('fails what a reference within float32 resolution of float64 disagrees with by more', () => {
     const truth = f64([0.5, 0.25]);
     const ours = f32([0.5, 0.2501]);
     const c = compareTensors('y', 'output', ours, f32([0.5, 0.25]), tol);
