@@ -72,4 +72,13 @@ describe.skipIf(skip)('parity mutation suite (onnxruntime vs live torch)', () =>
     // A planted bug is never mistaken for rounding.
     if (node && !node.unmatchedInputs) expect(node.severity).toBe('significant');
   }, 120_000);
+
+  it('a gradients stage whose forward already diverges blames no gradient rule', async () => {
+    const m = MUTATIONS.find((x) => x.expected === 'forward' && x.config === 'quickstart')!;
+    const { report } = await runParity({ configFile: 'conf/quickstart.yaml', overrides: [], builtins: builtinPlugins, outputsRoot: outputs, selectors: ['*/onnxruntime/gradients'], reference, sides: { onnxruntime: m.side } });
+    const [c] = report.cases;
+    expect(c.verdict).toBe('fail');
+    expect(c.firstDivergence?.node).toBeNull();
+    expect(c.firstDivergence?.message).toContain('the forward pass already diverges on this batch (y_hat');
+  }, 120_000);
 });
