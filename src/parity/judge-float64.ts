@@ -2,7 +2,7 @@ import type { Tensor } from '../graph/tensor.ts';
 import { optimizerSection } from '../plugins/backends/torch/torch-session.ts';
 import type { LossSummary } from '../train/history.ts';
 import { LOSS_OUTPUT, termOutput } from '../train/program.ts';
-import { adamUpdateBound } from './adam-bound.ts';
+import { adamStepBound, adamUpdateBound } from './adam-bound.ts';
 import { arbiterNotes, arbitrate } from './arbiter.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { judgeNoiseParam, noiseLevelElements, noiseNote, type NoiseElements } from './noise-gradients.ts';
@@ -52,9 +52,10 @@ export async function judgeState(
 ): Promise<Judged> {
   if (!tensors.some(arbitrable)) return { tensors, notes: [] };
   if (!ctx.float64) return { tensors, notes: [NO_ARBITER] };
-  const noise = await noiseElements(ctx);
-  const start = ctx.refProgram.initialState();
   const options = optimizerSection(ctx.refProgram);
+  // Without a bound on the update (SGD: lr·noise, which the tolerances judge) no element is set apart.
+  const noise = adamStepBound(options, 1) === undefined ? new Map<string, Set<number>>() : await noiseElements(ctx);
+  const start = ctx.refProgram.initialState();
   const ownerOf = (name: string) => (noise.has(name) ? name : ctx.refProgram.params.find((p) => name.startsWith(`${p.name}/`))?.name);
   const denoised = tensors.map((c) => {
     const owner = ownerOf(c.name);
@@ -101,12 +102,7 @@ function noiseElements(ctx: StageContext): Promise<NoiseElements> {
     const ours = (await ctx.session.gradients(batch)).grads;
     const ref = (await ctx.reference.gradients(batch)).grads;
     const truth = (await (await ctx.float64!()).gradients(batch)).grads;
-    return noiseLevelElements(
-      ctx.refProgram.params.map((p) => p.name),
-      ours,
-      ref,
-      truth,
-    );
+    return noiseLevelElements(ctx.refProgram.params.map((p) => p.name), ours, ref, truth);
   })();
   return ctx.noiseElements;
 }
