@@ -192,14 +192,18 @@ function derivativeNote(ctx: StageContext, fd: FirstDivergence): FirstDivergence
 
 /**
  * Whether the forward outputs or the loss already diverge on this batch (after the float64 arbiter): then every
- * gradient downstream inherits the difference, and no gradient rule can be blamed for it.
+ * gradient downstream inherits the difference, and no gradient rule can be blamed for it. A loss with input
+ * derivatives (PINN terms) is left out: tandem builds those with its gradient rules, so a wrong rule is what makes
+ * such a loss differ, and the probes localize it.
  */
 async function forwardDivergence(ctx: StageContext, batch: BatchFeed): Promise<string | undefined> {
   ctx.session.setState(ctx.program.initialState());
   const [ours, ref] = [await ctx.session.forward(batch), await ctx.reference.forward(batch, [])];
   const outputs = ctx.refProgram.outputs.map((o) => compareTensors(o, 'output', ours.get(o), ref.get(o), tol(ctx, 'forward')));
   const forward = await judgeValues(ctx, outputs, ours, ref, async () => (await ctx.float64!()).forward(batch, []));
-  const losses = await judgedLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss', async () => (await ctx.float64!()).evaluate(batch));
+  const losses = ctx.program.derivatives.length
+    ? { tensors: [] }
+    : await judgedLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss', async () => (await ctx.float64!()).evaluate(batch));
   const failed = [...forward.tensors, ...losses.tensors].filter((t) => t.verdict === 'fail').map((t) => t.name);
   if (!failed.length) return undefined;
   return `the forward pass already diverges on this batch (${failed.slice(0, 4).join(', ')} outside tolerance and not cleared by float64), so the gradients inherit it and no gradient rule is blamed; the forward and loss stages localize it`;
