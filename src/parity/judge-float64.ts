@@ -15,7 +15,7 @@ export interface Judged {
   readonly notes: string[];
 }
 
-const NO_ARBITER = 'no float64 arbiter: the reference cannot re-run a stage in float64 (a recorded baseline); use parity.reference=torch';
+const noArbiter = (ctx: StageContext) => [`no float64 arbiter: ${ctx.noArbiter ?? 'unavailable'}`];
 
 /**
  * Failed comparisons of values (outputs, losses, gradients) re-judged against the stage re-run in float64.
@@ -30,7 +30,7 @@ export async function judgeValues(
   truth: () => Promise<ReadonlyMap<string, Tensor>>,
 ): Promise<Judged> {
   if (!tensors.some(arbitrable)) return { tensors, notes: [] };
-  if (!ctx.float64) return { tensors, notes: [NO_ARBITER] };
+  if (!ctx.float64) return { tensors, notes: noArbiter(ctx) };
   const t = await truth();
   const judged = tensors.map((c) => arbitrate(c, ours.get(c.name), ref.get(c.name), t.get(c.name)));
   return { tensors: judged, notes: arbiterNotes(judged) };
@@ -51,7 +51,7 @@ export async function judgeState(
   truth: () => Promise<ReadonlyMap<string, Tensor>>,
 ): Promise<Judged> {
   if (!tensors.some(arbitrable)) return { tensors, notes: [] };
-  if (!ctx.float64) return { tensors, notes: [NO_ARBITER] };
+  if (!ctx.float64) return { tensors, notes: noArbiter(ctx) };
   const options = optimizerSection(ctx.refProgram);
   // Without a bound on the update (SGD: lr·noise, which the tolerances judge) no element is set apart.
   const noise = adamStepBound(options, 1) === undefined ? new Map<string, Set<number>>() : await noiseElements(ctx);

@@ -83,7 +83,14 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
       const train = experiment.train;
       const refSettings = { ...(train.schedule ? { schedule: train.schedule as Record<string, unknown> } : {}), scheduleInterval: train.schedule_interval ?? ('epoch' as const) };
       const refRun = await reference.open(refProgram, refSettings);
-      const arbiter = reference.kind === 'live' && backend.dtype === 'float32';
+      // Why a failed float32 comparison keeps its verdict, or nothing when the float64 arbiter can run.
+      const noArbiter = !settings.arbiter
+        ? 'parity.arbiter is false'
+        : reference.kind !== 'live'
+          ? 'the reference is a recorded baseline, which cannot re-run a stage in float64; use parity.reference=torch'
+          : backend.dtype !== 'float32'
+            ? `the program is ${backend.dtype} already`
+            : undefined;
       ctx = {
         experiment,
         backend: name,
@@ -94,7 +101,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
         tolerances: settings.tolerances,
         trajectorySteps: settings.trajectorySteps,
         schedule: () => scheduleFactory(train.schedule ?? { name: 'constant' }, (train.optimizer as { lr: number }).lr),
-        ...(arbiter ? { float64: () => (float64 ??= reference.open(float64Program(experiment, refProgram), refSettings)) } : {}),
+        ...(noArbiter ? { noArbiter } : { float64: () => (float64 ??= reference.open(float64Program(experiment, refProgram), refSettings)) }),
       };
     } catch (e) {
       // A stale baseline or an invalid backend setting is the user's to fix (exit 2); a backend that cannot

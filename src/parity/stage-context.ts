@@ -29,6 +29,8 @@ export interface StageContext {
    * cannot (a recorded baseline) or the program is float64 already.
    */
   readonly float64?: () => Promise<ReferenceRun>;
+  /** Why there is no `float64` (said in the notes of a failed case). */
+  readonly noArbiter?: string;
   /** The float64 trajectory, run once for `trajectory` and `eval`. */
   float64Trajectory?: Promise<TrajectoryResult>;
   /** Noise-level gradient elements per parameter (noise-gradients.ts), found once per backend. */

@@ -80,7 +80,7 @@ describe.skipIf(skip)('tandem parity against live torch', () => {
     const r = await cli('parity', 'conf/quickstart.yaml', zero, '--baselines', root, '--select', '*/onnxruntime/forward', '--outputs', outputs());
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/onnxruntime\s+–\s+FAIL/);
-    expect(r.stdout).toContain('no float64 arbiter: the reference cannot re-run a stage in float64 (a recorded baseline)');
+    expect(r.stdout).toContain('no float64 arbiter: the reference is a recorded baseline, which cannot re-run a stage in float64');
     expect(r.stderr).toContain('parity fail: 1 case(s) failed');
     const [c] = parseParityReport(readFileSync(reportPathOf(r.stdout), 'utf8')).cases;
     expect(c.verdict).toBe('fail');
