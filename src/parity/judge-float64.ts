@@ -28,12 +28,31 @@ export async function judgeValues(
   ours: ReadonlyMap<string, Tensor>,
   ref: ReadonlyMap<string, Tensor>,
   truth: () => Promise<ReadonlyMap<string, Tensor>>,
+  second?: () => Promise<ReadonlyMap<string, Tensor>>,
 ): Promise<Judged> {
   if (!tensors.some(arbitrable)) return { tensors, notes: [] };
   if (!ctx.float64) return { tensors, notes: noArbiter(ctx) };
   const t = await truth();
-  const judged = tensors.map((c) => arbitrate(c, ours.get(c.name), ref.get(c.name), t.get(c.name)));
+  const judge = (c: TensorComparison, other?: ReadonlyMap<string, Tensor>) => arbitrate(c, ours.get(c.name), ref.get(c.name), t.get(c.name), undefined, other?.get(c.name));
+  const judged = await withSecondRun(tensors.map((c) => judge(c)), judge, second);
   return { tensors: judged, notes: arbiterNotes(judged) };
+}
+
+/**
+ * Tensors still further from float64 than the reference are judged again with a second float32 run of the
+ * reference (the batches' samples reversed: the same loss, summed in another order), asked for only then. One
+ * run's error can be small by chance where float32 is ill-conditioned (an Adam update whose gradient is near eps),
+ * and the backend is judged against float32's spread, not against one lucky sample of it.
+ */
+async function withSecondRun(
+  judged: TensorComparison[],
+  judge: (c: TensorComparison, other: ReadonlyMap<string, Tensor>) => TensorComparison,
+  second?: () => Promise<ReadonlyMap<string, Tensor>>,
+): Promise<TensorComparison[]> {
+  const further = (c: TensorComparison) => c.arbiter?.verdict === 'further-than-reference';
+  if (!second || !judged.some(further)) return judged;
+  const other = await second();
+  return judged.map((c) => (further(c) ? judge(c, other) : c));
 }
 
 /**
@@ -49,6 +68,8 @@ export async function judgeState(
   lrs: { readonly ours: readonly number[]; readonly ref: readonly number[] },
   tol: Tolerance,
   truth: () => Promise<ReadonlyMap<string, Tensor>>,
+  /** The same state from a second float32 run of the reference on reversed batches (withSecondRun). */
+  second?: () => Promise<ReadonlyMap<string, Tensor>>,
 ): Promise<Judged> {
   if (!tensors.some(arbitrable)) return { tensors, notes: [] };
   if (!ctx.float64) return { tensors, notes: noArbiter(ctx) };
@@ -72,10 +93,12 @@ export async function judgeState(
   const notes = noiseNote(noise, shapes);
   if (!denoised.some(arbitrable)) return { tensors: denoised, notes };
   const t = await truth();
-  const judged = denoised.map((c) => {
+  const judge = (c: TensorComparison, other?: ReadonlyMap<string, Tensor>) => {
     const owner = ownerOf(c.name);
-    return c.noise && !c.noise.withinBound ? c : arbitrate(c, ours.get(c.name), ref.get(c.name), t.get(c.name), owner ? noise.get(owner) : undefined);
-  });
+    if (c.noise && !c.noise.withinBound) return c;
+    return arbitrate(c, ours.get(c.name), ref.get(c.name), t.get(c.name), owner ? noise.get(owner) : undefined, other?.get(c.name));
+  };
+  const judged = await withSecondRun(denoised.map((c) => judge(c)), judge, second);
   return { tensors: judged, notes: [...notes, ...arbiterNotes(judged)] };
 }
 

@@ -31,6 +31,8 @@ export interface StageContext {
   readonly float64?: () => Promise<ReferenceRun>;
   /** Why there is no `float64` (said in the notes of a failed case). */
   readonly noArbiter?: string;
+  /** The reference's float32 trajectory on reversed batches (a second float32 sample for the arbiter), run once. */
+  reversedTrajectory?: Promise<TrajectoryResult>;
   /** The float64 trajectory, run once for `trajectory` and `eval`. */
   float64Trajectory?: Promise<TrajectoryResult>;
   /** Noise-level gradient elements per parameter (noise-gradients.ts), found once per backend. */

@@ -11,7 +11,7 @@ import { compareInputDerivatives } from './input-derivatives.ts';
 import { initialFeeds, runOnExecutor } from './side-graph.ts';
 import type { FirstDivergence, StageName, TensorComparison } from './report.ts';
 import { failureOf, tol, type StageContext, type StageOutcome } from './stage-context.ts';
-import { arbitrateCurve, compareTrajectory, runFloat64Trajectory, runTrajectory } from './trajectory.ts';
+import { arbitrateCurve, compareTrajectory, runFloat64Trajectory, runReversedTrajectory, runTrajectory } from './trajectory.ts';
 import { judgeState, judgeValues, lossTensors } from './judge-float64.ts';
 import { stepDiagnosis } from './step-diagnosis.ts';
 import { optimizerSection } from '../plugins/backends/torch/torch-session.ts';
@@ -62,7 +62,9 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const batch = ctx.experiment.firstBatch();
     const tolerance = tol(ctx, 'loss');
     ctx.session.setState(ctx.program.initialState());
-    const { tensors, notes } = await judgedLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss', async () => (await ctx.float64!()).evaluate(batch));
+    const truth = async () => (await ctx.float64!()).evaluate(batch);
+    const second = () => ctx.reference.evaluate(ctx.experiment.reversed(batch));
+    const { tensors, notes } = await judgedLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss', truth, second);
     if (!failureOf(tensors)) return outcome(ctx, tensors, 'loss', notes);
     const unavailable = (why: string) => {
       const message = `loss localization unavailable: ${why}`;
@@ -107,7 +109,14 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       ...(await compareInputDerivatives(ctx, batch)),
     ];
     const byGrad = (m: ReadonlyMap<string, Tensor>) => new Map([...m].map(([k, v]) => [gradOutput(k), v]));
-    const { tensors, notes } = await judgeValues(ctx, compared, byGrad(ours.grads), byGrad(ref.grads), async () => byGrad((await (await ctx.float64!()).gradients(batch)).grads));
+    const { tensors, notes } = await judgeValues(
+      ctx,
+      compared,
+      byGrad(ours.grads),
+      byGrad(ref.grads),
+      async () => byGrad((await (await ctx.float64!()).gradients(batch)).grads),
+      async () => byGrad((await ctx.reference.gradients(ctx.experiment.reversed(batch))).grads),
+    );
     if (!failureOf(tensors)) return outcome(ctx, tensors, 'gradients', notes);
     // A gradient rule is blamed only for what it computes from matching forward values.
     const upstream = await forwardDivergence(ctx, batch);
@@ -128,7 +137,16 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const params = new Set(ctx.refProgram.params.map((p) => p.name));
     const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.get(n), ref.state.get(n), tolerance));
     const lrs = { ours: [lr], ref: [lr] };
-    const { tensors, notes } = await judgeState(ctx, compared, ours, ref.state, lrs, tolerance, async () => (await (await ctx.float64!()).step(batch)).state);
+    const { tensors, notes } = await judgeState(
+      ctx,
+      compared,
+      ours,
+      ref.state,
+      lrs,
+      tolerance,
+      async () => (await (await ctx.float64!()).step(batch)).state,
+      async () => (await ctx.reference.step(ctx.experiment.reversed(batch))).state,
+    );
     const base = outcome(ctx, tensors, 'step', notes);
     if (!base.failure) return base;
     const diagnosis = stepDiagnosis(tensors, ours, ref.state, ctx.refProgram.initialState(), lr, optimizerSection(ctx.refProgram), tolerance);
@@ -142,8 +160,17 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const params = new Set(ctx.refProgram.params.map((p) => p.name));
     const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.state.get(n), ref.state.get(n), tolerance));
     const lrs = { ours: ours.lrs, ref: ref.records.map((r) => r.lr) };
-    const { tensors, notes } = await judgeState(ctx, compared, ours.state, ref.state, lrs, tolerance, async () => (await runFloat64Trajectory(ctx)).state);
-    const curve = plain.firstDivergentStep !== null && ctx.float64 ? arbitrateCurve(plain, await runFloat64Trajectory(ctx), tolerance) : { record: plain, notes: [] };
+    const { tensors, notes } = await judgeState(
+      ctx,
+      compared,
+      ours.state,
+      ref.state,
+      lrs,
+      tolerance,
+      async () => (await runFloat64Trajectory(ctx)).state,
+      async () => (await runReversedTrajectory(ctx)).state,
+    );
+    const curve = plain.firstDivergentStep !== null && ctx.float64 ? arbitrateCurve(plain, await runFloat64Trajectory(ctx), await runReversedTrajectory(ctx), tolerance) : { record: plain, notes: [] };
     const trajectory = curve.record;
     const base = outcome(ctx, tensors, 'trajectory', [...curve.notes, ...notes]);
     const step = trajectory.firstDivergentStep;
@@ -167,7 +194,8 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
         const [r64, end] = [await ctx.float64!(), (await runFloat64Trajectory(ctx)).state];
         return ctx.experiment.splitLoss(split, (feed) => r64.evaluate(feed, end));
       };
-      const judged = await judgedLosses(ctx, mine, theirs, `${split}/`, 'eval', truth);
+      const second = async () => ctx.experiment.splitLoss(split, async (feed) => ctx.reference.evaluate(feed, (await runReversedTrajectory(ctx)).state));
+      const judged = await judgedLosses(ctx, mine, theirs, `${split}/`, 'eval', truth, second);
       tensors.push(...judged.tensors);
       notes.push(...judged.notes);
     }
@@ -210,10 +238,19 @@ async function forwardDivergence(ctx: StageContext, batch: BatchFeed): Promise<s
 }
 
 /** compareLosses, then the float64 arbiter on what failed (`truth`: the same losses computed in float64). */
-async function judgedLosses(ctx: StageContext, ours: LossSummary, ref: LossSummary, prefix: string, stage: StageName, truth: () => Promise<LossSummary | undefined>) {
+async function judgedLosses(
+  ctx: StageContext,
+  ours: LossSummary,
+  ref: LossSummary,
+  prefix: string,
+  stage: StageName,
+  truth: () => Promise<LossSummary | undefined>,
+  second?: () => Promise<LossSummary | undefined>,
+) {
   const terms = ctx.refProgram.terms;
   const dtype = ctx.program.spec.dtype;
-  return judgeValues(ctx, compareLosses(ctx, ours, ref, prefix, stage), lossTensors(dtype, ours, terms, prefix), lossTensors(dtype, ref, terms, prefix), async () => lossTensors('float64', await truth(), terms, prefix));
+  const losses = (d: 'float32' | 'float64', s: () => Promise<LossSummary | undefined>) => async () => lossTensors(d, await s(), terms, prefix);
+  return judgeValues(ctx, compareLosses(ctx, ours, ref, prefix, stage), lossTensors(dtype, ours, terms, prefix), lossTensors(dtype, ref, terms, prefix), losses('float64', truth), second && losses(dtype, second));
 }
 
 function compareLosses(ctx: StageContext, ours: LossSummary, ref: LossSummary, prefix: string, stage: StageName): TensorComparison[] {

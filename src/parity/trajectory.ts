@@ -40,6 +40,12 @@ export function runTrajectory(ctx: StageContext): Promise<{ ours: OurTrajectory;
   return ctx.trajectoryRun;
 }
 
+/** The reference's float32 trajectory again, on the same batches with their samples reversed, run once. */
+export function runReversedTrajectory(ctx: StageContext): Promise<TrajectoryResult> {
+  ctx.reversedTrajectory ??= ctx.reference.trajectory(ctx.experiment.trajectory(ctx.trajectorySteps).map((b) => ({ ...b, feed: ctx.experiment.reversed(b.feed) })));
+  return ctx.reversedTrajectory;
+}
+
 /** The same trajectory on the float64 reference from the same initial state (the arbiter's truth), run once. */
 export function runFloat64Trajectory(ctx: StageContext): Promise<TrajectoryResult> {
   ctx.float64Trajectory ??= (async () => (await ctx.float64!()).trajectory(ctx.experiment.trajectory(ctx.trajectorySteps)))();
@@ -78,10 +84,10 @@ export function compareTrajectory(ctx: StageContext, ours: OurTrajectory, ref: T
 /**
  * The loss curve judged by the float64 arbiter: a step whose loss left the tolerance while both sides used the
  * same LR passes when the backend's loss is no further from the float64 trajectory's than ARBITER_MULTIPLE times
- * the float32 reference's. An LR that differs is exact arithmetic gone wrong (a schedule bug), never rounding.
+ * the float32 reference's (the larger error of its two runs: the batches in order and reversed). An LR that differs is exact arithmetic gone wrong (a schedule bug), never rounding.
  * Returns the record with `firstDivergentStep` recomputed, and a note for the steps the arbiter passed.
  */
-export function arbitrateCurve(record: TrajectoryRecord, truth: TrajectoryResult, tolerance: Tolerance): { record: TrajectoryRecord; notes: string[] } {
+export function arbitrateCurve(record: TrajectoryRecord, truth: TrajectoryResult, second: TrajectoryResult, tolerance: Tolerance): { record: TrajectoryRecord; notes: string[] } {
   const sameLr = (lr: { actual: JsonFloat; expected: JsonFloat }) => {
     const [a, e] = [fromJsonFloat(lr.actual), fromJsonFloat(lr.expected)];
     return Math.abs(a - e) <= tolerance.atol + tolerance.rtol * Math.abs(e);
@@ -92,7 +98,8 @@ export function arbitrateCurve(record: TrajectoryRecord, truth: TrajectoryResult
     if (p.withinTolerance) continue;
     const t = truth.records[p.step - 1]?.loss ?? NaN;
     const ours = Math.abs(fromJsonFloat(p.loss.actual) - t);
-    const ref = Math.abs(fromJsonFloat(p.loss.expected) - t);
+    // The larger of the reference's two float32 runs (the batches in order and reversed), as for tensors.
+    const ref = Math.max(Math.abs(fromJsonFloat(p.loss.expected) - t), Math.abs((second.records[p.step - 1]?.loss ?? NaN) - t) || 0);
     if (sameLr(p.lr) && ours <= ARBITER_MULTIPLE * ref) cleared.push({ step: p.step, ours, ref });
     else first ??= p.step;
   }
