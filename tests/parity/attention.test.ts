@@ -48,6 +48,16 @@ describe.skipIf(skip)('attention: exactly-zero key-bias gradients (onnxruntime a
     }
   }, 120_000);
 
+  it('without the arbiter the step fails on the key bias, and is not blamed on bias correction: every slot and the update rule match', async () => {
+    const { report } = await runParity({ configFile: config, overrides: ['++parity.arbiter=false'], builtins: [...builtinPlugins, tinyAttentionModel], outputsRoot: outputs, selectors: ['*/onnxruntime/step'], reference });
+    const [c] = report.cases;
+    expect(c.verdict).toBe('fail');
+    expect(c.reason).toContain('att.in_proj.bias');
+    expect(c.reason).not.toContain('bias correction');
+    expect(c.reason).toContain("the backend's update is what Adam computes from its own slots");
+    expect(c.notes).toEqual(['no float64 arbiter: parity.arbiter is false']);
+  }, 120_000);
+
   it('Adam without bias correction still fails the step, and is named as such', async () => {
     const noBiasCorrection = (s: { optimizer: unknown }) => new Adam('adam', (s.optimizer as Adam).options, (g, step) => ({ bc1: scalarLike(g, 1, step), bc2Sqrt: scalarLike(g, 1, step) }));
     const { report } = await runParity({
