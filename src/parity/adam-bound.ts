@@ -1,4 +1,4 @@
-import type { OptionSection } from '../plugins/backends/torch/protocol.ts';
+import type { OptimizerOptions } from '../train/optimizers/optimizer-options.ts';
 
 /**
  * How far Adam can move one element, whatever its gradients are: what can be checked about an element whose
@@ -14,11 +14,9 @@ import type { OptionSection } from '../plugins/backends/torch/protocol.ts';
  * (1−β1)/√(1−β2) for the uncorrected ratio. AdamW's decoupled decay adds lr·weight_decay·|p| per update; Adam's
  * L2 weight decay is part of the gradient, so such an element's gradient is not noise and no bound is given.
  */
-export function adamStepBound(options: OptionSection, t: number): number | undefined {
-  const o = options as { name: string; betas?: readonly [number, number]; weight_decay?: number };
-  if (o.name !== 'adam' && o.name !== 'adamw') return undefined;
-  if (o.name === 'adam' && (o.weight_decay ?? 0) !== 0) return undefined;
-  const [b1, b2] = o.betas ?? [0.9, 0.999];
+export function adamStepBound(o: OptimizerOptions, t: number): number | undefined {
+  if (o.name === 'sgd' || (o.name === 'adam' && o.weight_decay !== 0)) return undefined;
+  const [b1, b2] = o.betas;
   const gamma = (b1 * b1) / b2;
   const geometric = (r: number) => (r === 1 ? t : (1 - r ** t) / (1 - r));
   return ((1 - b1) / (1 - b1 ** t)) * Math.sqrt(geometric(b2)) * Math.sqrt(geometric(gamma));
@@ -29,8 +27,8 @@ export function adamStepBound(options: OptionSection, t: number): number | undef
  * |p_0| = `start`; undefined when the optimizer gives no such bound (SGD moves noise by lr·noise, which the
  * ordinary tolerances judge).
  */
-export function adamUpdateBound(options: OptionSection, lrs: readonly number[], start: number): number | undefined {
-  const decay = options.name === 'adamw' ? ((options as { weight_decay?: number }).weight_decay ?? 0.01) : 0;
+export function adamUpdateBound(options: OptimizerOptions, lrs: readonly number[], start: number): number | undefined {
+  const decay = options.name === 'adamw' ? options.weight_decay : 0;
   let total = 0;
   let reach = start;
   for (const [i, lr] of lrs.entries()) {

@@ -1,6 +1,6 @@
 import type { Tensor } from '../graph/tensor.ts';
-import { optimizerSection } from '../plugins/backends/torch/torch-session.ts';
 import type { LossSummary } from '../train/history.ts';
+import { parseOptimizerOptions, type OptimizerOptions } from '../train/optimizers/optimizer-options.ts';
 import { LOSS_OUTPUT, termOutput } from '../train/program.ts';
 import { adamStepBound, adamUpdateBound } from './adam-bound.ts';
 import { arbiterNotes, arbitrate } from './arbiter.ts';
@@ -73,7 +73,7 @@ export async function judgeState(
 ): Promise<Judged> {
   if (!tensors.some(arbitrable)) return { tensors, notes: [] };
   if (!ctx.float64) return { tensors, notes: noArbiter(ctx) };
-  const options = optimizerSection(ctx.refProgram);
+  const options = referenceOptimizer(ctx);
   // Without a bound on the update (SGD: lr·noise, which the tolerances judge) no element is set apart.
   const noise = adamStepBound(options, 1) === undefined ? new Map<string, Set<number>>() : await noiseElements(ctx);
   const start = ctx.refProgram.initialState();
@@ -109,6 +109,11 @@ export function lossTensors(dtype: 'float32' | 'float64', summary: LossSummary |
   out.set(`${prefix}${LOSS_OUTPUT}`, scalarTensor(dtype, summary.loss));
   for (const t of terms) if (summary.terms[t] !== undefined) out.set(`${prefix}${termOutput(t)}`, scalarTensor(dtype, summary.terms[t]));
   return out;
+}
+
+/** The optimizer as the experiment configures it (both sides' unmodified options, torch's defaults filled in). */
+export function referenceOptimizer(ctx: StageContext): OptimizerOptions {
+  return parseOptimizerOptions(ctx.experiment.train.optimizer, 'train.optimizer');
 }
 
 const arbitrable = (c: TensorComparison) => c.verdict === 'fail' && !c.problem;

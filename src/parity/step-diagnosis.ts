@@ -1,5 +1,5 @@
 import type { Tensor } from '../graph/tensor.ts';
-import type { OptionSection } from '../plugins/backends/torch/protocol.ts';
+import type { OptimizerOptions } from '../train/optimizers/optimizer-options.ts';
 import { unravel } from './compare-tensors.ts';
 import type { TensorComparison, Tolerance } from './report.ts';
 
@@ -17,7 +17,7 @@ export function stepDiagnosis(
   ref: ReadonlyMap<string, Tensor>,
   start: ReadonlyMap<string, Tensor>,
   lr: number,
-  options: OptionSection,
+  options: OptimizerOptions,
   tol: Tolerance,
 ): string {
   const failing = (role: string) => tensors.filter((t) => t.role === role && t.verdict === 'fail').map((t) => t.name);
@@ -43,11 +43,10 @@ export function stepDiagnosis(
 }
 
 /** p1 from p0 and update-1 slots by torch.optim.Adam/AdamW's formula (float64), or undefined for other optimizers. */
-function adamFormula(options: OptionSection, lr: number): ((p0: number, m: number, v: number) => number) | undefined {
-  const o = options as { name: string; betas?: readonly [number, number]; eps?: number; weight_decay?: number };
-  if (o.name !== 'adam' && o.name !== 'adamw') return undefined;
-  const [b1, b2] = o.betas ?? [0.9, 0.999];
-  const eps = o.eps ?? 1e-8;
-  const decay = o.name === 'adamw' ? (o.weight_decay ?? 0.01) : 0;
+function adamFormula(o: OptimizerOptions, lr: number): ((p0: number, m: number, v: number) => number) | undefined {
+  if (o.name === 'sgd') return undefined;
+  const [b1, b2] = o.betas;
+  const eps = o.eps;
+  const decay = o.name === 'adamw' ? o.weight_decay : 0;
   return (p0, m, v) => p0 * (1 - lr * decay) - (lr * (m / (1 - b1))) / (Math.sqrt(v / (1 - b2)) + eps);
 }

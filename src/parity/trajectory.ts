@@ -1,5 +1,5 @@
 import type { Tensor } from '../graph/tensor.ts';
-import type { TrajectoryResult } from './reference/reference.ts';
+import type { TrajectoryResult } from '../contracts/reference.ts';
 import { ARBITER_MULTIPLE } from './arbiter.ts';
 import { fromJsonFloat, toJsonFloat, type JsonFloat, type Tolerance, type TrajectoryRecord } from './report.ts';
 import type { StageContext } from './stage-context.ts';

@@ -6,6 +6,7 @@ import { ARBITER_MULTIPLE, arbitrate, maxAbsError } from '../../src/parity/arbit
 import { compareTensors } from '../../src/parity/compare-tensors.ts';
 import { noiseLevelElements } from '../../src/parity/noise-gradients.ts';
 import { stepDiagnosis } from '../../src/parity/step-diagnosis.ts';
+import { parseOptimizerOptions } from '../../src/train/optimizers/optimizer-options.ts';
 
 const tol = { rtol: 1.3e-6, atol: 1e-5, source: 'test' };
 const f32 = (xs: readonly number[]) => tensor('float32', [xs.length], Float32Array.from(xs));
@@ -67,11 +68,11 @@ describe('noise-level gradients', () => {
   });
 
   it('Adam moves an element by at most lr on update 1 and by the Cauchy–Schwarz bound after', () => {
-    const adam = { name: 'adam', betas: [0.9, 0.999] };
+    const adam = parseOptimizerOptions({ name: 'adam' });
     expect(adamStepBound(adam, 1)).toBeCloseTo(1, 12);
     expect(adamStepBound(adam, 20)).toBeGreaterThan(1);
     expect(adamStepBound(adam, 20)).toBeLessThan(1.2);
-    expect(adamStepBound({ name: 'sgd' }, 1)).toBeUndefined();
+    expect(adamStepBound(parseOptimizerOptions({ name: 'sgd', lr: 0.1 }), 1)).toBeUndefined();
     // Worst case for t = 2: the gradients that make Cauchy–Schwarz tight (g_i ∝ (β1/β2)^(t−i)).
     const [b1, b2] = [0.9, 0.999];
     const g = [b1 / b2, 1];
@@ -84,7 +85,7 @@ describe('noise-level gradients', () => {
 });
 
 describe('step diagnosis', () => {
-  const adam = { name: 'adam', betas: [0.9, 0.999], eps: 1e-8 };
+  const adam = parseOptimizerOptions({ name: 'adam' });
   const start = new Map([['w', f32([0.5])]]);
   const slots = new Map([['w/exp_avg', f32([0.1 * 0.2])], ['w/exp_avg_sq', f32([0.001 * 0.04])]]);
   const diverged = (w: number) => [compareTensors('w', 'param', f32([w]), f32([0.49]), tol), ...[...slots].map(([k, t]) => compareTensors(k, 'slot', t, t, tol))];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runParity } from '../../src/orchestrator/parity/run-parity.ts';
-import { LiveTorchReference } from '../../src/parity/reference/live-torch.ts';
+import { LiveTorchReference } from '../../src/plugins/backends/torch/live-torch-reference.ts';
 import { STAGES } from '../../src/parity/report.ts';
 import { builtinPlugins } from '../../src/plugins/index.ts';
 import { Adam } from '../../src/train/optimizers/adam.ts';
