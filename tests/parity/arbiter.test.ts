@@ -6,6 +6,9 @@ import { ARBITER_MULTIPLE, arbitrate, maxAbsError } from '../../src/parity/arbit
 import { compareTensors } from '../../src/parity/compare-tensors.ts';
 import { noiseLevelElements } from '../../src/parity/noise-gradients.ts';
 import { stepDiagnosis } from '../../src/parity/step-diagnosis.ts';
+import { GraphBuilder } from '../../src/graph/builder.ts';
+import { ONNX_DTYPE_CODE } from '../../src/graph/dtype.ts';
+import { toFloat64Graph } from '../../src/parity/float64-graph.ts';
 import { parseOptimizerOptions } from '../../src/train/optimizers/optimizer-options.ts';
 
 const tol = { rtol: 1.3e-6, atol: 1e-5, source: 'test' };
@@ -55,6 +58,24 @@ describe('the float64 arbiter', () => {
     const ours = f32([0.5, 0.2501]);
     const c = compareTensors('y', 'output', ours, f32([0.5, 0.25]), tol);
     expect(arbitrate(c, ours, f32([0.5, 0.25]), truth).verdict).toBe('fail');
+  });
+});
+
+describe('the float64 version of a graph (what the arbiter differentiates for a rule)', () => {
+  it('widens every float32 value, initializer, constant and Cast to float64, and leaves integers alone', () => {
+    const b = new GraphBuilder('g');
+    const x = b.input('x', 'float32', [2]);
+    const i = b.input('i', 'int64', [2]);
+    const y = b.cast(b.add(b.mul(x, b.scalar(1 / 3, 'float32')), b.cast(i, 'float32')), 'float32');
+    b.output(y, 'y');
+    const g = toFloat64Graph(b.build());
+    expect(g.inputs.map((v) => v.dtype)).toEqual(['float64', 'int64']);
+    expect(g.outputs.map((v) => v.dtype)).toEqual(['float64']);
+    expect(g.nodes.filter((n) => n.op === 'Cast').map((n) => n.attrs.to)).toEqual([ONNX_DTYPE_CODE.float64, ONNX_DTYPE_CODE.float64]);
+    expect([...g.values.values()].filter((v) => v.dtype === 'float32')).toEqual([]);
+    const constants = [...g.initializers.values(), ...g.nodes.flatMap((n) => Object.values(n.attrs).filter((a) => typeof a === 'object' && a !== null && 'dtype' in a))];
+    expect(constants.length).toBeGreaterThan(0);
+    for (const t of constants) expect((t as { dtype: string }).dtype).not.toBe('float32');
   });
 });
 
