@@ -1,5 +1,6 @@
-import type { Tensor } from '../graph/tensor.ts';
+import type { BatchFeed } from '../contracts/backend.ts';
 import { cutDerivatives } from '../contracts/derivative-terms.ts';
+import type { Tensor } from '../graph/tensor.ts';
 import type { LossSummary } from '../train/history.ts';
 import { gradOutput, LOSS_OUTPUT, termOutput } from '../train/program.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
@@ -14,7 +15,6 @@ import { failureOf, tol, type StageContext, type StageOutcome } from './stage-co
 import { arbitrateCurve, compareTrajectory, runFloat64Trajectory, runReversedTrajectory, runTrajectory } from './trajectory.ts';
 import { judgeState, judgeValues, lossTensors, referenceOptimizer } from './judge-float64.ts';
 import { stepDiagnosis } from './step-diagnosis.ts';
-import type { BatchFeed } from '../contracts/backend.ts';
 
 /**
  * One function per parity stage (docs/architecture.md "A parity run"). Each resets the backend to the program's
