@@ -53,6 +53,18 @@ describe('the float64 arbiter', () => {
     expect(judged.arbiter).toMatchObject({ verdict: 'within-reference-error', resolution: 2 ** -24 });
   });
 
+  it('takes the larger error of the reference’s two float32 runs, and still fails a backend further than both', () => {
+    const truth = f64([1, 2, 3]);
+    const ref = f64([1, 2, 3 + 1e-7]);
+    const reversed = f64([1, 2 + 2e-5, 3]);
+    const within = f64([1, 2 - 3e-5, 3]);
+    const further = f64([1, 2 - 9e-5, 3]);
+    const c = (x: typeof truth) => compareTensors('p', 'param', x, ref, tol);
+    expect(arbitrate(c(within), within, ref, truth).verdict).toBe('fail');
+    expect(arbitrate(c(within), within, ref, truth, undefined, reversed).arbiter).toMatchObject({ verdict: 'within-reference-error', referenceRuns: 2 });
+    expect(arbitrate(c(further), further, ref, truth, undefined, reversed).verdict).toBe('fail');
+  });
+
   it('fails what a reference within float32 resolution of float64 disagrees with by more', () => {
     const truth = f64([0.5, 0.25]);
     const ours = f32([0.5, 0.2501]);
