@@ -64,6 +64,27 @@ export class ParityExperiment {
     };
   }
 
+  /**
+   * The same batch with its samples in reverse order: the same loss (a mean over samples does not depend on their
+   * order), summed in another order. A second, equally valid float32 run of the reference from it shows how far
+   * float32 rounding alone can move a result (the float64 arbiter, judge-float64.ts). Constant keys are unchanged.
+   */
+  reversed(feed: BatchFeed): BatchFeed {
+    const perSample = this.data.specs();
+    return new Map(
+      [...feed].map(([key, t]) => {
+        if (!perSample[key]?.perSample || t.shape.length === 0) return [key, t];
+        const n = t.shape[0];
+        const row = t.data.length / n;
+        // Typed as one array kind for its methods only: slice/subarray/set act on whatever kind it is.
+        const src = t.data as Float64Array;
+        const data = src.slice();
+        for (let i = 0; i < n; i++) data.set(src.subarray((n - 1 - i) * row, (n - i) * row), i * row);
+        return [key, { ...t, data }];
+      }),
+    );
+  }
+
   /** The batch the single-batch stages (forward, loss, gradients, step) use: the first one of epoch 0. */
   firstBatch(): BatchFeed {
     return this.trajectory(1)[0].feed;
