@@ -10,6 +10,8 @@ export interface LossAxis {
   readonly map: (loss: number) => number;
   readonly title: string;
   readonly scale: Record<string, unknown>;
+  /** d3 format of the tick labels: enough digits that neighbouring ticks differ. */
+  readonly format: string;
   /** One sentence for the caption. */
   readonly note: string;
 }
@@ -19,9 +21,9 @@ const DECADE = 10;
 export function lossAxis(values: readonly number[], name = 'loss'): LossAxis {
   const finite = values.filter(Number.isFinite);
   const [lo, hi] = [Math.min(...finite), Math.max(...finite)];
-  if (finite.length === 0) return { map: (v) => v, title: name, scale: {}, note: '' };
-  if (lo > 0 && hi / lo > DECADE) return { map: (v) => v, title: `${name} (log scale)`, scale: { type: 'log' }, note: ' Log scale.' };
-  if (lo > 0) return { map: (v) => v, title: name, scale: { zero: false }, note: '' };
+  if (finite.length === 0) return { map: (v) => v, title: name, scale: {}, format: '.2~e', note: '' };
+  if (lo > 0 && hi / lo > DECADE) return { map: (v) => v, title: `${name} (log scale)`, scale: { type: 'log' }, format: '.0e', note: ' Log scale.' };
+  if (lo > 0) return { map: (v) => v, title: name, scale: { zero: false }, format: '.4~g', note: '' };
   const span = hi - lo;
   // The linear band of the symlog scale: a thousandth of the range, so three decades below the top are resolved.
   const constant = span > 0 ? span / 1000 : 1;
@@ -29,6 +31,7 @@ export function lossAxis(values: readonly number[], name = 'loss'): LossAxis {
     map: (v) => v - lo,
     title: `${name} − min(${name}), symlog`,
     scale: { type: 'symlog', constant },
+    format: '.2~e',
     note: ` The loss reaches ${lo.toExponential(3)} (≤ 0, so no log axis): drawn is the distance above that minimum, loss − min, on a symlog axis (linear below ${constant.toExponential(1)}, logarithmic above).`,
   };
 }

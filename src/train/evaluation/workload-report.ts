@@ -87,8 +87,14 @@ async function lossReport(run: TrainedRun, title: string, extra: readonly [strin
 
 /** One row per split: the final loss on the whole split and each term's share, the table every report starts with. */
 function finalLossRows(run: TrainedRun): [string, string][] {
+  const monitors = monitorTerms(run);
   const row = (split: string, s: LossSummary): [string, string] => {
     const terms = Object.entries(s.terms);
+    const measured = terms.filter(([t]) => monitors.includes(t));
+    // A split where every trained term is masked out (elastic's test grid) has a total of 0 that says nothing.
+    if (s.loss === 0 && measured.length > 0 && terms.every(([t, v]) => v === 0 || monitors.includes(t))) {
+      return [`final ${split} ${measured.map(([t]) => t).join(', ')}`, `${measured.map(([t, v]) => `${t} ${v.toExponential(4)}`).join(', ')} (weight 0: measured, not trained; no trained term applies on this split)`];
+    }
     return [`final ${split} loss`, `${s.loss.toExponential(4)}${terms.length > 1 ? ` (${terms.map(([t, v]) => `${t} ${v.toExponential(4)}`).join(', ')})` : ''}`];
   };
   return [['epochs', String(run.history.length)], row('train', run.final.train), ...(run.final.validation ? [row('validation', run.final.validation)] : [])];
@@ -96,9 +102,12 @@ function finalLossRows(run: TrainedRun): [string, string][] {
 
 /** The loss curve, when the run trained at least one epoch (a resumed run that had nothing left to do has none). */
 function lossPlots(run: TrainedRun): PlotSpec[] {
-  const monitors = Object.entries(run.loss ?? {}).filter(([, t]) => t.weight === 0).map(([name]) => name);
+  const monitors = monitorTerms(run);
   return run.history.length ? [lossCurve(run.experiment, run.history, { monitors, ...(run.lbfgs ? { lbfgs: run.lbfgs } : {}) })] : [];
 }
+
+/** Loss terms of weight 0: measured on each split, not trained (elastic's `test`, the relative L2 error). */
+const monitorTerms = (run: TrainedRun) => Object.entries(run.loss ?? {}).filter(([, t]) => t.weight === 0).map(([name]) => name);
 
 const domainRows = (run: TrainedRun) => run.domain?.rows ?? [];
 const domainPlots = (run: TrainedRun) => run.domain?.plots ?? [];
