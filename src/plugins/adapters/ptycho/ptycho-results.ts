@@ -118,8 +118,12 @@ export async function writeReconstruction(r: ReconstructionInput, runDir: string
   );
   writeFileSync(join(runDir, 'frc_curves.csv'), ['ring,frc_amplitude,frc_phase', ...Array.from(frcAmp, (v, i) => `${i},${v},${frcPhase[i]}`), ''].join('\n'));
   const masked = (v: Float64Array, fill: number) => v.map((x, i) => (mask[i] ? x : fill));
-  const ampRange = range(ampTrue, mask);
-  const phaseRange = range(phaseTrue, mask);
+  // One range per row over prediction and truth together, so neither is clipped and equal values are equal greys.
+  const joint = (a: Float64Array, b: Float64Array): [number, number] => {
+    const [[a0, a1], [b0, b1]] = [range(a, mask), range(b, mask)];
+    return [Math.min(a0, b0), Math.max(a1, b1)];
+  };
+  const [ampRange, phaseRange] = [joint(ampPred, ampTrue), joint(phasePred, phaseTrue)];
   const grid = figureGrid(
     [
       { panels: [{ title: 'amplitude, predicted', values: masked(ampPred, ampRange[0]), rows, cols }, { title: 'amplitude, true', values: masked(ampTrue, ampRange[0]), rows, cols }], range: ampRange },
