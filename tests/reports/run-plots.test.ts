@@ -83,6 +83,12 @@ describe('field heatmaps', () => {
     expect(scales).toStrictEqual([[-1, 2], [-1, 2], [-1.4, 1.4]]);
   });
 
+  it('give every cell whole pixels (fractional edges show as a white grid in a browser)', () => {
+    const panel = (rows: number, cols: number) => ({ title: 't', rows, cols, values: new Float64Array(rows * cols) });
+    const sizes = (heatmaps('f', 'f', '', { x: 'x', y: 'y' }, [panel(41, 41), panel(6, 32), panel(64, 64)]).spec as { hconcat: { width: number; height: number }[] }).hconcat;
+    expect(sizes.map((s) => [s.width, s.height])).toStrictEqual([[205, 205], [192, 192], [192, 192]]);
+  });
+
   it('leave NaN cells (pixels nothing measured) blank', () => {
     const plot = heatmaps('f', 'f', '', { x: 'x', y: 'y' }, [{ title: 'a', rows: 1, cols: 3, values: [1, NaN, 2], scaleGroup: 'a' }]);
     const cells = (plot.spec as { hconcat: { data: { values: unknown[] } }[] }).hconcat[0].data.values;

@@ -75,8 +75,9 @@ export function heatmaps(id: string, title: string, caption: string, axes: { x: 
     spec: {
       hconcat: panels.map((p) => ({
         title: p.title,
-        width: PANEL,
-        height: PANEL,
+        // Whole pixels per cell: fractional cell edges are anti-aliased into a visible white grid.
+        width: p.cols * wholePixels(p.cols),
+        height: p.rows * wholePixels(p.rows),
         data: { values: cells(p) },
         mark: { type: 'rect', aria: false },
         encoding: {
@@ -89,6 +90,9 @@ export function heatmaps(id: string, title: string, caption: string, axes: { x: 
     },
   };
 }
+
+/** A cell's width (or height) in whole pixels for `cells` across, so the panel comes out near PANEL pixels. */
+const wholePixels = (cells: number) => Math.max(1, Math.round(PANEL / cells));
 
 /** [min, max] of the finite values, widened from [lo, hi]. */
 function extent(values: ArrayLike<number>, lo: number, hi: number): [number, number] {
