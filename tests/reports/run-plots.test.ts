@@ -93,5 +93,8 @@ describe('field heatmaps', () => {
     const plot = heatmaps('f', 'f', '', { x: 'x', y: 'y' }, [{ title: 'a', rows: 1, cols: 3, values: [1, NaN, 2], scaleGroup: 'a' }]);
     const cells = (plot.spec as { hconcat: { data: { values: unknown[] } }[] }).hconcat[0].data.values;
     expect(cells).toStrictEqual([{ r: 0, c: 0, v: 1 }, { r: 0, c: 2, v: 2 }]);
+    // The blank column keeps its place: the cells stay on whole pixels.
+    const x = (plot.spec as { hconcat: { encoding: { x: { scale: { domain: number[] } } } }[] }).hconcat[0].encoding.x.scale.domain;
+    expect(x).toStrictEqual([0, 1, 2]);
   });
 });

@@ -49,7 +49,7 @@ export function lossCurve(id: string, history: readonly EpochRecord[], options: 
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: lbfgs.length ? 'epoch, then L-BFGS step (after the dashed line)' : 'epoch', axis: { tickMinStep: 1, format: 'd' } },
+      x: { field: 'x', type: 'quantitative', title: lbfgs.length ? 'epoch, then L-BFGS step (after the dashed line)' : 'epoch', scale: { zero: false, nice: false }, axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'y', type: 'quantitative', title: axis.title, scale: axis.scale, axis: { format: axis.format } },
       color: { field: 'series', type: 'nominal', title: null, scale: { range: SERIES_COLORS }, legend: FITTING_LEGEND },
       tooltip: [{ field: 'series' }, { field: 'x' }, { field: 'loss', format: '.4e' }],

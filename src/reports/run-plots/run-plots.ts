@@ -81,8 +81,9 @@ export function heatmaps(id: string, title: string, caption: string, axes: { x: 
         data: { values: cells(p) },
         mark: { type: 'rect', aria: false },
         encoding: {
-          x: { field: 'c', type: 'ordinal', title: axes.x, axis: { labels: false, ticks: false } },
-          y: { field: 'r', type: 'ordinal', title: axes.y, sort: 'descending', axis: { labels: false, ticks: false } },
+          // Every row and column in the domain, blank (NaN) ones too, so cells keep their whole-pixel size.
+          x: { field: 'c', type: 'ordinal', title: axes.x, scale: { domain: indices(p.cols) }, axis: { labels: false, ticks: false } },
+          y: { field: 'r', type: 'ordinal', title: axes.y, sort: 'descending', scale: { domain: indices(p.rows) }, axis: { labels: false, ticks: false } },
           color: { field: 'v', type: 'quantitative', title: null, scale: scaleOf(p), legend: { format: '.2~e', gradientLength: PANEL - 20, labelLimit: 0 } },
         },
       })),
@@ -93,6 +94,8 @@ export function heatmaps(id: string, title: string, caption: string, axes: { x: 
 
 /** A cell's width (or height) in whole pixels for `cells` across, so the panel comes out near PANEL pixels. */
 const wholePixels = (cells: number) => Math.max(1, Math.round(PANEL / cells));
+
+const indices = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** [min, max] of the finite values, widened from [lo, hi]. */
 function extent(values: ArrayLike<number>, lo: number, hi: number): [number, number] {
