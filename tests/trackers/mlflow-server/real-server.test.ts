@@ -13,7 +13,10 @@ import { expectedArtifacts, expectedHistories, expectedParams } from './run-orac
 
 const skip = missingMlflowServer('MLflow tracking server');
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
-const FAST = Object.entries(FAST_RETRY).map(([k, v]) => `+tracker.params.retry.${k}=${v}`);
+// Fast retries, but a patient timeout: a server down refuses at once, while a loaded one just restarted can take
+// seconds to answer its first request.
+const RETRY = { ...FAST_RETRY, attempts: 3, timeout_ms: 30_000 };
+const FAST = Object.entries(RETRY).map(([k, v]) => `+tracker.params.retry.${k}=${v}`);
 
 describe.skipIf(!!skip)('tandem against a real MLflow tracking server', () => {
   let server: CiMlflowServer;
@@ -118,7 +121,7 @@ describe.skipIf(!!skip)('tandem against a real MLflow tracking server', () => {
     const warnings = captureWarnings();
     try {
       const run = makeRun(tempDir('mlflow-restart'));
-      const tracker = await restTracker(server.url, { artifacts: [], experiment: 'restart' });
+      const tracker = await restTracker(server.url, { artifacts: [], experiment: 'restart', retry: RETRY });
       await tracker.onRunStart(run.start);
       const log = async (from: number, to: number) => {
         for (let step = from; step < to; step++) await tracker.logMetrics({ 'train/loss': 1 / (step + 1), 'train/loss:data': step }, step);
