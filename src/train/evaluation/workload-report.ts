@@ -82,7 +82,8 @@ export async function streamedRunReport(run: EvaluatedRun, data: DataView, batch
 /** A report with the loss curve and the final losses, plus any rows the caller adds. */
 async function lossReport(run: TrainedRun, title: string, extra: readonly [string, string][]): Promise<string> {
   const report = await writeRunReport(run.runDir, title, [...finalLossRows(run), ...extra, ...domainRows(run)], [...lossPlots(run), ...domainPlots(run)]);
-  return `report ${relative(process.cwd(), report)} (loss curve, final losses)${extra.length ? `; ${extra.map(([k, v]) => `${k} ${v}`).join('; ')}` : ''}`;
+  const shown = ['loss curve', 'final losses', ...domainPlots(run).map((p) => p.title.replace(/^[^:]*: /, ''))];
+  return `report ${relative(process.cwd(), report)} (${shown.join(', ')})${extra.length ? `; ${extra.map(([k, v]) => `${k} ${v}`).join('; ')}` : ''}`;
 }
 
 /** One row per split: the final loss on the whole split and each term's share, the table every report starts with. */
