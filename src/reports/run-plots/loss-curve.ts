@@ -1,5 +1,5 @@
 import type { EpochRecord } from '../../train/history.ts';
-import type { PlotSpec } from '../plots/parity-plots.ts';
+import type { PlotSpec } from '../../contracts/plot-spec.ts';
 import { lossAxis } from './loss-axis.ts';
 import { FITTING_LEGEND, SERIES_COLORS } from './plot-style.ts';
 

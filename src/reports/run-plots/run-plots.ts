@@ -1,5 +1,5 @@
 import type { StepErrors } from '../../train/evaluation/rollout-metrics.ts';
-import type { PlotSpec } from '../plots/parity-plots.ts';
+import type { PlotSpec } from '../../contracts/plot-spec.ts';
 import { FITTING_LEGEND, SERIES_COLORS } from './plot-style.ts';
 
 /**

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { DataContainer, type EpochBatches, type EpochOptions, type SplitName } from '../../../data/container.ts';
 import { validate, type KeyContract } from '../../../data/contract.ts';
 import { elasticDataset, MASK_KEYS } from '../../../physics/elastic/pinn-dataset.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { DataAdapter, DomainResults, TrainedModel } from '../adapter.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import type { DataAdapter, DomainResults, TrainedModel } from '../../../contracts/adapter.ts';
 import { StandingWave } from '../../../physics/elastic/standing-wave.ts';
 import { elasticFieldMaps } from './elastic-field-maps.ts';
 

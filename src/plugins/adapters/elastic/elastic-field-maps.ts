@@ -3,8 +3,8 @@ import type { DType } from '../../../graph/dtype.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import type { StandingWave } from '../../../physics/elastic/standing-wave.ts';
 import { heatmaps } from '../../../reports/run-plots/run-plots.ts';
-import type { BatchFeed } from '../../backends/backend.ts';
-import type { DomainResults } from '../adapter.ts';
+import type { BatchFeed } from '../../../contracts/backend.ts';
+import type { DomainResults } from '../../../contracts/adapter.ts';
 
 /** Grid points per side of the field maps: finer than the 11 × 11 test grid, so the maps show the field's shape. */
 const GRID = 41;

@@ -1,5 +1,5 @@
 import { heatmaps, type HeatmapPanel } from '../../../reports/run-plots/run-plots.ts';
-import type { PlotSpec } from '../../../reports/plots/parity-plots.ts';
+import type { PlotSpec } from '../../../contracts/plot-spec.ts';
 
 /** The stitched reconstruction beside the true object, each as rows × cols planes; `mask` marks the covered pixels. */
 export interface ReconstructionFields {

@@ -1,9 +1,9 @@
-import type { DataContainer, EpochBatches, EpochOptions, SplitName } from '../../data/container.ts';
-import type { DataView } from '../../data/data-view.ts';
-import type { Tensor } from '../../graph/tensor.ts';
-import type { BatchFeed } from '../backends/backend.ts';
-import type { Configured } from '../plugin.ts';
-import type { PlotSpec } from '../../reports/plots/parity-plots.ts';
+import type { DataContainer, EpochBatches, EpochOptions, SplitName } from '../data/container.ts';
+import type { DataView } from '../data/data-view.ts';
+import type { Tensor } from '../graph/tensor.ts';
+import type { BatchFeed } from './backend.ts';
+import type { Configured } from './plugin.ts';
+import type { PlotSpec } from './plot-spec.ts';
 
 /** What an adapter's evaluation after training reports: a line for the evaluate stage, rows and plots for report.html. */
 export interface DomainResults {
