@@ -5,7 +5,9 @@ import type { Tensor } from '../../graph/tensor.ts';
 import type { DataAdapter } from '../../contracts/adapter.ts';
 import type { BatchFeed } from '../../contracts/backend.ts';
 import type { Model } from '../../contracts/model.ts';
-import { heatmaps, lossCurve, rolloutErrors, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
+import type { PlotSpec } from '../../contracts/plot-spec.ts';
+import { heatmaps, rolloutErrors, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
+import { lossCurve, type RefinementPoint } from '../../reports/run-plots/loss-curve.ts';
 import { writeRunReport } from '../../reports/run-plots/write-run-report.ts';
 import { declareReportFiles } from '../../reports/report-files.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
@@ -27,6 +29,18 @@ export interface TrainedRun {
   readonly experiment: string;
   readonly history: readonly EpochRecord[];
   readonly final: { readonly train: LossSummary; readonly validation?: LossSummary };
+  /** The L-BFGS phase after the epochs (train.lbfgs), drawn in the loss curve. */
+  readonly lbfgs?: readonly RefinementPoint[];
+  /** The adapter's own evaluation (afterTraining): table rows and plots for the report. */
+  readonly domain?: DomainReport;
+  /** The loss config: terms of weight 0 are measurements, drawn by name in the loss curve. */
+  readonly loss?: Readonly<Record<string, LossTermConfig>>;
+}
+
+/** The report section an adapter's afterTraining contributes (ptycho reconstructions, elastic field maps). */
+export interface DomainReport {
+  readonly rows: readonly [string, string][];
+  readonly plots: readonly PlotSpec[];
 }
 
 /** A trained run whose session is still open: its forward pass and loss terms, for the test evaluations. */
@@ -67,23 +81,37 @@ export async function streamedRunReport(run: EvaluatedRun, data: DataView, batch
 
 /** A report with the loss curve and the final losses, plus any rows the caller adds. */
 async function lossReport(run: TrainedRun, title: string, extra: readonly [string, string][]): Promise<string> {
-  const report = await writeRunReport(run.runDir, title, [...finalLossRows(run), ...extra], lossPlots(run));
-  return `report ${relative(process.cwd(), report)} (loss curve, final losses)${extra.length ? `; ${extra.map(([k, v]) => `${k} ${v}`).join('; ')}` : ''}`;
+  const report = await writeRunReport(run.runDir, title, [...finalLossRows(run), ...extra, ...domainRows(run)], [...lossPlots(run), ...domainPlots(run)]);
+  const shown = ['loss curve', 'final losses', ...domainPlots(run).map((p) => p.title.replace(/^[^:]*: /, ''))];
+  return `report ${relative(process.cwd(), report)} (${shown.join(', ')})${extra.length ? `; ${extra.map(([k, v]) => `${k} ${v}`).join('; ')}` : ''}`;
 }
 
 /** One row per split: the final loss on the whole split and each term's share, the table every report starts with. */
 function finalLossRows(run: TrainedRun): [string, string][] {
+  const monitors = monitorTerms(run);
   const row = (split: string, s: LossSummary): [string, string] => {
     const terms = Object.entries(s.terms);
+    const measured = terms.filter(([t]) => monitors.includes(t));
+    // A split where every trained term is masked out (elastic's test grid) has a total of 0 that says nothing.
+    if (s.loss === 0 && measured.length > 0 && terms.every(([t, v]) => v === 0 || monitors.includes(t))) {
+      return [`final ${split} ${measured.map(([t]) => t).join(', ')}`, `${measured.map(([t, v]) => `${t} ${v.toExponential(4)}`).join(', ')} (weight 0: measured, not trained; no trained term applies on this split)`];
+    }
     return [`final ${split} loss`, `${s.loss.toExponential(4)}${terms.length > 1 ? ` (${terms.map(([t, v]) => `${t} ${v.toExponential(4)}`).join(', ')})` : ''}`];
   };
   return [['epochs', String(run.history.length)], row('train', run.final.train), ...(run.final.validation ? [row('validation', run.final.validation)] : [])];
 }
 
 /** The loss curve, when the run trained at least one epoch (a resumed run that had nothing left to do has none). */
-function lossPlots(run: TrainedRun) {
-  return run.history.length ? [lossCurve(run.experiment, run.history)] : [];
+function lossPlots(run: TrainedRun): PlotSpec[] {
+  const monitors = monitorTerms(run);
+  return run.history.length ? [lossCurve(run.experiment, run.history, { monitors, ...(run.lbfgs ? { lbfgs: run.lbfgs } : {}) })] : [];
 }
+
+/** Loss terms of weight 0: measured on each split, not trained (elastic's `test`, the relative L2 error). */
+const monitorTerms = (run: TrainedRun) => Object.entries(run.loss ?? {}).filter(([, t]) => t.weight === 0).map(([name]) => name);
+
+const domainRows = (run: TrainedRun) => run.domain?.rows ?? [];
+const domainPlots = (run: TrainedRun) => run.domain?.plots ?? [];
 
 async function rolloutReport(run: EvaluatedRun, term: RolloutTermConfig, data: DataView, batchSize?: number): Promise<string> {
   const r = await evaluateRollout(term, data, run.forward, batchSize);
@@ -101,12 +129,16 @@ async function rolloutReport(run: EvaluatedRun, term: RolloutTermConfig, data: D
       ...finalLossRows(run),
       ['test windows', `${r.windows} (${r.split} split), rolled out ${r.horizon} steps (trained on ${trainHorizon})`],
       ...r.perStep.map((s): [string, string] => [`step ${s.step}`, `L2 ${s.l2.toExponential(3)}, L1 ${s.l1.toExponential(3)}, L∞ ${s.linf.toExponential(3)}, rel L2 ${s.rel_l2.toExponential(3)}`]),
+      ...domainRows(run),
     ],
-    [...lossPlots(run), rolloutErrors(run.experiment, r.perStep, trainHorizon), example],
+    [...lossPlots(run), rolloutErrors(run.experiment, r.perStep, trainHorizon), example, ...domainPlots(run)],
   );
   const first = r.perStep[0];
   return `rollout on ${r.windows} test windows (${ROLLOUT_METRICS_FILE}): step 1 L2 ${first.l2.toExponential(3)}, step ${last.step} L2 ${last.l2.toExponential(3)} L∞ ${last.linf.toExponential(3)} rel L2 ${last.rel_l2.toExponential(3)}; report ${relative(process.cwd(), report)}`;
 }
+
+/** Caption sentence for every prediction | truth | error figure. */
+const SHARED_SCALE = 'Prediction and truth share one colour scale (equal values, equal colours); the error beside them is prediction − truth on a scale centred on 0.';
 
 const METRIC_DEFINITIONS = {
   l2: 'root mean square of pred − true over every test window and grid point, k steps after the initial state',
@@ -124,16 +156,16 @@ function rolloutExample(experiment: string, dims: readonly string[], ex: { frame
     const stride = ex.frameShape.reduce((a, b) => a * b, 1) / cols;
     const map = (frames: Float64Array[]) => Float64Array.from({ length: frames.length * cols }, (_, i) => frames[Math.floor(i / cols)][(i % cols) * stride]);
     const [pred, truth] = [map(ex.pred), map(ex.truth)];
-    const panel = (title: string, values: Float64Array, diverging = false): HeatmapPanel => ({ title, rows: ex.pred.length, cols, values, diverging });
-    return heatmaps(id, `${experiment}: one test rollout, space × time`, 'The first test window: the initial state (bottom row) and each rolled-out frame above it; the error is prediction − truth.', { x: 'x', y: 'time →' }, [panel('prediction', pred), panel('truth', truth), panel('error', diff(pred, truth), true)]);
+    const panel = (title: string, values: Float64Array, diverging = false): HeatmapPanel => ({ title, rows: ex.pred.length, cols, values, ...(diverging ? { diverging } : { scaleGroup: 'field' }) });
+    return heatmaps(id, `${experiment}: one test rollout, space × time`, `The first test window: the initial state (bottom row) and each rolled-out frame above it. ${SHARED_SCALE}`, { x: 'x', y: 'time →' }, [panel('prediction', pred), panel('truth', truth), panel('error (prediction − truth)', diff(pred, truth), true)]);
   }
   const k = ex.pred.length - 1;
   const plane = planeOf(dims, ex.frameShape);
   const [pred, truth] = [plane(ex.pred[k]), plane(ex.truth[k])];
-  return heatmaps(id, `${experiment}: one test rollout, step ${k}`, `The first test window after ${k} rolled-out steps, first velocity component; the error is prediction − truth.`, { x: 'x', y: 'y' }, [
-    { title: 'prediction', ...pred },
-    { title: 'truth', ...truth },
-    { title: 'error', rows: pred.rows, cols: pred.cols, values: diff(pred.values, truth.values), diverging: true },
+  return heatmaps(id, `${experiment}: one test rollout, step ${k}`, `The first test window after ${k} rolled-out steps, first velocity component. ${SHARED_SCALE}`, { x: 'x', y: 'y' }, [
+    { title: 'prediction', ...pred, scaleGroup: 'field' },
+    { title: 'truth', ...truth, scaleGroup: 'field' },
+    { title: 'error (prediction − truth)', rows: pred.rows, cols: pred.cols, values: diff(pred.values, truth.values), diverging: true },
   ]);
 }
 
@@ -160,11 +192,11 @@ async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
   const plane = planeOf(dims, f.example.shape);
   const inputPlane = planeOf(specs[inputKey].dims, specs[inputKey].shape);
   const [truth, pred] = [plane(f.example.truth), plane(f.example.pred)];
-  const example = heatmaps(`${run.experiment}-example`, `${run.experiment}: one test sample`, `The first test sample${f.denormalized ? ' in physical units (de-normalised with the training statistics)' : ''}: the input, the true and predicted fields, and prediction − truth.`, { x: 'x', y: 'y' }, [
-    { title: inputKey, ...inputPlane(f.example.input) },
-    { title: `${term.target} (true)`, ...truth },
-    { title: `${term.output} (predicted)`, ...pred },
-    { title: 'error', rows: pred.rows, cols: pred.cols, values: Float64Array.from(pred.values, (v, i) => v - truth.values[i]), diverging: true },
+  const example = heatmaps(`${run.experiment}-example`, `${run.experiment}: one test sample`, `The first test sample${f.denormalized ? ' in physical units (de-normalised with the training statistics)' : ''}: the input (its own scale), then the predicted and true fields. ${SHARED_SCALE}`, { x: 'x', y: 'y' }, [
+    { title: `${inputKey} (input)`, ...inputPlane(f.example.input) },
+    { title: `${term.output} (predicted)`, ...pred, scaleGroup: 'field' },
+    { title: `${term.target} (true)`, ...truth, scaleGroup: 'field' },
+    { title: 'error (predicted − true)', rows: pred.rows, cols: pred.cols, values: Float64Array.from(pred.values, (v, i) => v - truth.values[i]), diverging: true },
   ]);
   const report = await writeRunReport(
     run.runDir,
@@ -174,8 +206,9 @@ async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
       ['test samples', `${f.samples} (${f.split} split)`],
       ['relative L2 (mean over samples)', f.rel_l2.toExponential(4)],
       ['MSE', f.mse.toExponential(4)],
+      ...domainRows(run),
     ],
-    [...lossPlots(run), example],
+    [...lossPlots(run), example, ...domainPlots(run)],
   );
   return `${term.output} vs ${term.target} on ${f.samples} test samples (${FIELD_METRICS_FILE}): relative L2 ${f.rel_l2.toExponential(4)}${f.denormalized ? ' (physical units)' : ''}; report ${relative(process.cwd(), report)}`;
 }
