@@ -3,6 +3,7 @@ import { isGraphDType } from '../data/data-dtype.ts';
 import type { BatchFeed } from '../plugins/backends/backend.ts';
 import type { Model } from '../plugins/models/model.ts';
 import { dataLossBuilder } from '../train/data-loss.ts';
+import type { LossContext } from '../train/loss-terms/registry.ts';
 import { modelForLoss } from '../train/rollout/rollout-model.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
 import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
@@ -39,6 +40,8 @@ export class ParityExperiment {
     config: ExperimentSettings,
     readonly data: DataContainer,
     private readonly model: Model,
+    /** What the adapter declares about its data (a PINN's domain), for the loss terms that read it. */
+    private readonly lossContext: LossContext = {},
   ) {
     const { experiment, train } = config;
     this.train = train;
@@ -64,7 +67,7 @@ export class ParityExperiment {
       seed: this.seed,
       dtype,
       inputs,
-      loss: dataLossBuilder(train.loss!),
+      loss: dataLossBuilder(train.loss!, 'train.loss', this.lossContext),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };

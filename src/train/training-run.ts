@@ -106,7 +106,7 @@ export class TrainingRun {
       seed,
       dtype: backend.dtype,
       inputs,
-      loss: dataLossBuilder(train.loss),
+      loss: dataLossBuilder(train.loss, 'train.loss', this.deps.adapter.lossContext?.()),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };

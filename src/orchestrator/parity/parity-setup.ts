@@ -46,7 +46,7 @@ export async function setUpParity(request: { configFile: string; overrides: read
   const plugins = await constructPlugins(handshake);
   const of = <T>(kind: string) => plugins.find((p) => p.kind === kind)?.instance as T;
   const { experiment, train } = frozen.config;
-  const parityExperiment = new ParityExperiment({ experiment, train: train as TrainSettings }, of<DataAdapter>('adapter').container(), of<Model>('model'));
+  const parityExperiment = new ParityExperiment({ experiment, train: train as TrainSettings }, of<DataAdapter>('adapter').container(), of<Model>('model'), of<DataAdapter>('adapter').lossContext?.());
   // A baseline depends on what the reference computes from: the data, the model, the training setup (and any
   // extra plugin modules). Backend choice, tracker, reporter, executor and `parity:` do not change it.
   const config = Object.fromEntries(BASELINE_KEYS.map((k) => [k, (frozen.config as Record<string, unknown>)[k]]));

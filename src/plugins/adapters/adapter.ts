@@ -1,6 +1,7 @@
 import type { DataContainer, EpochBatches, EpochOptions, SplitName } from '../../data/container.ts';
 import type { DataView } from '../../data/data-view.ts';
 import type { Tensor } from '../../graph/tensor.ts';
+import type { LossContext } from '../../train/loss-terms/registry.ts';
 import type { BatchFeed } from '../backends/backend.ts';
 import type { Configured } from '../plugin.ts';
 
@@ -36,4 +37,9 @@ export interface DataAdapter extends Configured {
    * predicted patches and scores them against the true object). Returns a line for the run's evaluate detail.
    */
   afterTraining?(trained: TrainedModel): Promise<string>;
+  /**
+   * Optional: what the loss may know about the data beyond its keys (a PINN's coordinates, constants, point sets
+   * and exact solution), handed to every loss-term kind by the training run and parity.
+   */
+  lossContext?(): LossContext;
 }
