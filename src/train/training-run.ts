@@ -222,6 +222,7 @@ export class TrainingRun {
       ...(data.split.validation.length ? { validation: await splitLoss(session, data, 'validation', constants, batchSize) } : {}),
     };
     const { domain, workload } = await this.testEvaluations(data, session, outcome, final);
+    const estimates = lossTermEstimates(this.deps.train.loss ?? {}, session.getState());
     await session.dispose();
     const results: TrainResults = {
       history: outcome.history,
@@ -242,6 +243,7 @@ export class TrainingRun {
       backend: { name: this.deps.backend.name, settings: this.deps.backend.effectiveSettings() },
       graphs: this.graphs,
       parameters: program.params.reduce((n, p) => n + sizeOf(p.shape), 0),
+      estimates,
     };
     writeFileAtomic(join(this.deps.runDir, 'results.json'), `${JSON.stringify(resultsJson(results), null, 2)}\n`);
     declareReportFiles(this.deps.runDir, 'results.json');

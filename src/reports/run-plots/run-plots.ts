@@ -35,6 +35,36 @@ export function lossCurve(id: string, history: readonly EpochRecord[]): PlotSpec
   };
 }
 
+/**
+ * Every loss term per epoch, unweighted: the train mean of each term that trains (weight > 0 or not, as the
+ * history has it) and each term's value on the validation split, where the split has one that is not 0
+ * (a PINN's test-grid error). Log scale; terms that are 0 throughout are left out.
+ */
+export function termCurves(id: string, history: readonly EpochRecord[]): PlotSpec {
+  const rows = history.flatMap((r) => [
+    ...Object.entries(r.train.terms).map(([term, value]) => ({ epoch: r.epoch + 1, value, term: `${term} (train)` })),
+    ...Object.entries(r.validation?.terms ?? {}).map(([term, value]) => ({ epoch: r.epoch + 1, value, term: `${term} (validation)` })),
+  ]);
+  // A masked relative-L2 term over a split without its rows sits at its 1e-15 floor (loss-terms/masked.ts): not data.
+  const shown = new Set(rows.filter((r) => r.value > 1e-12).map((r) => r.term));
+  return {
+    id: `${id}-terms`,
+    title: `${id}: loss terms`,
+    caption: 'Each loss term per epoch, unweighted: the mean over the epoch\'s train steps, and the value on the validation split after the epoch (terms that stay at 0 are left out). Log scale.',
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values: rows.filter((r) => shown.has(r.term) && r.value > 0) },
+      mark: { type: 'line' },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
+        y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, axis: { format: '.1e' } },
+        color: { field: 'term', type: 'nominal' },
+      },
+    },
+  };
+}
+
 export function rolloutErrors(id: string, perStep: readonly StepErrors[], trainHorizon: number): PlotSpec {
   const names: Record<'l2' | 'l1' | 'linf', string> = { l2: 'L2 (RMS)', l1: 'L1 (mean |e|)', linf: 'L∞ (max |e|)' };
   const rows = perStep.flatMap((s) => (['l2', 'l1', 'linf'] as const).map((k) => ({ step: s.step, error: s[k], norm: names[k] })));
@@ -69,9 +99,11 @@ export interface HeatmapPanel {
   readonly values: ArrayLike<number>;
   /** Signed errors get a diverging scale centred on 0. */
   readonly diverging?: boolean;
+  /** A fixed colour range, so panels that show the same quantity (prediction, truth) share one scale. */
+  readonly domain?: readonly [number, number];
 }
 
-/** Fields side by side, each with its own colour scale (pred | true | error, or k | u_true | u_pred | error). */
+/** Fields side by side, each with its own colour scale unless given a `domain` (pred | true | error, or k | u_true | u_pred | error). */
 export function heatmaps(id: string, title: string, caption: string, axes: { x: string; y: string }, panels: readonly HeatmapPanel[]): PlotSpec {
   return {
     id,
@@ -91,7 +123,7 @@ export function heatmaps(id: string, title: string, caption: string, axes: { x: 
             field: 'v',
             type: 'quantitative',
             title: null,
-            scale: p.diverging ? { scheme: 'redblue', reverse: true, domainMid: 0 } : { scheme: 'viridis' },
+            scale: p.diverging ? { scheme: 'redblue', reverse: true, domainMid: 0 } : { scheme: 'viridis', ...(p.domain ? { domain: [...p.domain] } : {}) },
             legend: { format: '.2~e', gradientLength: PANEL - 20 },
           },
         },
