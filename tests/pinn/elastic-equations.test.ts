@@ -17,7 +17,7 @@ registerElasticLossTerms();
 const R_X = 'rho*ux_tt - ((lambda + 2*mu)*ux_xx + mu*ux_yy + (lambda + mu)*uy_xy)';
 const R_Y = 'rho*uy_tt - ((lambda + 2*mu)*uy_yy + mu*uy_xx + (lambda + mu)*ux_xy)';
 const MATERIAL = { lambda: 2, mu: 1, rho: 1 };
-const adapter = elasticAdapter.create(elasticAdapter.params.parse({ material: MATERIAL, t_max: 0.25, points: { interior: 40, boundary: 12, initial: 12 }, test_grid: { n: 3, nt: 2 } }));
+const adapter = await elasticAdapter.create(elasticAdapter.params.parse({ material: MATERIAL, t_max: 0.25, points: { interior: 40, boundary: 12, initial: 12 }, test_grid: { n: 3, nt: 2 } }));
 const data = adapter.container();
 const n = data.split.train.length;
 const feed = feedOf(data.epoch('train', { batchSize: n, seed: 0, epoch: 0, shuffle: false }).at(0), constantFeeds(data));
@@ -26,7 +26,7 @@ const sessions: Session[] = [];
 afterAll(() => Promise.all(sessions.map((s) => s.dispose())));
 
 async function session(outputs: { output: string } | { outputs: string[] }, loss: Record<string, LossTermConfig>, domain?: PointDomain) {
-  const model = mlpModel.create(mlpModel.params.parse({ input: 'xyt', in_features: 3, hidden: [16, 16], out_features: 2, activation: 'sin', init: 'xavier', ...outputs }));
+  const model = await mlpModel.create(mlpModel.params.parse({ input: 'xyt', in_features: 3, hidden: [16, 16], out_features: 2, activation: 'sin', init: 'xavier', ...outputs }));
   const program = buildTrainingProgram({ name: 'elastic', model, seed: 3, dtype: 'float64', inputs, loss: dataLossBuilder(loss, 'train.loss', domain ? { domain } : {}), optimizer: createOptimizer({ name: 'sgd', lr: 0.1 }) }, n);
   const s = await ortSession(program);
   sessions.push(s);
