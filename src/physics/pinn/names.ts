@@ -55,5 +55,7 @@ function subscripted(field: string, by: readonly string[], ns: Namespace, key: s
 
 function listing(ns: Namespace): string {
   const part = (label: string, names: readonly string[]) => (names.length ? [`${label} ${names.join(', ')}`] : []);
-  return [...part('outputs', ns.outputs), ...part('coordinates', ns.coordinates), ...part('constants', ns.constants), 'pi', `derivatives such as ${ns.outputs[0] ?? 'u'}_${ns.coordinates[0] ?? 'x'}${ns.coordinates[0] ?? 'x'} or d(${ns.outputs[0] ?? 'u'}, ${ns.coordinates[0] ?? 'x'}, 2)`].join('; ');
+  const [u, x] = [ns.outputs[0], ns.coordinates[0]];
+  const derivatives = u === undefined ? [] : [`derivatives such as ${u}_${x}${x} or d(${u}, ${x}, 2)`];
+  return [...part('outputs', ns.outputs), ...part('coordinates', ns.coordinates), ...part('constants', ns.constants), 'pi', ...derivatives].join('; ');
 }
