@@ -192,6 +192,7 @@ export class TrainingRun {
         dtype: program.spec.dtype,
         inputs: Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { dtype: s.dtype, shape: s.shape, perSample: s.perSample, dims: s.dims }])),
         outputs: program.outputs,
+        ...(this.deps.adapter.lossContext ? { lossContext: this.deps.adapter.lossContext() } : {}),
         state: { params: program.params.map((p) => p.name), slots: program.stateNames.slice(program.params.length) },
         backend: { name: backend.name, settings: backend.effectiveSettings() },
         batchSize: program.batchSize,
