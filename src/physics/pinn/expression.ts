@@ -1,4 +1,4 @@
-import { parse, type MathNode } from 'mathjs';
+import { isConstantNode, isFunctionNode, isOperatorNode, isParenthesisNode, isSymbolNode, parse, type MathNode } from 'mathjs';
 import { SetupError } from '../../util/setup-error.ts';
 
 /**
@@ -58,46 +58,39 @@ function narrow(node: MathNode, text: string, key: string, functions: Readonly<S
     throw new EquationError(key, `"${node.toString()}" in "${text}" ${what}`);
   };
   const sub = (n: MathNode) => narrow(n, text, key, functions);
-  switch (node.type) {
-    case 'ConstantNode': {
-      const value = (node as unknown as { value: unknown }).value;
-      if (typeof value !== 'number') refuse('is not a number; an equation computes with numbers only');
-      return { kind: 'number', value: value as number };
-    }
-    case 'SymbolNode':
-      return { kind: 'name', name: (node as unknown as { name: string }).name };
-    case 'ParenthesisNode':
-      return sub((node as unknown as { content: MathNode }).content);
-    case 'OperatorNode': {
-      const op = node as unknown as { fn: string; args: MathNode[]; implicit?: boolean };
-      if (op.implicit) refuse(`multiplies without an operator; write the * explicitly ("${op.args.map((a) => a.toString()).join(' * ')}")`);
-      if (op.fn === 'unaryMinus') return { kind: 'neg', arg: sub(op.args[0]) };
-      if (op.fn === 'unaryPlus') return sub(op.args[0]);
-      const binary = OPERATORS[op.fn];
-      if (!binary || op.args.length !== 2) return refuse(`uses the operator "${(node as unknown as { op: string }).op}"; equations use + - * / ^, unary minus and parentheses`);
-      return { kind: 'binary', op: binary, left: sub(op.args[0]), right: sub(op.args[1]) };
-    }
-    case 'FunctionNode': {
-      const call = node as unknown as { fn: MathNode; args: MathNode[] };
-      const name = call.fn.type === 'SymbolNode' ? (call.fn as unknown as { name: string }).name : '';
-      if (name === 'd') return derivativeCall(call.args, refuse);
-      if (!functions.has(name)) return refuse(`calls "${name || call.fn.toString()}", which is not a function here; the functions are ${[...functions].join(', ')} and d(u, x[, order])`);
-      if ((FUNCTIONS as readonly string[]).includes(name) && call.args.length !== 1) refuse(`gives ${name} ${call.args.length} arguments; it takes one`);
-      return { kind: 'call', fn: name, args: call.args.map(sub) };
-    }
-    default:
-      return refuse(`is a ${node.type.replace(/Node$/, '').toLowerCase()}, which an equation cannot hold; equations use numbers, names, + - * / ^, parentheses and functions`);
+  if (isConstantNode(node)) {
+    if (typeof node.value !== 'number') refuse('is not a number; an equation computes with numbers only');
+    return { kind: 'number', value: node.value as number };
   }
+  if (isSymbolNode(node)) return { kind: 'name', name: node.name };
+  if (isParenthesisNode(node)) return sub(node.content);
+  if (isOperatorNode(node)) {
+    const fn = node.fn as string;
+    if (node.implicit) refuse(`multiplies without an operator; write the * explicitly ("${node.args.map((a) => a.toString()).join(' * ')}")`);
+    if (fn === 'unaryMinus') return { kind: 'neg', arg: sub(node.args[0]) };
+    if (fn === 'unaryPlus') return sub(node.args[0]);
+    const binary = OPERATORS[fn];
+    if (!binary || node.args.length !== 2) return refuse(`uses the operator "${node.op as string}"; equations use + - * / ^, unary minus and parentheses`);
+    return { kind: 'binary', op: binary, left: sub(node.args[0]), right: sub(node.args[1]) };
+  }
+  if (isFunctionNode(node)) {
+    const name = isSymbolNode(node.fn) ? node.fn.name : node.fn.toString();
+    if (name === 'd') return derivativeCall(node.args, refuse);
+    if (!functions.has(name)) return refuse(`calls "${name}", which is not a function here; the functions are ${[...functions].join(', ')} and d(u, x[, order])`);
+    if ((FUNCTIONS as readonly string[]).includes(name) && node.args.length !== 1) refuse(`gives ${name} ${node.args.length} arguments; it takes one`);
+    return { kind: 'call', fn: name, args: node.args.map(sub) };
+  }
+  return refuse(`is a ${node.type.replace(/Node$/, '').toLowerCase()}, which an equation cannot hold; equations use numbers, names, + - * / ^, parentheses and functions`);
 }
 
 /** d(u, x) or d(u, x, k): the field and the coordinate must be plain names, k a whole number 1…MAX_ORDER. */
 function derivativeCall(args: readonly MathNode[], refuse: (what: string) => never): Expr {
   if (args.length < 2 || args.length > 3) refuse(`has ${args.length} arguments; write d(field, coordinate) or d(field, coordinate, order)`);
   const [field, wrt, order] = args;
-  if (field.type !== 'SymbolNode' || wrt.type !== 'SymbolNode') refuse('differentiates an expression; d() takes a model output and a coordinate by name, e.g. d(u, x, 2)');
-  const k = order === undefined ? 1 : (order as unknown as { value: unknown }).value;
+  if (!isSymbolNode(field) || !isSymbolNode(wrt)) return refuse('differentiates an expression; d() takes a model output and a coordinate by name, e.g. d(u, x, 2)');
+  const k = order === undefined ? 1 : isConstantNode(order) ? order.value : undefined;
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > MAX_ORDER) refuse(`asks for order ${order?.toString()}; the order is a whole number from 1 to ${MAX_ORDER}`);
-  return { kind: 'd', field: (field as unknown as { name: string }).name, wrt: (wrt as unknown as { name: string }).name, order: k as number };
+  return { kind: 'd', field: field.name, wrt: wrt.name, order: k as number };
 }
 
 /** Every name the expression reads (derivative names like u_xx included, as written). */
