@@ -74,7 +74,8 @@ function narrow(node: MathNode, text: string, key: string, functions: Readonly<S
     return { kind: 'binary', op: binary, left: sub(node.args[0]), right: sub(node.args[1]) };
   }
   if (isFunctionNode(node)) {
-    const name = isSymbolNode(node.fn) ? node.fn.name : node.fn.toString();
+    const callee: MathNode = node.fn;
+    const name = isSymbolNode(callee) ? callee.name : callee.toString();
     if (name === 'd') return derivativeCall(node.args, refuse);
     if (!functions.has(name)) return refuse(`calls "${name}", which is not a function here; the functions are ${[...functions].join(', ')} and d(u, x[, order])`);
     if ((FUNCTIONS as readonly string[]).includes(name) && node.args.length !== 1) refuse(`gives ${name} ${node.args.length} arguments; it takes one`);
