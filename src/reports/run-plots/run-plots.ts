@@ -91,6 +91,28 @@ export function rolloutErrors(id: string, perStep: readonly StepErrors[], trainH
   };
 }
 
+/** Fields along one coordinate, as lines (a 1D PINN's prediction beside its exact solution). */
+export function profiles(id: string, title: string, caption: string, axis: string, at: ArrayLike<number>, series: Readonly<Record<string, ArrayLike<number>>>): PlotSpec {
+  const rows = Object.entries(series).flatMap(([name, v]) => Array.from(at, (c, i) => ({ c, v: Number(v[i]), series: name })));
+  return {
+    id,
+    title,
+    caption,
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values: rows },
+      mark: { type: 'line' },
+      encoding: {
+        x: { field: 'c', type: 'quantitative', title: axis },
+        y: { field: 'v', type: 'quantitative', title: null },
+        color: { field: 'series', type: 'nominal', scale: { range: SERIES_COLORS } },
+        strokeDash: { field: 'series', type: 'nominal' },
+      },
+    },
+  };
+}
+
 /** One field on a grid: `values[row * cols + col]`, drawn with rows up the page. */
 export interface HeatmapPanel {
   readonly title: string;

@@ -2,7 +2,7 @@ import type { DataContainer } from '../../data/container.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed } from '../../plugins/backends/backend.ts';
 import type { PlotSpec } from '../../reports/plots/parity-plots.ts';
-import { heatmaps, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
+import { heatmaps, profiles, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
 import type { PointDomain } from '../loss-terms/point-domain.ts';
 import { constantFeeds, feedOf } from '../trainer.ts';
 
@@ -25,7 +25,7 @@ export interface PinnEvaluation {
  * A trained PINN on its regular test grid (the validation rows, first coordinate fastest): every [batch, 1]
  * output against its exact solution where the adapter has one, and per field a plot of the prediction, the exact
  * field (one colour scale for both) and their difference over the first two coordinates, at the last value of any
- * further ones (the last time of an (x, y, t) domain).
+ * further ones (the last time of an (x, y, t) domain); on a one-coordinate domain, both as lines.
  */
 export async function evaluatePinn(experiment: string, data: DataContainer, domain: PointDomain, grid: readonly number[], forward: (batch: BatchFeed) => Promise<Map<string, Tensor>>): Promise<PinnEvaluation> {
   const n = data.split.validation.length;
@@ -39,7 +39,8 @@ export async function evaluatePinn(experiment: string, data: DataContainer, doma
     const exactKey = domain.solution[field];
     const exact = exactKey ? Float64Array.from(feed.get(exactKey)!.data as ArrayLike<number>) : undefined;
     if (exact) fields[field] = errors(pred, exact);
-    if (grid.length >= 2) plots.push(fieldPlot(experiment, field, domain.coordinates, grid, pred, exact));
+    const coords = feed.get(domain.coords)!.data as ArrayLike<number>;
+    plots.push(grid.length >= 2 ? fieldPlot(experiment, field, domain.coordinates, grid, pred, exact) : lineField(experiment, field, domain.coordinates[0], coords, pred, exact));
   }
   return { points: n, grid: Object.fromEntries(domain.coordinates.map((c, k) => [c, grid[k]])), fields, plots };
 }
@@ -55,6 +56,12 @@ function errors(pred: Float64Array, exact: Float64Array): FieldErrors {
     max = Math.max(max, Math.abs(e));
   });
   return { rel_l2: Math.sqrt(e2 / t2), rms: Math.sqrt(e2 / pred.length), max_abs: max };
+}
+
+/** A one-coordinate domain: the prediction and the exact solution as lines over the test grid. */
+function lineField(experiment: string, field: string, axis: string, at: ArrayLike<number>, pred: Float64Array, exact?: Float64Array): PlotSpec {
+  const series = { [`${field} (predicted)`]: pred, ...(exact ? { [`${field} (exact)`]: exact } : {}) };
+  return profiles(`${experiment}-${field}`, `${experiment}: ${field} on the test grid`, `${field} at the ${at.length} test-grid points along ${axis}${exact ? ', beside the exact solution' : ''}.`, axis, at, series);
 }
 
 /** Prediction | exact | error over coordinates 0 (across) and 1 (up), at the last grid index of the rest. */
