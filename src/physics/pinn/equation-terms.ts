@@ -7,7 +7,7 @@ import type { PointDomain } from '../../train/loss-terms/point-domain.ts';
 import { registerLossTermKind, type LossContext, type LossTermKind } from '../../train/loss-terms/registry.ts';
 import { SetupError } from '../../util/setup-error.ts';
 import { evaluate } from './evaluate.ts';
-import { EquationError, namesIn, parseExpression } from './expression.ts';
+import { EquationError, namesIn, parseExpression, type Expr } from './expression.ts';
 import { constantParameter, GraphAlgebra } from './graph-algebra.ts';
 import type { Namespace } from './names.ts';
 
@@ -134,7 +134,7 @@ function namespace(scope: LossScope, domain: PointDomain): Namespace {
 }
 
 /** A field an equation names must be one value per point ([batch, 1]): a multi-channel output is named per channel. */
-function checkFields(scope: LossScope, expr: Parameters<typeof namesIn>[0], ns: Namespace, key: string): void {
+function checkFields(scope: LossScope, expr: Expr, ns: Namespace, key: string): void {
   for (const name of namesIn(expr)) {
     const field = ns.outputs.find((o) => o === name || name.startsWith(`${o}_`));
     const v = field === undefined ? undefined : scope.outputs[field];

@@ -71,7 +71,6 @@ export class GraphAlgebra implements Algebra<Value> {
 
   call(fn: string, [a]: readonly Value[]): Value {
     const g = this.g;
-    const half = this.number(0.5);
     switch (fn) {
       case 'sin':
         return g.sin(a);
@@ -90,9 +89,9 @@ export class GraphAlgebra implements Algebra<Value> {
       case 'tanh':
         return g.tanh(a);
       case 'sinh':
-        return g.mul(half, g.sub(g.exp(a), g.exp(g.neg(a))));
+        return g.mul(this.number(0.5), g.sub(g.exp(a), g.exp(g.neg(a))));
       case 'cosh':
-        return g.mul(half, g.add(g.exp(a), g.exp(g.neg(a))));
+        return g.mul(this.number(0.5), g.add(g.exp(a), g.exp(g.neg(a))));
       default:
         throw new Error(`the function "${fn}" has no graph form; equations on the loss graph use sin cos tan exp log sqrt abs tanh sinh cosh`);
     }
