@@ -1,10 +1,7 @@
-import type { ConformanceStatus } from './run-conformance.ts';
+import type { NodeTestGap } from '../contracts/backend.ts';
 
 /** A node test that is expected not to pass, with the status it must have and why. */
-export interface Exclusion {
-  readonly status: Exclude<ConformanceStatus, 'pass'>;
-  readonly reason: string;
-}
+export type Exclusion = NodeTestGap;
 
 function each(tests: readonly string[], status: Exclusion['status'], reason: string): [string, Exclusion][] {
   return tests.map((t) => [t, { status, reason }]);
@@ -43,3 +40,8 @@ export const REFUSED_BY_DESIGN: ReadonlyMap<string, Exclusion> = new Map([
   ...each(['test_convtranspose_with_kernel', 'test_unsqueeze_axis_3'], 'unsupported',
     'the model targets an opset (8 / 11) where the op means something else (ConvTranspose padding rules, Unsqueeze axes attribute); tandem reads it as of its `since` opset only'),
 ]);
+
+/** Every node test expected not to pass on a backend: the shared design refusals plus the backend's own gaps. */
+export function expectedNotPassing(gaps: ReadonlyMap<string, Exclusion>): ReadonlyMap<string, Exclusion> {
+  return new Map([...REFUSED_BY_DESIGN, ...gaps]);
+}

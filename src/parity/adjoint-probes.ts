@@ -1,15 +1,15 @@
 import { grad } from '../autodiff/vjp.ts';
 import { NON_DIFFERENTIABLE_OPS } from '../autodiff/op-names.ts';
 import type { RuleRegistry } from '../autodiff/rule-registry.ts';
+import type { GraphExecutor } from '../contracts/backend.ts';
 import { isFloat } from '../graph/dtype.ts';
 import { Graph, type Node, type ValueInfo } from '../graph/ir.ts';
 import { tensor, type Tensor } from '../graph/tensor.ts';
 import type { DerivativeRecord } from '../train/loss-scope.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
 import { compareTensors } from './compare-tensors.ts';
-import type { ReferenceRun } from './reference/reference.ts';
+import type { ReferenceRun } from '../contracts/reference.ts';
 import type { Tolerance, ValueError } from './report.ts';
-import { runOnExecutor } from './side-graph.ts';
 
 /**
  * ADJOINT PROBES (the mechanism behind gradient localization, gradient-divergence.ts decides where to use it).
@@ -98,11 +98,11 @@ export function probePlan(
 }
 
 /** Both sides' adjoints at every probe, compared, and the walk from the target backwards to the culprit. */
-export async function runProbes(plan: ProbePlan, rules: RuleRegistry | undefined, reference: ReferenceRun, tolerance: Tolerance): Promise<ProbeResult> {
+export async function runProbes(plan: ProbePlan, rules: RuleRegistry | undefined, reference: ReferenceRun, localizer: GraphExecutor, tolerance: Tolerance): Promise<ProbeResult> {
   const probes = plan.edges.map((e) => e.probe);
   const names = probes.map((p) => `adjoint:${p}`);
   const ours = grad(plan.ours, { of: plan.target, wrt: probes, names }, rules);
-  const oursOut = await runOnExecutor(selectOutputs(ours, names, `${plan.ours.name}.adjoints`), plan.feeds);
+  const oursOut = await localizer.run(selectOutputs(ours, names, `${plan.ours.name}.adjoints`), plan.feeds);
   const refOut = await reference.autograd!(plan.ref, plan.feeds, plan.target, probes, plan.derivatives);
 
   const errors = new Map<string, ValueError>();

@@ -1,7 +1,8 @@
 import type { DataContainer } from '../data/container.ts';
 import { isGraphDType } from '../data/data-dtype.ts';
-import type { BatchFeed } from '../plugins/backends/backend.ts';
-import type { Model } from '../plugins/models/model.ts';
+import type { BatchFeed } from '../contracts/backend.ts';
+import type { Model } from '../contracts/model.ts';
+import type { TrajectoryBatch } from '../contracts/reference.ts';
 import { dataLossBuilder } from '../train/data-loss.ts';
 import type { LossContext } from '../train/loss-terms/registry.ts';
 import { modelForLoss } from '../train/rollout/rollout-model.ts';
@@ -11,24 +12,17 @@ import type { LossSummary } from '../train/history.ts';
 import { constantFeeds, feedOf, meanOverBatches } from '../train/trainer.ts';
 import type { TrainSettings } from '../train/training-run.ts';
 
-/**
- * One experiment as the parity stages see it: the program spec every side builds from, and the batches every
- * side is fed. Batches come from the container's seeded iterator exactly as the trainer draws them (shuffled
- * per (seed, epoch), last partial batch dropped), so a parity trajectory IS the start of a training run.
- */
-export interface TrajectoryBatch {
-  readonly feed: BatchFeed;
-  readonly epoch: number;
-  /** The last batch of its epoch: where an epoch-interval schedule advances. */
-  readonly endOfEpoch: boolean;
-}
-
 /** The parts of the resolved config parity reads. */
 export interface ExperimentSettings {
   readonly experiment: { readonly name: string; readonly seed: number };
   readonly train: TrainSettings;
 }
 
+/**
+ * One experiment as the parity stages see it: the program spec every side builds from, and the batches every
+ * side is fed. Batches come from the container's seeded iterator exactly as the trainer draws them (shuffled
+ * per (seed, epoch), last partial batch dropped), so a parity trajectory IS the start of a training run.
+ */
 export class ParityExperiment {
   readonly name: string;
   readonly seed: number;

@@ -1,4 +1,4 @@
-import type { Backend } from '../plugins/backends/backend.ts';
+import type { Backend, GraphExecutor } from '../contracts/backend.ts';
 import { buildTrainingProgram, type ProgramSpec } from '../train/program.ts';
 import { createSchedule } from '../train/schedules/create-schedule.ts';
 import type { LrSchedule } from '../train/schedules/lr-schedule.ts';
@@ -6,7 +6,7 @@ import { graphHash } from './baseline/baseline-files.ts';
 import { ParityUsageError } from './errors.ts';
 import type { ParityExperiment } from './experiment.ts';
 import type { ParitySettings } from './parity-config.ts';
-import type { Reference } from './reference/reference.ts';
+import type { Reference } from '../contracts/reference.ts';
 import { PARITY_SCHEMA, summarize, type ParityCase, type ParityReport, type StageName } from './report.ts';
 import { selected, type Selector } from './selectors.ts';
 import type { StageContext } from './stage-context.ts';
@@ -42,6 +42,8 @@ export interface CasesRequest {
   readonly reference: Reference;
   /** The backend plugin of that name, constructed with its settings. */
   readonly createBackend: (name: string) => Promise<Backend>;
+  /** The executor localization runs side-graphs on (side-graph.ts); the caller owns it. */
+  readonly localizer: GraphExecutor;
   readonly sides?: Readonly<Record<string, SideOverride>>;
   readonly onCase?: (c: ParityCase) => void;
   /** Run metadata the report carries through. */
@@ -87,6 +89,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
         program,
         refProgram,
         reference: refRun,
+        localizer: request.localizer,
         tolerances: settings.tolerances,
         trajectorySteps: settings.trajectorySteps,
         schedule: () => scheduleFactory(train.schedule ?? { name: 'constant' }, (train.optimizer as { lr: number }).lr),

@@ -1,9 +1,9 @@
 import type { Tensor } from '../graph/tensor.ts';
-import type { Session } from '../plugins/backends/backend.ts';
+import type { GraphExecutor, Session } from '../contracts/backend.ts';
 import type { TrainingProgram } from '../train/program.ts';
 import type { LrSchedule } from '../train/schedules/lr-schedule.ts';
 import type { ParityExperiment } from './experiment.ts';
-import type { ReferenceRun, TrajectoryResult } from './reference/reference.ts';
+import type { ReferenceRun, TrajectoryResult } from '../contracts/reference.ts';
 import type { FirstDivergence, StageName, TensorComparison, Tolerance, TrajectoryRecord } from './report.ts';
 import { toleranceFor, type ToleranceOverrides } from './tolerances.ts';
 
@@ -18,6 +18,8 @@ export interface StageContext {
   /** The unmodified program the reference runs. */
   readonly refProgram: TrainingProgram;
   readonly reference: ReferenceRun;
+  /** Runs the side-graphs localization needs (side-graph.ts): onnxruntime's executor in every parity run. */
+  readonly localizer: GraphExecutor;
   readonly tolerances: ToleranceOverrides;
   readonly trajectorySteps: number;
   /** The LR schedule the backend side follows (host-side, tandem's port of torch's schedulers). */

@@ -1,5 +1,5 @@
 import type { Tensor } from '../graph/tensor.ts';
-import { cutDerivatives } from '../plugins/backends/torch/derivative-terms.ts';
+import { cutDerivatives } from '../contracts/derivative-terms.ts';
 import type { LossSummary } from '../train/history.ts';
 import { gradOutput, LOSS_OUTPUT, termOutput } from '../train/program.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
@@ -8,13 +8,13 @@ import { firstForwardDivergence, intermediateNames } from './first-divergence.ts
 import { firstGradientDivergence } from './gradient-divergence.ts';
 import { LocalizationUnavailable } from './errors.ts';
 import { compareInputDerivatives } from './input-derivatives.ts';
-import { initialFeeds, runOnExecutor } from './side-graph.ts';
+import { initialFeeds } from './side-graph.ts';
 import type { FirstDivergence, StageName, TensorComparison } from './report.ts';
 import { failureOf, tol, type StageContext, type StageOutcome } from './stage-context.ts';
 import { compareTrajectory, runTrajectory } from './trajectory.ts';
 
 /**
- * One function per parity stage (ARCHITECTURE.md "A parity run"). Each resets the backend to the program's
+ * One function per parity stage (docs/architecture.md "A parity run"). Each resets the backend to the program's
  * initial state first, so a stage's verdict never depends on which stages ran before it.
  */
 export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Promise<StageOutcome>>> = {
@@ -78,7 +78,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       if (e instanceof LocalizationUnavailable) return unavailable(e.message);
       throw e;
     }
-    const ours = await runOnExecutor(selectOutputs(lossGraph, names, `${lossGraph.name}.all`), feeds);
+    const ours = await ctx.localizer.run(selectOutputs(lossGraph, names, `${lossGraph.name}.all`), feeds);
     const firstDivergence = firstForwardDivergence(
       lossGraph,
       ours,
@@ -103,7 +103,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     ];
     if (!failureOf(tensors)) return outcome(ctx, tensors, 'gradients');
     const divergingDerivatives = tensors.filter((t) => t.role === 'derivative' && t.verdict === 'fail').map((t) => t.name);
-    const firstDivergence = await firstGradientDivergence(ctx.program, ctx.refProgram, ctx.reference, batch, tolerance, divergingDerivatives);
+    const firstDivergence = await firstGradientDivergence(ctx.program, ctx.refProgram, ctx.reference, ctx.localizer, batch, tolerance, divergingDerivatives);
     return { ...outcome(ctx, tensors, 'gradients'), firstDivergence };
   },
 

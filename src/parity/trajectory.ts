@@ -1,5 +1,5 @@
 import type { Tensor } from '../graph/tensor.ts';
-import type { TrajectoryResult } from './reference/reference.ts';
+import type { TrajectoryResult } from '../contracts/reference.ts';
 import { toJsonFloat, type Tolerance, type TrajectoryRecord } from './report.ts';
 import type { StageContext } from './stage-context.ts';
 

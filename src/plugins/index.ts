@@ -19,7 +19,7 @@ import { fnoModel } from './models/fno/fno.ts';
 import { onnxModel } from './models/onnx/onnx-model.ts';
 import { torchBackend } from './backends/torch/torch-backend.ts';
 import { tfjsBackend } from './backends/tfjs/tfjs-backend.ts';
-import type { PluginDefinition } from './plugin.ts';
+import type { PluginDefinition } from '../contracts/plugin.ts';
 import { jsonReporter } from './reporters/json/json-reporter.ts';
 import { noneTracker } from './trackers/none/none-tracker.ts';
 import { mlflowTracker } from './trackers/mlflow/mlflow-tracker.ts';

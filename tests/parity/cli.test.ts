@@ -88,4 +88,14 @@ describe.skipIf(skip)('tandem parity against live torch', () => {
     const report = parseParityReport(r.stdout);
     expect(report.summary).toEqual({ verdict: 'pass', counts: { pass: 1, fail: 0, error: 0, skipped: 0 } });
   }, 120_000);
+
+  it('--json on a failed parity run prints one JSON document: the report with the error inside it', async () => {
+    const r = await cli('parity', 'conf/quickstart.yaml', '+parity={tolerances:{forward:{float32:{rtol:0,atol:0}}}}', '--select', '*/onnxruntime/forward', '--json', '--outputs', outputs());
+    expect(r.code).toBe(1);
+    const document = JSON.parse(r.stdout) as { summary: { verdict: string }; error: { kind: string; message: string; exitCode: number } };
+    expect(document.summary.verdict).toBe('fail');
+    expect(document.error).toEqual({ kind: 'ParityFailedError', message: expect.stringContaining('parity fail: 1 case(s) failed'), exitCode: 1 });
+    const { error: _error, ...report } = document;
+    expect(parseParityReport(JSON.stringify(report)).cases[0].verdict).toBe('fail');
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LiveTorchReference } from '../../src/parity/reference/live-torch.ts';
+import { LiveTorchReference } from '../../src/plugins/backends/torch/live-torch-reference.ts';
 import { STAGES, type ParityReport } from '../../src/parity/report.ts';
 import { runParity } from '../../src/orchestrator/parity/run-parity.ts';
 import { builtinPlugins } from '../../src/plugins/index.ts';

@@ -1,6 +1,6 @@
 import { defaultRules } from '../../src/autodiff/register-all-rules.ts';
 import { Graph, type Node } from '../../src/graph/ir.ts';
-import type { Backend } from '../../src/plugins/backends/backend.ts';
+import type { Backend } from '../../src/contracts/backend.ts';
 import type { SideOverride } from '../../src/parity/run-cases.ts';
 import type { StageName } from '../../src/parity/report.ts';
 import { Adam, type BiasCorrection } from '../../src/train/optimizers/adam.ts';
@@ -55,6 +55,7 @@ function swappedKernelLayout(inner: Backend): Backend {
     dtype: inner.dtype,
     capabilities: () => inner.capabilities(),
     effectiveSettings: () => inner.effectiveSettings(),
+    executor: () => inner.executor(),
     compile: (p: TrainingProgram) =>
       inner.compile({ ...p, graphs: { forward: swap(p.graphs.forward), loss: swap(p.graphs.loss), gradients: swap(p.graphs.gradients), step: swap(p.graphs.step) } }),
   };

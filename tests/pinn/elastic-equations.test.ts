@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { elasticAdapter } from '../../src/plugins/adapters/elastic/elastic-adapter.ts';
-import type { Session } from '../../src/plugins/backends/backend.ts';
+import type { Session } from '../../src/contracts/backend.ts';
 import { mlpModel } from '../../src/plugins/models/mlp/mlp.ts';
 import { registerElasticLossTerms } from '../../src/physics/elastic/loss-terms.ts';
 import { dataLossBuilder, type LossTermConfig } from '../../src/train/data-loss.ts';

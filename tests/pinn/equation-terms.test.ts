@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Session } from '../../src/plugins/backends/backend.ts';
+import type { Session } from '../../src/contracts/backend.ts';
 import { lossTermEstimates } from '../../src/train/loss-terms/registry.ts';
 import { analyticFeed, analyticProgram, domainOf, ortSession, terms } from './helpers.ts';
 

@@ -1,9 +1,9 @@
 import type { GraphBuilder, Value } from '../../src/graph/builder.ts';
 import { tensor, type Tensor } from '../../src/graph/tensor.ts';
-import type { Model } from '../../src/plugins/models/model.ts';
-import type { ParameterSet } from '../../src/plugins/models/parameters.ts';
+import type { Model } from '../../src/contracts/model.ts';
+import type { ParameterSet } from '../../src/contracts/parameters.ts';
 import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.ts';
-import type { Session } from '../../src/plugins/backends/backend.ts';
+import type { Session } from '../../src/contracts/backend.ts';
 import { registerEquationLossTerms } from '../../src/physics/pinn/equation-terms.ts';
 import { dataLossBuilder, type LossTermConfig } from '../../src/train/data-loss.ts';
 import type { PointDomain } from '../../src/train/loss-terms/point-domain.ts';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultRules } from '../../src/autodiff/register-all-rules.ts';
 import type { ParityExperiment } from '../../src/parity/experiment.ts';
-import { LiveTorchReference } from '../../src/parity/reference/live-torch.ts';
+import { LiveTorchReference } from '../../src/plugins/backends/torch/live-torch-reference.ts';
 import type { StageContext } from '../../src/parity/stage-context.ts';
 import { STAGE_RUNNERS } from '../../src/parity/stages.ts';
 import { pinnAdapter, pinnAdapterParams } from '../../src/plugins/adapters/pinn/pinn-adapter.ts';
@@ -36,6 +36,8 @@ const model = await mlpModel.create(mlpModel.params.parse({ input: 'coords', in_
 const inputs = Object.fromEntries(Object.entries(data.specs()).map(([k, s]) => [k, { dtype: 'float32' as const, shape: s.shape, perSample: s.perSample }]));
 const good = buildTrainingProgram({ name: 'burgers-eq', model, seed: 0, dtype: 'float32', inputs, loss: dataLossBuilder(loss, 'train.loss', adapter.lossContext()), optimizer: createOptimizer({ name: 'adam', lr: 1e-3 }) }, n);
 
+const localizer = await (await ortBackend.create(ortBackend.params.parse({}))).executor();
+
 async function gradientsStage(program: TrainingProgram) {
   const session = await (await ortBackend.create(ortBackend.params.parse({}))).compile(program);
   const run = await reference.open(good, { scheduleInterval: 'epoch' });
@@ -46,6 +48,7 @@ async function gradientsStage(program: TrainingProgram) {
     program,
     refProgram: good,
     reference: run,
+    localizer,
     tolerances: {},
     trajectorySteps: 1,
     schedule: () => createSchedule({ name: 'constant' }, 1e-3),

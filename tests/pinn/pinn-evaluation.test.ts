@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/graph/tensor.ts';
 import { pinnAdapter, pinnAdapterParams } from '../../src/plugins/adapters/pinn/pinn-adapter.ts';
-import type { BatchFeed } from '../../src/plugins/backends/backend.ts';
+import type { BatchFeed } from '../../src/contracts/backend.ts';
 import { evaluatePinn } from '../../src/train/evaluation/pinn-evaluation.ts';
 
 // specs/pinn.md §1: the test-grid evaluation behind report.html, with a stand-in forward pass (the exact field

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runParity } from '../../src/orchestrator/parity/run-parity.ts';
-import { LiveTorchReference } from '../../src/parity/reference/live-torch.ts';
+import { LiveTorchReference } from '../../src/plugins/backends/torch/live-torch-reference.ts';
 import { STAGES } from '../../src/parity/report.ts';
 import { builtinPlugins } from '../../src/plugins/index.ts';
 

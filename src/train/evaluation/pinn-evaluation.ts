@@ -1,6 +1,6 @@
 import type { DataContainer } from '../../data/container.ts';
 import type { Tensor } from '../../graph/tensor.ts';
-import type { BatchFeed } from '../../plugins/backends/backend.ts';
+import type { BatchFeed } from '../../contracts/backend.ts';
 import type { PlotSpec } from '../../reports/plots/parity-plots.ts';
 import { heatmaps, profiles, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
 import type { PointDomain } from '../loss-terms/point-domain.ts';

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { DataContainer, type EpochBatches, type EpochOptions, type SplitName } from '../../../data/container.ts';
 import { validate, type KeyContract } from '../../../data/contract.ts';
 import { elasticDataset, MASK_KEYS } from '../../../physics/elastic/pinn-dataset.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { DataAdapter } from '../adapter.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import type { DataAdapter } from '../../../contracts/adapter.ts';
 
 /**
  * Points and analytic targets for the 2D elastic-wave PINN (src/physics/elastic, specs/elastic-pinn.md): Latin

@@ -5,8 +5,8 @@ import { parseExpression } from '../../../physics/pinn/expression.ts';
 import { SOLUTION_FUNCTIONS } from '../../../physics/pinn/numeric-algebra.ts';
 import { COORDS_KEY, pinnDataset, pinnDomain } from '../../../physics/pinn/pinn-dataset.ts';
 import type { LossContext } from '../../../train/loss-terms/registry.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { DataAdapter } from '../adapter.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import type { DataAdapter } from '../../../contracts/adapter.ts';
 
 /**
  * Points for a PINN whose equation is written in config (specs/pinn.md): a box domain, point sets drawn in it

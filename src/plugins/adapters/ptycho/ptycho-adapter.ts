@@ -8,8 +8,8 @@ import { readNpzFile } from '../../../data/npz.ts';
 import { fromComplex64 } from '../../../physics/ptycho/complex-plane.ts';
 import { groupPlacement, type Placement } from '../../../physics/ptycho/placement.ts';
 import { writeSimulatedPtycho } from '../../../physics/ptycho/simulate.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { DataAdapter, TrainedModel } from '../adapter.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import type { DataAdapter, TrainedModel } from '../../../contracts/adapter.ts';
 import { buildPtychoContainer, writeGroups, type PtychoDataContainer } from './ptycho-container.ts';
 import { validatePtychoRaw } from './ptycho-raw.ts';
 import { writeReconstruction, type PtychoMetrics } from './ptycho-results.ts';
@@ -37,7 +37,7 @@ export type PtychoAdapterParams = z.infer<typeof ptychoAdapterParams>;
 export const PTYCHO_KEYS = { input: 'X', counts: 'counts', probe: 'probe', placeRows: 'place_rows', placeCols: 'place_cols' } as const;
 
 /**
- * Ptychography from the upstream RawData .npz (seed-systems.md §1.1–1.3), optionally simulated first. The training
+ * Ptychography from the upstream RawData .npz (docs/reference/seed-systems.md §1.1–1.3), optionally simulated first. The training
  * container holds per group `X` (normalised amplitudes, the network input) and `counts` (the Poisson NLL target),
  * both (batch, x, y, channel), and the constant `probe` (x, y, complex): probeGuess · sqrt(photon scale) / N, so
  * the model's |DFT2(probe · O)|² is directly the expected count (photon scale = nphotons / Σ|probeGuess|²).

@@ -7,7 +7,7 @@ import { fourierRingCorrelation, frcCutoff, globalPhaseOffset, meanAbsoluteError
 import { stitch } from '../../../physics/ptycho/patches.ts';
 import { encodeGrayPng, panelGrid } from '../../../physics/ptycho/png.ts';
 import { toComplex64 } from '../../../physics/ptycho/complex-plane.ts';
-import type { BatchFeed } from '../../backends/backend.ts';
+import type { BatchFeed } from '../../../contracts/backend.ts';
 import { PTYCHO_OUTPUTS } from '../../models/ptycho/ptycho-model.ts';
 import type { DataContainer } from '../../../data/container.ts';
 import { toGraphTensor } from '../../../data/named-tensor.ts';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import { torchDefault, xavierUniform } from '../init.ts';
-import type { Model } from '../model.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import { torchDefault, xavierUniform } from '../../../contracts/init.ts';
+import type { Model } from '../../../contracts/model.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 import { activate } from '../layers/activation.ts';
 
 const ACTIVATIONS = ['tanh', 'sin', 'relu', 'sigmoid', 'gelu', 'softplus'] as const;

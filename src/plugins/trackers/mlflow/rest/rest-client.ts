@@ -5,7 +5,7 @@ import { authorizationHeader } from './credentials.ts';
 
 /**
  * A small typed client for the subset of MLflow's REST API 2.0 a training run needs (service.proto,
- * mlflow_artifacts.proto; reference ecosystem.md §1.9–1.10). It follows the API of MLflow 2.x and 3.x servers.
+ * mlflow_artifacts.proto; docs/reference/ecosystem.md §1.9–1.10). It follows the API of MLflow 2.x and 3.x servers.
  * Every call retries network failures, 5xx and 429 with exponential backoff, then throws MlflowApiError.
  */
 export interface RetryPolicy {

@@ -208,7 +208,7 @@ export class RestSink implements TrackingSink {
     this.throwIfFatal();
   }
 
-  /** Get-or-create by name (ecosystem.md §1.12), tolerating a concurrent create, refusing a deleted experiment. */
+  /** Get-or-create by name (docs/reference/ecosystem.md §1.12), tolerating a concurrent create, refusing a deleted experiment. */
   private async experimentId(client: MlflowRestClient, name: string): Promise<string> {
     let experiment;
     try {

@@ -1,5 +1,5 @@
-import type { GraphBuilder, Value } from '../../graph/builder.ts';
-import type { Configured } from '../plugin.ts';
+import type { GraphBuilder, Value } from '../graph/builder.ts';
+import type { Configured } from './plugin.ts';
 import type { ParameterSet } from './parameters.ts';
 
 /**

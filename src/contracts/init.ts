@@ -1,4 +1,4 @@
-import type { Rng } from '../../data/rng.ts';
+import type { Rng } from '../data/rng.ts';
 
 /** How a parameter's initial values are drawn. All draws come from a per-parameter seeded stream. */
 export type Init =

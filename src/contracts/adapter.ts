@@ -1,9 +1,9 @@
-import type { DataContainer, EpochBatches, EpochOptions, SplitName } from '../../data/container.ts';
-import type { DataView } from '../../data/data-view.ts';
-import type { Tensor } from '../../graph/tensor.ts';
-import type { LossContext } from '../../train/loss-terms/registry.ts';
-import type { BatchFeed } from '../backends/backend.ts';
-import type { Configured } from '../plugin.ts';
+import type { DataContainer, EpochBatches, EpochOptions, SplitName } from '../data/container.ts';
+import type { DataView } from '../data/data-view.ts';
+import type { Tensor } from '../graph/tensor.ts';
+import type { LossContext } from '../train/loss-terms/registry.ts';
+import type { BatchFeed } from './backend.ts';
+import type { Configured } from './plugin.ts';
 
 /** The trained model as an adapter sees it after training: its forward pass, on any batch size. */
 export interface TrainedModel {

@@ -1,6 +1,6 @@
-import { Graph, type ValueInfo } from '../../../graph/ir.ts';
-import type { Tensor } from '../../../graph/tensor.ts';
-import type { DerivativeTerm } from './protocol.ts';
+import { Graph, type ValueInfo } from '../graph/ir.ts';
+import type { Tensor } from '../graph/tensor.ts';
+import type { DerivativeRecord as DerivativeTerm } from '../train/loss-scope.ts';
 
 /**
  * Makes a loss graph fit for the independent reference. tandem's PINN losses contain input derivatives built

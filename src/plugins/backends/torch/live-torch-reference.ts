@@ -1,15 +1,15 @@
-import { Graph } from '../../graph/ir.ts';
-import { tensor, type Tensor } from '../../graph/tensor.ts';
-import type { BatchFeed } from '../../plugins/backends/backend.ts';
-import { cutDerivatives } from '../../plugins/backends/torch/derivative-terms.ts';
-import { toWireAll } from '../../plugins/backends/torch/protocol.ts';
-import { TorchReference } from '../../plugins/backends/torch/torch-reference.ts';
-import { optimizerSection, TorchSession } from '../../plugins/backends/torch/torch-session.ts';
-import type { DerivativeRecord } from '../../train/loss-scope.ts';
-import { LOSS_OUTPUT, type TrainingProgram } from '../../train/program.ts';
-import { parseScheduleOptions } from '../../train/schedules/schedule-options.ts';
-import type { TrajectoryBatch } from '../experiment.ts';
-import type { Reference, ReferenceRun, ReferenceTrainSettings, TrajectoryResult } from './reference.ts';
+import { Graph } from '../../../graph/ir.ts';
+import type { Tensor } from '../../../graph/tensor.ts';
+import type { BatchFeed } from '../../../contracts/backend.ts';
+import { castFeeds } from '../../../contracts/data-feeds.ts';
+import { cutDerivatives } from '../../../contracts/derivative-terms.ts';
+import { toWireAll } from './protocol.ts';
+import { TorchReference } from './torch-reference.ts';
+import { optimizerSection, TorchSession } from './torch-session.ts';
+import type { DerivativeRecord } from '../../../train/loss-scope.ts';
+import { LOSS_OUTPUT, type TrainingProgram } from '../../../train/program.ts';
+import { parseScheduleOptions } from '../../../train/schedules/schedule-options.ts';
+import type { Reference, ReferenceRun, TrajectoryBatch, ReferenceTrainSettings, TrajectoryResult } from '../../../contracts/reference.ts';
 
 /**
  * The live PyTorch reference: one Python process for the whole parity run. Single-batch stages go through the
@@ -118,16 +118,4 @@ class LiveTorchRun implements ReferenceRun {
   async dispose(): Promise<void> {
     await this.session.dispose();
   }
-}
-
-/** Float data cast to the program dtype, as every backend does on the host. */
-export function castFeeds(program: TrainingProgram, batch: BatchFeed): Map<string, Tensor> {
-  const out = new Map<string, Tensor>();
-  for (const input of program.dataInputs) {
-    const t = batch.get(input.name);
-    if (!t) throw new Error(`the batch lacks the data key "${input.name}" (batch keys: ${[...batch.keys()].join(', ')})`);
-    const float = input.dtype === 'float32' || input.dtype === 'float64';
-    out.set(input.name, float && t.dtype !== input.dtype ? tensor(input.dtype, t.shape, t.data as Float64Array) : t);
-  }
-  return out;
 }

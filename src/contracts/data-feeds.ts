@@ -1,7 +1,8 @@
-import { isFloat } from '../../graph/dtype.ts';
-import type { Graph, ValueInfo } from '../../graph/ir.ts';
-import { fmtShape, sameShape } from '../../graph/shape-utils.ts';
-import { tensor, type Tensor } from '../../graph/tensor.ts';
+import { isFloat } from '../graph/dtype.ts';
+import type { Graph, ValueInfo } from '../graph/ir.ts';
+import { fmtShape, sameShape } from '../graph/shape-utils.ts';
+import { tensor, type Tensor } from '../graph/tensor.ts';
+import type { TrainingProgram } from '../train/program.ts';
 import type { BatchFeed } from './backend.ts';
 
 /**
@@ -24,4 +25,16 @@ export function graphDataFeeds(graph: Graph, dataInputs: readonly ValueInfo[], b
     else throw new Error(`graph "${graph.name}": data "${input.name}" is ${t.dtype}, the program expects ${declared.dtype}`);
   }
   return feeds;
+}
+
+/** Float data cast to the program dtype, as every backend does on the host. */
+export function castFeeds(program: TrainingProgram, batch: BatchFeed): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  for (const input of program.dataInputs) {
+    const t = batch.get(input.name);
+    if (!t) throw new Error(`the batch lacks the data key "${input.name}" (batch keys: ${[...batch.keys()].join(', ')})`);
+    const float = input.dtype === 'float32' || input.dtype === 'float64';
+    out.set(input.name, float && t.dtype !== input.dtype ? tensor(input.dtype, t.shape, t.data as Float64Array) : t);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
-import { rngFor } from '../../data/rng.ts';
-import type { GraphBuilder, Value } from '../../graph/builder.ts';
-import type { DType } from '../../graph/dtype.ts';
-import { sizeOf, tensor, type Shape, type Tensor } from '../../graph/tensor.ts';
+import { rngFor } from '../data/rng.ts';
+import type { GraphBuilder, Value } from '../graph/builder.ts';
+import type { DType } from '../graph/dtype.ts';
+import { sizeOf, tensor, type Shape, type Tensor } from '../graph/tensor.ts';
 import { draw, type Init } from './init.ts';
 
 /**

@@ -1,9 +1,16 @@
-import type { Graph } from '../../graph/ir.ts';
-import type { Tensor } from '../../graph/tensor.ts';
-import type { BatchFeed, GradientsResult, StepResult } from '../../plugins/backends/backend.ts';
-import type { DerivativeRecord } from '../../train/loss-scope.ts';
-import type { TrainingProgram } from '../../train/program.ts';
-import type { TrajectoryBatch } from '../experiment.ts';
+import type { Graph } from '../graph/ir.ts';
+import type { Tensor } from '../graph/tensor.ts';
+import type { BatchFeed, GradientsResult, StepResult } from './backend.ts';
+import type { DerivativeRecord } from '../train/loss-scope.ts';
+import type { TrainingProgram } from '../train/program.ts';
+
+/** One batch of a parity trajectory, in the order the trainer draws them. */
+export interface TrajectoryBatch {
+  readonly feed: BatchFeed;
+  readonly epoch: number;
+  /** The last batch of its epoch: where an epoch-interval schedule advances. */
+  readonly endOfEpoch: boolean;
+}
 
 /**
  * The side every backend is compared against. Live (the PyTorch reference process) or recorded (a baseline
