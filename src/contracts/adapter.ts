@@ -1,6 +1,7 @@
 import type { DataContainer, EpochBatches, EpochOptions, SplitName } from '../data/container.ts';
 import type { DataView } from '../data/data-view.ts';
 import type { Tensor } from '../graph/tensor.ts';
+import type { LossContext } from '../train/loss-terms/registry.ts';
 import type { BatchFeed } from './backend.ts';
 import type { Configured } from './plugin.ts';
 import type { PlotSpec } from './plot-spec.ts';
@@ -45,4 +46,9 @@ export interface DataAdapter extends Configured {
    * rows and plots its report.html shows (the physics of the workload, beside the loss curve).
    */
   afterTraining?(trained: TrainedModel): Promise<DomainResults>;
+  /**
+   * Optional: what the loss may know about the data beyond its keys (a PINN's coordinates, constants, point sets
+   * and exact solution), handed to every loss-term kind by the training run and parity.
+   */
+  lossContext?(): LossContext;
 }

@@ -4,6 +4,7 @@ import type { BatchFeed } from '../contracts/backend.ts';
 import type { Model } from '../contracts/model.ts';
 import type { TrajectoryBatch } from '../contracts/reference.ts';
 import { dataLossBuilder } from '../train/data-loss.ts';
+import type { LossContext } from '../train/loss-terms/registry.ts';
 import { modelForLoss } from '../train/rollout/rollout-model.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
 import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
@@ -33,6 +34,8 @@ export class ParityExperiment {
     config: ExperimentSettings,
     readonly data: DataContainer,
     private readonly model: Model,
+    /** What the adapter declares about its data (a PINN's domain), for the loss terms that read it. */
+    private readonly lossContext: LossContext = {},
   ) {
     const { experiment, train } = config;
     this.train = train;
@@ -58,7 +61,7 @@ export class ParityExperiment {
       seed: this.seed,
       dtype,
       inputs,
-      loss: dataLossBuilder(train.loss!),
+      loss: dataLossBuilder(train.loss!, 'train.loss', this.lossContext),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };

@@ -109,7 +109,7 @@ export class TrainingRun {
       seed,
       dtype: backend.dtype,
       inputs,
-      loss: dataLossBuilder(train.loss),
+      loss: dataLossBuilder(train.loss, 'train.loss', this.deps.adapter.lossContext?.()),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };
@@ -201,6 +201,7 @@ export class TrainingRun {
         dtype: program.spec.dtype,
         inputs: Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { dtype: s.dtype, shape: s.shape, perSample: s.perSample, dims: s.dims }])),
         outputs: program.outputs,
+        ...(this.deps.adapter.lossContext ? { lossContext: this.deps.adapter.lossContext() } : {}),
         state: { params: program.params.map((p) => p.name), slots: program.stateNames.slice(program.params.length) },
         backend: { name: backend.name, settings: backend.effectiveSettings() },
         batchSize: program.batchSize,
@@ -231,6 +232,7 @@ export class TrainingRun {
       ...(data.split.validation.length ? { validation: await splitLoss(session, data, 'validation', constants, batchSize) } : {}),
     };
     const { domain, workload } = await this.testEvaluations(data, session, outcome, final);
+    const estimates = lossTermEstimates(this.deps.train.loss ?? {}, session.getState());
     await session.dispose();
     const results: TrainResults = {
       history: outcome.history,
@@ -251,6 +253,7 @@ export class TrainingRun {
       backend: { name: this.deps.backend.name, settings: this.deps.backend.effectiveSettings() },
       graphs: this.graphs,
       parameters: program.params.reduce((n, p) => n + sizeOf(p.shape), 0),
+      estimates,
     };
     writeFileAtomic(join(this.deps.runDir, 'results.json'), `${JSON.stringify(resultsJson(results), null, 2)}\n`);
     declareReportFiles(this.deps.runDir, 'results.json');

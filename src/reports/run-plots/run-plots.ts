@@ -1,3 +1,4 @@
+import type { EpochRecord } from '../../train/history.ts';
 import type { StepErrors } from '../../train/evaluation/rollout-metrics.ts';
 import type { PlotSpec } from '../../contracts/plot-spec.ts';
 import { FITTING_LEGEND, SERIES_COLORS } from './plot-style.ts';
@@ -9,6 +10,36 @@ import { FITTING_LEGEND, SERIES_COLORS } from './plot-style.ts';
 const WIDTH = 460;
 const HEIGHT = 220;
 const PANEL = 190;
+
+/**
+ * Every loss term per epoch, unweighted: the train mean of each term that trains (weight > 0 or not, as the
+ * history has it) and each term's value on the validation split, where the split has one that is not 0
+ * (a PINN's test-grid error). Log scale; terms that are 0 throughout are left out.
+ */
+export function termCurves(id: string, history: readonly EpochRecord[]): PlotSpec {
+  const rows = history.flatMap((r) => [
+    ...Object.entries(r.train.terms).map(([term, value]) => ({ epoch: r.epoch + 1, value, term: `${term} (train)` })),
+    ...Object.entries(r.validation?.terms ?? {}).map(([term, value]) => ({ epoch: r.epoch + 1, value, term: `${term} (validation)` })),
+  ]);
+  // A masked relative-L2 term over a split without its rows sits at its 1e-15 floor (loss-terms/masked.ts): not data.
+  const shown = new Set(rows.filter((r) => r.value > 1e-12).map((r) => r.term));
+  return {
+    id: `${id}-terms`,
+    title: `${id}: loss terms`,
+    caption: 'Each loss term per epoch, unweighted: the mean over the epoch\'s train steps, and the value on the validation split after the epoch (terms that stay at 0 are left out). Log scale.',
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values: rows.filter((r) => shown.has(r.term) && r.value > 0) },
+      mark: { type: 'line' },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
+        y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, axis: { format: '.1e' } },
+        color: { field: 'term', type: 'nominal', title: null, legend: FITTING_LEGEND },
+      },
+    },
+  };
+}
 
 export function rolloutErrors(id: string, perStep: readonly StepErrors[], trainHorizon: number): PlotSpec {
   const names: Record<'l2' | 'l1' | 'linf', string> = { l2: 'L2 (RMS)', l1: 'L1 (mean |e|)', linf: 'L∞ (max |e|)' };
@@ -32,6 +63,28 @@ export function rolloutErrors(id: string, perStep: readonly StepErrors[], trainH
         },
         { data: { values: [{ step: trainHorizon }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { x: { field: 'step', type: 'quantitative' } } },
       ],
+    },
+  };
+}
+
+/** Fields along one coordinate, as lines (a 1D PINN's prediction beside its exact solution). */
+export function profiles(id: string, title: string, caption: string, axis: string, at: ArrayLike<number>, series: Readonly<Record<string, ArrayLike<number>>>): PlotSpec {
+  const rows = Object.entries(series).flatMap(([name, v]) => Array.from(at, (c, i) => ({ c, v: Number(v[i]), series: name })));
+  return {
+    id,
+    title,
+    caption,
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values: rows },
+      mark: { type: 'line' },
+      encoding: {
+        x: { field: 'c', type: 'quantitative', title: axis },
+        y: { field: 'v', type: 'quantitative', title: null },
+        color: { field: 'series', type: 'nominal', title: null, scale: { range: SERIES_COLORS }, legend: FITTING_LEGEND },
+        strokeDash: { field: 'series', type: 'nominal' },
+      },
     },
   };
 }

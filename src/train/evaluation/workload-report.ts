@@ -6,7 +6,7 @@ import type { DataAdapter } from '../../contracts/adapter.ts';
 import type { BatchFeed } from '../../contracts/backend.ts';
 import type { Model } from '../../contracts/model.ts';
 import type { PlotSpec } from '../../contracts/plot-spec.ts';
-import { heatmaps, rolloutErrors, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
+import { heatmaps, rolloutErrors, termCurves, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
 import { lossCurve, type RefinementPoint } from '../../reports/run-plots/loss-curve.ts';
 import { writeRunReport } from '../../reports/run-plots/write-run-report.ts';
 import { declareReportFiles } from '../../reports/report-files.ts';
@@ -17,11 +17,13 @@ import { rolloutTermOf } from '../rollout/rollout-model.ts';
 import type { RolloutTermConfig } from '../rollout/rollout-term.ts';
 import { evaluateField, type FieldScale } from './field-metrics.ts';
 import { evaluateRollout } from './rollout-metrics.ts';
+import { evaluatePinn } from './pinn-evaluation.ts';
 import { parseLayout } from '../../data/layout.ts';
 import { TIME_DIM } from '../rollout/window-frames.ts';
 
 export const ROLLOUT_METRICS_FILE = 'rollout-metrics.json';
 export const FIELD_METRICS_FILE = 'field-metrics.json';
+export const SOLUTION_METRICS_FILE = 'solution-metrics.json';
 
 /** What every run's report shows: the loss per epoch and the final loss on the whole splits. */
 export interface TrainedRun {
@@ -64,7 +66,7 @@ export interface WorkloadRun extends EvaluatedRun {
 export async function workloadReport(run: WorkloadRun): Promise<string> {
   const rollout = rolloutTermOf(run.loss);
   if (rollout) return rolloutReport(run, rollout.term, run.container);
-  return (await fieldReport(run)) ?? lossReport(run, `${run.experiment}: training run`, []);
+  return (await pinnReport(run)) ?? (await fieldReport(run)) ?? lossReport(run, `${run.experiment}: training run`, []);
 }
 
 /**
@@ -175,6 +177,21 @@ function planeOf(dims: readonly string[], shape: readonly number[]): (frame: Arr
   const [xi, yi] = [dims.indexOf('x'), dims.indexOf('y')];
   const [cols, rows] = [shape[xi], shape[yi]];
   return (frame) => ({ rows, cols, values: Float64Array.from({ length: rows * cols }, (_, i) => frame[Math.floor(i / cols) * strides[yi] + (i % cols) * strides[xi]]) });
+}
+
+/** A PINN on the pinn adapter's test grid: errors against the exact solution, and the fields beside it. */
+async function pinnReport(run: WorkloadRun): Promise<string | undefined> {
+  const domain = run.adapter.lossContext?.().domain;
+  if (!domain?.grid) return undefined;
+  const e = await evaluatePinn(run.experiment, run.container, domain, domain.grid, run.forward);
+  const file = join(run.runDir, SOLUTION_METRICS_FILE);
+  writeFileAtomic(file, `${JSON.stringify({ split: 'validation', points: e.points, grid: e.grid, fields: e.fields }, null, 2)}\n`);
+  declareReportFiles(run.runDir, SOLUTION_METRICS_FILE);
+  const rows = Object.entries(e.fields).map(([f, x]): [string, string] => [`${f} vs exact on the test grid`, `relative L2 ${x.rel_l2.toExponential(4)}, RMS ${x.rms.toExponential(4)}, max |error| ${x.max_abs.toExponential(4)}`]);
+  const curves = run.history.length ? [termCurves(run.experiment, run.history)] : [];
+  const report = await writeRunReport(run.runDir, `${run.experiment}: physics-informed network`, [...finalLossRows(run), ['test grid', `${Object.entries(e.grid).map(([c, k]) => `${c} ${k}`).join(' × ')} = ${e.points} points`], ...rows], [...lossPlots(run), ...curves, ...e.plots]);
+  const summary = Object.entries(e.fields).map(([f, x]) => `${f} relative L2 ${x.rel_l2.toExponential(4)}`).join(', ');
+  return `test grid (${e.points} points, ${SOLUTION_METRICS_FILE})${summary ? `: ${summary}` : ''}; report ${relative(process.cwd(), report)}`;
 }
 
 async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
