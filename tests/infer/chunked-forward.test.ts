@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '../../src/graph/tensor.ts';
-import type { BatchFeed, Session } from '../../src/plugins/backends/backend.ts';
+import type { BatchFeed, Session } from '../../src/contracts/backend.ts';
 import { forwardInChunks } from '../../src/train/checkpoint/chunked-forward.ts';
 
 /** A session compiled for batch 4 whose forward doubles x row by row, and refuses any other batch size. */

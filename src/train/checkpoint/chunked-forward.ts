@@ -1,6 +1,6 @@
 import { allocate } from '../../graph/dtype.ts';
 import type { Tensor } from '../../graph/tensor.ts';
-import type { BatchFeed, Session } from '../../plugins/backends/backend.ts';
+import type { BatchFeed, Session } from '../../contracts/backend.ts';
 
 /**
  * The forward of `batch` samples on a session compiled for batch `size` (a model with a fixed batch size): each

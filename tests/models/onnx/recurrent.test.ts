@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mismatch } from '../../../src/conformance/compare.ts';
 import { writeNpzFile } from '../../../src/data/npz.ts';
 import { Rng } from '../../../src/data/rng.ts';
-import type { Session } from '../../../src/plugins/backends/backend.ts';
+import type { Session } from '../../../src/contracts/backend.ts';
 import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts';
 import { TorchSession } from '../../../src/plugins/backends/torch/torch-session.ts';

@@ -13,7 +13,7 @@ import { constantOf } from '../../../graph/ops/constant.ts';
 import { sliceAxes } from '../../../graph/ops/indexing.ts';
 import { tensor, toNumbers, type Tensor } from '../../../graph/tensor.ts';
 import { validateStructure } from '../../../graph/validate.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 import { FOLDABLE_OPS, foldNode } from './fold-constants.ts';
 import type { ImportContext, ImportNode, ImportOp } from './import-op.ts';
 import { importOps } from './import-ops.ts';

@@ -1,0 +1,16 @@
+import type { GraphBuilder, Value } from '../graph/builder.ts';
+import type { Configured } from './plugin.ts';
+import type { ParameterSet } from './parameters.ts';
+
+/**
+ * A model plugin instance: adds its forward graph to a builder. Inputs arrive batched (leading `batch` axis);
+ * parameters are declared through the ParameterSet so their initial values are seeded and shared by every backend.
+ */
+export interface Model extends Configured {
+  forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value>;
+  /**
+   * The one batch size the model computes natively, when it has one (an ONNX export with the batch baked in).
+   * It still builds at any batch (in chunks of this one); evaluation and inference run in batches of it.
+   */
+  readonly fixedBatchSize?: number;
+}
