@@ -4,8 +4,8 @@
  * this against the graph op registry, so a new forward op cannot land without a decision here.
  */
 export const DIFFERENTIABLE_OPS = [
-  'Abs', 'Add', 'AveragePool', 'Cast', 'Concat', 'Conv', 'ConvTranspose', 'Cos', 'DFT', 'Div', 'Erf', 'Exp', 'Expand',
-  'Gather', 'Gemm', 'Identity', 'LayerNormalization', 'LeakyRelu', 'Log', 'MatMul', 'Max', 'MaxPool', 'Min', 'Mul',
+  'Abs', 'Add', 'AveragePool', 'BatchNormalization', 'Cast', 'Concat', 'Conv', 'ConvTranspose', 'Cos', 'DFT', 'Div', 'Erf', 'Exp', 'Expand',
+  'Gather', 'Gemm', 'GlobalAveragePool', 'GlobalMaxPool', 'Identity', 'InstanceNormalization', 'LayerNormalization', 'LeakyRelu', 'Log', 'MatMul', 'Max', 'MaxPool', 'Min', 'Mul',
   'Neg', 'Pad', 'Pow', 'ReduceMax', 'ReduceMean', 'ReduceSum', 'Relu', 'Reshape', 'Resize', 'Sigmoid', 'Sin',
   'Slice', 'Softmax', 'Softplus', 'Sqrt', 'Squeeze', 'Sub', 'Tanh', 'Transpose', 'Unsqueeze', 'Where',
 ] as const;

@@ -2,6 +2,7 @@ import { RuleRegistry } from './rule-registry.ts';
 import { AbsGrad } from './rules/Abs.ts';
 import { AddGrad } from './rules/Add.ts';
 import { AveragePoolGrad } from './rules/AveragePool.ts';
+import { BatchNormalizationGrad } from './rules/BatchNormalization.ts';
 import { CastGrad } from './rules/Cast.ts';
 import { ConcatGrad } from './rules/Concat.ts';
 import { ConvGrad } from './rules/Conv.ts';
@@ -14,7 +15,10 @@ import { ExpGrad } from './rules/Exp.ts';
 import { ExpandGrad } from './rules/Expand.ts';
 import { GatherGrad } from './rules/Gather.ts';
 import { GemmGrad } from './rules/Gemm.ts';
+import { GlobalAveragePoolGrad } from './rules/GlobalAveragePool.ts';
+import { GlobalMaxPoolGrad } from './rules/GlobalMaxPool.ts';
 import { IdentityGrad } from './rules/Identity.ts';
+import { InstanceNormalizationGrad } from './rules/InstanceNormalization.ts';
 import { LayerNormalizationGrad } from './rules/LayerNormalization.ts';
 import { LeakyReluGrad } from './rules/LeakyRelu.ts';
 import { LogGrad } from './rules/Log.ts';
@@ -47,8 +51,9 @@ import { WhereGrad } from './rules/Where.ts';
 
 /** Every gradient rule, registered in one place (one file per op in rules/). A rule listed twice fails here. */
 export const ALL_RULES = [
-  AbsGrad, AddGrad, AveragePoolGrad, CastGrad, ConcatGrad, ConvGrad, ConvTransposeGrad, CosGrad, DFTGrad,
-  DivGrad, ErfGrad, ExpGrad, ExpandGrad, GatherGrad, GemmGrad, IdentityGrad, LayerNormalizationGrad,
+  AbsGrad, AddGrad, AveragePoolGrad, BatchNormalizationGrad, CastGrad, ConcatGrad, ConvGrad, ConvTransposeGrad, CosGrad, DFTGrad,
+  DivGrad, ErfGrad, ExpGrad, ExpandGrad, GatherGrad, GemmGrad, GlobalAveragePoolGrad, GlobalMaxPoolGrad, IdentityGrad,
+  InstanceNormalizationGrad, LayerNormalizationGrad,
   LeakyReluGrad, LogGrad, MatMulGrad, MaxGrad, MaxPoolGrad, MinGrad, MulGrad, NegGrad, PadGrad, PowGrad,
   ReduceMaxGrad, ReduceMeanGrad, ReduceSumGrad, ReluGrad, ReshapeGrad, ResizeGrad, SigmoidGrad, SinGrad,
   SliceGrad, SoftmaxGrad, SoftplusGrad, SqrtGrad, SqueezeGrad, SubGrad, TanhGrad, TransposeGrad, UnsqueezeGrad,

@@ -8,7 +8,7 @@ import { indexingOps } from './indexing.ts';
 import { logicalOps } from './logical.ts';
 import { Gemm, MatMul } from './matmul.ts';
 import { normalizationOps } from './normalization.ts';
-import { AveragePool, MaxPool } from './pool.ts';
+import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from './pool.ts';
 import { reduceOps } from './reduce.ts';
 import { Resize } from './resize.ts';
 import { shapeOps } from './shape-ops.ts';
@@ -24,6 +24,8 @@ for (const def of [
   ConvTranspose,
   AveragePool,
   MaxPool,
+  GlobalAveragePool,
+  GlobalMaxPool,
   Resize,
   ...shapeOps,
   ...indexingOps,

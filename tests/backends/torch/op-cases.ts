@@ -93,6 +93,18 @@ export const CASES: Record<string, Case> = {
   'LayerNormalization with its statistics': c('LayerNormalization', (b, x) =>
     b.op('LayerNormalization', [x('x', [2, 3, 4]), x('s', [3, 4]), x('bias', [4])], { axis: 1, epsilon: 1e-3 }),
   ),
+  'GlobalAveragePool GlobalMaxPool': c(['GlobalAveragePool', 'GlobalMaxPool'], (b, x) => {
+    const v = x('x', [2, 3, 5, 4]);
+    return [b.op1('GlobalAveragePool', [v]), b.op1('GlobalMaxPool', [v]), b.op1('GlobalMaxPool', [x('y', [2, 2, 7])])];
+  }),
+  // The statistics are constants, as an exported module's running statistics are (torch gives them no gradient).
+  'BatchNormalization inference': c('BatchNormalization', (b, x) => {
+    const stats = [tensor('float32', [3], [0.3, -0.2, 0.1]), tensor('float32', [3], [0.5, 1.5, 2])].map((t) => b.constant(t));
+    return b.op1('BatchNormalization', [x('x', [2, 3, 4, 2]), x('s', [3]), x('bias', [3]), ...stats], { epsilon: 1e-3 });
+  }),
+  'InstanceNormalization': c('InstanceNormalization', (b, x) =>
+    b.op1('InstanceNormalization', [x('x', [2, 3, 4, 5]), x('s', [3]), x('bias', [3])], { epsilon: 1e-3 }),
+  ),
   'Cast and Constant': c(['Cast', 'Constant'], (b, x) => {
     const k = b.op1('Constant', [], { value: tensor('float32', [2], [1.5, -2]) });
     return [b.cast(b.mul(x('x', [2], { lo: -5, hi: 5 }), k), 'int32'), b.cast(x('y', [3]), 'float64')];

@@ -48,7 +48,16 @@ class ViewBatch(torch.nn.Module):
 
 class Unsupported(torch.nn.Module):
     def forward(self, x):
-        return torch.log_softmax(torch.nn.functional.elu(x), dim=-1)
+        return torch.log_softmax(torch.atan(x), dim=-1)
+
+
+def bn_mlp():
+    """Linear → BatchNorm1d → Tanh → Linear in eval(): BatchNormalization stays a node (only Conv+BN is folded),
+    with running statistics away from 0 and 1 so that using them matters."""
+    m = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.BatchNorm1d(8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    m[1].running_mean.uniform_(-0.5, 0.5)
+    m[1].running_var.uniform_(0.5, 2.0)
+    return m
 
 
 mlp = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
@@ -62,6 +71,7 @@ models = [
     ('softmax11', torch.nn.Softmax(dim=-1), torch.rand(4, 3), 11, False),
     ('viewbatch', ViewBatch(), torch.rand(8, 3, 4) * 2 - 1, 17, False),
     ('unsupported', Unsupported(), torch.rand(4, 3), 17, False),
+    ('bnmlp', bn_mlp(), torch.rand(6, 2) * 2 - 1, 17, True),
 ]
 expected = {}
 for name, module, x, opset, dynamic in models:
