@@ -4,10 +4,10 @@
  * this against the graph op registry, so a new forward op cannot land without a decision here.
  */
 export const DIFFERENTIABLE_OPS = [
-  'Abs', 'Add', 'AveragePool', 'BatchNormalization', 'Cast', 'Concat', 'Conv', 'ConvTranspose', 'Cos', 'DFT', 'Div', 'Erf', 'Exp', 'Expand',
-  'Gather', 'Gemm', 'GlobalAveragePool', 'GlobalMaxPool', 'Identity', 'InstanceNormalization', 'LayerNormalization', 'LeakyRelu', 'Log', 'MatMul', 'Max', 'MaxPool', 'Min', 'Mul',
-  'Neg', 'Pad', 'Pow', 'ReduceMax', 'ReduceMean', 'ReduceSum', 'Relu', 'Reshape', 'Resize', 'Sigmoid', 'Sin',
-  'Slice', 'Softmax', 'Softplus', 'Sqrt', 'Squeeze', 'Sub', 'Tanh', 'Transpose', 'Unsqueeze', 'Where',
+  'Abs', 'Add', 'AveragePool', 'BatchNormalization', 'Cast', 'Celu', 'Clip', 'Concat', 'Conv', 'ConvTranspose', 'Cos', 'DFT', 'Div', 'Elu', 'Erf', 'Exp', 'Expand',
+  'Gather', 'Gemm', 'GlobalAveragePool', 'GlobalMaxPool', 'HardSigmoid', 'HardSwish', 'Identity', 'InstanceNormalization', 'LayerNormalization', 'LeakyRelu', 'Log', 'MatMul', 'Max', 'MaxPool', 'Min', 'Mul',
+  'Neg', 'PRelu', 'Pad', 'Pow', 'ReduceMax', 'ReduceMean', 'ReduceSum', 'Relu', 'Reshape', 'Resize', 'Selu', 'Sigmoid', 'Sin',
+  'Slice', 'Softmax', 'Softplus', 'Softsign', 'Sqrt', 'Squeeze', 'Sub', 'Tanh', 'Transpose', 'Unsqueeze', 'Where',
 ] as const;
 
 export type DifferentiableOp = (typeof DIFFERENTIABLE_OPS)[number];

@@ -28,6 +28,7 @@ export const REFUSED_BY_DESIGN: ReadonlyMap<string, Exclusion> = new Map([
     'test_max_float16', 'test_max_int16', 'test_max_int8', 'test_max_uint16', 'test_max_uint32', 'test_max_uint64',
     'test_min_float16', 'test_min_int16', 'test_min_int8', 'test_min_uint16', 'test_min_uint32', 'test_min_uint64',
     'test_pow_types_float32_uint32', 'test_pow_types_float32_uint64',
+    'test_clip_default_int8_inbounds', 'test_clip_default_int8_max', 'test_clip_default_int8_min',
   ], 'unsupported', DTYPE),
   ...each(['test_identity_opt', 'test_identity_sequence'], 'unsupported', 'optional and sequence values are outside tandem\'s tensor-only IR'),
   ...each([

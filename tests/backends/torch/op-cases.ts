@@ -29,6 +29,23 @@ export const CASES: Record<string, Case> = {
     return [b.sqrt(v), b.log(v)];
   }),
   'LeakyRelu alpha 0.2': c('LeakyRelu', (b, x) => b.leakyRelu(x('x', [6]), 0.2)),
+  'Clip with min and max inputs, max only, none': c('Clip', (b, x) => {
+    const v = x('x', [3, 4], { lo: -3, hi: 3 });
+    const [lo, hi] = [x('lo', [], { lo: -1.2, hi: -0.8 }), x('hi', [], { lo: 0.8, hi: 1.2 })];
+    return [b.op1('Clip', [v, lo, hi]), b.op1('Clip', [v, null, hi]), b.op1('Clip', [v])];
+  }),
+  'PRelu per channel and on the last axis': c('PRelu', (b, x) => {
+    const v = x('x', [2, 3, 4, 5]);
+    return [b.op1('PRelu', [v, x('s', [3, 1, 1], { lo: 0, hi: 0.5 })]), b.op1('PRelu', [v, x('t', [5], { lo: 0, hi: 0.5 })])];
+  }),
+  'HardSigmoid (torch and general α, β) HardSwish Softsign': c(['HardSigmoid', 'HardSwish', 'Softsign'], (b, x) => {
+    const v = x('x', [4, 5], { lo: -5, hi: 5 });
+    return [b.op1('HardSigmoid', [v], { alpha: 1 / 6, beta: 0.5 }), b.op1('HardSigmoid', [v], { alpha: 0.3, beta: 0.4 }), b.op1('HardSwish', [v]), b.op1('Softsign', [v])];
+  }),
+  'Elu Selu Celu with attributes': c(['Elu', 'Selu', 'Celu'], (b, x) => {
+    const v = x('x', [4, 5], { lo: -3, hi: 3 });
+    return [b.op1('Elu', [v], { alpha: 0.7 }), b.op1('Selu', [v]), b.op1('Selu', [v], { alpha: 1.5, gamma: 1.2 }), b.op1('Celu', [v], { alpha: 0.5 })];
+  }),
   'Add Sub Mul Div with broadcasting': c(['Add', 'Sub', 'Mul', 'Div'], (b, x) => {
     const [p, q] = [x('p', [2, 3, 4]), x('q', [3, 1], { lo: 0.5, hi: 2 })];
     return [b.add(p, q), b.sub(q, p), b.mul(p, q), b.div(p, q)];

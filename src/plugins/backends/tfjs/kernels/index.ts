@@ -1,3 +1,4 @@
+import { activationKernels } from './activations.ts';
 import { castKernels } from './cast.ts';
 import { convKernels } from './conv.ts';
 import { dftKernels } from './dft.ts';
@@ -17,6 +18,7 @@ import { shapeKernels } from './shape.ts';
  */
 export const TFJS_KERNELS: Readonly<Record<string, Kernel>> = {
   ...elementwiseKernels,
+  ...activationKernels,
   ...matmulKernels,
   ...convKernels,
   ...poolKernels,

@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Kernel } from './kernel.ts';
+
+const unary = (f: (x: tf.Tensor, attr: (name: string) => number) => tf.Tensor): Kernel => (c) => [f(c.input(0), (name) => c.attrs[name] as number)];
+
+/** x·(scale for x > 0, else scale·α·(exp(x·inputScale) − 1)): Elu, Selu and Celu in torch's parametrization. */
+function expLinear(x: tf.Tensor, scale: number, alpha: number, inputScale: number): tf.Tensor {
+  const negative = tf.mul(tf.expm1(tf.mul(x, inputScale)), scale * alpha);
+  return tf.where(tf.greater(x, 0), tf.mul(x, scale), negative);
+}
+
+/** Clip = min(max(x, min), max) with tensor bounds (tf.clipByValue takes numbers only); min > max gives max. */
+const clip: Kernel = (c) => {
+  let y = c.input(0);
+  const [lo, hi] = [c.optional(1), c.optional(2)];
+  if (lo) y = tf.maximum(y, lo);
+  if (hi) y = tf.minimum(y, hi);
+  return [y === c.input(0) ? y.clone() : y];
+};
+
+/** PRelu: slope broadcasts to x, so both are broadcast to the output's static shape first (tf.prelu broadcasts only partly). */
+const prelu: Kernel = (c) => {
+  const shape = [...c.outputInfo(0).shape];
+  const [x, slope] = [c.input(0), tf.broadcastTo(c.input(1), shape)];
+  return [tf.where(tf.less(x, 0), tf.mul(x, slope), x)];
+};
+
+export const activationKernels: Record<string, Kernel> = {
+  Clip: clip,
+  PRelu: prelu,
+  HardSigmoid: unary((x, a) => tf.clipByValue(tf.add(tf.mul(x, a('alpha')), a('beta')), 0, 1)),
+  HardSwish: unary((x) => tf.mul(x, tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1))),
+  Elu: unary((x, a) => expLinear(x, 1, a('alpha'), 1)),
+  Selu: unary((x, a) => expLinear(x, a('gamma'), a('alpha'), 1)),
+  Celu: unary((x, a) => expLinear(x, 1, a('alpha'), 1 / a('alpha'))),
+  Softsign: unary((x) => tf.div(x, tf.add(tf.abs(x), 1))),
+};
