@@ -32,4 +32,10 @@ export const normalizationCases: NamedCase[] = [
     inputs: [{ shape: [2, 2, 6] }, { shape: [2] }, { shape: [2] }],
     build: (b, xs) => b.sin(b.op1('InstanceNormalization', xs)),
   },
+  {
+    name: 'groupNorm (lowered to Reshape + InstanceNormalization + per-channel affine; x, scale, bias)',
+    ...F32,
+    inputs: [{ shape: [2, 4, 3, 2] }, { shape: [4] }, { shape: [4] }],
+    build: (b, [x, s, c]) => b.sin(b.groupNorm(x, s, c, 2)),
+  },
 ];
