@@ -5,49 +5,65 @@ import type { GradRule } from '../rule.ts';
 import { unslice } from '../unslice.ts';
 
 /**
- * MaxPool as the maximum over its window offsets: for each offset, the strided Slice of x (padded with −∞)
- * that the offset reads for every output position. The elements equal to y get g, shared evenly among ties
- * (torch gives it to one), and each offset's share is scattered back with the Slice adjoint. Handles strides,
- * pads, dilations, overlapping windows and ceil_mode, in forward ops only.
+ * MaxPool's gradient goes to the elements equal to their window's maximum, shared evenly among ties (torch
+ * gives it to one). Windows are cut into phases: along each axis, phase q holds the window offsets
+ * [q·stride, (q+1)·stride), and within one phase the windows' pieces are disjoint blocks of `stride` cells. So
+ * a phase is a Reshape of x (padded with −∞) to [N, C, out₁, stride₁, …], a strided Slice for dilation, and
+ * an Equal with y: exact copies, no arithmetic. Ties are counted over all phases, and each phase's share goes
+ * back through the same Reshape and Pad. The node count grows with the phase count Π⌈window/stride⌉ (1 for
+ * non-overlapping windows, a global pool included), never with the kernel's size or the output's.
  */
 export const MaxPoolGrad: GradRule = {
   op: 'MaxPool',
   grad({ b, g, x: [x], y: [y], node, attr }) {
-    const spatial = x!.shape.slice(2);
+    const [n, c, ...spatial] = x!.shape;
     const kernel = attr<number[]>('kernel_shape');
+    const { strides, dilations: dil, pads, out } = resolveWindow(spatial, kernel, node.attrs, attr<number>('ceil_mode') === 1);
     const k = spatial.length;
-    const win = resolveWindow(spatial, kernel, node.attrs, attr<number>('ceil_mode') === 1);
-    // ceil_mode's last window may run past the end padding: pad far enough for every window to be whole.
-    const extent = spatial.map((_, i) => (win.out[i] - 1) * win.strides[i] + (kernel[i] - 1) * win.dilations[i] + 1);
-    const ends = spatial.map((s, i) => Math.max(extent[i] - s - win.pads[i], win.pads[i + k]));
-    const padded = spatial.map((s, i) => win.pads[i] + s + ends[i]);
-    const pads = [0, 0, ...win.pads.slice(0, k), 0, 0, ...ends];
-    const xp = pads.some((p) => p > 0) ? b.op1('Pad', [x!, b.ints(pads), b.scalar(-Infinity, x!.dtype)]) : x!;
-    const offsets = windowOffsets(kernel);
-    const axesOf = (off: number[]) =>
-      off.map((o, i) => ({ axis: i + 2, start: o * win.dilations[i], step: win.strides[i], length: win.out[i] }));
-    const masks = offsets.map((off) => {
-      const axes = axesOf(off);
-      const taken = b.op1('Slice', [
-        xp,
-        b.ints(axes.map((a) => a.start)),
-        b.ints(axes.map((a) => a.start + (a.length - 1) * a.step + 1)),
-        b.ints(axes.map((a) => a.axis)),
-        b.ints(axes.map((a) => a.step)),
-      ]);
-      return b.op1('Cast', [b.op1('Equal', [taken, y])], { to: ONNX_DTYPE_CODE[x!.dtype] });
+    const spans = kernel.map((kk, i) => (kk - 1) * dil[i] + 1);
+    // Along an axis with a single window the stride is never taken: treat it as the span, one phase.
+    const s = strides.map((st, i) => (out[i] === 1 ? Math.max(st, spans[i]) : st));
+    const phases = spans.map((span, i) => Math.ceil(span / s[i]));
+    // Every phase's blocks fit in (out + phases − 1)·stride cells from the first window's start.
+    const extent = out.map((o, i) => (o + phases[i] - 1) * s[i]);
+    const spatialPads = (begin: number[], end: number[]) => b.ints([0, 0, ...begin, 0, 0, ...end]);
+    const xp = b.op1('Pad', [x!, spatialPads(pads.slice(0, k), extent.map((e, i) => e - spatial[i] - pads[i])), b.scalar(-Infinity, x!.dtype)]);
+    const blocked = [n, c, ...out.flatMap((o, i) => [o, s[i]])];
+    const perWindow = [n, c, ...out.flatMap((o) => [o, 1])];
+    const blockAxes = out.map((_, i) => 3 + 2 * i);
+    const [yw, gw] = [b.reshape(y, perWindow), b.reshape(g, perWindow)];
+    const to = ONNX_DTYPE_CODE[x!.dtype];
+
+    const pieces = everyPhase(phases).flatMap((q) => {
+      // Within a block, the cells that are window taps: from the first multiple of the dilation, every dil-th.
+      const taps = q.map((qi, i) => {
+        const first = (dil[i] - ((qi * s[i]) % dil[i])) % dil[i];
+        const end = Math.min(s[i], spans[i] - qi * s[i]);
+        return { axis: blockAxes[i], start: first, step: dil[i], length: Math.max(0, Math.ceil((end - first) / dil[i])) };
+      });
+      if (taps.some((t) => t.length === 0)) return [];
+      const starts = q.map((qi, i) => qi * s[i]);
+      const slab = b.slice(xp, starts, starts.map((st, i) => st + out[i] * s[i]), spatial.map((_, i) => i + 2));
+      let cells = b.reshape(slab, blocked);
+      if (taps.some((t, i) => t.start !== 0 || t.step !== 1 || t.length !== s[i])) {
+        cells = b.slice(cells, taps.map((t) => t.start), taps.map((t) => t.start + (t.length - 1) * t.step + 1), blockAxes, taps.map((t) => t.step));
+      }
+      const mask = b.op1('Cast', [b.equal(cells, yw)], { to });
+      return [{ q, taps, mask, count: b.reduceSum(mask, blockAxes) }];
     });
-    const share = b.div(g, masks.reduce((acc, m) => b.add(acc, m)));
-    const fullShape = [...x!.shape.slice(0, 2), ...padded];
-    const dxp = offsets
-      .map((off, j): Value => unslice(b, b.mul(masks[j], share), fullShape, axesOf(off)))
-      .reduce((acc, d) => b.add(acc, d));
-    if (xp === x) return [dxp];
-    return [b.op1('Slice', [dxp, b.ints(win.pads.slice(0, k)), b.ints(spatial.map((s, i) => win.pads[i] + s)), b.ints(spatial.map((_, i) => i + 2))])];
+    const share = b.div(gw, pieces.map((p) => p.count).reduce((acc, v) => b.add(acc, v)));
+    const dxp = pieces
+      .map(({ q, taps, mask }): Value => {
+        const blocks = unslice(b, b.mul(mask, share), blocked, taps);
+        const starts = q.map((qi, i) => qi * s[i]);
+        return b.op1('Pad', [b.reshape(blocks, [n, c, ...out.map((o, i) => o * s[i])]), spatialPads(starts, extent.map((e, i) => e - starts[i] - out[i] * s[i]))]);
+      })
+      .reduce((acc, v) => b.add(acc, v));
+    return [b.op1('Pad', [dxp, spatialPads(pads.slice(0, k).map((p) => -p), spatial.map((len, i) => len + pads[i] - extent[i]))])];
   },
 };
 
-/** Every offset of a window, row-major ([0,0], [0,1], …). */
-function windowOffsets(kernel: readonly number[]): number[][] {
-  return kernel.reduce<number[][]>((acc, kDim) => acc.flatMap((prefix) => Array.from({ length: kDim }, (_, o) => [...prefix, o])), [[]]);
+/** Every phase index vector, row-major ([0,0], [0,1], …). */
+function everyPhase(counts: readonly number[]): number[][] {
+  return counts.reduce<number[][]>((acc, m) => acc.flatMap((prefix) => Array.from({ length: m }, (_, q) => [...prefix, q])), [[]]);
 }
