@@ -145,6 +145,17 @@ describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem
     expectStatesMatchTorch(await trainEverywhere(p), p);
   });
 
+  it(`torchvision-style layers (InstanceNorm, relu6 → Clip, hardswish, elu, selu, celu, hardsigmoid, PReLU, global pools): forward is torch's, and ${STEPS} Adam steps match torch`, async () => {
+    const { x, y } = expected('layers');
+    const atExport = await program('layers.onnx', [2, 6, 6], 3, {}, x.shape[0]);
+    const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(atExport);
+    expect(mismatch((await ort.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+    await ort.dispose();
+    // InstanceNorm cancels the conv bias exactly: its gradient is float32 noise, which Adam would amplify.
+    const p = await program('layers.onnx', [2, 6, 6], 3, { freeze: ['conv.bias'] });
+    expectStatesMatchTorch(await trainEverywhere(p), p);
+  });
+
   it('reads an opset 11 export: Squeeze/Unsqueeze/ReduceSum axes move from attribute to input, and the result is torch\'s', async () => {
     const { x, y } = expected('axes11');
     const p = buildTrainingProgram(
