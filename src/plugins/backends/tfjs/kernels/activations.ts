@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { withinXnnRank } from './elementwise.ts';
 import type { Kernel } from './kernel.ts';
 
-const unary = (f: (x: tf.Tensor, attr: (name: string) => number) => tf.Tensor): Kernel => (c) => [f(c.input(0), (name) => c.attrs[name] as number)];
+// Every kernel here is elementwise and computes with tf.mul/add, so each runs through withinXnnRank.
+const unary = (f: (x: tf.Tensor, attr: (name: string) => number) => tf.Tensor): Kernel => (c) => [withinXnnRank(c, [c.input(0)], (x) => f(x, (name) => c.attrs[name] as number))];
 
 /** x·(scale for x > 0, else scale·α·(exp(x·inputScale) − 1)): Elu, Selu and Celu in torch's parametrization. */
 function expLinear(x: tf.Tensor, scale: number, alpha: number, inputScale: number): tf.Tensor {
@@ -20,9 +22,8 @@ const clip: Kernel = (c) => {
 
 /** PRelu: slope broadcasts to x, so both are broadcast to the output's static shape first (tf.prelu broadcasts only partly). */
 const prelu: Kernel = (c) => {
-  const shape = [...c.outputInfo(0).shape];
-  const [x, slope] = [c.input(0), tf.broadcastTo(c.input(1), shape)];
-  return [tf.where(tf.less(x, 0), tf.mul(x, slope), x)];
+  const slope = tf.broadcastTo(c.input(1), [...c.outputInfo(0).shape]);
+  return [withinXnnRank(c, [c.input(0), slope], (x, a) => tf.where(tf.less(x, 0), tf.mul(x, a), x))];
 };
 
 export const activationKernels: Record<string, Kernel> = {
