@@ -56,4 +56,14 @@ describe('pooling gradients do not grow with the window', () => {
       expect(mismatch(execute(g, feeds)['grad:w'], out['grad:w'], { rtol: 1e-4, atol: 1e-4 })).toBeUndefined();
     });
   }
+
+  it('a 3-D MaxPool gradient (rank 11 inside) agrees between tfjs and onnxruntime', async () => {
+    const b = new GraphBuilder('pool-3d');
+    const x = b.input('x', 'float32', [2, 3, 5, 6, 5]);
+    const p = b.maxPool(x, { kernel_shape: [3, 3, 3], strides: [2, 1, 2], pads: [1, 1, 1, 1, 1, 1] });
+    b.output(b.reduceSum(b.mul(p, b.sin(p)), undefined, false), 'loss');
+    const g = grad(b.build(), { of: 'loss', wrt: ['x'] });
+    const feeds = { x: randomTensor('float32', [2, 3, 5, 6, 5], new Rng(2)) };
+    expect(mismatch(execute(g, feeds)['grad:x'], (await runOnOrt(g, feeds))['grad:x'], { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+  });
 });
