@@ -1,9 +1,9 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Configured, PluginDefinition } from '../../src/plugins/plugin.ts';
+import type { Configured, PluginDefinition } from '../../src/contracts/plugin.ts';
 import { runDirFile } from '../../src/plugins/run-dir-file.ts';
-import type { RunHooks, RunStart, RunSummary, StageRecord } from '../../src/plugins/run-hooks.ts';
+import type { RunHooks, RunStart, RunSummary, StageRecord } from '../../src/contracts/run-hooks.ts';
 
 /**
  * An extra (non-built-in) plugin, loaded because a config lists this file under `plugins:`:

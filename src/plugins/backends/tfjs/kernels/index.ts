@@ -2,6 +2,8 @@ import { activationKernels } from './activations.ts';
 import { castKernels } from './cast.ts';
 import { convKernels } from './conv.ts';
 import { dftKernels } from './dft.ts';
+import { discreteKernels } from './discrete.ts';
+import { einsumKernels } from './einsum.ts';
 import { elementwiseKernels } from './elementwise.ts';
 import { indexingKernels } from './indexing.ts';
 import type { Kernel } from './kernel.ts';
@@ -10,7 +12,9 @@ import { normalizationKernels } from './normalization.ts';
 import { poolKernels } from './pool.ts';
 import { reduceKernels } from './reduce.ts';
 import { resizeKernels } from './resize.ts';
+import { scatterKernels } from './scatter.ts';
 import { shapeKernels } from './shape.ts';
+import { structureKernels } from './structure.ts';
 
 /**
  * Every tfjs kernel by ONNX op name. Constant is not here: the interpreter treats Constant outputs as graph
@@ -29,6 +33,10 @@ export const TFJS_KERNELS: Readonly<Record<string, Kernel>> = {
   ...normalizationKernels,
   ...castKernels,
   ...dftKernels,
+  ...structureKernels,
+  ...einsumKernels,
+  ...scatterKernels,
+  ...discreteKernels,
 };
 
 /** Ops the interpreter handles itself rather than through a kernel. */
