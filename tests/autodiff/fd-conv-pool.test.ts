@@ -7,6 +7,6 @@ import { describeCases } from './fd-cases.ts';
 
 describeCases('float32 finite differences: convolution and pooling', [...conv, ...convTranspose, ...pool]);
 
-describeCases('float64 finite differences: MaxPool (mask per window offset)', maxPool);
+describeCases('float64 finite differences: MaxPool (masks per window phase)', maxPool);
 
 describeCases('float32 finite differences: Resize (constant per-axis maps; ORT CPU has no float64 Resize)', resize);

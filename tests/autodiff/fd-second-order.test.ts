@@ -1,6 +1,7 @@
 import { activationCases } from './cases/activations.ts';
 import { conv, convTranspose, maxPool, pool, resize } from './cases/conv-pool.ts';
 import { dft, gemm, shapeCases } from './cases/shape.ts';
+import { normalizationCases } from './cases/normalization.ts';
 import { structureCases } from './cases/structure.ts';
 import { describeCases } from './fd-cases.ts';
 import { fdCheckSecondOrder } from './fd-helpers.ts';
@@ -15,3 +16,4 @@ describeCases('second order: shape, indexing, reductions, normalization, Gemm', 
 describeCases('second order: DFT', dft, fdCheckSecondOrder);
 describeCases('second order: structure, gathers and scatters', structureCases, fdCheckSecondOrder);
 describeCases('second order: convolution, pooling, resize', [...conv, ...convTranspose, ...pool, ...maxPool, ...resize], fdCheckSecondOrder);
+describeCases('second order: global pools, per-channel normalizations', normalizationCases, fdCheckSecondOrder);

@@ -10,7 +10,7 @@ import { indexingOps } from './indexing.ts';
 import { logicalOps } from './logical.ts';
 import { Gemm, MatMul } from './matmul.ts';
 import { normalizationOps } from './normalization.ts';
-import { AveragePool, MaxPool } from './pool.ts';
+import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from './pool.ts';
 import { reduceOps } from './reduce.ts';
 import { Resize } from './resize.ts';
 import { scatterOps } from './scatter.ts';
@@ -28,6 +28,8 @@ for (const def of [
   ConvTranspose,
   AveragePool,
   MaxPool,
+  GlobalAveragePool,
+  GlobalMaxPool,
   Resize,
   ...shapeOps,
   ...indexingOps,

@@ -1,4 +1,4 @@
-import { InferError, type OpDef } from '../op-def.ts';
+import { InferError, type InferInput, type OpDef } from '../op-def.ts';
 import { broadcastShapes, fmtShape, normalizeAxis, sameShape } from '../shape-utils.ts';
 
 /** Softmax (opset 13): normalizes along one axis (not the flattened trailing block of opset ≤ 11). */
@@ -48,4 +48,53 @@ const LayerNormalization: OpDef = {
   },
 };
 
-export const normalizationOps: OpDef[] = [Softmax, LayerNormalization];
+/** Scale, bias, mean and variance inputs of the per-channel normalizations: shape [C], the input's dtype. */
+function checkPerChannel(x: InferInput, params: readonly (InferInput | undefined)[]): void {
+  const c = x.shape[1];
+  for (const p of params) {
+    if (p!.dtype !== x.dtype) throw new InferError(`input dtypes differ: ${x.dtype}, ${p!.dtype} ("${p!.name}")`);
+    if (!sameShape(p!.shape, [c])) throw new InferError(`"${p!.name}" is ${fmtShape(p!.shape)}, expected [${c}] (one value per channel of ${fmtShape(x.shape)})`);
+  }
+}
+
+/**
+ * BatchNormalization (opset 9 to 15 agree on inference): Y = (X − mean)/√(var + ε)·scale + B per channel
+ * (axis 1). Training mode (training_mode = 1: batch statistics, running-statistics outputs) needs state that
+ * the step updates but does not train, which tandem does not have yet, so it is refused; export with
+ * model.eval() (torch.onnx.TrainingMode.EVAL) to get the inference form, whose only output is Y.
+ */
+const BatchNormalization: OpDef = {
+  op: 'BatchNormalization',
+  since: 9,
+  arity: [5, 5],
+  attrs: {
+    epsilon: { type: 'float', default: 1e-5 },
+    momentum: { type: 'float', default: 0.9 },
+    training_mode: { type: 'int', default: 0 },
+  },
+  dtypes: ['float32', 'float64'],
+  infer([x, ...params], attrs) {
+    if (attrs.training_mode !== 0) {
+      throw new InferError('training_mode = 1 (batch statistics, updated running mean and variance) is not supported: tandem has no buffers for running statistics yet; export the model in eval mode (model.eval(), or torch.onnx.export(..., training=TrainingMode.EVAL))');
+    }
+    if (x!.shape.length < 2) throw new InferError(`X must be [N, C, …], got rank ${x!.shape.length}`);
+    checkPerChannel(x!, params);
+    return [{ dtype: x!.dtype, shape: x!.shape }];
+  },
+};
+
+/** InstanceNormalization (opset 6): each (sample, channel) normalized over its spatial axes, then scale and B per channel. */
+const InstanceNormalization: OpDef = {
+  op: 'InstanceNormalization',
+  since: 6,
+  arity: [3, 3],
+  attrs: { epsilon: { type: 'float', default: 1e-5 } },
+  dtypes: ['float32', 'float64'],
+  infer([x, ...params]) {
+    if (x!.shape.length < 3) throw new InferError(`input must be [N, C, spatial…] with at least one spatial axis, got rank ${x!.shape.length}`);
+    checkPerChannel(x!, params);
+    return [{ dtype: x!.dtype, shape: x!.shape }];
+  },
+};
+
+export const normalizationOps: OpDef[] = [Softmax, LayerNormalization, BatchNormalization, InstanceNormalization];

@@ -41,3 +41,21 @@ export const MaxPool: OpDef = {
     return [{ dtype: x!.dtype, shape }, { dtype: 'int64', shape }];
   },
 };
+
+/** GlobalAveragePool / GlobalMaxPool (opset 1): one value per channel, spatial axes kept with size 1. */
+function globalPool(op: string): OpDef {
+  return {
+    op,
+    since: 1,
+    arity: [1, 1],
+    attrs: {},
+    dtypes: ['float32', 'float64'],
+    infer: ([x]) => {
+      checkSpatialRank(x!.shape, op);
+      return [{ dtype: x!.dtype, shape: x!.shape.map((d, i) => (i < 2 ? d : 1)) }];
+    },
+  };
+}
+
+export const GlobalAveragePool = globalPool('GlobalAveragePool');
+export const GlobalMaxPool = globalPool('GlobalMaxPool');

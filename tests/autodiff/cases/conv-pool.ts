@@ -54,4 +54,9 @@ export const maxPool: NamedCase[] = (<{ name: string; attrs: Attrs; shape: numbe
   { name: 'MaxPool 2×2 dilation 2', attrs: { kernel_shape: [2, 2], dilations: [2, 2] }, shape: [1, 1, 6, 5] },
   { name: 'MaxPool ceil_mode', attrs: { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 }, shape: [1, 2, 5, 5] },
   { name: 'MaxPool 1-D stride 2', attrs: { kernel_shape: [3], strides: [2] }, shape: [2, 2, 9] },
+  { name: 'MaxPool stride 3 > kernel 2 (gaps between windows), pads, ceil_mode', attrs: { kernel_shape: [2, 2], strides: [3, 3], pads: [1, 0, 0, 1], ceil_mode: 1 }, shape: [1, 2, 7, 7] },
+  { name: 'MaxPool stride 3 > kernel 2, leftover columns', attrs: { kernel_shape: [2, 2], strides: [3, 3], pads: [1, 0, 0, 1] }, shape: [1, 2, 7, 6] },
+  { name: 'MaxPool 3×3 dilation 2 stride 2 (phases with dilation)', attrs: { kernel_shape: [3, 3], strides: [2, 2], dilations: [2, 2] }, shape: [1, 1, 9, 8] },
+  { name: 'MaxPool over the whole 6×5 image (one window)', attrs: { kernel_shape: [6, 5] }, shape: [2, 3, 6, 5] },
+  { name: 'MaxPool 3-D 2×2×2 stride 1', attrs: { kernel_shape: [2, 2, 2] }, shape: [1, 2, 3, 4, 3] },
 ]).map(({ name, attrs, shape }) => ({ name, dtype: 'float64', inputs: [{ shape }], build: (b, [x]) => b.sin(b.op1('MaxPool', [x], attrs)) }));

@@ -29,6 +29,23 @@ export const CASES: Record<string, Case> = {
     return [b.sqrt(v), b.log(v)];
   }),
   'LeakyRelu alpha 0.2': c('LeakyRelu', (b, x) => b.leakyRelu(x('x', [6]), 0.2)),
+  'Clip with min and max inputs, max only, none': c('Clip', (b, x) => {
+    const v = x('x', [3, 4], { lo: -3, hi: 3 });
+    const [lo, hi] = [x('lo', [], { lo: -1.2, hi: -0.8 }), x('hi', [], { lo: 0.8, hi: 1.2 })];
+    return [b.op1('Clip', [v, lo, hi]), b.op1('Clip', [v, null, hi]), b.op1('Clip', [v])];
+  }),
+  'PRelu per channel and on the last axis': c('PRelu', (b, x) => {
+    const v = x('x', [2, 3, 4, 5]);
+    return [b.op1('PRelu', [v, x('s', [3, 1, 1], { lo: 0, hi: 0.5 })]), b.op1('PRelu', [v, x('t', [5], { lo: 0, hi: 0.5 })])];
+  }),
+  'HardSigmoid (torch and general α, β) HardSwish Softsign': c(['HardSigmoid', 'HardSwish', 'Softsign'], (b, x) => {
+    const v = x('x', [4, 5], { lo: -5, hi: 5 });
+    return [b.op1('HardSigmoid', [v], { alpha: 1 / 6, beta: 0.5 }), b.op1('HardSigmoid', [v], { alpha: 0.3, beta: 0.4 }), b.op1('HardSwish', [v]), b.op1('Softsign', [v])];
+  }),
+  'Elu Selu Celu with attributes': c(['Elu', 'Selu', 'Celu'], (b, x) => {
+    const v = x('x', [4, 5], { lo: -3, hi: 3 });
+    return [b.op1('Elu', [v], { alpha: 0.7 }), b.op1('Selu', [v]), b.op1('Selu', [v], { alpha: 1.5, gamma: 1.2 }), b.op1('Celu', [v], { alpha: 0.5 })];
+  }),
   'Add Sub Mul Div with broadcasting': c(['Add', 'Sub', 'Mul', 'Div'], (b, x) => {
     const [p, q] = [x('p', [2, 3, 4]), x('q', [3, 1], { lo: 0.5, hi: 2 })];
     return [b.add(p, q), b.sub(q, p), b.mul(p, q), b.div(p, q)];
@@ -92,6 +109,18 @@ export const CASES: Record<string, Case> = {
   'Softmax on axis 1': c('Softmax', (b, x) => b.softmax(x('x', [2, 5, 3], { lo: -4, hi: 4 }), 1)),
   'LayerNormalization with its statistics': c('LayerNormalization', (b, x) =>
     b.op('LayerNormalization', [x('x', [2, 3, 4]), x('s', [3, 4]), x('bias', [4])], { axis: 1, epsilon: 1e-3 }),
+  ),
+  'GlobalAveragePool GlobalMaxPool': c(['GlobalAveragePool', 'GlobalMaxPool'], (b, x) => {
+    const v = x('x', [2, 3, 5, 4]);
+    return [b.op1('GlobalAveragePool', [v]), b.op1('GlobalMaxPool', [v]), b.op1('GlobalMaxPool', [x('y', [2, 2, 7])])];
+  }),
+  // The statistics are constants, as an exported module's running statistics are (torch gives them no gradient).
+  'BatchNormalization inference': c('BatchNormalization', (b, x) => {
+    const stats = [tensor('float32', [3], [0.3, -0.2, 0.1]), tensor('float32', [3], [0.5, 1.5, 2])].map((t) => b.constant(t));
+    return b.op1('BatchNormalization', [x('x', [2, 3, 4, 2]), x('s', [3]), x('bias', [3]), ...stats], { epsilon: 1e-3 });
+  }),
+  'InstanceNormalization': c('InstanceNormalization', (b, x) =>
+    b.op1('InstanceNormalization', [x('x', [2, 3, 4, 5]), x('s', [3]), x('bias', [3])], { epsilon: 1e-3 }),
   ),
   'Cast and Constant': c(['Cast', 'Constant'], (b, x) => {
     const k = b.op1('Constant', [], { value: tensor('float32', [2], [1.5, -2]) });

@@ -72,7 +72,36 @@ class PixelShuffle(torch.nn.Module):
 
 class Unsupported(torch.nn.Module):
     def forward(self, x):
-        return torch.log_softmax(torch.nn.functional.elu(x), dim=-1)
+        return torch.log_softmax(torch.atan(x), dim=-1)
+
+
+class Layers(torch.nn.Module):
+    """The activation, normalization and pooling layers of torchvision-style models, as torch exports them:
+    InstanceNormalization, Clip (relu6), HardSwish, Elu, Selu, Celu, HardSigmoid, PRelu, GlobalAveragePool, a
+    MaxPool over the whole image (adaptive_max_pool2d(1)), and softsign and mish spelled out in other ops."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(2, 4, 3, padding=1)
+        self.inorm = torch.nn.InstanceNorm2d(4, affine=True)
+        self.prelu = torch.nn.PReLU(4)
+        self.fc = torch.nn.Linear(4, 3)
+
+    def forward(self, x):
+        F = torch.nn.functional
+        h = self.inorm(self.conv(x))
+        h = (F.relu6(h) + F.hardswish(h) + F.elu(h, 0.7) + F.selu(h) + F.celu(h, 0.5) + F.softsign(h)
+             + F.hardsigmoid(h) + F.mish(h) + self.prelu(h))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(h, 1) + F.adaptive_max_pool2d(h, 1), 1))
+
+
+def bn_mlp():
+    """Linear → BatchNorm1d → Tanh → Linear in eval(): BatchNormalization stays a node (only Conv+BN is folded),
+    with running statistics away from 0 and 1 so that using them matters."""
+    m = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.BatchNorm1d(8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    m[1].running_mean.uniform_(-0.5, 0.5)
+    m[1].running_var.uniform_(0.5, 2.0)
+    return m
 
 
 mlp = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
@@ -88,6 +117,8 @@ models = [
     ('attention', CausalAttention(), torch.rand(6, 5, 4) * 2 - 1, 17, True),
     ('pixelshuffle', PixelShuffle(), torch.rand(6, 1, 4, 4) * 2 - 1, 17, True),
     ('unsupported', Unsupported(), torch.rand(4, 3), 17, False),
+    ('bnmlp', bn_mlp(), torch.rand(6, 2) * 2 - 1, 17, True),
+    ('layers', Layers(), torch.rand(6, 2, 6, 6) * 4 - 2, 17, True),
 ]
 expected = {}
 for name, module, x, opset, dynamic in models:

@@ -20,7 +20,7 @@ export const onnxModelParams = z
     path: z.string().min(1).describe('the .onnx file (e.g. from torch.onnx.export, opset 11 to 17), relative to the working directory'),
     inputs: z.record(z.string(), z.string()).default({}).describe('ONNX graph input → data key; an input not listed binds to the data key of its own name'),
     outputs: z.record(z.string(), z.string()).default({}).describe('ONNX graph output → model output name (what the loss refers to); default: the ONNX name'),
-    freeze: z.array(z.string()).default([]).describe('initializers to keep constant: globs (* any characters) or /regex/; every other float initializer is trained'),
+    freeze: z.array(z.string()).default([]).describe('initializers to keep constant: globs (* any characters) or /regex/; every other float initializer is trained, except BatchNormalization running statistics, which are always constant'),
     tie: z.enum(['split', 'keep']).default('split').describe('an initializer the exporter shared between modules: split (each module trains its own copy, as it had) or keep (trained as one)'),
   })
   .strict();
@@ -35,6 +35,8 @@ class OnnxModel implements Model {
   private readonly bytes: Uint8Array;
   private readonly graphInputs: string[];
   private readonly frozen: NamePattern[];
+  /** Initializers read as BatchNormalization running statistics. */
+  private readonly statistics: Set<string>;
   /** Float initializers of the file (and the copies of split ties), split by `freeze`. */
   private readonly trainable: string[];
   private readonly constants: string[];
@@ -54,6 +56,9 @@ class OnnxModel implements Model {
     const unknownOut = Object.keys(p.outputs).filter((k) => !outs.includes(k));
     if (unknownOut.length) throw new Error(`model onnx: model.params.outputs names ${unknownOut.map((k) => `"${k}"`).join(', ')}, but ${p.path} has graph outputs ${outs.map((k) => `"${k}"`).join(', ')}`);
     this.frozen = p.freeze.map(namePattern);
+    // BatchNormalization's mean and variance are the module's running statistics: torch keeps them out of
+    // autograd (buffers, not parameters), so they stay constants here too, as the module had them.
+    this.statistics = new Set((g?.node ?? []).filter((n) => n.opType === 'BatchNormalization').flatMap((n) => (n.input ?? []).slice(3, 5)));
     const inFile = (g?.initializer ?? []).filter((t) => FLOAT_CODES.has(t.dataType ?? 0)).map((t) => t.name ?? '');
     this.ties = findTies(g ?? {}, inFile);
     this.fixedBatchSize = bakedBatch(g ?? {});
@@ -72,7 +77,7 @@ class OnnxModel implements Model {
   }
 
   private isFrozen(name: string): boolean {
-    return this.frozen.some((f) => f.test(name));
+    return this.statistics.has(name) || this.frozen.some((f) => f.test(name));
   }
 
   forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value> {

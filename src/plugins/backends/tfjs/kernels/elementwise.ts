@@ -2,13 +2,26 @@ import * as tf from '@tensorflow/tfjs';
 import { isFloat } from '../../../../graph/dtype.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
 
+/**
+ * tfjs-backend-wasm 4.22 runs Add, Sub, Mul and Div through XNNPACK, which takes at most 6 dimensions: above
+ * that its setup fails (status 4, printed, not thrown) and the result is garbage. An elementwise kernel whose
+ * output has more axes runs on its operands broadcast to the output's static shape and flattened (gradient
+ * graphs reach rank 8 in MaxPool's rule). Comparisons, Where and the unary math kernels are not affected.
+ */
+const XNN_MAX_RANK = 6;
+export function withinXnnRank(c: KernelContext, xs: readonly tf.Tensor[], f: (...xs: tf.Tensor[]) => tf.Tensor): tf.Tensor {
+  const shape = [...c.outputInfo(0).shape];
+  if (shape.length <= XNN_MAX_RANK) return f(...xs);
+  return f(...xs.map((t) => tf.broadcastTo(t, shape).reshape([-1]))).reshape(shape);
+}
+
 const unary = (f: (x: tf.Tensor, c: KernelContext) => tf.Tensor): Kernel => (c) => [f(c.input(0), c)];
-const binary = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Kernel => (c) => [f(c.input(0), c.input(1))];
+const binary = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Kernel => (c) => [withinXnnRank(c, [c.input(0), c.input(1)], f)];
 
 /** ONNX integer Div truncates toward zero (C semantics); tfjs int32 div floors. Exact while |values| < 2^24. */
 function div(c: KernelContext): tf.Tensor[] {
   const [a, b] = [c.input(0), c.input(1)];
-  if (isFloat(c.inputInfo(0)!.dtype)) return [tf.div(a, b)];
+  if (isFloat(c.inputInfo(0)!.dtype)) return [withinXnnRank(c, [a, b], tf.div)];
   const q = tf.div(tf.cast(a, 'float32'), tf.cast(b, 'float32'));
   return [tf.cast(tf.mul(tf.sign(q), tf.floor(tf.abs(q))), 'int32')];
 }

@@ -1,3 +1,4 @@
+import { activationKernels } from './activations.ts';
 import { castKernels } from './cast.ts';
 import { convKernels } from './conv.ts';
 import { dftKernels } from './dft.ts';
@@ -21,6 +22,7 @@ import { structureKernels } from './structure.ts';
  */
 export const TFJS_KERNELS: Readonly<Record<string, Kernel>> = {
   ...elementwiseKernels,
+  ...activationKernels,
   ...matmulKernels,
   ...convKernels,
   ...poolKernels,

@@ -19,6 +19,9 @@ const matMul: Kernel = (c) => {
   let a = asFloat(c, 0);
   let b = asFloat(c, 1);
   if (a.rank === 2 && b.rank === 2) return [backToInput(c, tf.matMul(a, b))];
+  // A batched A times a 2-D B is one 2-D product of A's rows: broadcasting B to every batch element instead
+  // costs batch × B (a 6,656-fold copy in a MaxPool gradient).
+  if (a.rank > 2 && b.rank === 2) return [backToInput(c, tf.matMul(a.reshape([-1, a.shape[a.rank - 1]]), b).reshape([...c.outputInfo(0).shape]))];
   if (a.rank === 1) a = a.reshape([1, a.shape[0]]);
   if (b.rank === 1) b = b.reshape([b.shape[0], 1]);
   const batchA = a.shape.slice(0, -2);

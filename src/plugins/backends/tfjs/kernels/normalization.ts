@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { normalizeAxis } from '../../../../graph/shape-utils.ts';
 import type { Kernel } from './kernel.ts';
+import { cascadeMean } from './reduce.ts';
 
 /** Softmax along any axis (tfjs's softmax only takes the last), max-shifted like every stable implementation. */
 const softmax: Kernel = (c) => {
@@ -27,4 +28,29 @@ const layerNormalization: Kernel = (c) => {
   return [y, c.wantsOutput(1) ? mean : undefined, c.wantsOutput(2) ? invStd : undefined];
 };
 
-export const normalizationKernels: Record<string, Kernel> = { Softmax: softmax, LayerNormalization: layerNormalization };
+/** A per-channel [C] input as [C, 1, …], broadcasting along axis 1 of a rank-`rank` input. */
+const alongChannels = (p: tf.Tensor, rank: number) => p.reshape([p.shape[0], ...new Array<number>(rank - 2).fill(1)]);
+
+/** BatchNormalization, inference mode (the only one the op definition accepts): Y = (X − mean)·(var + ε)^−½·scale + B. */
+const batchNormalization: Kernel = (c) => {
+  const x = c.input(0);
+  const [scale, b, mean, variance] = [1, 2, 3, 4].map((k) => alongChannels(c.input(k), x.rank));
+  const invStd = tf.rsqrt(tf.add(variance, c.attrs.epsilon as number));
+  return [tf.add(tf.mul(tf.mul(tf.sub(x, mean), invStd), scale), b)];
+};
+
+/** InstanceNormalization: each (sample, channel) over its spatial axes with the biased variance, then scale and B per channel. */
+const instanceNormalization: Kernel = (c) => {
+  const x = c.input(0);
+  const axes = x.shape.map((_, i) => i).slice(2);
+  const centred = tf.sub(x, cascadeMean(x, axes, true));
+  const invStd = tf.rsqrt(tf.add(cascadeMean(tf.square(centred), axes, true), c.attrs.epsilon as number));
+  return [tf.add(tf.mul(tf.mul(centred, invStd), alongChannels(c.input(1), x.rank)), alongChannels(c.input(2), x.rank))];
+};
+
+export const normalizationKernels: Record<string, Kernel> = {
+  Softmax: softmax,
+  LayerNormalization: layerNormalization,
+  BatchNormalization: batchNormalization,
+  InstanceNormalization: instanceNormalization,
+};

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveWindow } from '../../../../graph/ops/window.ts';
 import { channelsFirst, channelsLast, dropLift, liftAxes, liftPads, liftTo2d, padOrCropSpatial, type AxisPads } from '../layout.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
+import { cascadeMean } from './reduce.ts';
 import { stridedSlice } from './strided-slice.ts';
 
 /** A pooling window in channels-last terms ([N, spatial…, C], 1-D lifted to 2-D), input padded so exactly `out` windows fit. */
@@ -142,4 +143,13 @@ const averagePool: Kernel = (c) => {
   return [dropLift(channelsFirst(tf.mul(nativeAvgPool(p), scale)), p.spatialRank)];
 };
 
-export const poolKernels: Record<string, Kernel> = { MaxPool: maxPool, AveragePool: averagePool };
+/** The spatial axes [2, rank) of an [N, C, spatial…] input. */
+const spatialAxes = (x: tf.Tensor) => x.shape.map((_, i) => i).slice(2);
+
+export const poolKernels: Record<string, Kernel> = {
+  MaxPool: maxPool,
+  AveragePool: averagePool,
+  // A global mean over a large image is a long reduction: the cascaded sum keeps it at torch's accuracy.
+  GlobalAveragePool: (c) => [cascadeMean(c.input(0), spatialAxes(c.input(0)), true)],
+  GlobalMaxPool: (c) => [tf.max(c.input(0), spatialAxes(c.input(0)), true)],
+};

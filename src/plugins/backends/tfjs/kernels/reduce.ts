@@ -48,7 +48,7 @@ function cascadeSum(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor 
 }
 
 /** tf.mean, from the cascaded sum when the reduced extent is long (the sum divided by the count, as torch does). */
-function cascadeMean(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
+export function cascadeMean(x: tf.Tensor, axes: number[], keepDims: boolean): tf.Tensor {
   const extent = extentOf(x, axes);
   if (extent <= CASCADE_ABOVE || x.dtype !== 'float32') return tf.mean(x, axes, keepDims);
   return tf.div(cascadeSum(x, axes, keepDims), tf.scalar(extent, 'float32'));

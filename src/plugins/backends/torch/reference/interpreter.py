@@ -6,13 +6,14 @@ import torch
 from onnx import helper, numpy_helper
 
 from errors import NodeError, RequestError
+from ops_activation import OPS as ACTIVATION_OPS
 from ops_dft import OPS as DFT_OPS
 from ops_math import OPS as MATH_OPS
 from ops_nn import OPS as NN_OPS
 from ops_shape import OPS as SHAPE_OPS
 from ops_structure import OPS as STRUCTURE_OPS
 
-OPS = {**MATH_OPS, **SHAPE_OPS, **NN_OPS, **DFT_OPS, **STRUCTURE_OPS}
+OPS = {**MATH_OPS, **ACTIVATION_OPS, **SHAPE_OPS, **NN_OPS, **DFT_OPS, **STRUCTURE_OPS}
 
 
 def _attr(p):

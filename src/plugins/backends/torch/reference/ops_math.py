@@ -130,6 +130,15 @@ def LayerNormalization(x, a):
     return y, mean, inv_std
 
 
+def BatchNormalization(x, a):
+    t, scale, bias, mean, var = x
+    return F.batch_norm(t, mean, var, scale, bias, training=False, eps=a.get("epsilon", 1e-5))
+
+
+def InstanceNormalization(x, a):
+    return F.instance_norm(x[0], weight=x[1], bias=x[2], eps=a.get("epsilon", 1e-5))
+
+
 OPS = {
     "Add": lambda x, a: x[0] + x[1],
     "Sub": lambda x, a: x[0] - x[1],
@@ -165,4 +174,6 @@ OPS = {
     "ReduceMax": ReduceMax,
     "Softmax": Softmax,
     "LayerNormalization": LayerNormalization,
+    "BatchNormalization": BatchNormalization,
+    "InstanceNormalization": InstanceNormalization,
 }

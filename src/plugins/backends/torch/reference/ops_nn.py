@@ -200,4 +200,18 @@ def Resize(x, a):
     return t
 
 
-OPS = {"Conv": Conv, "ConvTranspose": ConvTranspose, "MaxPool": MaxPool, "AveragePool": AveragePool, "Resize": Resize}
+def _spatial(t):
+    return tuple(range(2, t.dim()))
+
+
+def GlobalAveragePool(x, a):
+    return torch.mean(x[0], dim=_spatial(x[0]), keepdim=True)
+
+
+def GlobalMaxPool(x, a):
+    # amax (not adaptive_max_pool) shares the gradient among ties, as ONNX leaves open and tandem chooses.
+    return torch.amax(x[0], dim=_spatial(x[0]), keepdim=True)
+
+
+OPS = {"Conv": Conv, "ConvTranspose": ConvTranspose, "MaxPool": MaxPool, "AveragePool": AveragePool, "Resize": Resize,
+       "GlobalAveragePool": GlobalAveragePool, "GlobalMaxPool": GlobalMaxPool}
