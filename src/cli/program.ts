@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf } from '../orchestrator/errors.ts';
+import { tandemVersion } from '../util/package-version.ts';
 import { commands } from './commands/index.ts';
 import { processIo, toJson, type CliIo } from './io.ts';
 
@@ -15,6 +16,7 @@ export const EXIT_USAGE = 2;
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = new Command('tandem')
     .description('Experiment orchestrator for physics-informed ML with stage-by-stage parity against PyTorch.')
+    .version(tandemVersion() ?? 'unknown', '-V, --version', 'print the tandem version')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
