@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { exitCodeOf } from '../orchestrator/errors.ts';
+import { exitCodeOf, messageOf } from '../orchestrator/errors.ts';
 import { tandemVersion } from '../util/package-version.ts';
 import { commands } from './commands/index.ts';
 import { processIo, toJson, type CliIo } from './io.ts';
@@ -29,7 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       // Commander has already printed its message (or the help text) through configureOutput.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     const code = exitCodeOf(error) ?? EXIT_FAILURE;
     io.err(`error: ${message}\n`);
     if (process.env.TANDEM_DEBUG && error instanceof Error && error.stack) io.err(`${error.stack}\n`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
 import { didYouMean } from '../suggest.ts';
 import { requireSingleValue, type Override } from './override.ts';
-import { locate, OriginMap, type Origin } from './origins.ts';
+import { locate, OriginMap, overrideLabel, type Origin } from './origins.ts';
 import { isTree, mergeTrees, type Tree } from './tree.ts';
 import { readYamlFile, type YamlSource } from './yaml-source.ts';
 
@@ -116,19 +116,19 @@ function applyGroupOverride(override: Override, groups: GroupEntry[], searchDirs
   const index = groups.findIndex((g) => g.group === group);
   const origin: Origin = { file: '', override: override.raw };
   if (override.kind === 'delete') {
-    if (index < 0) throw new ConfigError(`cannot remove config group '${group}': it is not in the defaults list`, { file: `command-line override '${override.raw}'` }, 'Drop this override.');
+    if (index < 0) throw new ConfigError(`cannot remove config group '${group}': it is not in the defaults list`, { file: overrideLabel(override.raw) }, 'Drop this override.');
     groups.splice(index, 1);
     return;
   }
   const option = requireSingleValue(override);
   if (typeof option !== 'string' || option === '') {
-    throw new ConfigError(`config group '${group}' needs an option name, got ${JSON.stringify(option)}`, { file: `command-line override '${override.raw}'` }, `Choose one of: ${listOptions(group, searchDirs).join(', ')}.`);
+    throw new ConfigError(`config group '${group}' needs an option name, got ${JSON.stringify(option)}`, { file: overrideLabel(override.raw) }, `Choose one of: ${listOptions(group, searchDirs).join(', ')}.`);
   }
   if (override.kind === 'add' && index >= 0) {
-    throw new ConfigError(`config group '${group}' is already in the defaults list`, { file: `command-line override '${override.raw}'` }, `Select an option with ${group}=${option} (no '+').`);
+    throw new ConfigError(`config group '${group}' is already in the defaults list`, { file: overrideLabel(override.raw) }, `Select an option with ${group}=${option} (no '+').`);
   }
   if (override.kind === 'set' && index < 0) {
-    throw new ConfigError(`config group '${group}' is not in the defaults list`, { file: `command-line override '${override.raw}'` }, `Add it with +${group}=${option}.`);
+    throw new ConfigError(`config group '${group}' is not in the defaults list`, { file: overrideLabel(override.raw) }, `Add it with +${group}=${option}.`);
   }
   if (index >= 0) groups[index] = { group, option, origin };
   else groups.push({ group, option, origin });

@@ -26,9 +26,16 @@ export function readYamlFile(file: string, role = 'config file'): YamlSource {
     const { line, col } = lineCounter.linePos(first.pos[0]);
     throw new ConfigError(`is not valid YAML: ${first.message}`, { file, line, col }, 'Fix the YAML syntax at that position.');
   }
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // The yaml library stops expanding aliases past a limit (an "alias bomb" would take all memory).
+    throw new ConfigError(`cannot be read as a config: ${(error as Error).message}`, { file }, 'Write the values out instead of nesting aliases (*name) many levels deep.');
+  }
   const origins = new OriginMap();
   recordOrigins(doc.contents, [], file, lineCounter, origins);
-  return { file, value: doc.toJS(), origins };
+  return { file, value, origins };
 }
 
 function recordOrigins(node: unknown, path: KeyPath, file: string, lines: LineCounter, out: OriginMap): void {
