@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { withSignalsDeferred } from '../../util/defer-signals.ts';
 import { sha256Hex } from '../../util/hash.ts';
 import { ArchiveError } from './archive-error.ts';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, manifestSchema, type ArchiveManifest, type FileRecord, type ManifestInput } from './manifest.ts';
@@ -32,7 +33,12 @@ export interface WrittenEntry {
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 export const TEMP_PREFIX = '.tmp-';
 
+/** SIGINT/SIGTERM during the write take effect after it: the entry is then complete, or absent. */
 export function writeArchiveEntry(request: WriteEntryRequest): WrittenEntry {
+  return withSignalsDeferred(() => writeEntry(request));
+}
+
+function writeEntry(request: WriteEntryRequest): WrittenEntry {
   const { initiative, phase } = request.manifest;
   for (const [what, name] of [['initiative', initiative], ['phase', phase]] as const) {
     if (!SEGMENT.test(name)) throw new ArchiveError(`the ${what} name "${name}" cannot be a directory of the report archive; use letters, digits, ".", "_" and "-" only.`);
