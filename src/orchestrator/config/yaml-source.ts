@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { describeSystemError, isSystemError } from '../../util/system-error.ts';
 import { ConfigError } from '../errors.ts';
 import { OriginMap, type KeyPath } from './origins.ts';
 
@@ -17,7 +18,7 @@ export function readYamlFile(file: string, role = 'config file'): YamlSource {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ConfigError(`${role} ${file} does not exist`, {}, 'Check the path (configs live under conf/).');
-    throw new ConfigError(`${role} ${file} cannot be read (${code ?? String(error)})`, {}, 'Check its permissions.');
+    throw new ConfigError(isSystemError(error) ? describeSystemError(error, `read the ${role}`, file) : `${role} ${file} cannot be read (${String(error)})`, {});
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
