@@ -78,18 +78,26 @@ describe('tandem linked onto PATH (npm link), run in a project folder outside th
   });
 });
 
+/** The README's first set-up command, after the install: the main job, `npx tandem …` steps joined by `&&`. */
+function readmeMainJob(): string {
+  const readme = readFileSync('README.md', 'utf8');
+  const command = /```sh\n(.*)\n```/.exec(readme.slice(readme.indexOf('## Set-up')))?.[1] ?? '';
+  return command.slice(command.indexOf('npm ci && ') + 'npm ci && '.length);
+}
+
 describe('tandem from an npm pack tarball, unpacked into a global prefix', () => {
-  it('holds what it needs to run: version, a training run', async () => {
+  it('prints its version', async () => {
     expect(existsSync(join(prefix, 'lib', 'node_modules', 'tandem', 'conf', 'backend', 'tfjs.yaml'))).toBe(true);
     expect((await tandem(join(prefix, 'bin'), '--version')).stdout.trim()).toBe(version);
-    const r = await tandem(join(prefix, 'bin'), 'run', 'conf/my-experiment.yaml', 'train.epochs=2');
-    expectSuccess(r);
-    expect(r.stdout).toMatch(/^run complete$/m);
   });
 
-  it.skipIf(noTorch !== undefined)('passes parity against the PyTorch reference', async () => {
-    const r = await tandem(join(prefix, 'bin'), 'parity', 'conf/my-experiment.yaml');
+  it.skipIf(noTorch !== undefined)("runs the README's main job: train the quickstart, then parity on both backends against PyTorch", async () => {
+    expect(readmeMainJob()).toBe('npx tandem run conf/quickstart.yaml && npx tandem parity conf/quickstart.yaml');
+    cpSync('conf/quickstart.yaml', join(project, 'conf', 'quickstart.yaml'));
+    const steps = readmeMainJob().replaceAll('npx tandem', 'tandem');
+    const r = await execa('sh', ['-c', steps], { cwd: project, reject: false, env: { PATH: `${join(prefix, 'bin')}:${process.env.PATH}` }, timeout: 240_000 });
     expectSuccess(r);
+    expect(r.stdout).toMatch(/^run complete$/m);
     expect(r.stdout).toMatch(/^PASS: 14 pass, 0 fail/m);
-  });
+  }, 240_000);
 });
