@@ -1,10 +1,10 @@
 // spec: specs/config-handshake.md §9: every errno is one sentence (what, which path, what to do) with exit code 2.
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf, messageOf } from '../../src/orchestrator/errors.ts';
-import { describeSystemError, isSystemError } from '../../src/util/system-error.ts';
+import { describeSystemError, isSystemError, type SystemError } from '../../src/util/system-error.ts';
 
 /** An error shaped as Node's fs module throws it. */
-function errno(code: string, syscall: string, path: string): NodeJS.ErrnoException {
+function errno(code: string, syscall: string, path: string): SystemError {
   return Object.assign(new Error(`${code}: some words, ${syscall} '${path}'`), { code, syscall, path, errno: -1 });
 }
 
