@@ -1,5 +1,5 @@
 // The CLI from anywhere (README "Set-up", "Adding a plugin"; specs/config-handshake.md §2, §8.2): a real process,
-// started in a project folder outside the repository, through a symlink on PATH (what `npm link` makes) and through an
+// started in a project folder outside the repository, through a symlink on PATH (what `npm link` makes), through npx and an
 // `npm pack` tarball unpacked into a global prefix, as `npm install -g` lays it out. Installing that tarball needs the
 // registry for its dependencies, so the unpacked package gets this repository's node_modules as a symlink instead.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -60,12 +60,18 @@ function expectSuccess(r: { exitCode?: number; stderr: string }): void {
   expect(r.exitCode, r.stderr).toBe(0);
 }
 
-describe('tandem linked onto PATH (npm link), run in a project folder outside the repository', () => {
+describe('tandem in a project folder outside the repository: linked onto PATH (npm link), or through npx', () => {
   it('prints its help', async () => {
     const help = await tandem(linkedBin, '--help');
     expectSuccess(help);
     expect(help.stdout).toMatch(/^Usage: tandem \[options\] \[command\]/);
     expect(help.stdout).toMatch(/-V, --version/);
+  });
+
+  it('runs through npx from the project folder, given the checkout as the package', async () => {
+    const r = await execa('npx', ['--yes', `--package=${repo}`, 'tandem', '--version'], { cwd: project, reject: false, timeout: 120_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
   });
 
   it("trains the project's config on tfjs, with tandem's backend group and the README's plugin copied into the project", async () => {
