@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import { readStatus } from '../../src/orchestrator/run/run-directory.ts';
 import { runStatuses } from './run-cli.ts';
 
-it.each(['SIGINT', 'SIGTERM'] as const)('%s during training marks the run killed, not running', async (signal) => {
+it.concurrent.each(['SIGINT', 'SIGTERM'] as const)('%s during training marks the run killed, not running', async (signal) => {
   const outputs = mkdtempSync(join(tmpdir(), 'tandem-signal-'));
   const run = execa('node', ['bin/tandem.js', 'run', 'conf/quickstart.yaml', 'train.epochs=100000', '--outputs', outputs, '--json'], { reject: false });
   // The first epoch's progress line says training has started: the run directory is there and marked running.
