@@ -226,6 +226,19 @@ const rows: Row[] = [
     stderr: /data file ".*a-directory" cannot be read \(it is a directory; .*check the path/,
     runDirFailed: true,
   },
+  {
+    name: 'a report archive under /proc',
+    args: () => ['plan', 'run', 'plans/active/QUICKSTART-ORT-TO-TFJS/plan.yaml', '--phase', 'ort-forward', '--reports', '/proc/tandem-reports'],
+    outputs: false,
+    stderr: /cannot create the report archive \/proc\/tandem-reports: it does not exist, or cannot be created there; check the path \(ENOENT\) \(on the way to \/proc\/tandem-reports\/QUICKSTART-ORT-TO-TFJS\/ort-forward\)\. .*--reports <dir>/,
+  },
+  {
+    name: 'a baselines folder under a file',
+    config: () => experiment(good()),
+    args: (file) => ['baseline', 'record', file, '--root', join(root, 'a-file', 'baselines')],
+    outputs: false,
+    stderr: /cannot create the baselines directory .*a-file\/baselines: .*a-file is a file, not a directory/,
+  },
   // Names and values.
   {
     name: 'experiment name longer than a file name may be',

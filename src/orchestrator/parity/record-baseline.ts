@@ -1,7 +1,9 @@
+import { dirname } from 'node:path';
 import { recordBaseline as record } from '../../parity/baseline/record-baseline.ts';
 import type { BaselineManifest } from '../../parity/baseline/baseline-files.ts';
 import type { PluginDefinition } from '../../plugins/plugin.ts';
 import { setUpParity } from './parity-setup.ts';
+import { prepareWritableRoot } from '../writable-root.ts';
 
 export interface RecordRequest {
   readonly configFile: string;
@@ -20,6 +22,7 @@ export async function recordBaseline(request: RecordRequest): Promise<{ dir: str
   const setup = await setUpParity(request);
   const name = request.name ?? setup.experiment.name;
   const dir = setup.baselineDir(name, request.root);
+  prepareWritableRoot(dirname(dir), 'the baselines directory');
   const manifest = await record({
     dir,
     name,

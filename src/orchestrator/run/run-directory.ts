@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { guardRun } from '../../util/run-guard.ts';
 import { escapeInterpolations } from '../config/interpolation-syntax.ts';
 import type { FrozenConfig } from '../frozen-config.ts';
-import { prepareWritableRoot } from './outputs-root.ts';
+import { prepareWritableRoot } from '../writable-root.ts';
 
 /**
  * The run directory (spec: specs/config-handshake.md §8.4), Hydra's layout with our metadata folder:

@@ -1,11 +1,11 @@
 import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, parse, resolve } from 'node:path';
-import { describeSystemError, isSystemError } from '../../util/system-error.ts';
-import { PathError } from '../errors.ts';
+import { describeSystemError, isSystemError } from '../util/system-error.ts';
+import { PathError } from './errors.ts';
 
 /**
- * Make `root` a directory that takes files, before any work starts: create what is missing, one level at a time,
- * then write and delete a probe file. A root that is a file, lies under a file, is read-only or sits where nothing
+ * Make `root` a directory that takes files, before any work starts (the outputs root, the report archive, the
+ * baselines folder): create what is missing, one level at a time, then write and delete a probe file. A root that is a file, lies under a file, is read-only or sits where nothing
  * can be created (/proc) fails here with one sentence, not after training. One level at a time because Node's
  * recursive mkdir loops forever on a path under /proc.
  *
