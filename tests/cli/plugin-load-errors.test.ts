@@ -26,14 +26,21 @@ const plugins: Record<string, { source: string; stderr: RegExp }> = {
   },
 };
 
-it('a plugin outside the repository that fails to load is named with its own error, file and line', async () => {
+it('a plugin outside the repository loads (plain JavaScript too), or fails with its own error, file and line', async () => {
   for (const [file, { source }] of Object.entries(plugins)) writeFileSync(join(dir, file), source);
+  writeFileSync(
+    join(dir, 'plain.js'),
+    'import { z } from "zod";\nexport default { kind: "tracker", name: "plain", description: "a tracker in JS", params: z.strictObject({}), create: () => ({ effectiveSettings: () => ({}) }) };\n',
+  );
   const config = join(dir, 'experiment.yaml');
   writeFileSync(config, readFileSync('conf/quickstart.yaml', 'utf8').replace('path: data/quickstart.npz', `path: ${resolve('data/quickstart.npz')}`));
   const cases = Object.keys(plugins).map((file) => ['config', 'show', config, `+plugins=[${join(dir, file)}]`]);
+  cases.push(['config', 'show', config, `+plugins=[${join(dir, 'plain.js')}]`, 'tracker.name=plain']);
   const child = join(import.meta.dirname, 'run-cli.child.ts');
   const { stdout } = await execa('node', ['--import', 'tsx', child, JSON.stringify(cases)]);
   const results = JSON.parse(stdout) as { code: number; stderr: string }[];
+  // A .js file with no package.json to say "type": "module" is loaded as one, as a .ts file is.
+  expect(results.pop()).toStrictEqual({ code: 0, stderr: '' });
   Object.values(plugins).forEach(({ stderr }, i) => {
     expect(results[i].stderr).toMatch(stderr);
     expect(results[i].stderr).not.toMatch(/Cannot require\(\) ES Module|in a cycle/);

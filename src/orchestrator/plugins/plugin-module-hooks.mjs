@@ -4,9 +4,9 @@
 // A plugin file may live anywhere, not only inside a project that has tandem installed:
 // - a bare import ('zod', 'tandem/plugin') that cannot be resolved from the plugin's own folder is resolved from
 //   tandem's, so a plugin uses the same zod instance and tandem's own plugin API;
-// - a `.ts` file that no package.json declares a module type for is an ES module (a plugin exports its definition
-//   with `export default`). Node would take it for CommonJS and fail with "Cannot require() ES Module … in a cycle",
-//   hiding the plugin's real error.
+// - a `.ts` or `.js` file that no package.json declares a module type for is an ES module (a plugin exports its
+//   definition with `export default`; `.cts`/`.cjs` stay CommonJS). Node would take it for CommonJS and fail with
+//   "Cannot require() ES Module … in a cycle", hiding the plugin's real error.
 import { readFileSync } from 'node:fs';
 
 /** tandem's package root, as a file: URL ending in '/'. */
@@ -24,7 +24,7 @@ export async function resolve(specifier, context, nextResolve) {
     if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !isBare(specifier) || context.parentURL?.startsWith(tandemRoot)) throw error;
     resolved = await nextResolve(specifier, { ...context, parentURL: new URL('package.json', tandemRoot).href });
   }
-  if (resolved.format === 'commonjs' && /\.tsx?$/.test(resolved.url) && !resolved.url.includes('/node_modules/') && !declaresType(resolved.url)) {
+  if (resolved.format === 'commonjs' && /\.[jt]sx?$/.test(resolved.url) && !resolved.url.includes('/node_modules/') && !declaresType(resolved.url)) {
     return { ...resolved, format: 'module' };
   }
   return resolved;
