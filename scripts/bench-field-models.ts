@@ -20,7 +20,7 @@ import { fnoModel } from '../src/plugins/models/fno/fno.ts';
 import type { FieldIoSettings, FieldModel } from '../src/plugins/models/layers/field-model.ts';
 import { resnetModel } from '../src/plugins/models/resnet/resnet.ts';
 import { unetModel } from '../src/plugins/models/unet/unet.ts';
-import type { PluginDefinition } from '../src/plugins/plugin.ts';
+import type { PluginDefinition } from '../src/contracts/plugin.ts';
 import { dataTerm } from '../src/train/data-loss.ts';
 import { createOptimizer } from '../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../src/train/program.ts';

@@ -1,17 +1,8 @@
 /**
- * The op names the autodiff knows, in one place: every op of the graph op set is either differentiable (and
- * has exactly one rule in rules/) or listed as non-differentiable with the reason. The coverage test checks
- * this against the graph op registry, so a new forward op cannot land without a decision here.
+ * Every op of the graph op set is either differentiable — it has exactly one rule, the file rules/<Op>.ts — or
+ * listed here as non-differentiable with the reason. The coverage test (tests/autodiff/rules-registry.test.ts)
+ * checks this against the graph op registry, so a new forward op cannot land without a decision.
  */
-export const DIFFERENTIABLE_OPS = [
-  'Abs', 'Add', 'AveragePool', 'Cast', 'Concat', 'Conv', 'ConvTranspose', 'Cos', 'DFT', 'Div', 'Erf', 'Exp', 'Expand',
-  'Gather', 'Gemm', 'Identity', 'LayerNormalization', 'LeakyRelu', 'Log', 'MatMul', 'Max', 'MaxPool', 'Min', 'Mul',
-  'Neg', 'Pad', 'Pow', 'ReduceMax', 'ReduceMean', 'ReduceSum', 'Relu', 'Reshape', 'Resize', 'Sigmoid', 'Sin',
-  'Slice', 'Softmax', 'Softplus', 'Sqrt', 'Squeeze', 'Sub', 'Tanh', 'Transpose', 'Unsqueeze', 'Where',
-] as const;
-
-export type DifferentiableOp = (typeof DIFFERENTIABLE_OPS)[number];
-
 /** Ops through which no gradient flows, and why (their outputs are boolean, integer, or constant). */
 export const NON_DIFFERENTIABLE_OPS: Readonly<Record<string, string>> = {
   Constant: 'has no inputs',

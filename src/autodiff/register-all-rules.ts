@@ -1,58 +1,30 @@
+import { readdirSync } from 'node:fs';
 import { RuleRegistry } from './rule-registry.ts';
-import { AbsGrad } from './rules/Abs.ts';
-import { AddGrad } from './rules/Add.ts';
-import { AveragePoolGrad } from './rules/AveragePool.ts';
-import { CastGrad } from './rules/Cast.ts';
-import { ConcatGrad } from './rules/Concat.ts';
-import { ConvGrad } from './rules/Conv.ts';
-import { ConvTransposeGrad } from './rules/ConvTranspose.ts';
-import { CosGrad } from './rules/Cos.ts';
-import { DFTGrad } from './rules/DFT.ts';
-import { DivGrad } from './rules/Div.ts';
-import { ErfGrad } from './rules/Erf.ts';
-import { ExpGrad } from './rules/Exp.ts';
-import { ExpandGrad } from './rules/Expand.ts';
-import { GatherGrad } from './rules/Gather.ts';
-import { GemmGrad } from './rules/Gemm.ts';
-import { IdentityGrad } from './rules/Identity.ts';
-import { LayerNormalizationGrad } from './rules/LayerNormalization.ts';
-import { LeakyReluGrad } from './rules/LeakyRelu.ts';
-import { LogGrad } from './rules/Log.ts';
-import { MatMulGrad } from './rules/MatMul.ts';
-import { MaxGrad } from './rules/Max.ts';
-import { MaxPoolGrad } from './rules/MaxPool.ts';
-import { MinGrad } from './rules/Min.ts';
-import { MulGrad } from './rules/Mul.ts';
-import { NegGrad } from './rules/Neg.ts';
-import { PadGrad } from './rules/Pad.ts';
-import { PowGrad } from './rules/Pow.ts';
-import { ReduceMaxGrad } from './rules/ReduceMax.ts';
-import { ReduceMeanGrad } from './rules/ReduceMean.ts';
-import { ReduceSumGrad } from './rules/ReduceSum.ts';
-import { ReluGrad } from './rules/Relu.ts';
-import { ReshapeGrad } from './rules/Reshape.ts';
-import { ResizeGrad } from './rules/Resize.ts';
-import { SigmoidGrad } from './rules/Sigmoid.ts';
-import { SinGrad } from './rules/Sin.ts';
-import { SliceGrad } from './rules/Slice.ts';
-import { SoftmaxGrad } from './rules/Softmax.ts';
-import { SoftplusGrad } from './rules/Softplus.ts';
-import { SqrtGrad } from './rules/Sqrt.ts';
-import { SqueezeGrad } from './rules/Squeeze.ts';
-import { SubGrad } from './rules/Sub.ts';
-import { TanhGrad } from './rules/Tanh.ts';
-import { TransposeGrad } from './rules/Transpose.ts';
-import { UnsqueezeGrad } from './rules/Unsqueeze.ts';
-import { WhereGrad } from './rules/Where.ts';
+import type { GradRule } from './rule.ts';
 
-/** Every gradient rule, registered in one place (one file per op in rules/). A rule listed twice fails here. */
-export const ALL_RULES = [
-  AbsGrad, AddGrad, AveragePoolGrad, CastGrad, ConcatGrad, ConvGrad, ConvTransposeGrad, CosGrad, DFTGrad,
-  DivGrad, ErfGrad, ExpGrad, ExpandGrad, GatherGrad, GemmGrad, IdentityGrad, LayerNormalizationGrad,
-  LeakyReluGrad, LogGrad, MatMulGrad, MaxGrad, MaxPoolGrad, MinGrad, MulGrad, NegGrad, PadGrad, PowGrad,
-  ReduceMaxGrad, ReduceMeanGrad, ReduceSumGrad, ReluGrad, ReshapeGrad, ResizeGrad, SigmoidGrad, SinGrad,
-  SliceGrad, SoftmaxGrad, SoftplusGrad, SqrtGrad, SqueezeGrad, SubGrad, TanhGrad, TransposeGrad, UnsqueezeGrad,
-  WhereGrad,
-];
+/**
+ * Every gradient rule: one file per op in rules/, named after the op (`rules/Tanh.ts` exports the rule for
+ * Tanh), found by listing the folder, so adding an op's rule is adding its file. A file that exports no rule, more
+ * than one, or a rule for another op than its name fails here, naming the file; a rule for an op twice fails in
+ * RuleRegistry.
+ */
+const RULES_DIR = new URL('./rules/', import.meta.url);
+
+async function loadRule(file: string): Promise<GradRule> {
+  const exports = Object.values(await import(new URL(file, RULES_DIR).href)) as unknown[];
+  const rules = exports.filter((e): e is GradRule => typeof e === 'object' && e !== null && typeof (e as GradRule).op === 'string' && typeof (e as GradRule).grad === 'function');
+  const op = file.replace(/\.ts$/, '');
+  if (rules.length !== 1 || rules[0].op !== op) {
+    throw new Error(`src/autodiff/rules/${file} must export exactly one gradient rule, for op ${op}; it exports ${rules.map((r) => `a rule for ${r.op}`).join(', ') || 'none'}`);
+  }
+  return rules[0];
+}
+
+export const ALL_RULES: readonly GradRule[] = await Promise.all(
+  readdirSync(RULES_DIR)
+    .filter((f) => /^[A-Z][A-Za-z0-9]*\.ts$/.test(f))
+    .sort()
+    .map(loadRule),
+);
 
 export const defaultRules = new RuleRegistry(ALL_RULES);

@@ -1,4 +1,3 @@
-import type { DifferentiableOp } from './op-names.ts';
 import type { GraphBuilder, Value } from '../graph/builder.ts';
 import type { AttrValue, Node } from '../graph/ir.ts';
 
@@ -35,6 +34,7 @@ export interface GradContext {
  * shape, so rules never repeat that bookkeeping.
  */
 export interface GradRule {
-  readonly op: DifferentiableOp;
+  /** The op this rule differentiates; its file is rules/<op>.ts. */
+  readonly op: string;
   grad(ctx: GradContext): (Value | null)[];
 }

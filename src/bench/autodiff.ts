@@ -5,9 +5,9 @@ import { Rng } from '../data/rng.ts';
 import { GraphBuilder } from '../graph/builder.ts';
 import type { Graph } from '../graph/ir.ts';
 import { sizeOf, tensor, type Tensor } from '../graph/tensor.ts';
-import { runOnOrt } from '../plugins/backends/onnxruntime/ort-run.ts';
-import { mlpModel, mlpParams } from '../plugins/models/mlp/mlp.ts';
-import { ParameterSet } from '../plugins/models/parameters.ts';
+import { ParameterSet } from '../contracts/parameters.ts';
+import { builtinPlugins } from '../orchestrator/composition-root.ts';
+import { constructPlugin } from '../orchestrator/plugins/construct-plugin.ts';
 
 export interface AutodiffBenchOptions {
   /** Samples per batch (default 1000). */
@@ -40,14 +40,15 @@ export async function benchAutodiff(o: AutodiffBenchOptions = {}): Promise<Autod
   const batch = o.batch ?? 1000;
   const graphs = await pinnGraphs(batch, o.hidden ?? [64, 64, 64]);
   const bench = new Bench({ time: o.timeMs ?? 3000, warmupTime: 500 });
-  const ortOptions = o.threads ? { intraOpNumThreads: o.threads } : {};
+  const ort = await (await constructPlugin(builtinPlugins, 'backend', 'onnxruntime', o.threads ? { threads: o.threads } : {})).executor();
   for (const [name, g] of Object.entries(graphs.graphs)) {
-    await runOnOrt(g, graphs.feeds, ortOptions); // build the session outside the timing
+    await ort.run(g, graphs.feeds); // build the session outside the timing
     bench.add(name, async () => {
-      await runOnOrt(g, graphs.feeds, ortOptions);
+      await ort.run(g, graphs.feeds);
     });
   }
   await bench.run();
+  await ort.dispose();
   const rows = bench.tasks.map((t) => {
     const r = t.result;
     if (r.state !== 'completed') throw new Error(`benchmark "${t.name}" did not complete: ${r.state === 'errored' ? r.error.message : r.state}`);
@@ -66,11 +67,11 @@ export function formatAutodiffBench(rows: readonly AutodiffBenchRow[]): string {
   return [line(head), rule, ...body.map(line)].join('\n') + '\n';
 }
 
-async function pinnGraphs(batch: number, hidden: readonly number[]): Promise<{ graphs: Record<string, Graph>; feeds: Record<string, Tensor> }> {
+async function pinnGraphs(batch: number, hidden: readonly number[]): Promise<{ graphs: Record<string, Graph>; feeds: Map<string, Tensor> }> {
   const b = new GraphBuilder('pinn');
   const x = b.input('x', 'float32', [batch, 3]);
   const params = new ParameterSet(b, 0, 'float32');
-  const model = await mlpModel.create(mlpParams.parse({ in_features: 3, hidden: [...hidden], out_features: 2 }));
+  const model = await constructPlugin(builtinPlugins, 'model', 'mlp', { in_features: 3, hidden: [...hidden], out_features: 2 });
   const u = b.output(model.forward(b, { x }, params).y, 'u');
   const forward = b.build();
   const names = params.names();
@@ -91,5 +92,5 @@ async function pinnGraphs(batch: number, hidden: readonly number[]): Promise<{ g
   const rng = new Rng(1);
   const feeds: Record<string, Tensor> = { x: tensor('float32', [batch, 3], Array.from({ length: sizeOf([batch, 3]) }, () => rng.uniform() * 2 - 1)) };
   for (const [name, t] of params.initialValues()) feeds[name] = t;
-  return { graphs: { forward, 'gradient (params)': gradient, 'second order (Δu → params)': secondOrder }, feeds };
+  return { graphs: { forward, 'gradient (params)': gradient, 'second order (Δu → params)': secondOrder }, feeds: new Map(Object.entries(feeds)) };
 }

@@ -1,7 +1,8 @@
 import type { Value } from '../graph/builder.ts';
 import { tensor } from '../graph/tensor.ts';
 import { rngFor } from '../data/rng.ts';
-import { mlpModel } from '../plugins/models/mlp/mlp.ts';
+import { builtinPlugins } from '../orchestrator/composition-root.ts';
+import { constructPlugin } from '../orchestrator/plugins/construct-plugin.ts';
 import { dataTerm } from '../train/data-loss.ts';
 import type { LossBuilder, LossScope } from '../train/loss-scope.ts';
 import { pdeResidualLoss } from '../train/losses/pde-residual.ts';
@@ -46,7 +47,7 @@ export function benchCases(scaling: boolean): BenchCase[] {
 }
 
 export async function programSpec(c: BenchCase, seed: number): Promise<ProgramSpec> {
-  const model = await mlpModel.create(mlpModel.params.parse({ input: 'x', output: 'out', in_features: IN_FEATURES, hidden: c.widths.slice(1, -1), out_features: OUT_FEATURES, activation: 'tanh' }));
+  const model = await constructPlugin(builtinPlugins, 'model', 'mlp', { input: 'x', output: 'out', in_features: IN_FEATURES, hidden: c.widths.slice(1, -1), out_features: OUT_FEATURES, activation: 'tanh' });
   const inputs: Record<string, DataInputSpec> =
     c.kind === 'mlp'
       ? { x: { dtype: 'float32', shape: [IN_FEATURES], perSample: true }, u: { dtype: 'float32', shape: [OUT_FEATURES], perSample: true } }

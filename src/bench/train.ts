@@ -6,8 +6,8 @@ import { execa } from 'execa';
 import { Bench } from 'tinybench';
 import { writeNpzFile, type NpzEntry } from '../data/npz.ts';
 import type { Tensor } from '../graph/tensor.ts';
-import { ortBackend } from '../plugins/backends/onnxruntime/ort-backend.ts';
-import { tfjsBackend } from '../plugins/backends/tfjs/tfjs-backend.ts';
+import { builtinPlugins } from '../orchestrator/composition-root.ts';
+import { constructPlugin } from '../orchestrator/plugins/construct-plugin.ts';
 import { buildTrainingProgram } from '../train/program.ts';
 import { BENCH_LR, benchBatches, benchCases, IN_FEATURES, programSpec, type BenchCase } from './train-workloads.ts';
 
@@ -106,10 +106,7 @@ async function runGraphBackend(c: BenchCase, options: TrainBenchOptions, npz: st
   for (const [name, t] of program.initialState()) if (program.params.some((p) => p.name === name)) entries[name] = { dtype: 'float32', shape: t.shape, data: t.data as Float32Array };
   if (backendName === 'onnxruntime') writeNpzFile(npz, entries);
 
-  const backend =
-    backendName === 'onnxruntime'
-      ? await ortBackend.create(ortBackend.params.parse({ threads: options.threads }))
-      : await tfjsBackend.create(tfjsBackend.params.parse({ device: 'wasm' }));
+  const backend = await constructPlugin(builtinPlugins, 'backend', backendName, backendName === 'onnxruntime' ? { threads: options.threads } : { device: 'wasm' });
   const session = await backend.compile(program);
   const losses: number[] = [];
   let k = 0;

@@ -1,6 +1,7 @@
 import { setUpParity } from '../orchestrator/parity/parity-setup.ts';
-import type { Backend } from '../plugins/backends/backend.ts';
-import { builtinPlugins } from '../plugins/index.ts';
+import type { Backend } from '../contracts/backend.ts';
+import { builtinPlugins } from '../orchestrator/composition-root.ts';
+import { constructPlugin } from '../orchestrator/plugins/construct-plugin.ts';
 import { buildTrainingProgram } from '../train/program.ts';
 
 /**
@@ -51,11 +52,11 @@ export async function benchWorkloads(options: { threads: number; steps: number; 
     };
     const id = `${experiment.name} (${configFile}, batch ${experiment.batchSize})`;
     log(`${id}: onnxruntime`);
-    const ort = await time((await backendFor(setup, 'onnxruntime', { threads: options.threads })) as Backend);
+    const ort = await time(await backendFor(setup, 'onnxruntime', { threads: options.threads }));
     log(`${id}: tfjs`);
-    const tfjs = await time((await backendFor(setup, 'tfjs', {})) as Backend);
+    const tfjs = await time(await backendFor(setup, 'tfjs', {}));
     log(`${id}: torch (${options.python})`);
-    const torch = await time((await backendFor(setup, 'torch', { threads: options.threads, python: options.python })) as Backend);
+    const torch = await time(await backendFor(setup, 'torch', { threads: options.threads, python: options.python }));
     const lossRelDiff = Math.max(...[ort, tfjs].flatMap((side) => torch.losses.map((v, k) => Math.abs(side.losses[k] - v) / Math.abs(v))));
     rows.push({ id, ortStepMs: ort.median, tfjsStepMs: tfjs.median, torchStepMs: torch.median, lossRelDiff });
   }
@@ -63,8 +64,7 @@ export async function benchWorkloads(options: { threads: number; steps: number; 
 }
 
 async function backendFor(setup: Awaited<ReturnType<typeof setUpParity>>, name: string, params: Record<string, unknown>): Promise<Backend> {
-  const definition = setup.handshake.catalog.resolve('backend', name, { keyPath: 'bench' });
-  return (await definition.create(definition.params.parse(params))) as Backend;
+  return constructPlugin(setup.handshake.catalog, 'backend', name, params, 'bench');
 }
 
 function median(xs: readonly number[]): number {

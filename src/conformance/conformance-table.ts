@@ -48,7 +48,7 @@ export function formatConformanceTable(results: readonly BackendConformance[]): 
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), widths.map((w) => '-'.repeat(w)).join('  '), line(totals)];
   for (const r of results) {
     for (const row of r.unexpected) out.push(`! ${r.backend} ${row.test}: ${row.status}: ${row.reason.split('\n')[0]}`);
-    for (const t of r.stale) out.push(`! ${r.backend} ${t}: listed as a gap but passes; remove it from src/conformance/backend-exclusions.ts`);
+    for (const t of r.stale) out.push(`! ${r.backend} ${t}: listed as a gap but passes; remove it from the backend's node-test gaps (its capabilities().nodeTestGaps)`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -35,14 +35,14 @@ export interface ConformanceOptions {
   readonly root?: string;
   /** The ONNX loader's default is rtol 1e-3, atol 1e-7; 1e-5 absorbs float32 rounding near exact zeros (as ORT's own runner does). */
   readonly tolerance?: Tolerance;
-  /** Per-op tolerance overrides. DFT: residuals near 1e-4 on exact-zero bins (backends.md §5.4). */
+  /** Per-op tolerance overrides. DFT: residuals near 1e-4 on exact-zero bins (docs/reference/backends.md §5.4). */
   readonly opTolerance?: Readonly<Record<string, Tolerance>>;
 }
 
 export const DEFAULT_TOLERANCE: Tolerance = { rtol: 1e-3, atol: 1e-5 };
 /**
  * DFT: the length-10 test signals (values ≤ 99) have bins up to 945, so an exactly-zero bin carries float32
- * rounding of ~8 ulp of 945 ≈ 2.4e-4 in ORT's output (backends.md §5.4 saw ~1e-4 on smaller data); atol 1e-3.
+ * rounding of ~8 ulp of 945 ≈ 2.4e-4 in ORT's output (docs/reference/backends.md §5.4 saw ~1e-4 on smaller data); atol 1e-3.
  */
 export const DEFAULT_OP_TOLERANCE: Readonly<Record<string, Tolerance>> = { DFT: { rtol: 1e-3, atol: 1e-3 } };
 

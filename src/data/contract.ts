@@ -8,7 +8,7 @@ import type { RawData } from './raw-data.ts';
 
 /**
  * A data contract: what an adapter promises its arrays look like, checked before any training starts
- * (ARCHITECTURE.md "RawData / Container"; specs/data-container.md "DataContract").
+ * (docs/architecture.md "RawData / Container"; specs/data-container.md "DataContract").
  *
  * A shape entry is an exact size (64), a wildcard ('*'), or a symbol ('n') that must take the same value in
  * every key that uses it, e.g. `diffraction: [n, 64, 64]` and `xcoords: [n]`.

@@ -4,7 +4,7 @@ import { checkDims, namedTensor, type NamedTensor } from './named-tensor.ts';
 
 /**
  * Layout changes, by dim name only. This is the one place where NCHW ↔ NHWC ↔ PhiML-style named layouts are
- * converted (ARCHITECTURE.md "RawData / Container"); see specs/data-container.md "Layouts".
+ * converted (docs/architecture.md "RawData / Container"); see specs/data-container.md "Layouts".
  */
 
 /**

@@ -8,7 +8,7 @@ import { gatherRows } from './rows.ts';
 /**
  * Sliding windows along a dim (usually `time`): a trajectory of T frames gives W = floor((T - size) / stride) + 1
  * samples of `size` frames each, e.g. an initial state plus the next rollout steps (HYCO-PhiFlow's
- * `rollout_steps`; seed-systems.md §3.4). Sample s, window w becomes sample s·W + w, so the windows of one
+ * `rollout_steps`; docs/reference/seed-systems.md §3.4). Sample s, window w becomes sample s·W + w, so the windows of one
  * trajectory stay together and the container can split by trajectory. See specs/data-container.md "Windows".
  */
 export interface WindowOptions {

@@ -1,13 +1,12 @@
 import { Container, ContainerModule } from 'inversify';
-import type { PluginKind } from '../plugins/plugin.ts';
-import type { RunHooks } from '../plugins/run-hooks.ts';
+import type { PluginKind } from '../contracts/plugin.ts';
 import type { FrozenConfig } from './frozen-config.ts';
 import { HookDispatcher } from './hook-dispatcher.ts';
-import type { ConstructedPlugin } from './plugins/construct-plugins.ts';
+import type { BuiltPlugin } from './plugins/construct-plugin.ts';
 import { TOKENS } from './tokens.ts';
-import type { DataAdapter } from '../plugins/adapters/adapter.ts';
-import type { Backend } from '../plugins/backends/backend.ts';
-import type { Model } from '../plugins/models/model.ts';
+import type { Reference } from '../contracts/reference.ts';
+import { builtinPlugins } from '../plugins/index.ts';
+import { LiveTorchReference } from '../plugins/backends/torch/live-torch-reference.ts';
 import { epochMetrics } from '../train/history.ts';
 import { createProgress } from '../train/progress.ts';
 import type { LoadedCheckpoint } from '../train/checkpoint/read-checkpoint.ts';
@@ -21,20 +20,13 @@ import { Workflow } from './workflow/workflow.ts';
  * The composition root: the only module that touches the DI container (scripts/lint.mjs enforces it). Everything
  * it wires receives its dependencies through constructors.
  *
- * Modules: one for the run (FrozenConfig, run directory), one per plugin family (the constructed plugin of that
- * kind; trackers and reporters also as hook receivers), one for the workflow (stages, hook dispatcher, Workflow).
- * The FrozenConfig is bound before anything that needs it can be resolved, so nothing runs without it.
+ * Modules: one for the run (FrozenConfig, run directory), one for the hook receivers (trackers and reporters),
+ * one for the workflow (stages, hook dispatcher, Workflow). Only what is resolved is bound: the adapter, model and
+ * backend reach the training stages through their constructors (stagesFor). The FrozenConfig is bound before
+ * anything that needs it can be resolved, so nothing runs without it.
  */
-const FAMILY_TOKENS: Record<PluginKind, symbol> = {
-  adapter: TOKENS.Adapter as symbol,
-  model: TOKENS.Model as symbol,
-  backend: TOKENS.Backend as symbol,
-  tracker: TOKENS.Tracker as symbol,
-  reporter: TOKENS.Reporter as symbol,
-};
-
 // The plugin kinds that receive run hooks; the dispatcher orders them per hook (run-hooks.ts documents it).
-const HOOK_KINDS: readonly PluginKind[] = ['tracker', 'reporter'];
+const HOOK_KINDS = ['tracker', 'reporter'] as const;
 
 function runModule(frozen: FrozenConfig, runDir: string): ContainerModule {
   return new ContainerModule(({ bind }) => {
@@ -43,11 +35,12 @@ function runModule(frozen: FrozenConfig, runDir: string): ContainerModule {
   });
 }
 
-function pluginFamilyModule(kind: PluginKind, plugins: readonly ConstructedPlugin[]): ContainerModule {
+function hookReceiverModule(plugins: readonly BuiltPlugin[]): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    for (const plugin of plugins) {
-      bind(FAMILY_TOKENS[kind]).toConstantValue(plugin.instance);
-      if (HOOK_KINDS.includes(kind)) bind(TOKENS.HookReceiver).toConstantValue({ kind: kind as 'tracker' | 'reporter', label: plugin.label, hooks: plugin.instance as RunHooks });
+    for (const kind of HOOK_KINDS) {
+      for (const plugin of plugins.filter((p): p is BuiltPlugin<'tracker' | 'reporter'> => p.kind === kind)) {
+        bind(TOKENS.HookReceiver).toConstantValue({ kind: plugin.kind, label: plugin.label, hooks: plugin.instance });
+      }
     }
   });
 }
@@ -63,12 +56,10 @@ function workflowModule(stages: readonly Stage[]): ContainerModule {
 }
 
 /** Wire one run from the handshake's FrozenConfig and the constructed (and read-back-verified) plugins. */
-export function assembleWorkflow(frozen: FrozenConfig, runDir: string, plugins: readonly ConstructedPlugin[], resume?: LoadedCheckpoint): Workflow {
+export function assembleWorkflow(frozen: FrozenConfig, runDir: string, plugins: readonly BuiltPlugin[], resume?: LoadedCheckpoint): Workflow {
   const container = new Container();
   container.load(runModule(frozen, runDir));
-  for (const kind of [...HOOK_KINDS, ...(['adapter', 'model', 'backend'] as const)]) {
-    container.load(pluginFamilyModule(kind, plugins.filter((p) => p.kind === kind)));
-  }
+  container.load(hookReceiverModule(plugins));
   // Per-epoch metrics go to the trackers through the same dispatcher the workflow uses (resolved when first used).
   const logMetrics = (metrics: Record<string, number>, step: number) => container.get(TOKENS.HookDispatcher).emit('logMetrics', metrics, step);
   container.load(workflowModule(stagesFor(frozen, runDir, plugins, logMetrics, resume)));
@@ -79,18 +70,18 @@ export function assembleWorkflow(frozen: FrozenConfig, runDir: string, plugins: 
 function stagesFor(
   frozen: FrozenConfig,
   runDir: string,
-  plugins: readonly ConstructedPlugin[],
+  plugins: readonly BuiltPlugin[],
   logMetrics: (metrics: Record<string, number>, step: number) => Promise<void>,
   resume: LoadedCheckpoint | undefined,
 ): readonly Stage[] {
-  const of = (kind: PluginKind) => plugins.find((p) => p.kind === kind)?.instance;
+  const of = <K extends PluginKind>(kind: K) => plugins.find((p): p is BuiltPlugin<K> => p.kind === kind)?.instance;
   const [adapter, model, backend] = [of('adapter'), of('model'), of('backend')];
   if (!adapter || !model || !backend) return PENDING_STAGES;
   const { experiment, train } = frozen.config;
   const run = new TrainingRun({
-    adapter: adapter as DataAdapter,
-    model: model as Model,
-    backend: backend as Backend,
+    adapter,
+    model,
+    backend,
     runDir,
     experiment: experiment.name,
     seed: experiment.seed,
@@ -101,4 +92,18 @@ function stagesFor(
     ...(resume ? { resume } : {}),
   });
   return trainingStages(run);
+}
+
+/**
+ * Every built-in plugin (src/plugins/index.ts). The composition root is the only module outside src/plugins/ that
+ * imports plugins (scripts/lint.mjs); commands and the orchestrator reach them through here, by name and kind.
+ */
+export { builtinPlugins };
+
+/** `tandem tracker replay`: the mlflow tracker's delivery of a run's spool after an outage (specs/tracking.md §6). */
+export { replaySpool } from '../plugins/trackers/mlflow/replay-spool.ts';
+
+/** The live PyTorch reference parity compares against: the torch backend's process, one for the whole run. */
+export function openLiveReference(options: { python?: string; threads?: number } = {}): Reference {
+  return new LiveTorchReference(options);
 }

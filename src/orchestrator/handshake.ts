@@ -1,4 +1,4 @@
-import { PLUGIN_KINDS, type PluginDefinition, type PluginKind } from '../plugins/plugin.ts';
+import { PLUGIN_KINDS, type PluginDefinition, type PluginKind } from '../contracts/plugin.ts';
 import { canonicalJson, sha256Hex } from '../util/hash.ts';
 import { applyOverrides } from './config/apply-overrides.ts';
 import { composeConfig } from './config/compose.ts';

@@ -1,4 +1,4 @@
-import type { RunHooks } from '../plugins/run-hooks.ts';
+import type { RunHooks } from '../contracts/run-hooks.ts';
 import { invokePlugin } from './plugins/invoke.ts';
 
 /** A plugin that listens to run hooks, with the label its errors carry (e.g. "tracker 'mlflow'"). */

@@ -1,5 +1,5 @@
-import type { PluginDefinition } from '../plugins/plugin.ts';
-import type { RunSummary } from '../plugins/run-hooks.ts';
+import type { PluginDefinition } from '../contracts/plugin.ts';
+import type { RunSummary } from '../contracts/run-hooks.ts';
 import { openResume, type ResumeRequest } from '../train/checkpoint/resume.ts';
 import { exitCodeOf, messageOf } from './errors.ts';
 import { assembleWorkflow } from './composition-root.ts';

@@ -1,4 +1,3 @@
-import type { Configured } from '../plugins/plugin.ts';
 import type { HookDispatcher, HookReceiver } from './hook-dispatcher.ts';
 import type { FrozenConfig } from './frozen-config.ts';
 import type { Stage } from './workflow/stage.ts';
@@ -15,9 +14,4 @@ export const TOKENS = {
   HookReceiver: Symbol.for('tandem.HookReceiver') as ServiceIdentifier<HookReceiver>,
   HookDispatcher: Symbol.for('tandem.HookDispatcher') as ServiceIdentifier<HookDispatcher>,
   Workflow: Symbol.for('tandem.Workflow'),
-  Adapter: Symbol.for('tandem.Adapter') as ServiceIdentifier<Configured>,
-  Model: Symbol.for('tandem.Model') as ServiceIdentifier<Configured>,
-  Backend: Symbol.for('tandem.Backend') as ServiceIdentifier<Configured>,
-  Tracker: Symbol.for('tandem.Tracker') as ServiceIdentifier<Configured>,
-  Reporter: Symbol.for('tandem.Reporter') as ServiceIdentifier<Configured>,
 };

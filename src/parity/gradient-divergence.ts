@@ -1,10 +1,10 @@
 import { toOnnx } from '../graph/onnx/to-onnx.ts';
-import type { BatchFeed } from '../plugins/backends/backend.ts';
+import type { BatchFeed, GraphExecutor } from '../contracts/backend.ts';
 import type { TrainingProgram } from '../train/program.ts';
 import { runProbes, type ProbeResult } from './adjoint-probes.ts';
 import { LocalizationUnavailable } from './errors.ts';
 import { derivativePlan, firstOrderPlans, lossPlan, outsideDerivatives, sharedPlan } from './probe-plans.ts';
-import type { ReferenceRun } from './reference/reference.ts';
+import type { ReferenceRun } from '../contracts/reference.ts';
 import type { FirstDivergence, Tolerance } from './report.ts';
 import { roundingNote, severityOf } from './severity.ts';
 
@@ -22,21 +22,22 @@ export async function firstGradientDivergence(
   program: TrainingProgram,
   refProgram: TrainingProgram,
   reference: ReferenceRun,
+  localizer: GraphExecutor,
   batch: BatchFeed,
   tolerance: Tolerance,
   divergingDerivatives: readonly string[] = [],
 ): Promise<FirstDivergence> {
   if (!reference.autograd) return unavailable('the reference cannot differentiate graphs');
   try {
-    return program.derivatives.length ? await withDerivatives(program, reference, batch, tolerance, divergingDerivatives) : await plain(program, refProgram, reference, batch, tolerance);
+    return program.derivatives.length ? await withDerivatives(program, reference, localizer, batch, tolerance, divergingDerivatives) : await plain(program, refProgram, reference, localizer, batch, tolerance);
   } catch (e) {
     if (e instanceof LocalizationUnavailable) return unavailable(e.message);
     throw e;
   }
 }
 
-async function plain(program: TrainingProgram, refProgram: TrainingProgram, reference: ReferenceRun, batch: BatchFeed, tolerance: Tolerance): Promise<FirstDivergence> {
-  const r = await runProbes(lossPlan(program, batch), program.spec.rules, reference, tolerance);
+async function plain(program: TrainingProgram, refProgram: TrainingProgram, reference: ReferenceRun, localizer: GraphExecutor, batch: BatchFeed, tolerance: Tolerance): Promise<FirstDivergence> {
+  const r = await runProbes(lossPlan(program, batch), program.spec.rules, reference, localizer, tolerance);
   if (r.culprit) return blame(program, r, '');
   const bad = [...r.errors.values()].filter((v) => !v.withinTolerance);
   // Both sides differentiated the SIDE's loss graph; when that graph is not the reference's, agreement only clears the rules.
@@ -56,7 +57,7 @@ async function plain(program: TrainingProgram, refProgram: TrainingProgram, refe
  * localized first, on the graph computing it: everything downstream of it differs because of it. With
  * matching derivatives, every node torch also has is probed, the derivatives rebuilt over the probes.
  */
-async function withDerivatives(program: TrainingProgram, reference: ReferenceRun, batch: BatchFeed, tolerance: Tolerance, diverging: readonly string[]): Promise<FirstDivergence> {
+async function withDerivatives(program: TrainingProgram, reference: ReferenceRun, localizer: GraphExecutor, batch: BatchFeed, tolerance: Tolerance, diverging: readonly string[]): Promise<FirstDivergence> {
   const wrong = program.derivatives.filter((t) => diverging.includes(t.name));
   const names = wrong.map((t) => `"${t.name}"`).join(', ');
   // Higher-order terms are built on first-order ones whose own values the loss may not keep (u_xx from u_x):
@@ -64,7 +65,7 @@ async function withDerivatives(program: TrainingProgram, reference: ReferenceRun
   const firstOrder = wrong.length ? firstOrderPlans(program) : [];
   let compared = 0;
   for (const term of firstOrder) {
-    const r = await runProbes(derivativePlan(program, batch, term), program.spec.rules, reference, tolerance);
+    const r = await runProbes(derivativePlan(program, batch, term), program.spec.rules, reference, localizer, tolerance);
     compared += r.errors.size;
     if (!r.culprit) continue;
     const seed = term.seed ? 'seed·' : '';
@@ -80,7 +81,7 @@ async function withDerivatives(program: TrainingProgram, reference: ReferenceRun
       `the input derivatives ${names} differ from torch.autograd's; ${cleared}the difference lies inside the derivative subgraphs (the rules' second-order use: the derivatives of backward nodes, e.g. the ops a rule emits) or in the backend's execution of them, which adjoint probes do not localize, since torch has no nodes for them`,
     );
   }
-  const r = await runProbes(sharedPlan(program, batch), program.spec.rules, reference, tolerance);
+  const r = await runProbes(sharedPlan(program, batch), program.spec.rules, reference, localizer, tolerance);
   if (r.culprit) {
     const inside = !outsideDerivatives(program).has(r.culprit.node.name);
     // Inside the derivatives' reach the adjoints include second-order paths through the node's rule (probe-plans.ts).

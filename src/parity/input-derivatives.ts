@@ -1,11 +1,11 @@
-import { cutDerivatives } from '../plugins/backends/torch/derivative-terms.ts';
-import type { BatchFeed } from '../plugins/backends/backend.ts';
+import { cutDerivatives } from '../contracts/derivative-terms.ts';
+import type { BatchFeed } from '../contracts/backend.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import { compareTensors } from './compare-tensors.ts';
 import { LocalizationUnavailable } from './errors.ts';
 import type { TensorComparison } from './report.ts';
-import { initialFeeds, runOnExecutor } from './side-graph.ts';
+import { initialFeeds } from './side-graph.ts';
 import { tol, type StageContext } from './stage-context.ts';
 
 /**
@@ -19,7 +19,7 @@ export async function compareInputDerivatives(ctx: StageContext, batch: BatchFee
   const names = ctx.program.derivatives.map((d) => d.name).filter((n) => ctx.program.graphs.loss.values.has(n));
   if (names.length === 0 || !ctx.reference.execute) return [];
   const feeds = initialFeeds(ctx.program, batch);
-  const ours = await runOnExecutor(selectOutputs(ctx.program.graphs.loss, names, `${ctx.program.graphs.loss.name}.derivatives`), feeds);
+  const ours = await ctx.localizer.run(selectOutputs(ctx.program.graphs.loss, names, `${ctx.program.graphs.loss.name}.derivatives`), feeds);
   let ref: Map<string, Tensor>;
   try {
     ref = await ctx.reference.execute(cutDerivatives(ctx.refProgram.graphs.loss, ctx.refProgram.derivatives), feeds, names, ctx.refProgram.derivatives);

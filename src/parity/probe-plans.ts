@@ -1,7 +1,7 @@
 import type { Node } from '../graph/ir.ts';
 import { GraphBuilder } from '../graph/builder.ts';
-import type { BatchFeed } from '../plugins/backends/backend.ts';
-import { cutDerivatives } from '../plugins/backends/torch/derivative-terms.ts';
+import type { BatchFeed } from '../contracts/backend.ts';
+import { cutDerivatives } from '../contracts/derivative-terms.ts';
 import type { DerivativeRecord } from '../train/loss-scope.ts';
 import { LOSS_OUTPUT, type TrainingProgram } from '../train/program.ts';
 import { selectOutputs } from '../train/select-outputs.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tensor, type Tensor } from '../graph/tensor.ts';
-import type { BatchFeed, Session } from '../plugins/backends/backend.ts';
+import type { BatchFeed, Session } from '../contracts/backend.ts';
 import { Lbfgs } from './lbfgs/lbfgs.ts';
 import { lbfgsOptions } from './lbfgs/lbfgs-options.ts';
 import type { TrainingProgram } from './program.ts';

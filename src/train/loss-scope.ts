@@ -3,8 +3,8 @@ import { grad } from '../autodiff/vjp.ts';
 import { GraphBuilder, type Value } from '../graph/builder.ts';
 import type { DType } from '../graph/dtype.ts';
 import type { Shape, Tensor } from '../graph/tensor.ts';
-import type { Init } from '../plugins/models/init.ts';
-import { ParameterSet } from '../plugins/models/parameters.ts';
+import type { Init } from '../contracts/init.ts';
+import { ParameterSet } from '../contracts/parameters.ts';
 
 /** One named loss term: a rank-0 value and its weight in the total `loss = Σ weight · term`. */
 export interface LossTerm {

@@ -1,6 +1,6 @@
 import { findNonFinite } from '../data/non-finite.ts';
 import { fromGraphTensor } from '../data/named-tensor.ts';
-import type { BatchFeed, StepResult } from '../plugins/backends/backend.ts';
+import type { BatchFeed, StepResult } from '../contracts/backend.ts';
 
 /** Where a step happened, for messages. */
 export interface StepPlace {

@@ -9,14 +9,20 @@ export class OptionsError extends Error {
     readonly section: string,
     readonly issues: readonly z.core.$ZodIssue[],
     validKeys: readonly string[],
+    raw?: unknown,
   ) {
-    super(`${section}: ${issues.map((i) => describeIssue(i, validKeys)).join('; ')}`);
+    super(`${section}: ${issues.map((i) => describeIssue(i, validKeys, raw)).join('; ')}`);
     this.name = 'OptionsError';
   }
 }
 
-function describeIssue(issue: z.core.$ZodIssue, validKeys: readonly string[]): string {
+function describeIssue(issue: z.core.$ZodIssue, validKeys: readonly string[], raw: unknown): string {
   const where = issue.path.length ? `"${issue.path.join('.')}"` : 'options';
+  // zod's own bound message ("Too small: expected number to be >0") without the value; say both, e.g. "lr must be > 0, got 0".
+  if (issue.code === 'too_small' && issue.message.startsWith('Too small') && issue.path.length) {
+    const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], raw);
+    return `${where}: ${String(issue.path.at(-1))} must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}, got ${String(value)}`;
+  }
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
     return `unknown option ${keys}; valid options are ${validKeys.join(', ')}`;
@@ -31,6 +37,6 @@ function describeIssue(issue: z.core.$ZodIssue, validKeys: readonly string[]): s
 /** Parses `raw` with `schema`, throwing an OptionsError that names `section` and the valid keys. */
 export function parseOptions<S extends z.ZodType>(section: string, schema: S, raw: unknown, validKeys: readonly string[]): z.output<S> {
   const result = schema.safeParse(raw);
-  if (!result.success) throw new OptionsError(section, result.error.issues, validKeys);
+  if (!result.success) throw new OptionsError(section, result.error.issues, validKeys, raw);
   return result.data;
 }

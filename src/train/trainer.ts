@@ -3,7 +3,7 @@ import type { DataView } from '../data/data-view.ts';
 import { DataError } from '../data/errors.ts';
 import { toGraphTensor } from '../data/named-tensor.ts';
 import type { Tensor } from '../graph/tensor.ts';
-import type { BatchFeed, Session, StepResult } from '../plugins/backends/backend.ts';
+import type { BatchFeed, Session, StepResult } from '../contracts/backend.ts';
 import { noCheckpoints, type CheckpointSink, type LoopSnapshot } from './checkpoint/loop-state.ts';
 import { EarlyStopping, type EarlyStopOptions, type StopReason } from './early-stop.ts';
 import { EpochAccumulator, type EpochRecord, type LossSummary } from './history.ts';

@@ -6,7 +6,7 @@ import { GraphBuilder } from '../../src/graph/builder.ts';
 import type { Graph } from '../../src/graph/ir.ts';
 import type { Tensor } from '../../src/graph/tensor.ts';
 import { mlpModel, mlpParams } from '../../src/plugins/models/mlp/mlp.ts';
-import { ParameterSet } from '../../src/plugins/models/parameters.ts';
+import { ParameterSet } from '../../src/contracts/parameters.ts';
 import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
 import { randomTensor } from './fd-helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIFFERENTIABLE_OPS, NON_DIFFERENTIABLE_OPS } from '../../src/autodiff/op-names.ts';
+import { NON_DIFFERENTIABLE_OPS } from '../../src/autodiff/op-names.ts';
 import { ALL_RULES, defaultRules } from '../../src/autodiff/register-all-rules.ts';
 import { RuleRegistry } from '../../src/autodiff/rule-registry.ts';
 import { TanhGrad } from '../../src/autodiff/rules/Tanh.ts';
@@ -14,9 +14,11 @@ describe('rule registry', () => {
     expect(missing, `ops without a gradient rule: add src/autodiff/rules/<Op>.ts or list them in op-names.ts`).toEqual([]);
   });
 
-  it('every op named differentiable has exactly one rule, and no rule exists for an unknown op', () => {
-    expect(defaultRules.ops()).toEqual([...DIFFERENTIABLE_OPS].filter((op) => defaultRules.get(op)).sort());
+  it('every rule file holds the one rule of a registered op, which is not also listed as non-differentiable', () => {
     expect(ALL_RULES.length).toBe(defaultRules.ops().length);
+    expect(ALL_RULES.length).toBeGreaterThan(40);
+    const known = new Set(registeredOps());
+    expect(defaultRules.ops().filter((op) => !known.has(op))).toEqual([]);
     for (const op of defaultRules.ops()) expect(op in NON_DIFFERENTIABLE_OPS, op).toBe(false);
   });
 

@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectedNotPassing } from '../../src/conformance/backend-exclusions.ts';
+import { expectedNotPassing } from '../../src/conformance/exclusions.ts';
+import { ORT_NODE_TEST_GAPS } from '../../src/plugins/backends/onnxruntime/node-test-gaps.ts';
 import { COMPOSITE } from '../../src/conformance/onnx-node-suite.ts';
 import { runConformance, summarize, type ConformanceRow } from '../../src/conformance/run-conformance.ts';
 import { registeredOps } from '../../src/graph/op-registry.ts';
 import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
 import { missingNodeTestData } from './node-test-data.ts';
 
-const EXCLUDED = expectedNotPassing('onnxruntime');
+const EXCLUDED = expectedNotPassing(ORT_NODE_TEST_GAPS);
 
 const noData = missingNodeTestData('conformance/onnxruntime');
 

@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tandem-npz-adapter-'));
 const file = join(dir, 'ptycho.npz');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// The seed project's on-disk keys (seed-systems.md §1.1), small: 12 patterns of 8×8, stored (N, H, W).
+// The seed project's on-disk keys (docs/reference/seed-systems.md §1.1), small: 12 patterns of 8×8, stored (N, H, W).
 beforeAll(async () => {
   await python(
     `rng = np.random.default_rng(0)

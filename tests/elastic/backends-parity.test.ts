@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mismatch, type Tolerance } from '../../src/conformance/compare.ts';
 import { tensor, type Tensor } from '../../src/graph/tensor.ts';
-import type { GradientsResult, Session } from '../../src/plugins/backends/backend.ts';
+import type { GradientsResult, Session } from '../../src/contracts/backend.ts';
 import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { tfjsBackend } from '../../src/plugins/backends/tfjs/tfjs-backend.ts';
 import { TorchSession } from '../../src/plugins/backends/torch/torch-session.ts';

@@ -1,7 +1,7 @@
 import type { GraphBuilder, Value } from '../../src/graph/builder.ts';
 import { tensor, type Tensor } from '../../src/graph/tensor.ts';
-import type { Model } from '../../src/plugins/models/model.ts';
-import type { ParameterSet } from '../../src/plugins/models/parameters.ts';
+import type { Model } from '../../src/contracts/model.ts';
+import type { ParameterSet } from '../../src/contracts/parameters.ts';
 import type { StandingWaveOptions } from '../../src/physics/elastic/standing-wave.ts';
 import { StandingWave } from '../../src/physics/elastic/standing-wave.ts';
 import { elasticInitialSchema, elasticResidualSchema } from '../../src/physics/elastic/loss-terms.ts';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.ts';
-import type { Session } from '../../src/plugins/backends/backend.ts';
+import type { Session } from '../../src/contracts/backend.ts';
 import { tensor, type Tensor } from '../../src/graph/tensor.ts';
 import type { Material } from '../../src/physics/elastic/material.ts';
 import { StandingWave } from '../../src/physics/elastic/standing-wave.ts';

@@ -8,8 +8,8 @@ import { convnetModel } from '../../src/plugins/models/convnet/convnet.ts';
 import { fnoModel } from '../../src/plugins/models/fno/fno.ts';
 import { resnetModel } from '../../src/plugins/models/resnet/resnet.ts';
 import { unetModel } from '../../src/plugins/models/unet/unet.ts';
-import type { Model } from '../../src/plugins/models/model.ts';
-import type { PluginDefinition } from '../../src/plugins/plugin.ts';
+import type { Model } from '../../src/contracts/model.ts';
+import type { PluginDefinition } from '../../src/contracts/plugin.ts';
 import type { Shape } from '../../src/graph/tensor.ts';
 import { buildForward, createModel } from './model-harness.ts';
 

@@ -8,7 +8,7 @@ import { sizeOf, tensor, type Shape } from '../../src/graph/tensor.ts';
 import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
 import { fnoModel } from '../../src/plugins/models/fno/fno.ts';
 import { spectralConv, type SpectralTransform } from '../../src/plugins/models/layers/spectral-conv.ts';
-import { ParameterSet } from '../../src/plugins/models/parameters.ts';
+import { ParameterSet } from '../../src/contracts/parameters.ts';
 import { resnetModel } from '../../src/plugins/models/resnet/resnet.ts';
 import { unetModel } from '../../src/plugins/models/unet/unet.ts';
 import { buildForward, createModel } from './model-harness.ts';

@@ -3,9 +3,9 @@ import { GraphBuilder } from '../../src/graph/builder.ts';
 import type { DType } from '../../src/graph/dtype.ts';
 import type { Graph } from '../../src/graph/ir.ts';
 import { sizeOf, tensor, type Shape, type Tensor } from '../../src/graph/tensor.ts';
-import type { Model } from '../../src/plugins/models/model.ts';
-import { ParameterSet } from '../../src/plugins/models/parameters.ts';
-import type { PluginDefinition } from '../../src/plugins/plugin.ts';
+import type { Model } from '../../src/contracts/model.ts';
+import { ParameterSet } from '../../src/contracts/parameters.ts';
+import type { PluginDefinition } from '../../src/contracts/plugin.ts';
 
 export interface BuiltModel {
   readonly graph: Graph;

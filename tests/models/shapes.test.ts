@@ -5,12 +5,12 @@ import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
 import { builtinPlugins } from '../../src/plugins/index.ts';
 import { convnetModel } from '../../src/plugins/models/convnet/convnet.ts';
 import { fnoModel } from '../../src/plugins/models/fno/fno.ts';
-import { ParameterSet } from '../../src/plugins/models/parameters.ts';
+import { ParameterSet } from '../../src/contracts/parameters.ts';
 import { resnetModel } from '../../src/plugins/models/resnet/resnet.ts';
 import { unetModel } from '../../src/plugins/models/unet/unet.ts';
 import { transposeData } from '../../src/data/layout.ts';
 import { buildForward, createModel } from './model-harness.ts';
-import type { PluginDefinition } from '../../src/plugins/plugin.ts';
+import type { PluginDefinition } from '../../src/contracts/plugin.ts';
 import type { FieldIoSettings, FieldModel } from '../../src/plugins/models/layers/field-model.ts';
 
 const DEFS = { convnet: convnetModel, resnet: resnetModel, unet: unetModel, fno: fnoModel };

@@ -11,7 +11,7 @@ import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
 import { execute } from '../../src/plugins/backends/tfjs/interpreter.ts';
 import { activateTfjs } from '../../src/plugins/backends/tfjs/runtime.ts';
 import { selfConjugateModes, spectralConv, type SpectralTransform } from '../../src/plugins/models/layers/spectral-conv.ts';
-import { ParameterSet } from '../../src/plugins/models/parameters.ts';
+import { ParameterSet } from '../../src/contracts/parameters.ts';
 
 // Grids (after domain padding) and modes: no Nyquist bin kept, Nyquist kept along x (2m = n₁), along y
 // (m = n₂/2 + 1), both, odd sizes, 1-D with and without the Nyquist bin.

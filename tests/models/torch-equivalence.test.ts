@@ -12,8 +12,8 @@ import { convnetModel } from '../../src/plugins/models/convnet/convnet.ts';
 import { fnoModel } from '../../src/plugins/models/fno/fno.ts';
 import { resnetModel } from '../../src/plugins/models/resnet/resnet.ts';
 import { unetModel } from '../../src/plugins/models/unet/unet.ts';
-import type { PluginDefinition } from '../../src/plugins/plugin.ts';
-import type { Model } from '../../src/plugins/models/model.ts';
+import type { PluginDefinition } from '../../src/contracts/plugin.ts';
+import type { Model } from '../../src/contracts/model.ts';
 import { buildForward, createModel, parameterCount } from './model-harness.ts';
 
 // Each case: a tandem model plugin with a channels-first layout, and the same network written in plain torch

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Configured, PluginDefinition } from '../../src/plugins/plugin.ts';
+import type { Configured, PluginDefinition } from '../../src/contracts/plugin.ts';
 import { jsonReporter } from '../../src/plugins/reporters/json/json-reporter.ts';
 import { noneTracker } from '../../src/plugins/trackers/none/none-tracker.ts';
 

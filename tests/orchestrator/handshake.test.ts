@@ -7,7 +7,7 @@ import { isFrozenConfig, type FrozenConfig } from '../../src/orchestrator/frozen
 import { runHandshake } from '../../src/orchestrator/handshake.ts';
 import { PendingStage } from '../../src/orchestrator/workflow/pending-stage.ts';
 import { runStage } from '../../src/orchestrator/workflow/stage.ts';
-import type { PluginDefinition } from '../../src/plugins/plugin.ts';
+import type { PluginDefinition } from '../../src/contracts/plugin.ts';
 import { configDir } from '../config/fixture-dir.ts';
 import { experimentYaml, testPlugins } from './fixtures.ts';
 

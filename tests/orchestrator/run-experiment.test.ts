@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readStatus } from '../../src/orchestrator/run/run-directory.ts';
 import { runExperiment, RunFailedError } from '../../src/orchestrator/run-experiment.ts';
-import type { Configured, PluginDefinition } from '../../src/plugins/plugin.ts';
-import type { RunHooks } from '../../src/plugins/run-hooks.ts';
+import type { Configured, PluginDefinition } from '../../src/contracts/plugin.ts';
+import type { RunHooks } from '../../src/contracts/run-hooks.ts';
 import { configDir } from '../config/fixture-dir.ts';
 import { experimentYaml, testPlugins } from './fixtures.ts';
 

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { writeNpzFile } from '../../src/data/npz.ts';
 import { rngFor } from '../../src/data/rng.ts';
 import type { GraphBuilder, Value } from '../../src/graph/builder.ts';
-import { torchDefault } from '../../src/plugins/models/init.ts';
-import type { Model } from '../../src/plugins/models/model.ts';
-import type { ParameterSet } from '../../src/plugins/models/parameters.ts';
-import type { PluginDefinition } from '../../src/plugins/plugin.ts';
+import { torchDefault } from '../../src/contracts/init.ts';
+import type { Model } from '../../src/contracts/model.ts';
+import type { ParameterSet } from '../../src/contracts/parameters.ts';
+import type { PluginDefinition } from '../../src/contracts/plugin.ts';
 
 /**
  * A two-layer convnet experiment for the layout mutation (no conv model plugin ships yet): x [n, 1, 6, 6] →

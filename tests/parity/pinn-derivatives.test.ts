@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultRules } from '../../src/autodiff/register-all-rules.ts';
 import type { ParityExperiment } from '../../src/parity/experiment.ts';
 import { firstGradientDivergence } from '../../src/parity/gradient-divergence.ts';
-import { LiveTorchReference } from '../../src/parity/reference/live-torch.ts';
+import { LiveTorchReference } from '../../src/plugins/backends/torch/live-torch-reference.ts';
 import type { StageContext } from '../../src/parity/stage-context.ts';
 import { STAGE_RUNNERS } from '../../src/parity/stages.ts';
 import { toleranceFor } from '../../src/parity/tolerances.ts';
@@ -17,6 +17,7 @@ import { batches, pinnProgram } from '../backends/torch/program-fixtures.ts';
  * config has a PINN loss yet, so the stage runs on a program fixture directly.
  */
 const reference = new LiveTorchReference();
+const localizer = await (await ortBackend.create(ortBackend.params.parse({}))).executor();
 const skip = await reference.versions().then(
   () => undefined,
   (e: Error) => e.message,
@@ -35,6 +36,7 @@ async function runStage(stage: 'init' | 'forward' | 'loss' | 'gradients' | 'step
     program,
     refProgram,
     reference: run,
+    localizer,
     tolerances: {},
     trajectorySteps: 1,
     schedule: () => createSchedule({ name: 'constant' }, 1e-3),
@@ -76,12 +78,12 @@ describe.skipIf(skip)('parity stages on a PINN loss with input derivatives', () 
     const run = await reference.open(program, { scheduleInterval: 'epoch' });
     const tolerance = toleranceFor('gradients', 'float32', {});
     try {
-      const shared = await firstGradientDivergence(program, program, run, batch, tolerance);
+      const shared = await firstGradientDivergence(program, program, run, localizer, batch, tolerance);
       expect(shared.node, shared.message).toBeNull();
       expect(shared.compared).toBeGreaterThan(20);
       expect(shared.message).toContain('so no gradient rule is wrong');
       // As if every derivative had differed: the first-order graphs are probed, and agree.
-      const derivatives = await firstGradientDivergence(program, program, run, batch, tolerance, program.derivatives.map((d) => d.name));
+      const derivatives = await firstGradientDivergence(program, program, run, localizer, batch, tolerance, program.derivatives.map((d) => d.name));
       expect(derivatives.node, derivatives.message).toBeNull();
       expect(derivatives.message).toContain("so every rule's first-order VJP there is right");
     } finally {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mismatch, type Tolerance } from '../../src/conformance/compare.ts';
 import { TorchSession } from '../../src/plugins/backends/torch/torch-session.ts';
-import type { GradientsResult, Session } from '../../src/plugins/backends/backend.ts';
+import type { GradientsResult, Session } from '../../src/contracts/backend.ts';
 import { compileOn } from '../backends/cross/backend-sessions.ts';
 import { openReference } from '../backends/torch/torch-available.ts';
 import { tinyPtycho } from './program-fixture.ts';

@@ -6,7 +6,7 @@ import { dataLossBuilder } from '../../src/train/data-loss.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type DataInputSpec, type TrainingProgram } from '../../src/train/program.ts';
 import { constantFeeds, feedOf } from '../../src/train/trainer.ts';
-import type { BatchFeed } from '../../src/plugins/backends/backend.ts';
+import type { BatchFeed } from '../../src/contracts/backend.ts';
 import { scratchDir, TINY_SIMULATION } from './fixtures.ts';
 
 registerPtychoLossTerms();

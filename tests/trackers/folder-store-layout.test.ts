@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG, createTracker, makeRun, tempDir } from './tracker-harness.ts';
 
-// spec: specs/tracking.md §2 (folder store), checked against reference ecosystem.md §1.2–1.6.
+// spec: specs/tracking.md §2 (folder store), checked against docs/reference/ecosystem.md §1.2–1.6.
 
 interface ReadBack {
   experiments: { dir: string; meta: Record<string, unknown>; runs: RunBack[] }[];

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { posix } from 'node:path';
 
 /**
- * An in-process stand-in for an MLflow tracking server (REST API 2.0 subset, ecosystem.md §1.9–1.12), because
+ * An in-process stand-in for an MLflow tracking server (REST API 2.0 subset, docs/reference/ecosystem.md §1.9–1.12), because
  * neither the server nor the Python client can be installed here. It is written from the protocol description,
  * not from our client: it checks request shapes (required fields, types, enum names, batch limits, key rules)
  * and answers with MLflow's status codes and `{error_code, message}` bodies. Tests tell it to fail: N answers

@@ -53,7 +53,7 @@ describe('tracker params', () => {
   it('defaults to the folder store ./mlruns, resolved against the working directory', () => {
     const p = mlflowTracker.params.parse({});
     expect(p.tracking_uri).toBe('file:./mlruns');
-    expect(resolveTrackingUri(p.tracking_uri, '/work/project')).toEqual({ kind: 'folder', root: '/work/project/mlruns' });
+    expect(resolveTrackingUri(p.tracking_uri, '/home/user/project')).toEqual({ kind: 'folder', root: '/home/user/project/mlruns' });
     expect(resolveTrackingUri('file:///srv/mlruns')).toEqual({ kind: 'folder', root: '/srv/mlruns' });
     expect(resolveTrackingUri('http://127.0.0.1:5000/mlflow')).toEqual({ kind: 'server', url: 'http://127.0.0.1:5000/mlflow' });
   });

@@ -7,7 +7,7 @@ import { MockMlflowServer } from './mock-mlflow-server.ts';
 import { restTracker } from './rest-harness.ts';
 import { makeRun, tempDir } from './tracker-harness.ts';
 
-// spec: specs/tracking.md §5 (REST client), reference ecosystem.md §1.9–1.11.
+// spec: specs/tracking.md §5 (REST client), docs/reference/ecosystem.md §1.9–1.11.
 
 let mock: MockMlflowServer;
 beforeEach(async () => {

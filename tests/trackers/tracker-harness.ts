@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { mlflowTracker, type MlflowTracker } from '../../src/plugins/trackers/mlflow/mlflow-tracker.ts';
-import type { RunStart, RunStatus, RunSummary } from '../../src/plugins/run-hooks.ts';
+import type { RunStart, RunStatus, RunSummary } from '../../src/contracts/run-hooks.ts';
 
 /** A run as the workflow hands it to trackers: a run directory with the echoed config, and the hook arguments. */
 export const CONFIG = {

@@ -3,7 +3,7 @@ import { tensor } from '../../graph/tensor.ts';
 import type { GradRule } from '../rule.ts';
 
 /**
- * DFT is linear, so its vector-Jacobian product is the adjoint transform (backends.md §2.3), with the signal
+ * DFT is linear, so its vector-Jacobian product is the adjoint transform (docs/reference/backends.md §2.3), with the signal
  * length L (dft_length, or the signal axis):
  * - forward c2c, y = F x:        x̄ = L·DFT⁻¹(ȳ)
  * - inverse c2c, y = F⁻¹x:       x̄ = DFT(ȳ)/L

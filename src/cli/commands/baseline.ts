@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { UsageError } from '../../orchestrator/errors.ts';
 import { recordBaseline } from '../../orchestrator/parity/record-baseline.ts';
-import { builtinPlugins } from '../../plugins/index.ts';
+import { builtinPlugins } from '../../orchestrator/composition-root.ts';
 import { toJson } from '../io.ts';
 import type { CliCommand } from './command.ts';
 

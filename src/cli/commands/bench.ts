@@ -53,7 +53,7 @@ export const benchCommand: CliCommand = {
           timeMs: positiveInt(o.time, '--time'),
           ...(o.threads !== undefined ? { threads: positiveInt(o.threads, '--threads') } : {}),
         });
-        io.out(o.json ? toJson(rows) : formatAutodiffBench(rows));
+        io.out(o.json ? toJson({ rows }) : formatAutodiffBench(rows));
       });
   },
 };

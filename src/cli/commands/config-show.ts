@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { runHandshake } from '../../orchestrator/handshake.ts';
-import { builtinPlugins } from '../../plugins/index.ts';
+import { builtinPlugins } from '../../orchestrator/composition-root.ts';
 import { toJson } from '../io.ts';
 import type { CliCommand } from './command.ts';
 

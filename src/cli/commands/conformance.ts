@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { backendGaps, CONFORMANCE_BACKENDS, expectedNotPassing, type ConformanceBackend } from '../../conformance/backend-exclusions.ts';
+import { expectedNotPassing } from '../../conformance/exclusions.ts';
 import { formatConformanceTable, judgeConformance, type BackendConformance } from '../../conformance/conformance-table.ts';
 import { ONNX_NODE_TEST_DIR } from '../../conformance/onnx-node-suite.ts';
-import { runConformance, type Executor } from '../../conformance/run-conformance.ts';
+import { runConformance } from '../../conformance/run-conformance.ts';
 import { UsageError } from '../../orchestrator/errors.ts';
-import { runOnOrt } from '../../plugins/backends/onnxruntime/ort-run.ts';
-import { TorchReference } from '../../plugins/backends/torch/torch-reference.ts';
+import type { Backend } from '../../contracts/backend.ts';
+import { builtinPlugins } from '../../orchestrator/composition-root.ts';
+import { constructPlugin } from '../../orchestrator/plugins/construct-plugin.ts';
 import { toJson } from '../io.ts';
 import type { CliCommand } from './command.ts';
 
@@ -14,58 +15,31 @@ export class ConformanceFailedError extends Error {
   readonly exitCode = 1;
 }
 
-interface OpenExecutor {
-  readonly run: Executor;
-  dispose(): Promise<void>;
-}
+/** Short names `--backend` also accepts. */
+const ALIASES: Readonly<Record<string, string>> = { ort: 'onnxruntime' };
 
-/** Each backend's graph executor, exactly as its conformance test runs it (one thread, tfjs on wasm, one python). */
-async function openExecutor(backend: ConformanceBackend): Promise<OpenExecutor> {
-  switch (backend) {
-    case 'onnxruntime':
-      return { run: (graph, feeds) => runOnOrt(graph, feeds, { intraOpNumThreads: 1 }), dispose: async () => {} };
-    case 'tfjs': {
-      // Loaded only when asked for: importing tfjs costs ~0.7 s.
-      const [{ activateTfjs }, { execute }] = await Promise.all([import('../../plugins/backends/tfjs/runtime.ts'), import('../../plugins/backends/tfjs/interpreter.ts')]);
-      await activateTfjs('wasm');
-      return { run: async (graph, feeds) => execute(graph, feeds), dispose: async () => {} };
-    }
-    case 'torch': {
-      const ref = new TorchReference();
-      await ref.process.versions();
-      return {
-        run: async (graph, feeds) => {
-          const out = await ref.executeGraph(graph, feeds);
-          await ref.release(graph);
-          return Object.fromEntries(out);
-        },
-        dispose: () => ref.dispose(),
-      };
-    }
-  }
-}
-
-function parseBackends(value: string): ConformanceBackend[] {
-  if (value === 'all') return [...CONFORMANCE_BACKENDS];
-  const alias: Record<string, ConformanceBackend> = { ort: 'onnxruntime', onnxruntime: 'onnxruntime', tfjs: 'tfjs', torch: 'torch' };
+/** The backends to check, by name from the one backend registry; `all` is every registered backend. */
+function parseBackends(value: string): string[] {
+  const registered = builtinPlugins.filter((d) => d.kind === 'backend').map((d) => d.name);
+  if (value === 'all') return registered;
   return value.split(',').map((v) => {
-    const b = alias[v.trim()];
-    if (!b) throw new UsageError(`--backend "${v}" is not one of ort (onnxruntime), tfjs, torch, all`);
-    return b;
+    const name = ALIASES[v.trim()] ?? v.trim();
+    if (!registered.includes(name)) throw new UsageError(`--backend "${v}" is not a registered backend; use one of ${registered.join(', ')}, ${Object.keys(ALIASES).map((a) => `${a} (${ALIASES[a]})`).join(', ')} or all (or a comma list)`);
+    return name;
   });
 }
 
 /**
  * `tandem conformance`: the official ONNX node tests (Debian libonnx-testdata) of every op in tandem's set,
- * through tandem's ONNX reader and writer, on each backend's executor, judged against one exclusion list
- * (src/conformance/backend-exclusions.ts) shared with the tests.
+ * through tandem's ONNX reader and writer, on each backend's GraphExecutor (one thread, default settings otherwise), judged
+ * against tandem's refusals (src/conformance/exclusions.ts) plus the gaps the backend reports in its capabilities.
  */
 export const conformanceCommand: CliCommand = {
   register(program, io) {
     program
       .command('conformance')
       .description('Run the ONNX node tests of tandem\'s op set on each backend and print a per-backend, per-op pass table.')
-      .option('--backend <name>', 'ort | tfjs | torch | all (or a comma list)', 'all')
+      .option('--backend <name>', 'a registered backend (onnxruntime or ort, tfjs, torch, ...) | all (or a comma list)', 'all')
       .option('--data <dir>', 'the ONNX node test directory', ONNX_NODE_TEST_DIR)
       .option('--json', 'print every test result as JSON')
       .action(async (o: { backend: string; data: string; json?: boolean }) => {
@@ -76,21 +50,24 @@ export const conformanceCommand: CliCommand = {
         const results: BackendConformance[] = [];
         for (const backend of backends) {
           const started = performance.now();
-          let executor: OpenExecutor;
+          let created: Backend;
+          let executor;
           try {
-            executor = await openExecutor(backend);
+            created = await constructPlugin(builtinPlugins, 'backend', backend, {}, '--backend');
+            executor = await created.executor({ threads: 1 }); // as the conformance tests run it; results do not depend on it
           } catch (e) {
             throw new Error(`backend ${backend} could not start, so its conformance was not run: ${(e as Error).message}`);
           }
           try {
-            const rows = await runConformance(executor.run, { root: o.data });
-            results.push(judgeConformance(backend, rows, expectedNotPassing(backend), backendGaps(backend)));
+            const rows = await runConformance(async (graph, feeds) => Object.fromEntries(await executor.run(graph, new Map(Object.entries(feeds)))), { root: o.data });
+            const gaps = created.capabilities().nodeTestGaps;
+            results.push(judgeConformance(backend, rows, expectedNotPassing(gaps), gaps));
           } finally {
             await executor.dispose();
           }
           io.err(`${backend}: ${results.at(-1)!.rows.length} node tests in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
         }
-        io.out(o.json ? toJson(results) : `ONNX node conformance (${o.data})\ncell: passed/tests (non-passing tests that are refused by design or listed gaps) !unexpected\n\n${formatConformanceTable(results)}`);
+        io.out(o.json ? toJson({ data: o.data, backends: results }) : `ONNX node conformance (${o.data})\ncell: passed/tests (non-passing tests that are refused by design or listed gaps) !unexpected\n\n${formatConformanceTable(results)}`);
         const bad = results.filter((r) => r.unexpected.length || r.stale.length);
         if (bad.length) {
           throw new ConformanceFailedError(`conformance differs from the expected results on ${bad.map((r) => `${r.backend} (${r.unexpected.length} unexpected, ${r.stale.length} stale exclusions)`).join(', ')}; see the lines marked "!" above`);

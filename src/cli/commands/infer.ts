@@ -2,8 +2,10 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { readNpzFile, writeNpzFile } from '../../data/npz.ts';
 import { UsageError } from '../../orchestrator/errors.ts';
-import { builtinPlugins } from '../../plugins/index.ts';
-import type { Backend } from '../../plugins/backends/backend.ts';
+import { builtinPlugins } from '../../orchestrator/composition-root.ts';
+import { buildPlugin } from '../../orchestrator/plugins/construct-plugin.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
+import type { Backend } from '../../contracts/backend.ts';
 import { runInference } from '../../train/checkpoint/inference.ts';
 import { resolveCheckpoint } from '../../train/checkpoint/resolve-checkpoint.ts';
 import { toJson } from '../io.ts';
@@ -47,7 +49,8 @@ export const inferCommand: CliCommand = {
         refuseToOverwriteInputs(output, options.input, checkpoint.dir);
         const input = readNpzFile(options.input);
         const backend = await createBackend(options.backend, checkpoint.manifest.dtype);
-        const result = await runInference({ checkpoint, input, backend, models: builtinPlugins, ...(rollout ? { rollout } : {}) });
+        const buildModel = async (definition: PluginDefinition<'model'>, params: unknown) => (await buildPlugin(definition, params)).instance;
+        const result = await runInference({ checkpoint, input, backend, models: builtinPlugins, buildModel, ...(rollout ? { rollout } : {}) });
         for (const line of result.notices) io.err(`note: ${line}\n`);
         const { manifest } = checkpoint;
         writeNpzFile(output, result.outputs, {
@@ -82,13 +85,13 @@ function refuseToOverwriteInputs(output: string, input: string, checkpointDir: s
 
 /** The backend plugin by name, in the checkpoint's dtype (a backend that cannot run it refuses at construction). */
 async function createBackend(name: string, dtype: string): Promise<Backend> {
-  const backends = builtinPlugins.filter((d) => d.kind === 'backend');
-  const definition = backends.find((d) => d.name === name);
+  const backends = builtinPlugins.filter((d): d is PluginDefinition<'backend'> => d.kind === 'backend');
+  const definition = backends.find((d): d is PluginDefinition<'backend'> => d.name === name);
   if (!definition) throw new UsageError(`--backend ${name} is not a backend; the backends are: ${backends.map((d) => d.name).join(', ')}`);
   const params = definition.params.safeParse({ dtype });
   if (!params.success) throw new UsageError(`backend ${name} cannot run the checkpoint's ${dtype} parameters: ${params.error.issues.map((i) => i.message).join('; ')}`);
   try {
-    return (await definition.create(params.data)) as Backend;
+    return (await buildPlugin(definition, params.data)).instance;
   } catch (error) {
     throw new UsageError(`backend ${name} cannot run this checkpoint: ${(error as Error).message}`);
   }

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { runSweep } from '../../orchestrator/sweep/run-sweep.ts';
 import { sweepSummaryTable, sweptOverrides } from '../../orchestrator/sweep/summary-table.ts';
-import { builtinPlugins } from '../../plugins/index.ts';
+import { builtinPlugins } from '../../orchestrator/composition-root.ts';
 import { toJson, type CliIo } from '../io.ts';
 
 /** Some jobs of a sweep failed; the others ran to the end and the table above says which is which. */

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { runParity } from '../../orchestrator/parity/run-parity.ts';
 import { verdictTable } from '../../parity/verdict-table.ts';
-import { builtinPlugins } from '../../plugins/index.ts';
+import { builtinPlugins } from '../../orchestrator/composition-root.ts';
 import { toJson } from '../io.ts';
 import type { CliCommand } from './command.ts';
 

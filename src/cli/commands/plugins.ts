@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PluginCatalog } from '../../orchestrator/plugins/catalog.ts';
-import { builtinPlugins } from '../../plugins/index.ts';
-import { PLUGIN_KINDS, type PluginDefinition } from '../../plugins/plugin.ts';
+import { builtinPlugins } from '../../orchestrator/composition-root.ts';
+import { PLUGIN_KINDS, type PluginDefinition } from '../../contracts/plugin.ts';
 import { toJson } from '../io.ts';
 import type { CliCommand } from './command.ts';
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../orchestrator/errors.ts';
 import { runExperiment } from '../../orchestrator/run-experiment.ts';
 import type { ResumeRequest } from '../../train/checkpoint/resume.ts';
-import { builtinPlugins } from '../../plugins/index.ts';
+import { builtinPlugins } from '../../orchestrator/composition-root.ts';
 import { toJson } from '../io.ts';
 import type { CliCommand } from './command.ts';
 import { runMultirun } from './multirun.ts';

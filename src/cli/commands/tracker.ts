@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../orchestrator/errors.ts';
 import { META_DIR } from '../../orchestrator/run/run-directory.ts';
-import { replaySpool } from '../../plugins/trackers/mlflow/replay-spool.ts';
+import { replaySpool } from '../../orchestrator/composition-root.ts';
 import type { CliCommand } from './command.ts';
 
 /** `tandem tracker replay <run-dir>` (spec: specs/tracking.md §6): deliver a run's MLflow spool after an outage. */

@@ -3,22 +3,14 @@ import { checkpointSchema } from '../../train/checkpoint/checkpoint-options.ts';
 import { earlyStopSchema } from '../../train/early-stop.ts';
 import { lbfgsPhaseSchema } from '../../train/lbfgs-phase.ts';
 import { lossTermSchema } from '../../train/loss-terms/term-schema.ts';
+import { clipGradNormOptions, optimizerSection } from '../../train/optimizers/optimizer-options.ts';
 import { parseScheduleOptions } from '../../train/schedules/schedule-options.ts';
 
 /**
- * The `train:` section. Kept minimal for now; the training engine extends it HERE (and only here), e.g. with
- * schedules, early stopping or checkpoint cadence. Strict objects: an unknown key is an error, never ignored.
+ * The `train:` section. Each subsection's schema is owned by the code that reads it (the optimizer, the loss
+ * terms, schedules, early stopping, L-BFGS, checkpoints); this file only assembles them. Strict objects: an
+ * unknown key is an error, never ignored.
  */
-export const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw'] as const;
-
-export const optimizerSchema = z.strictObject({
-  name: z.enum(OPTIMIZER_NAMES),
-  lr: z.number().positive(),
-  momentum: z.number().min(0).optional(),
-  weight_decay: z.number().min(0).optional(),
-  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional(),
-  eps: z.number().positive().optional(),
-});
 
 /** An LR schedule section, checked by the schedule parser itself so its messages (valid keys, ranges) come through. */
 const scheduleSchema = z.record(z.string(), z.unknown()).superRefine((raw, ctx) => {
@@ -32,7 +24,7 @@ const scheduleSchema = z.record(z.string(), z.unknown()).superRefine((raw, ctx) 
 export const trainSchema = z.strictObject({
   epochs: z.int().min(1),
   batch_size: z.int().min(1),
-  optimizer: optimizerSchema,
+  optimizer: optimizerSection,
   /** Named loss terms (data kinds or registered physics kinds, src/train/loss-terms/); the total loss is Σ weight·term (specs/results.md). */
   // Optional here (a config whose stages are not built yet has nothing to train); a run or parity that trains
   // requires it before its run directory exists (requireLoss in handshake.ts). Never empty.
@@ -42,7 +34,7 @@ export const trainSchema = z.strictObject({
     .optional(),
   schedule: scheduleSchema.optional(),
   schedule_interval: z.enum(['epoch', 'step']).default('epoch'),
-  clip_grad_norm: z.strictObject({ max_norm: z.number().positive() }).optional(),
+  clip_grad_norm: clipGradNormOptions.optional(),
   early_stop: earlyStopSchema.optional(),
   /** Optional full-batch L-BFGS refinement after the epochs: {steps, ...torch LBFGS options} (src/train/lbfgs-phase.ts). */
   lbfgs: lbfgsPhaseSchema.optional(),

@@ -1,15 +1,14 @@
 import { baselineDir, type BaselineIdentity } from '../../parity/baseline/baseline-files.ts';
 import { ParityExperiment } from '../../parity/experiment.ts';
 import { paritySettings, type ParitySettings } from '../../parity/parity-config.ts';
-import type { DataAdapter } from '../../plugins/adapters/adapter.ts';
-import type { Backend } from '../../plugins/backends/backend.ts';
-import type { Model } from '../../plugins/models/model.ts';
-import type { PluginDefinition } from '../../plugins/plugin.ts';
+import type { Backend, GraphExecutor } from '../../contracts/backend.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
 import type { TrainSettings } from '../../train/training-run.ts';
 import { canonicalJson, sha256Hex } from '../../util/hash.ts';
 import { ConfigError } from '../errors.ts';
 import type { FrozenConfig } from '../frozen-config.ts';
 import { requireLoss, runHandshake, type HandshakeResult } from '../handshake.ts';
+import { buildPlugin, type BuiltPlugin } from '../plugins/construct-plugin.ts';
 import { constructPlugins } from '../plugins/construct-plugins.ts';
 
 /**
@@ -25,8 +24,13 @@ export interface ParitySetup {
   /** Backends compared by default: every registered one except the torch reference. */
   readonly backendNames: readonly string[];
   createBackend(name: string): Promise<Backend>;
+  /** The executor localization runs side-graphs on: onnxruntime's (tandem's executor of record), default params. */
+  openLocalizer(): Promise<GraphExecutor>;
   baselineDir(name: string, root?: string): string;
 }
+
+/** The backend whose executor runs the localization side-graphs (parity/side-graph.ts). */
+const LOCALIZER_BACKEND = 'onnxruntime';
 
 const BASELINE_KEYS = ['experiment', 'adapter', 'model', 'train', 'plugins'] as const;
 
@@ -45,9 +49,9 @@ export async function setUpParity(request: { configFile: string; overrides: read
     );
   }
   const plugins = await constructPlugins(handshake);
-  const of = <T>(kind: string) => plugins.find((p) => p.kind === kind)?.instance as T;
+  const of = <K extends 'adapter' | 'model'>(kind: K) => plugins.find((p): p is BuiltPlugin<K> => p.kind === kind)!.instance;
   const { experiment, train } = frozen.config;
-  const parityExperiment = new ParityExperiment({ experiment, train: train as TrainSettings }, of<DataAdapter>('adapter').container(), of<Model>('model'));
+  const parityExperiment = new ParityExperiment({ experiment, train: train as TrainSettings }, of('adapter').container(), of('model'), of('adapter').lossContext?.());
   // A baseline depends on what the reference computes from: the data, the model, the training setup (and any
   // extra plugin modules). Backend choice, tracker, reporter, executor and `parity:` do not change it.
   const config = Object.fromEntries(BASELINE_KEYS.map((k) => [k, (frozen.config as Record<string, unknown>)[k]]));
@@ -60,9 +64,14 @@ export async function setUpParity(request: { configFile: string; overrides: read
     backendNames,
     async createBackend(name) {
       const definition = catalog.resolve('backend', name, { keyPath: 'parity.backends' });
-      // The configured backend keeps its configured params; the others run with their defaults.
+      // The configured backend keeps its configured params; the others run with their defaults. Read back like
+      // every plugin; a backend that cannot be built is a finding about it (exit 1: an error verdict), not a usage error.
       const params = name === frozen.config.backend.name ? frozen.config.backend.params : definition.params.parse({});
-      return (await definition.create(params)) as Backend;
+      return (await buildPlugin(definition, params, 1)).instance;
+    },
+    async openLocalizer() {
+      const definition = catalog.resolve('backend', LOCALIZER_BACKEND, { keyPath: 'parity' });
+      return (await buildPlugin(definition, definition.params.parse({}))).instance.executor();
     },
     baselineDir: (name, root) => baselineDir(name, root),
   };

@@ -1,7 +1,8 @@
 import { dirname } from 'node:path';
 import { recordBaseline as record } from '../../parity/baseline/record-baseline.ts';
 import type { BaselineManifest } from '../../parity/baseline/baseline-files.ts';
-import type { PluginDefinition } from '../../plugins/plugin.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
+import { openLiveReference } from '../composition-root.ts';
 import { setUpParity } from './parity-setup.ts';
 import { prepareWritableRoot } from '../writable-root.ts';
 
@@ -23,14 +24,20 @@ export async function recordBaseline(request: RecordRequest): Promise<{ dir: str
   const name = request.name ?? setup.experiment.name;
   const dir = setup.baselineDir(name, request.root);
   prepareWritableRoot(dirname(dir), 'the baselines directory');
-  const manifest = await record({
-    dir,
-    name,
-    experiment: setup.experiment,
-    identity: setup.identity,
-    dtype: request.dtype,
-    trajectorySteps: setup.settings.trajectorySteps,
-    ...(request.force ? { force: true } : {}),
-  });
-  return { dir, manifest };
+  const live = openLiveReference();
+  try {
+    const manifest = await record({
+      dir,
+      name,
+      experiment: setup.experiment,
+      identity: setup.identity,
+      dtype: request.dtype,
+      trajectorySteps: setup.settings.trajectorySteps,
+      live,
+      ...(request.force ? { force: true } : {}),
+    });
+    return { dir, manifest };
+  } finally {
+    await live.dispose();
+  }
 }

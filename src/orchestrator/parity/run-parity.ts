@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { openReference } from '../../parity/reference/open-reference.ts';
-import type { Reference } from '../../parity/reference/reference.ts';
+import { openReference } from './open-reference.ts';
+import type { Reference } from '../../contracts/reference.ts';
 import type { ParityCase, ParityReport } from '../../parity/report.ts';
 import { planCases, runCases, type SideOverride } from '../../parity/run-cases.ts';
 import { parseSelectors } from '../../parity/selectors.ts';
-import type { PluginDefinition } from '../../plugins/plugin.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { createRunDirectory, guardRunDirectory, writeRunRecord, writeStatus } from '../run/run-directory.ts';
 import { setUpParity } from './parity-setup.ts';
@@ -53,6 +53,7 @@ export async function runParity(request: ParityRequest): Promise<ParityResult> {
     writeStatus(runDir, { status: value, configHash: frozen.hash, startedAt: startedAt.toISOString(), updatedAt: new Date().toISOString(), ...(error ? { error } : {}) });
   const torchPython = frozen.config.backend.name === 'torch' ? (frozen.config.backend.params as { python?: string }).python : undefined;
   let reference: Reference | undefined;
+  const localizer = await setup.openLocalizer();
   const releaseGuard = guardRunDirectory(runDir, { configHash: frozen.hash, startedAt: startedAt.toISOString() });
   try {
     reference = request.reference ?? openReference(settings, { identity: setup.identity, ...(torchPython ? { python: torchPython } : {}), ...(request.baselinesRoot ? { baselinesRoot: request.baselinesRoot } : {}) });
@@ -62,6 +63,7 @@ export async function runParity(request: ParityRequest): Promise<ParityResult> {
       settings,
       reference,
       createBackend: setup.createBackend,
+      localizer,
       ...(request.sides ? { sides: request.sides } : {}),
       ...(request.onCase ? { onCase: request.onCase } : {}),
       meta: { configFile: request.configFile, configHash: frozen.hash, overrides: [...frozen.overrides], selectors: selectors.map((s) => s.text), createdAt: startedAt.toISOString() },
@@ -76,6 +78,7 @@ export async function runParity(request: ParityRequest): Promise<ParityResult> {
     releaseGuard();
     // An injected reference belongs to the caller (a test file shares one process across its runs).
     if (reference && !request.reference) await reference.dispose();
+    await localizer.dispose();
   }
 }
 

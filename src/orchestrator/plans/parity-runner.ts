@@ -1,5 +1,5 @@
 import { runParity } from '../parity/run-parity.ts';
-import { builtinPlugins } from '../../plugins/index.ts';
+import { builtinPlugins } from '../composition-root.ts';
 import type { ParityRunner } from './run-phase.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { ParityReport } from '../../parity/report.ts';
 import type { ToleranceOverrides } from '../../parity/tolerances.ts';
-import { builtinPlugins } from '../../plugins/index.ts';
+import { builtinPlugins } from '../composition-root.ts';
 import type { ReportInput, TestFileResult } from '../../reports/report-input.ts';
 import { evidenceFiles, type Evidence } from '../archive/entry-evidence.ts';
 import type { ArchiveVerdict } from '../archive/manifest.ts';

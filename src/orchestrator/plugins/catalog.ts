@@ -1,4 +1,4 @@
-import { PLUGIN_KINDS, type PluginDefinition, type PluginKind } from '../../plugins/plugin.ts';
+import { PLUGIN_KINDS, type PluginDefinition, type PluginKind } from '../../contracts/plugin.ts';
 import { ConfigError, type SourceLocation } from '../errors.ts';
 import { didYouMean } from '../suggest.ts';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { PluginDefinition } from '../../plugins/plugin.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
 import { ConfigError } from '../errors.ts';
 import type { Origin } from '../config/origins.ts';
 import { locate } from '../config/origins.ts';

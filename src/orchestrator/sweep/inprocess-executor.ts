@@ -1,4 +1,4 @@
-import type { PluginDefinition } from '../../plugins/plugin.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
 import type { SweepEvents, SweepExecutor } from './executor.ts';
 import { runSweepJob, type JobOutcome, type SweepJobSpec } from './sweep-job.ts';
 

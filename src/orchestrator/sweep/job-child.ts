@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { builtinPlugins } from '../../plugins/index.ts';
+import { builtinPlugins } from '../composition-root.ts';
 import { runSweepJob, type SweepJobSpec } from './sweep-job.ts';
 
 /**

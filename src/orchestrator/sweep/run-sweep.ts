@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { PluginDefinition } from '../../plugins/plugin.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
 import { exitCodeOf } from '../errors.ts';
 import type { FrozenConfig } from '../frozen-config.ts';
 import { runHandshake } from '../handshake.ts';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { PluginDefinition } from '../../plugins/plugin.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
 import { CheckpointError } from '../../train/checkpoint/checkpoint-error.ts';
 import { CHECKPOINTS_DIR, resolveCheckpoint } from '../../train/checkpoint/resolve-checkpoint.ts';
 import { ConfigError, exitCodeOf } from '../errors.ts';

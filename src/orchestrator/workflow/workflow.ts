@@ -1,5 +1,5 @@
 import { inject, injectable, multiInject } from 'inversify';
-import type { RunSummary, StageRecord } from '../../plugins/run-hooks.ts';
+import type { RunSummary, StageRecord } from '../../contracts/run-hooks.ts';
 import type { FrozenConfig } from '../frozen-config.ts';
 import { HookDispatcher } from '../hook-dispatcher.ts';
 import { TOKENS } from '../tokens.ts';

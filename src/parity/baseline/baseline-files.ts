@@ -6,7 +6,7 @@ import { readNpzFile, writeNpzFile } from '../../data/npz.ts';
 import type { Graph } from '../../graph/ir.ts';
 import { toOnnx } from '../../graph/onnx/to-onnx.ts';
 import type { Tensor } from '../../graph/tensor.ts';
-import type { BatchFeed } from '../../plugins/backends/backend.ts';
+import type { BatchFeed } from '../../contracts/backend.ts';
 import { sha256Hex } from '../../util/hash.ts';
 
 /**

@@ -4,7 +4,7 @@ import { buildTrainingProgram, gradOutput } from '../../train/program.ts';
 import { ParityUsageError } from '../errors.ts';
 import type { ParityExperiment } from '../experiment.ts';
 import { intermediateNames } from '../first-divergence.ts';
-import { LiveTorchReference } from '../reference/live-torch.ts';
+import type { Reference } from '../../contracts/reference.ts';
 import { recordLocalization } from './recorded-localization.ts';
 import { BASELINE_SCHEMA, dataHash, graphHash, graphSummary, writeTensors, type BaselineIdentity, type BaselineManifest } from './baseline-files.ts';
 
@@ -15,6 +15,8 @@ export interface RecordBaselineRequest {
   readonly identity: BaselineIdentity;
   readonly dtype: 'float32' | 'float64';
   readonly trajectorySteps: number;
+  /** The live PyTorch reference the results come from; the caller owns (and disposes) it. */
+  readonly live: Reference;
   /** Replace an existing baseline in `dir`. */
   readonly force?: boolean;
 }
@@ -31,7 +33,7 @@ export async function recordBaseline(request: RecordBaselineRequest): Promise<Ba
   const program = buildTrainingProgram(experiment.programSpec(dtype), experiment.batchSize);
   const batch = experiment.firstBatch();
   const batches = experiment.trajectory(request.trajectorySteps);
-  const live = new LiveTorchReference();
+  const { live } = request;
   const tmp = join(dirname(dir), `.${name}.recording-${process.pid}`);
   try {
     const versions = await live.versions().catch((e: unknown) => {
@@ -89,7 +91,6 @@ export async function recordBaseline(request: RecordBaselineRequest): Promise<Ba
     return manifest;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
-    await live.dispose();
   }
 }
 

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import type { Graph } from '../../graph/ir.ts';
 import { toOnnx } from '../../graph/onnx/to-onnx.ts';
 import type { Tensor } from '../../graph/tensor.ts';
-import type { BatchFeed } from '../../plugins/backends/backend.ts';
-import { cutDerivatives } from '../../plugins/backends/torch/derivative-terms.ts';
+import type { BatchFeed } from '../../contracts/backend.ts';
+import { cutDerivatives } from '../../contracts/derivative-terms.ts';
 import type { DerivativeRecord } from '../../train/loss-scope.ts';
 import type { TrainingProgram } from '../../train/program.ts';
 import { LocalizationUnavailable } from '../errors.ts';
 import { intermediateNames } from '../first-divergence.ts';
 import { allPlans } from '../probe-plans.ts';
-import type { ReferenceRun } from '../reference/reference.ts';
+import type { ReferenceRun } from '../../contracts/reference.ts';
 import { initialFeeds } from '../side-graph.ts';
 import { dataHash, readTensors, writeTensors } from './baseline-files.ts';
 

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tensor } from '../../graph/tensor.ts';
-import type { BatchFeed, GradientsResult, StepResult } from '../../plugins/backends/backend.ts';
+import type { BatchFeed, GradientsResult, StepResult } from '../../contracts/backend.ts';
 import { gradOutput, type TrainingProgram } from '../../train/program.ts';
 import { configDiff } from '../../util/config-diff.ts';
 import { ParityUsageError } from '../errors.ts';
-import type { TrajectoryBatch } from '../experiment.ts';
-import type { Reference, ReferenceRun, TrajectoryResult } from '../reference/reference.ts';
+import type { Reference, ReferenceRun, TrajectoryBatch, TrajectoryResult } from '../../contracts/reference.ts';
 import { RecordedLocalization } from './recorded-localization.ts';
 import { BATCHED_EVAL_SCHEMAS, dataHash, graphHash, graphSummary, readManifest, readTensors, type BaselineIdentity, type BaselineManifest } from './baseline-files.ts';
 

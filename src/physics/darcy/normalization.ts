@@ -6,7 +6,7 @@ export interface FieldStats {
 
 /**
  * Statistics of the first `count` samples of `data` (samples of `perSample` values, stored one after another), in
- * float64. PhysicsNeMo normalises with fixed (mean, std) pairs per field (seed-systems.md §2.1); here they come from
+ * float64. PhysicsNeMo normalises with fixed (mean, std) pairs per field (docs/reference/seed-systems.md §2.1); here they come from
  * the training split only, so nothing about the test split leaks into training.
  */
 export function fieldStats(data: Float32Array, perSample: number, count: number): FieldStats {

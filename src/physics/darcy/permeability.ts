@@ -11,7 +11,7 @@ export interface PermeabilityOptions {
 }
 
 /**
- * A two-valued random permeability as PhysicsNeMo's Darcy2D datapipe draws it (seed-systems.md §2.1;
+ * A two-valued random permeability as PhysicsNeMo's Darcy2D datapipe draws it (docs/reference/seed-systems.md §2.1;
  * `init_uniform_random_4d`, `fourier_to_array_batched_2d`, `threshold_3d`): four coefficient sets a, b, c, d ~ U(−1, 1)
  * for frequencies i, j ∈ [0, F), the field Σ_ij a·sin(i·x)·sin(j·y) + b·cos·sin + c·sin·cos + d·cos·cos over
  * x, y ∈ [0, 2π), then thresholded. Differences from upstream: it is sampled at the n×n cell centres

@@ -1,6 +1,6 @@
 import type { Value } from '../../graph/builder.ts';
-import { tensor } from '../../graph/tensor.ts';
 import type { LossScope } from '../../train/loss-scope.ts';
+import { column, columnSeed } from '../../train/loss-terms/columns.ts';
 
 /**
  * Input derivatives of a displacement field u = (u_x, u_y) over coordinates X = (x, y, t), taken with
@@ -25,17 +25,6 @@ export interface SecondDerivatives {
   readonly uyYY: Value;
   readonly uyXY: Value;
   readonly uyTT: Value;
-}
-
-/** A one-hot seed selecting column `j` of a [rows, cols] value. */
-function columnSeed(of: Value, j: number) {
-  const [rows, cols] = of.shape;
-  return tensor(of.dtype, of.shape, Array.from({ length: rows * cols }, (_, i) => (i % cols === j ? 1 : 0)));
-}
-
-/** Column j of a [batch, k] value as [batch, 1]. */
-export function column(scope: LossScope, v: Value, j: number): Value {
-  return scope.g.slice(v, [j], [j + 1], [1]);
 }
 
 export function firstDerivatives(scope: LossScope, u: Value, coords: Value): FirstDerivatives {

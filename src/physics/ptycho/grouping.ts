@@ -1,7 +1,7 @@
 import { rngFor } from '../../data/rng.ts';
 
 /**
- * Nearest-neighbour grouping of scan positions (upstream RawData.generate_grouped_data, seed-systems.md §1.2).
+ * Nearest-neighbour grouping of scan positions (upstream RawData.generate_grouped_data, docs/reference/seed-systems.md §1.2).
  * A group is C = gridsize² scan positions that the model sees together as C channels.
  *
  * Search: EXACT brute force, O(M²) distance evaluations with ties broken by index. M is the number of scan

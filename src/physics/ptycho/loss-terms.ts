@@ -8,7 +8,7 @@ import { poissonNll } from '../../train/losses/poisson-nll.ts';
  * `train.loss.<term>: {kind: poisson_nll, output: intensity, target: counts}`: the photon-counting likelihood of
  * measured counts under the model's predicted intensities, torch.nn.PoissonNLLLoss(log_input=False, full=False)
  * (specs/training.md §4). Upstream TF drops the same log(k!) constant; torch's PtychoPINN keeps it and divides by
- * the mean count, so loss VALUES differ between them while gradients agree up to that scale (seed-systems.md §5.3).
+ * the mean count, so loss VALUES differ between them while gradients agree up to that scale (docs/reference/seed-systems.md §5.3).
  */
 export const poissonNllSchema = z.strictObject({
   kind: z.literal('poisson_nll'),

@@ -2,7 +2,7 @@ import { fft2, isPowerOfTwo, type ComplexPlane } from './fft.ts';
 
 /**
  * Reconstruction quality against the ground-truth object, as upstream's compare_models spec reports it
- * (seed-systems.md §1.10): amplitude and phase MAE, PSNR, and Fourier ring correlation (FRC) with the 1/7 threshold.
+ * (docs/reference/seed-systems.md §1.10): amplitude and phase MAE, PSNR, and Fourier ring correlation (FRC) with the 1/7 threshold.
  * Ptychography determines the object only up to a global phase, so the phase is aligned first.
  */
 

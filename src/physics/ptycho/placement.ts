@@ -1,5 +1,5 @@
 /**
- * Where each channel's patch sits on its group's shared canvas (upstream object_big, seed-systems.md §1.8): the
+ * Where each channel's patch sits on its group's shared canvas (upstream object_big, docs/reference/seed-systems.md §1.8): the
  * canvas is centred on the rounded group mean and padded by the largest offset, L = N + 2·pad. Placement is a pair
  * of 0/1 matrices per (group, channel), rows (L, N) and cols (L, N), so that canvas = R · P · Cᵀ and the patch back
  * is Rᵀ · canvas · C: MatMuls, which every backend runs and autodiff differentiates (a data-dependent Pad could not

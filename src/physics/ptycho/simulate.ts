@@ -46,7 +46,7 @@ export function simulationProblem(s: PtychoSimulation): string | undefined {
 }
 
 /**
- * Far-field ptychography data (seed-systems.md §1.1, §1.8): for each scan position, exit wave ψ = P·O_patch,
+ * Far-field ptychography data (docs/reference/seed-systems.md §1.1, §1.8): for each scan position, exit wave ψ = P·O_patch,
  * expected counts scale·|FFT2(ψ)|²/N² (the symmetric transform keeps Σ|·|² = Σ|ψ|², as upstream's pad_and_diffract),
  * Poisson noise from the seeded stream ('ptycho', 'photons'), and the stored amplitude sqrt(counts), fftshifted.
  */
@@ -81,7 +81,7 @@ export function expectedCounts(probe: ComplexPlane, patch: ComplexPlane, n: numb
   return fftshift2(intensity, n, n);
 }
 
-/** The upstream RawData arrays (seed-systems.md §1.1) for a simulation. */
+/** The upstream RawData arrays (docs/reference/seed-systems.md §1.1) for a simulation. */
 export function rawDataArrays(sim: SimulatedPtycho, s: PtychoSimulation): Record<string, NpzEntry> {
   const m = sim.x.length;
   return {

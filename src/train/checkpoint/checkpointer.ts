@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { rngFor } from '../../data/rng.ts';
 import { encodeNpz } from '../../data/npz.ts';
 import type { Tensor } from '../../graph/tensor.ts';
-import type { Session } from '../../plugins/backends/backend.ts';
+import type { Session } from '../../contracts/backend.ts';
 import { sha256Hex } from '../../util/hash.ts';
 import { epochMetrics, type EpochRecord } from '../history.ts';
 import { pointLink, writeDirAtomic } from './atomic-dir.ts';

@@ -5,13 +5,13 @@ import type { RawData } from '../../data/raw-data.ts';
 import { isFloat, type DType } from '../../graph/dtype.ts';
 import { fmtShape, sameShape } from '../../graph/shape-utils.ts';
 import { tensor, type Tensor } from '../../graph/tensor.ts';
-import type { Backend } from '../../plugins/backends/backend.ts';
-import type { PluginDefinition } from '../../plugins/plugin.ts';
+import type { Backend } from '../../contracts/backend.ts';
+import type { PluginDefinition } from '../../contracts/plugin.ts';
 import type { LossTermConfig } from '../data-loss.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import type { CheckpointManifest } from './manifest.ts';
 import type { LoadedCheckpoint } from './read-checkpoint.ts';
-import { rebuildProgram } from './rebuild-program.ts';
+import { rebuildProgram, type BuildModel } from './rebuild-program.ts';
 
 /** A request the checkpoint's model cannot serve as asked (rollout steps, the feed mapping): exit code 2. */
 export class InferenceUsageError extends Error {
@@ -36,6 +36,8 @@ export interface InferenceRequest {
   readonly backend: Backend;
   /** Where the model plugin named in the manifest is looked up. */
   readonly models: readonly PluginDefinition[];
+  /** How a model plugin is constructed (with its read-back). */
+  readonly buildModel: BuildModel;
   readonly rollout?: RolloutOptions;
 }
 
@@ -56,19 +58,19 @@ export interface InferenceResult {
  * key and the expected shape instead of failing inside a runtime.
  */
 export async function runInference(request: InferenceRequest): Promise<InferenceResult> {
-  const { checkpoint, input, backend, models, rollout } = request;
+  const { checkpoint, input, backend, models, buildModel, rollout } = request;
   const { manifest, dir } = checkpoint;
   if (backend.dtype !== manifest.dtype) {
     throw new CheckpointError(`checkpoint ${dir} holds ${manifest.dtype} parameters but backend ${backend.name} runs ${backend.dtype}; choose a backend that runs ${manifest.dtype}`);
   }
   // A batch-1 build tells which data keys the forward graph reads (targets are not among them).
-  const probe = await rebuildProgram(manifest, models, 1, dir);
+  const probe = await rebuildProgram(manifest, models, buildModel, 1, dir);
   const dataKeys = new Set(probe.dataInputs.map((i) => i.name));
   const modelInputs = probe.graphs.forward.inputs.map((i) => i.name).filter((n) => dataKeys.has(n));
   const { feed, batch, notices } = readInputs(manifest, modelInputs, input);
   const outputShape = (name: string) => probe.graphs.forward.outputs.find((o) => o.name === name)!.shape.slice(1);
   const mapping = rollout ? rolloutFeed(manifest, modelInputs, rollout, outputShape) : undefined;
-  const program = batch === 1 ? probe : await rebuildProgram(manifest, models, batch, dir);
+  const program = batch === 1 ? probe : await rebuildProgram(manifest, models, buildModel, batch, dir);
   // Keys the forward graph does not read (loss targets) get zeros: a backend may feed every data input of the
   // program on each call (the torch reference does), and no output depends on them.
   for (const i of program.dataInputs) if (!feed.has(i.name)) feed.set(i.name, tensor(i.dtype, i.shape));

@@ -1,4 +1,4 @@
-import type { Session } from '../../plugins/backends/backend.ts';
+import type { Session } from '../../contracts/backend.ts';
 import type { EarlyStopState, StopReason } from '../early-stop.ts';
 import type { AccumulatorState, EpochRecord } from '../history.ts';
 import type { ScheduleState } from '../schedules/lr-schedule.ts';

@@ -1,4 +1,4 @@
-import type { Session } from '../../plugins/backends/backend.ts';
+import type { Session } from '../../contracts/backend.ts';
 import type { TrainingProgram } from '../program.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import type { LoadedCheckpoint } from './read-checkpoint.ts';

@@ -1,6 +1,6 @@
 import type { DataContainer } from '../../data/container.ts';
 import type { Tensor } from '../../graph/tensor.ts';
-import type { BatchFeed } from '../../plugins/backends/backend.ts';
+import type { BatchFeed } from '../../contracts/backend.ts';
 import type { DataTermConfig } from '../data-loss.ts';
 import { constantFeeds, feedOf } from '../trainer.ts';
 

@@ -1,7 +1,7 @@
 import type { DataView } from '../../data/data-view.ts';
 import { parseLayout } from '../../data/layout.ts';
 import type { Tensor } from '../../graph/tensor.ts';
-import type { BatchFeed } from '../../plugins/backends/backend.ts';
+import type { BatchFeed } from '../../contracts/backend.ts';
 import type { RolloutTermConfig } from '../rollout/rollout-term.ts';
 import { TIME_DIM } from '../rollout/window-frames.ts';
 import { constantFeeds, feedOf } from '../trainer.ts';

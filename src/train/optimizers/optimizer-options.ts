@@ -7,10 +7,9 @@ import { parseOptions } from '../options-error.ts';
  * nothing and is always a config mistake.
  */
 
-const lr = z
-  .number()
-  .refine(Number.isFinite, { error: 'lr must be a finite number' })
-  .refine((v) => v > 0, { error: (iss) => `lr must be > 0, got ${String(iss.input)}` });
+// z.number() already refuses Infinity and NaN. Plain `positive()`: the config handshake and parseOptimizerOptions
+// each word the too_small issue for their reader (validate.ts, options-error.ts).
+const lr = z.number().positive();
 const nonNegative = (key: string) => z.number().min(0, { error: (iss) => `${key} must be >= 0, got ${String(iss.input)}` });
 const beta = z.number().min(0).lt(1, { error: 'each beta must be in [0, 1)' });
 
@@ -47,6 +46,34 @@ export type OptimizerName = keyof typeof OPTIMIZER_SCHEMAS;
 export type SgdOptions = z.output<typeof sgdOptions>;
 export type AdamOptions = z.output<typeof adamOptions> | z.output<typeof adamwOptions>;
 export type OptimizerOptions = SgdOptions | AdamOptions;
+
+export const OPTIMIZER_NAMES = Object.keys(OPTIMIZER_SCHEMAS) as OptimizerName[];
+
+/** `schema` with every defaulted key optional instead: what a config may write, before the defaults apply. */
+function withoutDefaults(shape: Record<string, z.ZodType>): Record<string, z.ZodType> {
+  return Object.fromEntries(Object.entries(shape).map(([k, t]) => [k, t instanceof z.ZodDefault ? (t.unwrap() as z.ZodType).optional() : t]));
+}
+
+/**
+ * The `train.optimizer` config section, owned here (the config schema delegates to it, as it does for schedules):
+ * every optimizer's keys, as written (defaults are applied when the program is built, so the resolved config and
+ * its hash hold what the user wrote), then the chosen optimizer's own schema — its keys, ranges and cross-key
+ * rules. Issues keep their key paths, so the handshake names the file, line and key.
+ */
+export const optimizerSection = z
+  .strictObject({
+    ...withoutDefaults({ ...sgdOptions.shape, ...adamOptions.shape }),
+    name: z.enum(OPTIMIZER_NAMES as [OptimizerName, ...OptimizerName[]]),
+  })
+  .superRefine((raw, ctx) => {
+    const name = raw.name as OptimizerName;
+    const result = OPTIMIZER_SCHEMAS[name].safeParse(raw);
+    if (result.success) return;
+    for (const issue of result.error.issues) {
+      if (issue.code !== 'unrecognized_keys') ctx.addIssue({ ...issue } as z.core.$ZodRawIssue);
+      else for (const key of issue.keys) ctx.addIssue({ code: 'custom', path: [key], message: `'${key}' is not an option of optimizer ${name}; its options are ${OPTIMIZER_KEYS[name].join(', ')}` });
+    }
+  });
 
 /** Validates an optimizer section (`{ name: 'adam', lr: 1e-3 }`); errors name the bad key and the valid ones. */
 export function parseOptimizerOptions(raw: unknown, section = 'optimizer'): OptimizerOptions {

@@ -1,6 +1,6 @@
 import type { GraphBuilder, Value } from '../../graph/builder.ts';
-import type { Model } from '../../plugins/models/model.ts';
-import type { ParameterSet } from '../../plugins/models/parameters.ts';
+import type { Model } from '../../contracts/model.ts';
+import type { ParameterSet } from '../../contracts/parameters.ts';
 import type { LossTermConfig } from '../data-loss.ts';
 import { SetupError } from '../../util/setup-error.ts';
 import { ROLLOUT_KIND, type RolloutTermConfig } from './rollout-term.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
-import type { Session } from '../../../src/plugins/backends/backend.ts';
+import type { Session } from '../../../src/contracts/backend.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 import { smallSpec } from '../../training/helpers.ts';
 

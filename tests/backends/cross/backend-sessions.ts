@@ -1,7 +1,7 @@
-import type { Session } from '../../../src/plugins/backends/backend.ts';
+import type { Session } from '../../../src/contracts/backend.ts';
 import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts';
-import { cutDerivatives } from '../../../src/plugins/backends/torch/derivative-terms.ts';
+import { cutDerivatives } from '../../../src/contracts/derivative-terms.ts';
 import type { OptionSection } from '../../../src/plugins/backends/torch/protocol.ts';
 import type { TorchReference, TorchTrainer } from '../../../src/plugins/backends/torch/torch-reference.ts';
 import { LOSS_OUTPUT, type TrainingProgram } from '../../../src/train/program.ts';

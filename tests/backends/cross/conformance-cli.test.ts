@@ -23,7 +23,7 @@ describe('tandem conformance', () => {
 
   it.skipIf(!!noData)('--json gives every test result with its verdict', { timeout: 60_000 }, async () => {
     const r = await cli('conformance', '--backend', 'onnxruntime', '--json');
-    const [ort] = JSON.parse(r.stdout) as BackendConformance[];
+    const [ort] = (JSON.parse(r.stdout) as { backends: BackendConformance[] }).backends;
     expect(ort.backend).toBe('onnxruntime');
     expect(ort.rows.length).toBeGreaterThan(300);
     expect(ort.unexpected).toEqual([]);
@@ -48,6 +48,6 @@ describe('tandem conformance', () => {
     expect(r.stderr).toContain('apt-get install libonnx-testdata');
     const bad = await cli('conformance', '--backend', 'jax');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--backend "jax" is not one of ort (onnxruntime), tfjs, torch, all');
+    expect(bad.stderr).toContain('--backend "jax" is not a registered backend; use one of torch, onnxruntime, tfjs, ort (onnxruntime) or all');
   });
 });

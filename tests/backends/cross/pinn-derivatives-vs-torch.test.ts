@@ -7,7 +7,7 @@ import type { Graph } from '../../../src/graph/ir.ts';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import { execute } from '../../../src/plugins/backends/tfjs/interpreter.ts';
 import { activateTfjs } from '../../../src/plugins/backends/tfjs/runtime.ts';
-import { cutDerivatives } from '../../../src/plugins/backends/torch/derivative-terms.ts';
+import { cutDerivatives } from '../../../src/contracts/derivative-terms.ts';
 import { TorchSession } from '../../../src/plugins/backends/torch/torch-session.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 import { batches, pinnProgram } from '../torch/program-fixtures.ts';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectedNotPassing, TFJS_GAPS, TFJS_NO_RUNNABLE_NODE_TEST } from '../../../src/conformance/backend-exclusions.ts';
+import { expectedNotPassing } from '../../../src/conformance/exclusions.ts';
+import { TFJS_NODE_TEST_GAPS as TFJS_GAPS, TFJS_NO_RUNNABLE_NODE_TEST } from '../../../src/plugins/backends/tfjs/node-test-gaps.ts';
 import { COMPOSITE } from '../../../src/conformance/onnx-node-suite.ts';
 import { runConformance, summarize, type ConformanceRow } from '../../../src/conformance/run-conformance.ts';
 import { registeredOps } from '../../../src/graph/op-registry.ts';
@@ -7,7 +8,7 @@ import { execute } from '../../../src/plugins/backends/tfjs/interpreter.ts';
 import { activateTfjs } from '../../../src/plugins/backends/tfjs/runtime.ts';
 import { missingNodeTestData } from '../../conformance/node-test-data.ts';
 
-const EXCLUDED = expectedNotPassing('tfjs');
+const EXCLUDED = expectedNotPassing(TFJS_GAPS);
 
 const noData = missingNodeTestData('conformance/tfjs');
 

@@ -5,7 +5,7 @@ import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts';
 import { builtinPlugins } from '../../../src/plugins/index.ts';
-import type { Model } from '../../../src/plugins/models/model.ts';
+import type { Model } from '../../../src/contracts/model.ts';
 import { buildTrainingProgram } from '../../../src/train/program.ts';
 import { smallSpec } from '../../training/helpers.ts';
 

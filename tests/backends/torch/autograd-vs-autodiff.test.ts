@@ -5,7 +5,7 @@ import { Rng } from '../../../src/data/rng.ts';
 import { GraphBuilder } from '../../../src/graph/builder.ts';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import { runOnOrt } from '../../../src/plugins/backends/onnxruntime/ort-run.ts';
-import { cutDerivatives } from '../../../src/plugins/backends/torch/derivative-terms.ts';
+import { cutDerivatives } from '../../../src/contracts/derivative-terms.ts';
 import { openReference } from './torch-available.ts';
 
 const { ref, skip } = await openReference('autograd-vs-autodiff');

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mismatch } from '../../../src/conformance/compare.ts';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import { runOnOrt } from '../../../src/plugins/backends/onnxruntime/ort-run.ts';
-import { cutDerivatives } from '../../../src/plugins/backends/torch/derivative-terms.ts';
+import { cutDerivatives } from '../../../src/contracts/derivative-terms.ts';
 import { Lbfgs } from '../../../src/train/lbfgs/lbfgs.ts';
 import { gradOutput, LOSS_OUTPUT } from '../../../src/train/program.ts';
 import { batches, pinnProgram } from './program-fixtures.ts';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedNotPassing } from '../../../src/conformance/backend-exclusions.ts';
+import { expectedNotPassing } from '../../../src/conformance/exclusions.ts';
+import { torchBackend } from '../../../src/plugins/backends/torch/torch-backend.ts';
 import { ONNX_NODE_TEST_DIR } from '../../../src/conformance/onnx-node-suite.ts';
 import { runConformance, summarize } from '../../../src/conformance/run-conformance.ts';
 import { openReference } from './torch-available.ts';
@@ -23,7 +24,7 @@ describe.skipIf(!!skip)('the torch interpreter on the official ONNX node tests (
     console.log(`torch reference conformance, per op:\n${table.join('\n')}\nnot passing:\n${notPassing.join('\n')}`);
     expect(rows.length).toBeGreaterThan(300);
     // 'unsupported' = refused by tandem's ONNX reader (float16, uint8 arithmetic, cubic Resize ...): torch never saw them.
-    const excluded = expectedNotPassing('torch');
+    const excluded = expectedNotPassing((await torchBackend.create(torchBackend.params.parse({}))).capabilities().nodeTestGaps);
     expect(rows.filter((r) => r.status !== 'pass' && excluded.get(r.test)?.status !== r.status).map((r) => `${r.test}: ${r.status}: ${r.reason}`)).toEqual([]);
   });
 });

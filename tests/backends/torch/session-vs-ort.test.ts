@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mismatch, type Tolerance } from '../../../src/conformance/compare.ts';
 import type { Tensor } from '../../../src/graph/tensor.ts';
-import type { Session } from '../../../src/plugins/backends/backend.ts';
+import type { Session } from '../../../src/contracts/backend.ts';
 import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { TorchSession } from '../../../src/plugins/backends/torch/torch-session.ts';
 import type { TrainingProgram } from '../../../src/train/program.ts';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
-import { cutDerivatives } from '../../../src/plugins/backends/torch/derivative-terms.ts';
+import { cutDerivatives } from '../../../src/contracts/derivative-terms.ts';
 import { createSchedule } from '../../../src/train/schedules/create-schedule.ts';
 import { LOSS_OUTPUT } from '../../../src/train/program.ts';
 import { batches, regressionProgram } from './program-fixtures.ts';

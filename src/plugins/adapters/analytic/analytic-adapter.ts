@@ -3,8 +3,8 @@ import { DataContainer } from '../../../data/container.ts';
 import { validate, type ValidatedData } from '../../../data/contract.ts';
 import type { RawData } from '../../../data/raw-data.ts';
 import { rngFor } from '../../../data/rng.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { DataAdapter } from '../adapter.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import type { DataAdapter } from '../../../contracts/adapter.ts';
 
 /**
  * Samples of a known function, generated from the seed: data for the quickstart and for tests that must not

@@ -5,8 +5,8 @@ import type { DataView } from '../../../data/data-view.ts';
 import { readNpzFile } from '../../../data/npz.ts';
 import { ensureSimulations, readVelocity, VELOCITY_KEY, velocityShape, type BurgersSimParams, type EnsuredSimulations } from '../../../physics/burgers/simulations.ts';
 import { SimulationWindows, windowsPerSimulation } from '../../../physics/burgers/window-stream.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { DataAdapter } from '../adapter.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import type { DataAdapter } from '../../../contracts/adapter.ts';
 
 export const burgersAdapterParams = z
   .object({

@@ -5,8 +5,8 @@ import { namedTensor } from '../../../data/named-tensor.ts';
 import { loadOrGenerateDarcy, type CachedDarcy } from '../../../physics/darcy/darcy-dataset.ts';
 import { resolutionProblem } from '../../../physics/darcy/darcy-solver.ts';
 import { fieldStats, normalized, type FieldStats } from '../../../physics/darcy/normalization.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { DataAdapter } from '../adapter.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import type { DataAdapter } from '../../../contracts/adapter.ts';
 
 export const darcyAdapterParams = z
   .object({
@@ -41,7 +41,7 @@ export type DarcyAdapterParams = z.infer<typeof darcyAdapterParams>;
 export type DarcyNormalization = Record<'permeability' | 'darcy', FieldStats>;
 
 /**
- * Darcy2D data (seed-systems.md §2.1): two-valued random permeability → pressure u solving −∇·(k∇u) = f with
+ * Darcy2D data (docs/reference/seed-systems.md §2.1): two-valued random permeability → pressure u solving −∇·(k∇u) = f with
  * u = 0 on the boundary, generated once per parameter set and cached. The container holds `permeability` and
  * `darcy` per sample; the first n_train samples are the train split, the last n_test the validation (test) split.
  * The normalisation statistics come from the train split only and are reported in effectiveSettings, which the

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { DataContainer } from '../../../data/container.ts';
 import { KeyContractSchema, validate, type ValidatedData } from '../../../data/contract.ts';
 import { readNpzFile } from '../../../data/npz.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { DataAdapter } from '../adapter.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import type { DataAdapter } from '../../../contracts/adapter.ts';
 
 export const npzAdapterParams = z
   .object({

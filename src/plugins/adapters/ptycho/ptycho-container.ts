@@ -6,7 +6,7 @@ import { groupNeighbours, type GroupingOptions } from '../../../physics/ptycho/g
 import { cutPatch } from '../../../physics/ptycho/patches.ts';
 
 /**
- * Upstream's PtychoDataContainer (seed-systems.md §1.3) in tandem's terms. Per group g and channel c (scan index
+ * Upstream's PtychoDataContainer (docs/reference/seed-systems.md §1.3) in tandem's terms. Per group g and channel c (scan index
  * nn_indices[g, c]), with N×N patterns:
  *
  * | field     | shape          | meaning |

@@ -6,7 +6,7 @@ import type { RawArray, RawData } from '../../../data/raw-data.ts';
 import { patchOutside } from '../../../physics/ptycho/patches.ts';
 
 /**
- * The upstream RawData .npz contract (seed-systems.md §1.1), with the known format problems of §5.5 handled
+ * The upstream RawData .npz contract (docs/reference/seed-systems.md §1.1), with the known format problems of §5.5 handled
  * explicitly: the `diffraction` key (DATA-001) as an alias of `diff3d`, the (H, W, N) layout (FORMAT-001) converted
  * BY NAME, and complex or intensity arrays where an amplitude is expected refused with the key and the reason.
  */

@@ -2,9 +2,12 @@ import { z } from 'zod';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Graph } from '../../../graph/ir.ts';
 import type { TrainingProgram } from '../../../train/program.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { Backend, BackendCapabilities, Session } from '../backend.ts';
+import { selectOutputs } from '../../../train/select-outputs.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import { ownFeeds, type Backend, type BackendCapabilities, type ExecutorOptions, type GraphExecutor, type Session } from '../../../contracts/backend.ts';
+import { ORT_NODE_TEST_GAPS } from './node-test-gaps.ts';
 import { availableDevices, cudaUnavailable } from './ort-providers.ts';
+import { runOnOrt } from './ort-run.ts';
 import { OrtSession } from './ort-session.ts';
 
 export const ortBackendParams = z
@@ -17,7 +20,7 @@ export const ortBackendParams = z
   .strict();
 export type OrtBackendParams = z.infer<typeof ortBackendParams>;
 
-/** Ops the ORT CPU build has no float64 kernel for (tested on 1.30, see /work/shared/reference/backends.md §1.5). */
+/** Ops the ORT CPU build has no float64 kernel for (tested on 1.30, see docs/reference/backends.md §1.5). */
 export const ORT_CPU_FLOAT64_MISSING = ['Conv', 'ConvTranspose', 'AveragePool', 'Erf', 'Softplus'] as const;
 
 class OrtBackend implements Backend {
@@ -38,6 +41,7 @@ class OrtBackend implements Backend {
       dtypes: ['float32', 'float64', 'int32', 'int64', 'bool', 'uint8'],
       devices: availableDevices(),
       unsupported: { float64: this.p.device === 'cpu' ? [...ORT_CPU_FLOAT64_MISSING] : [] },
+      nodeTestGaps: ORT_NODE_TEST_GAPS,
     };
   }
 
@@ -47,6 +51,19 @@ class OrtBackend implements Backend {
     }
     for (const graph of Object.values(program.graphs)) this.checkOps(graph);
     return OrtSession.create(program, { sessionOptions: this.sessionOptions(), label: `backend onnxruntime (${this.p.device}, ${this.dtype})` });
+  }
+
+  /** Plain graphs run on the CPU provider with the configured threads and optimization level. */
+  async executor(options: ExecutorOptions = {}): Promise<GraphExecutor> {
+    const threads = options.threads ?? this.p.threads;
+    const opts = { graphOptimizationLevel: this.p.graph_optimization_level, ...(threads > 0 ? { intraOpNumThreads: threads } : {}) };
+    return {
+      run: async (graph, feeds, options = {}) => {
+        const g = options.fetch ? selectOutputs(graph, options.fetch, `${graph.name}.fetch`) : graph;
+        return new Map(Object.entries(await runOnOrt(g, ownFeeds(g, feeds), opts)));
+      },
+      dispose: async () => {},
+    };
   }
 
   effectiveSettings(): Record<string, unknown> {

@@ -13,7 +13,7 @@ export interface OrtRunOptions {
   readonly intraOpNumThreads?: number;
 }
 
-/** Ops onnxruntime-node's CPU build has no float64 kernel for (backends.md §1.5, tested on 1.30). */
+/** Ops onnxruntime-node's CPU build has no float64 kernel for (docs/reference/backends.md §1.5, tested on 1.30). */
 export const ORT_CPU_NO_FLOAT64: ReadonlySet<string> = new Set(['Conv', 'ConvTranspose', 'AveragePool', 'Erf', 'Softplus']);
 
 /** Names the first node ORT CPU cannot run in float64, before ORT fails with a less helpful message. */

@@ -6,8 +6,8 @@ import { checkNewState, checkStepArguments } from '../session-checks.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import { buildTrainingProgram, GRAD_NORM_OUTPUT, gradOutput, LOSS_OUTPUT, LR_INPUT, nextName, STEP_INPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
 import { selectOutputs } from '../../../train/select-outputs.ts';
-import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../backend.ts';
-import { graphDataFeeds } from '../data-feeds.ts';
+import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../../../contracts/backend.ts';
+import { graphDataFeeds } from '../../../contracts/data-feeds.ts';
 
 export interface OrtSessionOptions {
   readonly sessionOptions: ort.InferenceSession.SessionOptions;

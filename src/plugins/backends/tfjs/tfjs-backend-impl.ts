@@ -1,7 +1,9 @@
 import { DTYPES } from '../../../graph/dtype.ts';
 import { registeredOps } from '../../../graph/op-registry.ts';
 import type { TrainingProgram } from '../../../train/program.ts';
-import type { Backend, BackendCapabilities, Session } from '../backend.ts';
+import { ownFeeds, type Backend, type BackendCapabilities, type GraphExecutor, type Session } from '../../../contracts/backend.ts';
+import { execute } from './interpreter.ts';
+import { TFJS_NODE_TEST_GAPS } from './node-test-gaps.ts';
 import { activateTfjs, tfjsNodeAvailable, type TfjsDevice, type TfjsRuntimeInfo } from './runtime.ts';
 import type { TfjsBackendParams } from './tfjs-backend.ts';
 import { TfjsSession } from './tfjs-session.ts';
@@ -23,6 +25,7 @@ class TfjsBackend implements Backend {
       dtypes: DTYPES.filter((d) => d !== 'float64'),
       devices: ['wasm', 'cpu', ...(this.nodeAvailable ? ['node'] : [])],
       unsupported: { float64: registeredOps() },
+      nodeTestGaps: TFJS_NODE_TEST_GAPS,
     };
   }
 
@@ -31,6 +34,18 @@ class TfjsBackend implements Backend {
       throw new Error(`backend tfjs trains in float32 only (TensorFlow.js has no float64), but the program was built in ${program.spec.dtype}; build it in float32, or use backend=onnxruntime for float64`);
     }
     return TfjsSession.create(program, this.device);
+  }
+
+  /** Plain graphs run node by node on the device this backend activated (no thread setting); every tfjs tensor is freed per run. */
+  async executor(): Promise<GraphExecutor> {
+    return {
+      run: async (graph, feeds, options = {}) => {
+        const out = execute(graph, ownFeeds(graph, feeds), options.fetch ? { extraOutputs: options.fetch } : {});
+        const names = options.fetch ?? graph.outputs.map((o) => o.name);
+        return new Map(names.map((n) => [n, out[n]]));
+      },
+      dispose: async () => {},
+    };
   }
 
   effectiveSettings(): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { Backend } from '../backend.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import type { Backend } from '../../../contracts/backend.ts';
 
 export const tfjsBackendParams = z
   .object({

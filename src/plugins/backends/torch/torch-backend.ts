@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TrainingProgram } from '../../../train/program.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { Backend, BackendCapabilities, Session } from '../backend.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import { ownFeeds, type Backend, type BackendCapabilities, type ExecutorOptions, type GraphExecutor, type Session } from '../../../contracts/backend.ts';
 import { DEFAULT_PYTHON } from './torch-process.ts';
 import { TorchReference } from './torch-reference.ts';
 import { TorchSession } from './torch-session.ts';
@@ -32,7 +32,8 @@ class TorchBackend implements Backend {
   }
 
   capabilities(): BackendCapabilities {
-    return { dtypes: ['float32', 'float64', 'int32', 'int64', 'bool', 'uint8'], devices: ['cpu'], unsupported: {} };
+    // The torch interpreter passes every node test tandem's reader accepts (specs/torch-reference.md §5.1).
+    return { dtypes: ['float32', 'float64', 'int32', 'int64', 'bool', 'uint8'], devices: ['cpu'], unsupported: {}, nodeTestGaps: new Map() };
   }
 
   async compile(program: TrainingProgram): Promise<Session> {
@@ -47,6 +48,28 @@ class TorchBackend implements Backend {
       await ref.dispose();
       throw e;
     }
+  }
+
+  /**
+   * Plain graphs run by the torch interpreter in one Python process for the executor's life (started here, so
+   * a missing torch is reported now); each graph is released after its run.
+   */
+  async executor(options: ExecutorOptions = {}): Promise<GraphExecutor> {
+    const ref = new TorchReference({ python: this.p.python, threads: options.threads ?? this.p.threads });
+    try {
+      await ref.process.versions();
+    } catch (e) {
+      await ref.dispose();
+      throw e;
+    }
+    return {
+      run: async (graph, feeds, options = {}) => {
+        const out = await ref.executeGraph(graph, ownFeeds(graph, feeds), options.fetch ? { fetch: options.fetch } : {});
+        await ref.release(graph);
+        return out;
+      },
+      dispose: () => ref.dispose(),
+    };
   }
 
   effectiveSettings(): Record<string, unknown> {

@@ -2,8 +2,8 @@ import type { Graph } from '../../../graph/ir.ts';
 import { checkNewState, checkStepArguments } from '../session-checks.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import { buildTrainingProgram, LOSS_OUTPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
-import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../backend.ts';
-import { cutDerivatives } from './derivative-terms.ts';
+import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../../../contracts/backend.ts';
+import { cutDerivatives } from '../../../contracts/derivative-terms.ts';
 import { fromWireAll, type OptionSection, type StepRecord, toWireAll } from './protocol.ts';
 import type { LoadedModel, TorchReference } from './torch-reference.ts';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
-import type { PluginDefinition } from '../../plugin.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
 import { activate } from '../layers/activation.ts';
 import { convLayer } from '../layers/conv.ts';
 import { fieldIoParams } from '../layers/field-io.ts';
 import { FieldModel } from '../layers/field-model.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 
 export const convnetParams = z
   .object({

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
-import type { PluginDefinition } from '../../plugin.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
 import { activate, ACTIVATIONS } from '../layers/activation.ts';
 import { pointwise } from '../layers/conv.ts';
 import { fieldIoParams } from '../layers/field-io.ts';
 import { FieldModel } from '../layers/field-model.ts';
 import { SPECTRAL_TRANSFORMS, spectralConv, spectralModeProblems } from '../layers/spectral-conv.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 
 const { padding: _edge, ...io } = fieldIoParams;
 

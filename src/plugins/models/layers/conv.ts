@@ -1,6 +1,6 @@
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
-import { torchDefault } from '../init.ts';
-import type { ParameterSet } from '../parameters.ts';
+import { torchDefault } from '../../../contracts/init.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 import { param } from './param.ts';
 
 /** How a convolution treats the domain edge: wrap around (periodic domains, torch padding_mode='circular') or zeros. */

@@ -1,7 +1,7 @@
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 import { fmtShape } from '../../../graph/shape-utils.ts';
-import type { Model } from '../model.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { Model } from '../../../contracts/model.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 import { SetupError } from '../../../util/setup-error.ts';
 import { fieldIo } from './field-io.ts';
 

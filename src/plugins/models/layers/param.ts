@@ -1,7 +1,7 @@
 import type { Value } from '../../../graph/builder.ts';
 import type { Shape } from '../../../graph/tensor.ts';
-import type { Init } from '../init.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { Init } from '../../../contracts/init.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 
 // Per parameter set, the values already declared: a model applied several times (an autoregressive rollout
 // unrolls it once per step) must reuse its weights, while ParameterSet.declare refuses a second declaration.

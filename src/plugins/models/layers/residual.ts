@@ -1,5 +1,5 @@
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 import { activate, type Activation } from './activation.ts';
 import { convLayer, pointwise, type Padding } from './conv.ts';
 

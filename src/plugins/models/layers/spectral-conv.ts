@@ -1,6 +1,6 @@
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 import { tensor } from '../../../graph/tensor.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 import { param } from './param.ts';
 import { dftBasis, irfftBasis, rfftBasis } from './spectral-bases.ts';
 

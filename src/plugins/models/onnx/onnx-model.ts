@@ -6,9 +6,9 @@ import type { AttrValue } from '../../../graph/ir.ts';
 import { onnx } from '../../../graph/onnx/generated/onnx.js';
 import { fromOnnx } from '../../../graph/onnx/from-onnx.ts';
 import { tensor, type Shape, type Tensor } from '../../../graph/tensor.ts';
-import type { PluginDefinition } from '../../plugin.ts';
-import type { Model } from '../model.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
+import type { Model } from '../../../contracts/model.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 import { namePattern, type NamePattern } from './name-patterns.ts';
 import { prepareOnnx } from './prepare-onnx.ts';
 

@@ -3,7 +3,7 @@ import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 /**
  * The far-field forward model of ptychography in graph ops, complex values as a trailing (re, im) axis:
  * exit wave ψ = P·O, then |DFT2(ψ)|² with the zero frequency moved to the centre (fftshift), as upstream's
- * pad_and_diffract (seed-systems.md §1.8). The 1/N² of the symmetric transform and the photon scale are folded
+ * pad_and_diffract (docs/reference/seed-systems.md §1.8). The 1/N² of the symmetric transform and the photon scale are folded
  * into the probe the adapter hands over, so the output is directly the expected photon count per pixel.
  */
 

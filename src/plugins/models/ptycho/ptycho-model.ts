@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 import { fmtShape } from '../../../graph/shape-utils.ts';
-import type { PluginDefinition } from '../../plugin.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
 import { activate } from '../layers/activation.ts';
 import { convLayer } from '../layers/conv.ts';
 import { downsample, upsample } from '../layers/sampling.ts';
-import type { Model } from '../model.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { Model } from '../../../contracts/model.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 import { farFieldIntensity, fromPolar } from './far-field.ts';
 import { throughSharedCanvas } from './object-canvas.ts';
 
@@ -30,7 +30,7 @@ export type PtychoModelParams = z.infer<typeof ptychoModelParams>;
 export const PTYCHO_OUTPUTS = { intensity: 'intensity', object: 'object' } as const;
 
 /**
- * The PtychoPINN autoencoder (seed-systems.md §1.8), small: a two-level convolutional encoder–decoder on the C
+ * The PtychoPINN autoencoder (docs/reference/seed-systems.md §1.8), small: a two-level convolutional encoder–decoder on the C
  * diffraction patterns of a group, an amplitude head (sigmoid, a passive object transmits ≤ 1) and a phase head
  * (π·tanh), combined into a complex object patch per channel, illuminated by the probe and propagated to the far
  * field by the DFT. Trained only on the measured counts (Poisson NLL), never on the object: unsupervised.

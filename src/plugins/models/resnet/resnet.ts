@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
-import type { PluginDefinition } from '../../plugin.ts';
+import type { PluginDefinition } from '../../../contracts/plugin.ts';
 import { activate } from '../layers/activation.ts';
 import { convLayer, pointwise } from '../layers/conv.ts';
 import { fieldIoParams } from '../layers/field-io.ts';
 import { FieldModel } from '../layers/field-model.ts';
 import { residualBlock } from '../layers/residual.ts';
-import type { ParameterSet } from '../parameters.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
 
 export const resnetParams = z
   .object({

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { declareReportFiles } from '../../../reports/report-files.ts';
 import { writeFileAtomic } from '../../../util/atomic-write.ts';
-import type { Configured, PluginDefinition } from '../../plugin.ts';
+import type { Configured, PluginDefinition } from '../../../contracts/plugin.ts';
 import { runDirFile } from '../../run-dir-file.ts';
-import type { RunHooks, RunStart, RunSummary } from '../../run-hooks.ts';
+import type { RunHooks, RunStart, RunSummary } from '../../../contracts/run-hooks.ts';
 
 const paramsSchema = z.strictObject({
   /** File name inside the run directory. */

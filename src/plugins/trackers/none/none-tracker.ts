@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Configured, PluginDefinition } from '../../plugin.ts';
-import type { RunHooks } from '../../run-hooks.ts';
+import type { Configured, PluginDefinition } from '../../../contracts/plugin.ts';
+import type { RunHooks } from '../../../contracts/run-hooks.ts';
 
 /**
  * The tracker that records nothing, like Lightning's DummyLogger: the run always has a tracker, so no code

@@ -14,7 +14,7 @@ const RUN_NAME_TAG = 'mlflow.runName';
 
 /**
  * The MLflow folder store (`file:` tracking URIs), written with the layout of `mlflow/store/tracking/file_store.py`
- * (reference: ecosystem.md §1.2–1.6) so `mlflow ui` and `mlflow migrate-filestore` read it. Writes are synchronous:
+ * (reference: docs/reference/ecosystem.md §1.2–1.6) so `mlflow ui` and `mlflow migrate-filestore` read it. Writes are synchronous:
  * they are small, and it lets `closeNow` mark the run from an `exit` handler.
  */
 export class FolderSink implements TrackingSink {

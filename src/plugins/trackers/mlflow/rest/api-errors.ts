@@ -1,6 +1,6 @@
 import { TrackerError } from '../tracker-error.ts';
 
-/** What a person should do about each MLflow error code (`mlflow/exceptions.py`, reference ecosystem.md §1.12). */
+/** What a person should do about each MLflow error code (`mlflow/exceptions.py`, docs/reference/ecosystem.md §1.12). */
 const ADVICE: Record<string, string> = {
   INVALID_PARAMETER_VALUE: 'a name or value breaks MLflow\'s rules (the server names it above); rename the key or fix the value',
   RESOURCE_DOES_NOT_EXIST: 'the experiment or run is not on this server (deleted, or a different tracking server); check tracking_uri and the experiment name',

@@ -15,7 +15,7 @@ export interface LogBatch {
 const ENVELOPE_BYTES = 200;
 
 /**
- * The longest prefix of `records` that fits one `runs/log-batch` request (ecosystem.md §1.11): at most 1000
+ * The longest prefix of `records` that fits one `runs/log-batch` request (docs/reference/ecosystem.md §1.11): at most 1000
  * metrics, 100 params, 100 tags, 1000 entities and 1 MB. Taking a prefix, not a selection, keeps the spool in
  * logged order and lets it drop exactly what was sent. Stops at the first record that is not an entity
  * (an artifact or the final status), which must wait for the entities before it. Empty when records[0] is one.

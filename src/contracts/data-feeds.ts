@@ -1,0 +1,40 @@
+import { isFloat } from '../graph/dtype.ts';
+import type { Graph, ValueInfo } from '../graph/ir.ts';
+import { fmtShape, sameShape } from '../graph/shape-utils.ts';
+import { tensor, type Tensor } from '../graph/tensor.ts';
+import type { TrainingProgram } from '../train/program.ts';
+import type { BatchFeed } from './backend.ts';
+
+/**
+ * The batch tensors `graph` reads among the program's data inputs, checked against what the graph declares:
+ * each is present with the declared shape, and float data of another float dtype is converted on the host
+ * (the program's float dtype wins). Any other mismatch is an error naming the graph and the data key.
+ */
+export function graphDataFeeds(graph: Graph, dataInputs: readonly ValueInfo[], batch: BatchFeed): Map<string, Tensor> {
+  const feeds = new Map<string, Tensor>();
+  for (const input of dataInputs) {
+    if (!graph.inputs.some((i) => i.name === input.name)) continue;
+    const declared = graph.value(input.name);
+    const t = batch.get(input.name);
+    if (!t) throw new Error(`graph "${graph.name}" needs the data key "${input.name}", which the batch lacks (batch keys: ${[...batch.keys()].join(', ')})`);
+    if (!sameShape(t.shape, declared.shape)) {
+      throw new Error(`graph "${graph.name}": data "${input.name}" has shape ${fmtShape(t.shape)}, the program was built for ${fmtShape(declared.shape)}`);
+    }
+    if (t.dtype === declared.dtype) feeds.set(input.name, t);
+    else if (isFloat(t.dtype) && isFloat(declared.dtype)) feeds.set(input.name, tensor(declared.dtype, t.shape, t.data as Float64Array));
+    else throw new Error(`graph "${graph.name}": data "${input.name}" is ${t.dtype}, the program expects ${declared.dtype}`);
+  }
+  return feeds;
+}
+
+/** Float data cast to the program dtype, as every backend does on the host. */
+export function castFeeds(program: TrainingProgram, batch: BatchFeed): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  for (const input of program.dataInputs) {
+    const t = batch.get(input.name);
+    if (!t) throw new Error(`the batch lacks the data key "${input.name}" (batch keys: ${[...batch.keys()].join(', ')})`);
+    const float = input.dtype === 'float32' || input.dtype === 'float64';
+    out.set(input.name, float && t.dtype !== input.dtype ? tensor(input.dtype, t.shape, t.data as Float64Array) : t);
+  }
+  return out;
+}

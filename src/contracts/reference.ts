@@ -1,0 +1,63 @@
+import type { Graph } from '../graph/ir.ts';
+import type { Tensor } from '../graph/tensor.ts';
+import type { BatchFeed, GradientsResult, StepResult } from './backend.ts';
+import type { DerivativeRecord } from '../train/loss-scope.ts';
+import type { TrainingProgram } from '../train/program.ts';
+
+/** One batch of a parity trajectory, in the order the trainer draws them. */
+export interface TrajectoryBatch {
+  readonly feed: BatchFeed;
+  readonly epoch: number;
+  /** The last batch of its epoch: where an epoch-interval schedule advances. */
+  readonly endOfEpoch: boolean;
+}
+
+/**
+ * The side every backend is compared against. Live (the PyTorch reference process) or recorded (a baseline
+ * folder). Every call starts from the program's initial state unless it says otherwise, so stages never leak
+ * state into each other.
+ */
+export interface Reference {
+  readonly kind: 'live' | 'recorded';
+  readonly name: string;
+  versions(): Promise<Record<string, string>>;
+  /** Recorded references: where the baseline lives and the hashes it was recorded with. */
+  readonly baseline?: { readonly path: string; readonly configHash: string; readonly graphHash: string; readonly recordedAt: string };
+  /** The reference's view of one program (the unmodified program of the experiment, in one dtype). */
+  open(program: TrainingProgram, settings: ReferenceTrainSettings): Promise<ReferenceRun>;
+  dispose(): Promise<void>;
+}
+
+export interface ReferenceTrainSettings {
+  /** The config's train.schedule (torch lr_scheduler kwargs), or undefined for a constant LR. */
+  readonly schedule?: Readonly<Record<string, unknown>>;
+  readonly scheduleInterval: 'epoch' | 'step';
+}
+
+export interface TrajectoryResult {
+  /** Per update: the loss before it and the LR it used. */
+  readonly records: readonly { readonly loss: number; readonly lr: number }[];
+  /** Parameters and slots after the last update. */
+  readonly state: Map<string, Tensor>;
+}
+
+export interface ReferenceRun {
+  /** Parameters as the reference holds them once given the initial state. */
+  initialParams(): Promise<Map<string, Tensor>>;
+  forward(batch: BatchFeed, extraOutputs: readonly string[]): Promise<Map<string, Tensor>>;
+  evaluate(batch: BatchFeed, state?: ReadonlyMap<string, Tensor>): Promise<StepResult>;
+  gradients(batch: BatchFeed): Promise<GradientsResult>;
+  /** One update from the initial state with the optimizer's LR as update 1; the state after it. */
+  step(batch: BatchFeed): Promise<{ readonly result: StepResult; readonly state: Map<string, Tensor> }>;
+  /** Updates from the initial state, with the reference's OWN schedule deciding every LR. */
+  trajectory(batches: readonly TrajectoryBatch[]): Promise<TrajectoryResult>;
+  /**
+   * Values of a graph the reference executes (first-divergence localization), `derivatives` filled as holes by
+   * its autograd. A recorded baseline answers only for the graphs and feeds it recorded, and otherwise throws
+   * LocalizationUnavailable saying why.
+   */
+  readonly execute?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[], derivatives?: readonly DerivativeRecord[]) => Promise<Map<string, Tensor>>;
+  /** d sum(of) / d wrt by the reference's own autograd (adjoint probes); recorded baselines as for `execute`. */
+  readonly autograd?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, of: string, wrt: readonly string[], derivatives?: readonly DerivativeRecord[]) => Promise<Map<string, Tensor>>;
+  dispose(): Promise<void>;
+}
