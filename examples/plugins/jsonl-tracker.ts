@@ -1,12 +1,11 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Configured, PluginDefinition } from '../../src/contracts/plugin.ts';
-import { runDirFile } from '../../src/plugins/run-dir-file.ts';
-import type { RunHooks, RunStart, RunSummary, StageRecord } from '../../src/contracts/run-hooks.ts';
+import { runDirFile, type Configured, type PluginDefinition, type RunHooks, type RunStart, type RunSummary, type StageRecord } from 'tandem/plugin';
 
 /**
- * An extra (non-built-in) plugin, loaded because a config lists this file under `plugins:`:
+ * An extra (non-built-in) plugin, loaded because a config lists this file under `plugins:`. It imports only
+ * `zod` and `tandem/plugin`, so a copy of it works from any folder:
  *
  *   plugins: [../examples/plugins/jsonl-tracker.ts]   # relative to the config file
  *   tracker: { name: jsonl, params: { file: events.jsonl } }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { exitCodeOf } from '../orchestrator/errors.ts';
+import { exitCodeOf, messageOf } from '../orchestrator/errors.ts';
+import { tandemVersion } from '../util/package-version.ts';
 import { commands } from './commands/index.ts';
 import { processIo, toJson, type CliIo } from './io.ts';
 
@@ -17,6 +18,7 @@ export async function runCli(argv: readonly string[], stdio: CliIo = processIo):
   const io = json?.io ?? stdio;
   const program = new Command('tandem')
     .description('Experiment orchestrator for physics-informed ML with stage-by-stage parity against PyTorch.')
+    .version(tandemVersion() ?? 'unknown', '-V, --version', 'print the tandem version')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
@@ -31,7 +33,7 @@ export async function runCli(argv: readonly string[], stdio: CliIo = processIo):
       json?.flush();
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     const code = exitCodeOf(error) ?? EXIT_FAILURE;
     io.err(`error: ${message}\n`);
     if (process.env.TANDEM_DEBUG && error instanceof Error && error.stack) io.err(`${error.stack}\n`);

@@ -151,6 +151,13 @@ function splitSamples(n: number, options: SplitOptions, source: string): Record<
   if (!(validation >= 0 && validation < 1)) throw new RangeError(`split.validation must be a fraction in [0, 1), got ${validation}`);
   const held = Math.round(n * validation);
   if (n - held < 1) throw new DataError(`${source}: ${n} samples leave none for training with split.validation = ${validation}: lower split.validation or add data`, source);
+  // A requested validation split that rounds to nothing would train with no validation loss, silently.
+  if (held === 0 && validation > 0) {
+    throw new DataError(
+      `${source}: ${n} sample(s) × split.validation ${validation} rounds to 0 validation samples, so the run would have no validation loss; add data (at least ${Math.ceil(0.5 / validation)} samples), raise split.validation, or set it to 0 to train without validation`,
+      source,
+    );
+  }
   return drawSplit(n, held, seed, shuffle);
 }
 

@@ -68,10 +68,10 @@ export class DataNonFiniteError extends DataError {
     readonly index: readonly number[],
     readonly value: string,
     readonly count: number,
+    fix = 'Clean the data (e.g. np.nan_to_num) or set allowNonFinite: true for this key in the adapter contract',
   ) {
     super(
-      `${file}: key "${key}" holds ${count} non-finite value${count === 1 ? '' : 's'}, the first (${value}) at [${index.map((i, a) => `${dims[a]}=${i}`).join(', ')}]. ` +
-        'Clean the data (e.g. np.nan_to_num) or set allowNonFinite: true for this key in the adapter contract',
+      `${file}: key "${key}" holds ${count} non-finite value${count === 1 ? '' : 's'}, the first (${value}) at [${index.map((i, a) => `${dims[a]}=${i}`).join(', ')}]. ${fix}`,
       file,
       key,
     );

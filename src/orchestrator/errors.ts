@@ -1,4 +1,5 @@
 import { DataError } from '../data/errors.ts';
+import { describeSystemError, isSystemError } from '../util/system-error.ts';
 
 /**
  * The errors the orchestrator raises on purpose. Each carries the exit code the CLI uses
@@ -37,6 +38,15 @@ export class UsageError extends Error {
   }
 }
 
+/** A path on the command line or in the config cannot be used (a file where a directory is needed, read-only, too long). */
+export class PathError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'PathError';
+  }
+}
+
 /**
  * A plugin failed while being constructed, read back or called. The plugin's kind and name lead the message so
  * the person knows whose code to look at; the underlying error keeps its own exit code when it has one (a data
@@ -51,8 +61,7 @@ export class PluginError extends Error {
     cause: unknown,
     defaultExitCode: number,
   ) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    super(`plugin ${plugin} failed in ${phase}: ${detail}`, { cause });
+    super(`plugin ${plugin} failed in ${phase}: ${messageOf(cause)}`, { cause });
     this.name = 'PluginError';
     this.exitCode = exitCodeOf(cause) ?? defaultExitCode;
   }
@@ -95,11 +104,20 @@ function show(value: unknown): string {
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
 }
 
-/** The exit code an error asks for, if it declares one. A data file that breaks its contract is bad input: 2. */
+/**
+ * The exit code an error asks for, if it declares one. A data file that breaks its contract is bad input: 2. So is
+ * a file-system error (errno): a path the person chose, or their disk, is what needs fixing.
+ */
 export function exitCodeOf(error: unknown): number | undefined {
-  if (error instanceof DataError) return 2;
+  if (error instanceof DataError || isSystemError(error)) return 2;
   const code = (error as { exitCode?: unknown } | null)?.exitCode;
   return typeof code === 'number' && Number.isInteger(code) && code > 0 ? code : undefined;
+}
+
+/** The sentence to show for an error: its message, or for an errno what was tried, on which path, and what to do. */
+export function messageOf(error: unknown): string {
+  if (isSystemError(error)) return describeSystemError(error);
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** `file:line:col: problem (key a.b.c). fix` — the one error format of the handshake. */

@@ -9,6 +9,7 @@ import { parseOverride } from './config/override.ts';
 import { configSchema, type TandemConfig } from './config/schema.ts';
 import { validateAgainst } from './config/validate.ts';
 import { mintFrozenConfig, type FrozenConfig } from './frozen-config.ts';
+import { ConfigError } from './errors.ts';
 import { hashedConfig } from './sweep/executor-config.ts';
 import { PluginCatalog } from './plugins/catalog.ts';
 import { loadPluginModules } from './plugins/load-plugin-modules.ts';
@@ -77,4 +78,20 @@ export async function runHandshake(request: HandshakeRequest): Promise<Handshake
     choices: { ...composed.choices },
   });
   return { frozen, catalog, pendingKinds };
+}
+
+/**
+ * A run or a parity check trains, so its config needs a loss. The schema leaves `train.loss` optional (a config
+ * whose stages are not built yet has nothing to train); this is checked right after the handshake, before a run
+ * directory exists, so `~train.loss` leaves nothing behind.
+ */
+export function requireLoss(handshake: HandshakeResult): void {
+  const trains = !handshake.pendingKinds.some((kind) => kind === 'adapter' || kind === 'model' || kind === 'backend');
+  if (trains && handshake.frozen.config.train.loss === undefined) {
+    throw new ConfigError(
+      'train.loss is missing, so there is nothing to train',
+      { file: handshake.frozen.configFile, keyPath: 'train.loss' },
+      'Name at least one loss term, e.g. train.loss.data: {kind: mse, output: y_hat, target: y}.',
+    );
+  }
 }

@@ -1,11 +1,11 @@
 import type { PluginDefinition } from '../contracts/plugin.ts';
 import type { RunSummary } from '../contracts/run-hooks.ts';
 import { openResume, type ResumeRequest } from '../train/checkpoint/resume.ts';
-import { exitCodeOf } from './errors.ts';
+import { exitCodeOf, messageOf } from './errors.ts';
 import { assembleWorkflow } from './composition-root.ts';
-import { runHandshake, type HandshakeResult } from './handshake.ts';
+import { requireLoss, runHandshake, type HandshakeResult } from './handshake.ts';
 import { constructPlugins } from './plugins/construct-plugins.ts';
-import { createRunDirectory, useRunDirectory, writeEffectiveSettings, writeRunRecord, writeStatus } from './run/run-directory.ts';
+import { createRunDirectory, guardRunDirectory, useRunDirectory, writeEffectiveSettings, writeRunRecord, writeStatus } from './run/run-directory.ts';
 
 export interface RunRequest {
   readonly configFile: string;
@@ -36,7 +36,7 @@ export class RunFailedError extends Error {
     readonly runDir: string,
     cause: unknown,
   ) {
-    super(`${(cause as Error).message ?? String(cause)}\n(run directory ${runDir} is marked failed)`, { cause });
+    super(`${messageOf(cause)}\n(run directory ${runDir} is marked failed)`, { cause });
     this.name = 'RunFailedError';
     this.exitCode = exitCodeOf(cause) ?? 1;
   }
@@ -49,6 +49,7 @@ export class RunFailedError extends Error {
  */
 export async function runExperiment(request: RunRequest): Promise<RunResult> {
   const handshake = await runHandshake(request);
+  requireLoss(handshake);
   // Resolved before the new run directory exists: `resume=last` means the newest run that is already there.
   const resumed = request.resume ? openResume(request.resume, request.outputsRoot, handshake.frozen) : undefined;
   for (const line of resumed?.notices ?? []) request.notice?.(`${line}\n`);
@@ -63,6 +64,7 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
       updatedAt: new Date().toISOString(),
       ...(error !== undefined ? { error } : {}),
     });
+  const releaseGuard = guardRunDirectory(runDir, { configHash: handshake.frozen.hash, startedAt: startedAt.toISOString() });
   try {
     const plugins = await constructPlugins(handshake);
     writeEffectiveSettings(runDir, Object.fromEntries(plugins.map((p) => [p.kind, { name: p.name, settings: p.effective }])));
@@ -70,7 +72,9 @@ export async function runExperiment(request: RunRequest): Promise<RunResult> {
     status(summary.status);
     return { runDir, handshake, summary };
   } catch (error) {
-    status('failed', (error as Error).message ?? String(error));
+    status('failed', messageOf(error));
     throw new RunFailedError(runDir, error);
+  } finally {
+    releaseGuard();
   }
 }

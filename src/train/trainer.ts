@@ -1,5 +1,6 @@
 import type { Batch, EpochBatches, EpochOptions, SplitName } from '../data/container.ts';
 import type { DataView } from '../data/data-view.ts';
+import { DataError } from '../data/errors.ts';
 import { toGraphTensor } from '../data/named-tensor.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import type { BatchFeed, Session, StepResult } from '../contracts/backend.ts';
@@ -66,7 +67,11 @@ export class Trainer {
     const constants = constantFeeds(data);
     const perEpoch = Math.floor(data.split.train.length / batchSize);
     if (perEpoch === 0) {
-      throw new Error(`train.batch_size is ${batchSize} but the train split has only ${data.split.train.length} samples; lower train.batch_size`);
+      const { train, validation } = data.split;
+      throw new DataError(
+        `${data.source}: train.batch_size is ${batchSize} but the train split has only ${train.length} sample(s) (${data.sampleCount} in all, ${validation.length} held out for validation), so an epoch has no full batch; lower train.batch_size to at most ${train.length}, or add data`,
+        data.source,
+      );
     }
     const validate = data.split.validation.length > 0 ? () => splitLoss(session, data, 'validation', constants, this.options.validationBatchSize) : undefined;
     const stopper = new EarlyStopping(this.options.earlyStop);

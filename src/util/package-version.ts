@@ -11,11 +11,16 @@ export function packageVersion(specifier: string): string | null {
   }
 }
 
+/** tandem's own version (`tandem --version`). */
+export function tandemVersion(): string | null {
+  return packageVersion('../../package.json');
+}
+
 /** The versions a checkpoint or report records: Node, tandem and the runtimes that execute graphs. */
 export function toolVersions(): Record<string, string | null> {
   return {
     node: process.version,
-    tandem: packageVersion('../../package.json'),
+    tandem: tandemVersion(),
     onnxruntime: packageVersion('onnxruntime-node/package.json'),
     tfjs: packageVersion('@tensorflow/tfjs/package.json'),
   };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { writeNpzFile } from '../../src/data/npz.ts';
 import { builtinPlugins } from '../../src/plugins/index.ts';
 import { cli, runStatuses } from './run-cli.ts';
 
@@ -89,6 +90,19 @@ describe('tandem run', () => {
     const written = JSON.parse(readFileSync(join(summary.runDir, 'summary.json'), 'utf8'));
     expect(written.configHash).toBe(summary.configHash);
     expect(written.stages).toStrictEqual(summary.stages);
+  });
+});
+
+describe('a data set smaller than the batch size', () => {
+  it('trains in batches of the whole train split, and says so with the numbers', async () => {
+    const outputs = mkdtempSync(join(tmpdir(), 'tandem-run-'));
+    const data = join(outputs, 'four-rows.npz');
+    const rows = (values: number[]) => ({ dtype: 'float32' as const, shape: [4, 1], data: Float32Array.from(values), dims: ['batch', 'vector'] });
+    writeNpzFile(data, { x: rows([0, 0.25, 0.5, 0.75]), y: rows([0, 0.7, 1, 0.7]) });
+    const { code, stdout } = await cli('run', 'conf/quickstart.yaml', `adapter.params.path=${data}`, 'train.epochs=1', '--outputs', outputs);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^stage data: 4 samples \(train 3, validation 1\)/m);
+    expect(stdout).toMatch(/^stage model: .*, batches of 3 \(train\.batch_size 16 clamped to the 3 train samples: every step is the whole train split\)/m);
   });
 });
 

@@ -1,5 +1,7 @@
 // spec: specs/config-handshake.md §2 (composition) and §3 (group overrides)
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { composeConfig } from '../../src/orchestrator/config/compose.ts';
 import { parseOverride } from '../../src/orchestrator/config/override.ts';
@@ -51,6 +53,24 @@ describe('composition with a defaults list', () => {
     const { dir, composed } = compose();
     expect(composed.origins.lookup(['backend', 'params', 'device'])).toMatchObject({ file: join(dir, 'backend/onnxruntime.yaml'), line: 4, col: 3 });
     expect(composed.origins.lookup(['backend', 'params', 'threads'])).toMatchObject({ file: join(dir, 'main.yaml'), line: 8, col: 5 });
+  });
+});
+
+describe("config groups fall back to tandem's own conf/", () => {
+  const elsewhere = (extra: Record<string, string> = {}) =>
+    configDir({ 'main.yaml': ['defaults:', '  - backend: onnxruntime', '  - _self_', 'experiment:', '  name: demo', ''].join('\n'), ...extra });
+
+  it('a config with no groups beside it selects backend=tfjs from conf/backend/', () => {
+    const dir = elsewhere();
+    const composed = composeConfig(join(dir, 'main.yaml'), ['backend=tfjs'].map(parseOverride));
+    expect(composed.tree.backend).toStrictEqual(parseYaml(readFileSync('conf/backend/tfjs.yaml', 'utf8')));
+    expect(composed.origins.lookup(['backend', 'name'])?.file).toBe(resolve('conf/backend/tfjs.yaml'));
+  });
+
+  it('an option beside the config wins over tandem\'s of the same name, and errors list both folders\' options', () => {
+    const dir = elsewhere({ 'backend/onnxruntime.yaml': 'name: onnxruntime\nparams: { threads: 7 }\n', 'backend/mine.yaml': 'name: mine\n' });
+    expect(composeConfig(join(dir, 'main.yaml'), []).tree.backend).toStrictEqual({ name: 'onnxruntime', params: { threads: 7 } });
+    expect(() => composeConfig(join(dir, 'main.yaml'), ['backend=nope'].map(parseOverride))).toThrow(/looked for .*backend\/nope\.yaml and .*conf\/backend\/nope\.yaml.*Valid options: mine, onnxruntime, tfjs\./s);
   });
 });
 

@@ -9,6 +9,7 @@ import { trainWithCheckpoints } from '../checkpoint/helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'tandem-infer-'));
 let checkpoint = '';
+let checkpointFiles: string[] = [];
 const n = 12;
 const x = Float32Array.from({ length: 2 * n }, (_, i) => Math.sin(1.7 * i));
 
@@ -17,6 +18,7 @@ beforeAll(async () => {
   // Copied out of its run directory: infer needs the checkpoint alone, no YAML and no data file.
   checkpoint = join(work, 'alone');
   cpSync(join(runDir, 'checkpoints', 'epoch=1-step=8'), checkpoint, { recursive: true });
+  checkpointFiles = readdirSync(checkpoint).sort();
   writeNpzFile(join(work, 'in.npz'), { x: { dtype: 'float32', shape: [n, 2], data: x, dims: ['batch', 'vector'] } });
 });
 
@@ -54,6 +56,8 @@ describe('tandem infer', () => {
   it('refuses bad input with exit code 2 and a message naming what to fix', async () => {
     writeNpzFile(join(work, 'other-key.npz'), { z: { dtype: 'float32', shape: [n, 2], data: x } });
     writeNpzFile(join(work, 'wide.npz'), { x: { dtype: 'float32', shape: [4, 3], data: new Float32Array(12) } });
+    writeNpzFile(join(work, 'nan.npz'), { x: { dtype: 'float32', shape: [n, 2], data: x.map((v, i) => (i === 7 ? NaN : v)), dims: ['batch', 'vector'] } });
+    writeNpzFile(join(work, 'ints.npz'), { x: { dtype: 'int32', shape: [n, 2], data: new Int32Array(2 * n) } });
     const infer = (...args: string[]) => cli('infer', '--checkpoint', checkpoint, ...args);
     const rows: [Promise<{ code: number; stderr: string }>, RegExp][] = [
       [cli('infer', '--checkpoint', join(work, 'missing'), '--input', join(work, 'in.npz')), /checkpoint .*missing does not exist/],
@@ -64,6 +68,12 @@ describe('tandem infer', () => {
       [infer('--input', join(work, 'in.npz'), '--feed', 'u_hat:x'), /--feed only applies with --rollout N/],
       [infer('--input', join(work, 'in.npz'), '--rollout', '2', '--feed', 'y:x'), /--feed names output "y"; the model's outputs are u_hat/],
       [infer('--input', join(work, 'in.npz'), '--rollout', '0'), /--rollout takes a positive whole number of steps, got "0"/],
+      [infer('--input', join(work, 'in.npz'), '--output', join(work, 'in.npz')), /--output .*in\.npz is the input file .*in\.npz; writing there would replace the inputs with the predictions\. Choose another --output path/],
+      [infer('--input', join(work, 'in.npz'), '--output', `${work}/./sub/../in.npz`), /is the input file/],
+      [infer('--input', join(work, 'in.npz'), '--output', join(checkpoint, 'params.npz')), /--output .*params\.npz is inside the checkpoint .*alone; writing there would change the checkpoint/],
+      [infer('--input', join(work, 'in.npz'), '--output', work), /--output .* is a directory; give a file path ending in \.npz/],
+      [infer('--input', join(work, 'nan.npz')), /nan\.npz: key "x" holds 1 non-finite value, the first \(NaN\) at \[batch=3, vector=1\]\. A prediction from it would be non-finite too: clean the input/],
+      [infer('--input', join(work, 'ints.npz')), /ints\.npz: "x" is int32, the model takes float32; convert the array to float32/],
       [infer('--input', join(work, 'in.npz'), '--rollout', '2'), /--rollout cannot feed output "u_hat" \(per sample \[1\]\) back into input "x" \(per sample \[2\]\): a rollout needs an output shaped like the input it replaces/],
     ];
     for (const [run, message] of rows) {
@@ -71,6 +81,19 @@ describe('tandem infer', () => {
       expect(r.stderr).toMatch(message);
       expect(r.code).toBe(2);
     }
+    // Nothing was written by a refused call: the input is intact, no predictions file next to a bad input.
+    expect(readNpzFile(join(work, 'in.npz')).arrays.get('x')!.data).toStrictEqual(x);
+    expect(readdirSync(work).filter((f) => f.endsWith('.predictions.npz'))).toStrictEqual([]);
+    expect(readdirSync(checkpoint).sort()).toStrictEqual(checkpointFiles);
+  });
+
+  it('converts float64 input to the float32 model, and says so', async () => {
+    writeNpzFile(join(work, 'wide-float.npz'), { x: { dtype: 'float64', shape: [n, 2], data: Float64Array.from(x), dims: ['batch', 'vector'] } });
+    const out = join(work, 'pred-from-float64.npz');
+    const r = await cli('infer', '--checkpoint', checkpoint, '--input', join(work, 'wide-float.npz'), '--output', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^note: .*wide-float\.npz: "x" is float64, the model takes float32: converted to float32 \(rounded to float32 precision\)\n$/);
+    expect(readNpzFile(out).arrays.get('u_hat')!.dtype).toBe('float32');
   });
 });
 

@@ -2,6 +2,7 @@ import { benchAutodiff, formatAutodiffBench } from '../../bench/autodiff.ts';
 import { benchTable, benchTrain } from '../../bench/train.ts';
 import { benchWorkloads, workloadTable } from '../../bench/workloads.ts';
 import { toJson } from '../io.ts';
+import { UsageError } from '../../orchestrator/errors.ts';
 import type { CliCommand } from './command.ts';
 
 /**
@@ -62,6 +63,6 @@ const LOSS_AGREEMENT = 1e-3;
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${v}"`);
   return n;
 }

@@ -1,4 +1,5 @@
-import { basename, dirname, join, relative } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { readNpzFile, writeNpzFile } from '../../data/npz.ts';
 import { UsageError } from '../../orchestrator/errors.ts';
 import { builtinPlugins } from '../../orchestrator/composition-root.ts';
@@ -44,11 +45,13 @@ export const inferCommand: CliCommand = {
         if (options.feed && !rollout) throw new UsageError('--feed only applies with --rollout N');
         const { checkpoint, notices } = resolveCheckpoint(options.checkpoint, options.outputs);
         for (const line of notices) io.err(`note: ${line}\n`);
+        const output = options.output ?? join(dirname(options.input), `${basename(options.input).replace(/\.npz$/, '')}.predictions.npz`);
+        refuseToOverwriteInputs(output, options.input, checkpoint.dir);
         const input = readNpzFile(options.input);
         const backend = await createBackend(options.backend, checkpoint.manifest.dtype);
         const buildModel = async (definition: PluginDefinition<'model'>, params: unknown) => (await buildPlugin(definition, params)).instance;
         const result = await runInference({ checkpoint, input, backend, models: builtinPlugins, buildModel, ...(rollout ? { rollout } : {}) });
-        const output = options.output ?? join(dirname(options.input), `${basename(options.input).replace(/\.npz$/, '')}.predictions.npz`);
+        for (const line of result.notices) io.err(`note: ${line}\n`);
         const { manifest } = checkpoint;
         writeNpzFile(output, result.outputs, {
           attrs: { checkpoint: checkpoint.dir, configHash: manifest.configHash, step: manifest.loop.steps, backend: backend.name, ...(rollout ? { rollout: rollout.steps } : {}) },
@@ -64,6 +67,21 @@ export const inferCommand: CliCommand = {
       });
   },
 };
+
+/**
+ * The predictions must not replace what they are computed from: the input file (under any spelling of its path)
+ * or a file of the checkpoint. Refused before anything is read, so a mistyped --output costs nothing.
+ */
+function refuseToOverwriteInputs(output: string, input: string, checkpointDir: string): void {
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
+  const target = real(output);
+  if (target === real(input)) throw new UsageError(`--output ${output} is the input file ${input}; writing there would replace the inputs with the predictions. Choose another --output path`);
+  const checkpoint = real(checkpointDir);
+  if (target === checkpoint || target.startsWith(checkpoint + sep)) {
+    throw new UsageError(`--output ${output} is inside the checkpoint ${checkpointDir}; writing there would change the checkpoint. Choose a path outside it`);
+  }
+  if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`--output ${output} is a directory; give a file path ending in .npz`);
+}
 
 /** The backend plugin by name, in the checkpoint's dtype (a backend that cannot run it refuses at construction). */
 async function createBackend(name: string, dtype: string): Promise<Backend> {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { describeDiff, describeEntry, describeListing } from '../../orchestrator/archive/describe.ts';
 import { diffEntries } from '../../orchestrator/archive/diff-entries.ts';
 import { listEntries, readEntry, verifyEntry } from '../../orchestrator/archive/read-archive.ts';
+import { sweepUnfinishedWrites } from '../../orchestrator/archive/unfinished-writes.ts';
 import { UsageError } from '../../orchestrator/errors.ts';
 import { parseParityReport } from '../../parity/report.ts';
 import { renderMarkdown } from '../../reports/parity-markdown.ts';
@@ -21,18 +22,19 @@ export const reportCommand: CliCommand = {
     const report = program.command('report').description('Browse the report archive (reports/<initiative>/<phase>/<timestamp>/) and render parity reports.');
     report
       .command('ls')
-      .description('List archived reports, oldest first per initiative/phase, with their verdict and commit.')
+      .description('List archived reports, oldest first per initiative/phase, with their verdict and commit; removes writes a killed process left unfinished.')
       .option('--initiative <name>', 'only this initiative')
       .option('--phase <id>', 'only this phase')
       .option('--reports <dir>', 'root of the report archive', 'reports')
       .option('--json', 'print the entries as JSON')
       .action((o: { initiative?: string; phase?: string; reports: string; json?: boolean }) => {
+        const unfinished = sweepUnfinishedWrites(o.reports);
         const { entries, damaged } = listEntries(o.reports, { initiative: o.initiative, phase: o.phase });
         if (o.json) {
-          io.out(toJson({ entries: entries.map((e) => ({ dir: e.dir, initiative: e.initiative, phase: e.phase, stamp: e.stamp, verdict: e.manifest.verdict, createdAt: e.manifest.createdAt, commit: e.manifest.git.commit })), damaged }));
+          io.out(toJson({ entries: entries.map((e) => ({ dir: e.dir, initiative: e.initiative, phase: e.phase, stamp: e.stamp, verdict: e.manifest.verdict, createdAt: e.manifest.createdAt, commit: e.manifest.git.commit })), damaged, unfinished }));
           return;
         }
-        io.out(describeListing(entries, damaged));
+        io.out(describeListing(entries, damaged, unfinished));
       });
     report
       .command('show')

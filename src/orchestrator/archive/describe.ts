@@ -6,16 +6,22 @@ import { countStatuses } from '../../reports/report-input.ts';
 import type { EntryDiff } from './diff-entries.ts';
 import { entryParityReports, entryTests } from './entry-evidence.ts';
 import type { ArchiveEntry, Verification } from './read-archive.ts';
+import { STALE_AFTER_MS, type UnfinishedWrite } from './unfinished-writes.ts';
 
 /** The terminal text of `tandem report ls | show | diff` (spec: specs/archive-and-plans.md §3). */
 
-export function describeListing(entries: readonly ArchiveEntry[], damaged: readonly { dir: string; reason: string }[]): string {
-  if (entries.length === 0 && damaged.length === 0) return 'no archived reports\n';
+export function describeListing(entries: readonly ArchiveEntry[], damaged: readonly { dir: string; reason: string }[], unfinished: readonly UnfinishedWrite[] = []): string {
+  const notes = unfinished.map((u) =>
+    u.removed
+      ? `REMOVED ${shortPath(u.dir)}: an archive write that never finished (${Math.round(u.ageMs / 60_000)} min old, left by a killed process)`
+      : `UNFINISHED ${shortPath(u.dir)}: an archive write in progress, or interrupted less than ${STALE_AFTER_MS / 60_000} min ago (removed once older)`,
+  );
+  if (entries.length === 0 && damaged.length === 0) return `${['no archived reports', ...notes].join('\n')}\n`;
   const rows = entries.map((e) => [`${e.initiative}/${e.phase}/${e.stamp}`, VERDICT_MARK[e.manifest.verdict], e.manifest.git.commit?.slice(0, 10) ?? '-', shortPath(e.dir)]);
   const width = (i: number) => Math.max(...rows.map((r) => r[i].length));
   const lines = rows.map((r) => r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(width(i)) : cell)).join('  '));
   for (const d of damaged) lines.push(`DAMAGED ${shortPath(d.dir)}: ${d.reason}`);
-  return `${lines.join('\n')}\n`;
+  return `${[...lines, ...notes].join('\n')}\n`;
 }
 
 export function describeEntry(entry: ArchiveEntry, verification: Verification): string {

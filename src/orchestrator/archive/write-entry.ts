@@ -1,6 +1,9 @@
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { withSignalsDeferred } from '../../util/defer-signals.ts';
 import { sha256Hex } from '../../util/hash.ts';
+import { PathError } from '../errors.ts';
+import { prepareWritableRoot } from '../writable-root.ts';
 import { ArchiveError } from './archive-error.ts';
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, manifestSchema, type ArchiveManifest, type FileRecord, type ManifestInput } from './manifest.ts';
 
@@ -32,7 +35,12 @@ export interface WrittenEntry {
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 export const TEMP_PREFIX = '.tmp-';
 
+/** SIGINT/SIGTERM during the write take effect after it: the entry is then complete, or absent. */
 export function writeArchiveEntry(request: WriteEntryRequest): WrittenEntry {
+  return withSignalsDeferred(() => writeEntry(request));
+}
+
+function writeEntry(request: WriteEntryRequest): WrittenEntry {
   const { initiative, phase } = request.manifest;
   for (const [what, name] of [['initiative', initiative], ['phase', phase]] as const) {
     if (!SEGMENT.test(name)) throw new ArchiveError(`the ${what} name "${name}" cannot be a directory of the report archive; use letters, digits, ".", "_" and "-" only.`);
@@ -82,32 +90,30 @@ export function checksum(data: string | Uint8Array): FileRecord {
  */
 export function ensureArchiveWritable(reportsRoot: string, initiative: string, phase: string): string {
   const root = resolve(reportsRoot);
-  const parent = join(root, initiative, phase);
-  try {
-    mkdirSync(parent, { recursive: true });
-    accessSync(parent, constants.W_OK);
-    return parent;
-  } catch (error) {
-    throw unwritable(root, error);
-  }
+  return archiveDirectory(root, join(root, initiative, phase));
 }
 
 function makeTempDir(root: string, parent: string): string {
+  archiveDirectory(root, parent);
   try {
-    mkdirSync(parent, { recursive: true });
     return mkdtempSync(join(parent, TEMP_PREFIX));
   } catch (error) {
     throw unwritable(root, error);
   }
 }
 
+/** The phase directory, created level by level and probed with a write (a path under /proc fails, not spins). */
+function archiveDirectory(root: string, parent: string): string {
+  try {
+    return prepareWritableRoot(parent, 'the report archive');
+  } catch (error) {
+    throw unwritable(root, error);
+  }
+}
+
 function unwritable(root: string, error: unknown): ArchiveError {
-  const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-  return new ArchiveError(
-    `cannot write the report archive: creating a directory under ${root} failed (${code}). ` +
-      `Make ${root} a writable directory, or choose another with --reports <dir>.`,
-    { cause: error },
-  );
+  const detail = error instanceof PathError ? error.message : `cannot write the report archive: creating a directory under ${root} failed (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  return new ArchiveError(`${detail}. Make ${root} a writable directory, or choose another with --reports <dir>.`, { cause: error });
 }
 
 function checkedPath(path: string): string {

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../errors.ts';
 import { didYouMean } from '../suggest.ts';
 import { requireSingleValue, type Override } from './override.ts';
-import { OriginMap } from './origins.ts';
+import { OriginMap, overrideLabel } from './origins.ts';
 import { isTree, type Tree } from './tree.ts';
 
 /**
@@ -17,7 +17,7 @@ export function applyOverrides(tree: Tree, origins: OriginMap, overrides: readon
 }
 
 function applyOne(tree: Tree, origins: OriginMap, override: Override): Tree {
-  const where = { file: `command-line override '${override.raw}'`, keyPath: override.path.join('.') };
+  const where = { file: overrideLabel(override.raw), keyPath: override.path.join('.') };
   const parentPath = override.path.slice(0, -1);
   const leaf = override.path[override.path.length - 1];
   let parent: Tree = tree;

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
 import { didYouMean } from '../suggest.ts';
 import { requireSingleValue, type Override } from './override.ts';
-import { locate, OriginMap, type Origin } from './origins.ts';
+import { locate, OriginMap, overrideLabel, type Origin } from './origins.ts';
 import { isTree, mergeTrees, type Tree } from './tree.ts';
 import { readYamlFile, type YamlSource } from './yaml-source.ts';
 
@@ -14,7 +15,9 @@ import { readYamlFile, type YamlSource } from './yaml-source.ts';
  *     - backend: onnxruntime     # conf/backend/onnxruntime.yaml, merged under the key `backend`
  *     - _self_                   # where the primary file's own keys merge (last when omitted, as in Hydra 1.1+)
  *
- * Group files live next to the primary config, in `<config dir>/<group>/<option>.yaml`. Command-line overrides
+ * Group files live next to the primary config, in `<config dir>/<group>/<option>.yaml`, and fall back to tandem's
+ * own `conf/<group>/<option>.yaml`, so a config in any folder can select `backend=tfjs` (Hydra's config search path:
+ * the primary config's folder first, then the library's). Command-line overrides
  * whose key is a config group select (`backend=tfjs`), add (`+group=x`) or drop (`~group`) a group entry; every
  * other override is returned for apply-overrides.ts.
  */
@@ -39,11 +42,11 @@ export function composeConfig(primaryFile: string, overrides: readonly Override[
   const primary = readYamlFile(primaryFile);
   const own = primary.value ?? {};
   if (!isTree(own)) throw new ConfigError('must be a YAML mapping of keys to values at the top level', { file: primaryFile }, 'Start the file with `experiment:` or `defaults:`.');
-  const configDir = dirname(primaryFile);
+  const searchDirs = searchPath(primaryFile);
   const { groups, selfIndex } = readDefaults(own.defaults, primary);
   const valueOverrides: Override[] = [];
   for (const override of overrides) {
-    if (override.path.length === 1 && isGroup(override.path[0], groups, configDir)) applyGroupOverride(override, groups, configDir);
+    if (override.path.length === 1 && isGroup(override.path[0], groups, searchDirs)) applyGroupOverride(override, groups, searchDirs);
     else valueOverrides.push(override);
   }
 
@@ -59,7 +62,7 @@ export function composeConfig(primaryFile: string, overrides: readonly Override[
   for (const entry of ordered) {
     if (entry === 'self') mergeIn(ownKeys, primary.origins, []);
     else {
-      const source = readGroupFile(entry, configDir);
+      const source = readGroupFile(entry, searchDirs);
       mergeIn((source.value ?? {}) as Tree, source.origins, entry.group.split('/'));
     }
   }
@@ -89,50 +92,64 @@ function readDefaults(defaults: unknown, primary: YamlSource): { groups: GroupEn
   return { groups, selfIndex };
 }
 
-function isGroup(key: string, groups: GroupEntry[], configDir: string): boolean {
-  if (groups.some((g) => g.group === key)) return true;
-  const dir = join(configDir, key);
-  return existsSync(dir) && statSync(dir).isDirectory();
+/** tandem's own config folder, the last place a config group is looked for. */
+const TANDEM_CONF = fileURLToPath(new URL('../../../conf', import.meta.url));
+
+/** Where group options are looked for, first match wins: beside the primary config, then tandem's own conf/. */
+type SearchPath = readonly string[];
+
+function searchPath(primaryFile: string): SearchPath {
+  const own = resolve(dirname(primaryFile));
+  return own === TANDEM_CONF ? [own] : [own, TANDEM_CONF];
 }
 
-function applyGroupOverride(override: Override, groups: GroupEntry[], configDir: string): void {
+function isGroup(key: string, groups: GroupEntry[], searchDirs: SearchPath): boolean {
+  if (groups.some((g) => g.group === key)) return true;
+  return searchDirs.some((base) => {
+    const dir = join(base, key);
+    return existsSync(dir) && statSync(dir).isDirectory();
+  });
+}
+
+function applyGroupOverride(override: Override, groups: GroupEntry[], searchDirs: SearchPath): void {
   const group = override.path[0];
   const index = groups.findIndex((g) => g.group === group);
   const origin: Origin = { file: '', override: override.raw };
   if (override.kind === 'delete') {
-    if (index < 0) throw new ConfigError(`cannot remove config group '${group}': it is not in the defaults list`, { file: `command-line override '${override.raw}'` }, 'Drop this override.');
+    if (index < 0) throw new ConfigError(`cannot remove config group '${group}': it is not in the defaults list`, { file: overrideLabel(override.raw) }, 'Drop this override.');
     groups.splice(index, 1);
     return;
   }
   const option = requireSingleValue(override);
   if (typeof option !== 'string' || option === '') {
-    throw new ConfigError(`config group '${group}' needs an option name, got ${JSON.stringify(option)}`, { file: `command-line override '${override.raw}'` }, `Choose one of: ${listOptions(group, configDir).join(', ')}.`);
+    throw new ConfigError(`config group '${group}' needs an option name, got ${JSON.stringify(option)}`, { file: overrideLabel(override.raw) }, `Choose one of: ${listOptions(group, searchDirs).join(', ')}.`);
   }
   if (override.kind === 'add' && index >= 0) {
-    throw new ConfigError(`config group '${group}' is already in the defaults list`, { file: `command-line override '${override.raw}'` }, `Select an option with ${group}=${option} (no '+').`);
+    throw new ConfigError(`config group '${group}' is already in the defaults list`, { file: overrideLabel(override.raw) }, `Select an option with ${group}=${option} (no '+').`);
   }
   if (override.kind === 'set' && index < 0) {
-    throw new ConfigError(`config group '${group}' is not in the defaults list`, { file: `command-line override '${override.raw}'` }, `Add it with +${group}=${option}.`);
+    throw new ConfigError(`config group '${group}' is not in the defaults list`, { file: overrideLabel(override.raw) }, `Add it with +${group}=${option}.`);
   }
   if (index >= 0) groups[index] = { group, option, origin };
   else groups.push({ group, option, origin });
 }
 
-function readGroupFile(entry: GroupEntry, configDir: string): YamlSource {
+function readGroupFile(entry: GroupEntry, searchDirs: SearchPath): YamlSource {
   // Options are chosen before interpolations resolve (they decide which files make the config), so one cannot be one.
   if (entry.option.includes('${')) {
     throw new ConfigError(
       `config group '${entry.group}' is chosen by the interpolation '${entry.option}', which is not supported: options are chosen before the config exists`,
       { ...locate(entry.origin, ''), keyPath: entry.group },
-      `Name the option itself (${entry.group}=${listOptions(entry.group, configDir)[0] ?? '<option>'}).`,
+      `Name the option itself (${entry.group}=${listOptions(entry.group, searchDirs)[0] ?? '<option>'}).`,
     );
   }
-  const file = join(configDir, entry.group, `${entry.option}.yaml`);
-  if (!existsSync(file)) {
-    const options = listOptions(entry.group, configDir);
-    const choices = options.length ? `Valid options: ${options.join(', ')}.` : `There is no directory ${join(configDir, entry.group)}/ with options.`;
+  const candidates = searchDirs.map((base) => join(base, entry.group, `${entry.option}.yaml`));
+  const file = candidates.find((candidate) => existsSync(candidate));
+  if (file === undefined) {
+    const options = listOptions(entry.group, searchDirs);
+    const choices = options.length ? `Valid options: ${options.join(', ')}.` : `There is no directory ${join(searchDirs[0], entry.group)}/ with options.`;
     throw new ConfigError(
-      `config group '${entry.group}' has no option '${entry.option}' (looked for ${file})`,
+      `config group '${entry.group}' has no option '${entry.option}' (looked for ${candidates.join(' and ')})`,
       { ...locate(entry.origin, ''), keyPath: entry.group },
       `${choices}${didYouMean(entry.option, options)}`,
     );
@@ -145,13 +162,12 @@ function readGroupFile(entry: GroupEntry, configDir: string): YamlSource {
   return source;
 }
 
-function listOptions(group: string, configDir: string): string[] {
-  const dir = join(configDir, group);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.yaml'))
-    .map((name) => name.slice(0, -'.yaml'.length))
-    .sort();
+function listOptions(group: string, searchDirs: SearchPath): string[] {
+  const options = searchDirs.flatMap((base) => {
+    const dir = join(base, group);
+    return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.yaml')).map((name) => name.slice(0, -'.yaml'.length)) : [];
+  });
+  return [...new Set(options)].sort();
 }
 
 function nest(prefix: string[], value: Tree): Tree {

@@ -61,6 +61,11 @@ export class OriginMap {
 /** The origin as the `where` of a ConfigError: `file:line:col`, or the override text standing in for a file. */
 export function locate(origin: Origin | undefined, fallbackFile: string): { file: string; line?: number; col?: number } {
   if (!origin) return { file: fallbackFile };
-  if (origin.override !== undefined) return { file: `command-line override '${origin.override}'` };
+  if (origin.override !== undefined) return { file: overrideLabel(origin.override) };
   return { file: origin.file, line: origin.line, col: origin.col };
+}
+
+/** `command-line override '<text>'`, the text cut short when it is long: a 5000-character value is not read, only scrolled. */
+export function overrideLabel(raw: string): string {
+  return `command-line override '${raw.length > 80 ? `${raw.slice(0, 60)}…' (${raw.length} characters)` : `${raw}'`}`;
 }

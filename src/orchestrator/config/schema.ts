@@ -15,9 +15,15 @@ export const pluginSectionSchema = z.strictObject({
 });
 export type PluginSection = z.infer<typeof pluginSectionSchema>;
 
+export const EXPERIMENT_NAME_MAX = 128;
+
 export const configSchema = z.strictObject({
   experiment: z.strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'Use letters, digits, ".", "_" and "-" (it names files)'),
+    // It names files (plots, parity cases, baselines), with suffixes added.
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'Use letters, digits, ".", "_" and "-" (it names files)')
+      .max(EXPERIMENT_NAME_MAX, 'Too long: it names files, and a file name may hold 255 bytes'),
     seed: z.int().min(0).max(2 ** 32 - 1),
   }),
   adapter: pluginSectionSchema,

@@ -26,7 +26,12 @@ export const trainSchema = z.strictObject({
   batch_size: z.int().min(1),
   optimizer: optimizerSection,
   /** Named loss terms (data kinds or registered physics kinds, src/train/loss-terms/); the total loss is Σ weight·term (specs/results.md). */
-  loss: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a loss term name is an identifier (it names the loss:<term> output)'), lossTermSchema).optional(),
+  // Optional here (a config whose stages are not built yet has nothing to train); a run or parity that trains
+  // requires it before its run directory exists (requireLoss in handshake.ts). Never empty.
+  loss: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a loss term name is an identifier (it names the loss:<term> output)'), lossTermSchema)
+    .refine((terms) => Object.keys(terms).length > 0, 'train.loss names no loss term; name at least one, e.g. data: {kind: mse, output: y_hat, target: y}')
+    .optional(),
   schedule: scheduleSchema.optional(),
   schedule_interval: z.enum(['epoch', 'step']).default('epoch'),
   clip_grad_norm: clipGradNormOptions.optional(),

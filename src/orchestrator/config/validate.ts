@@ -62,15 +62,25 @@ function issueToError(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown
       `Use one of: ${choices.join(', ')}.${didYouMean(String(actual), choices)}`,
     );
   }
-  return new ConfigError(`${issue.message} (got ${JSON.stringify(actual)})${owner}`, where, fixFor(issue));
+  // zod calls NaN "received NaN" and JSON prints it null; say what it is.
+  if (issue.code === 'invalid_type' && typeof actual === 'number' && !Number.isFinite(actual)) {
+    return new ConfigError(`${actual} is not a finite number${owner}`, where, 'Write a finite number here.');
+  }
+  return new ConfigError(`${issue.message} (got ${shown(actual)})${owner}`, where, fixFor(issue));
+}
+
+/** The offending value as JSON, a long string cut short with its length. */
+function shown(value: unknown): string {
+  if (typeof value === 'string' && value.length > 60) return `"${value.slice(0, 40)}…" (${value.length} characters)`;
+  return JSON.stringify(value);
 }
 
 function fixFor(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'too_small':
-      return `Use a value ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}.`;
+      return issue.origin === 'string' ? `Use at least ${String(issue.minimum)} characters.` : `Use a value ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}.`;
     case 'too_big':
-      return `Use a value ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}.`;
+      return issue.origin === 'string' ? `Use at most ${String(issue.maximum)} characters.` : `Use a value ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}.`;
     case 'invalid_type':
       return `Write ${yamlType(issue.expected)} here.`;
     default:

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { describeSystemError, isSystemError } from '../../util/system-error.ts';
 import { ConfigError } from '../errors.ts';
 import { OriginMap, type KeyPath } from './origins.ts';
 
@@ -17,7 +18,7 @@ export function readYamlFile(file: string, role = 'config file'): YamlSource {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ConfigError(`${role} ${file} does not exist`, {}, 'Check the path (configs live under conf/).');
-    throw new ConfigError(`${role} ${file} cannot be read (${code ?? String(error)})`, {}, 'Check its permissions.');
+    throw new ConfigError(isSystemError(error) ? describeSystemError(error, `read the ${role}`, file) : `${role} ${file} cannot be read (${String(error)})`, {});
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -26,9 +27,16 @@ export function readYamlFile(file: string, role = 'config file'): YamlSource {
     const { line, col } = lineCounter.linePos(first.pos[0]);
     throw new ConfigError(`is not valid YAML: ${first.message}`, { file, line, col }, 'Fix the YAML syntax at that position.');
   }
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // The yaml library stops expanding aliases past a limit (an "alias bomb" would take all memory).
+    throw new ConfigError(`cannot be read as a config: ${(error as Error).message}`, { file }, 'Write the values out instead of nesting aliases (*name) many levels deep.');
+  }
   const origins = new OriginMap();
   recordOrigins(doc.contents, [], file, lineCounter, origins);
-  return { file, value: doc.toJS(), origins };
+  return { file, value, origins };
 }
 
 function recordOrigins(node: unknown, path: KeyPath, file: string, lines: LineCounter, out: OriginMap): void {

@@ -7,7 +7,7 @@ import type { TrainSettings } from '../../train/training-run.ts';
 import { canonicalJson, sha256Hex } from '../../util/hash.ts';
 import { ConfigError } from '../errors.ts';
 import type { FrozenConfig } from '../frozen-config.ts';
-import { runHandshake, type HandshakeResult } from '../handshake.ts';
+import { requireLoss, runHandshake, type HandshakeResult } from '../handshake.ts';
 import { buildPlugin, type BuiltPlugin } from '../plugins/construct-plugin.ts';
 import { constructPlugins } from '../plugins/construct-plugins.ts';
 
@@ -36,6 +36,7 @@ const BASELINE_KEYS = ['experiment', 'adapter', 'model', 'train', 'plugins'] as 
 
 export async function setUpParity(request: { configFile: string; overrides: readonly string[]; builtins: readonly PluginDefinition[] }): Promise<ParitySetup> {
   const handshake = await runHandshake(request);
+  requireLoss(handshake);
   const { frozen, catalog } = handshake;
   const settings = paritySettings(frozen.config.parity);
   const backendNames = settings.backends ?? catalog.ofKind('backend').map((d) => d.name).filter((n) => n !== 'torch');

@@ -1,8 +1,10 @@
+import { dirname } from 'node:path';
 import { recordBaseline as record } from '../../parity/baseline/record-baseline.ts';
 import type { BaselineManifest } from '../../parity/baseline/baseline-files.ts';
 import type { PluginDefinition } from '../../contracts/plugin.ts';
 import { openLiveReference } from '../composition-root.ts';
 import { setUpParity } from './parity-setup.ts';
+import { prepareWritableRoot } from '../writable-root.ts';
 
 export interface RecordRequest {
   readonly configFile: string;
@@ -21,6 +23,7 @@ export async function recordBaseline(request: RecordRequest): Promise<{ dir: str
   const setup = await setUpParity(request);
   const name = request.name ?? setup.experiment.name;
   const dir = setup.baselineDir(name, request.root);
+  prepareWritableRoot(dirname(dir), 'the baselines directory');
   const live = openLiveReference();
   try {
     const manifest = await record({

@@ -6,7 +6,7 @@ import { planCases, runCases, type SideOverride } from '../../parity/run-cases.t
 import { parseSelectors } from '../../parity/selectors.ts';
 import type { PluginDefinition } from '../../contracts/plugin.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import { createRunDirectory, writeRunRecord, writeStatus } from '../run/run-directory.ts';
+import { createRunDirectory, guardRunDirectory, writeRunRecord, writeStatus } from '../run/run-directory.ts';
 import { setUpParity } from './parity-setup.ts';
 import { renderMarkdown } from '../../reports/parity-markdown.ts';
 import { renderHtml } from '../../reports/report-html.ts';
@@ -54,6 +54,7 @@ export async function runParity(request: ParityRequest): Promise<ParityResult> {
   const torchPython = frozen.config.backend.name === 'torch' ? (frozen.config.backend.params as { python?: string }).python : undefined;
   let reference: Reference | undefined;
   const localizer = await setup.openLocalizer();
+  const releaseGuard = guardRunDirectory(runDir, { configHash: frozen.hash, startedAt: startedAt.toISOString() });
   try {
     reference = request.reference ?? openReference(settings, { identity: setup.identity, ...(torchPython ? { python: torchPython } : {}), ...(request.baselinesRoot ? { baselinesRoot: request.baselinesRoot } : {}) });
     const report = await runCases({
@@ -74,6 +75,7 @@ export async function runParity(request: ParityRequest): Promise<ParityResult> {
     status('failed', (e as Error).message);
     throw e;
   } finally {
+    releaseGuard();
     // An injected reference belongs to the caller (a test file shares one process across its runs).
     if (reference && !request.reference) await reference.dispose();
     await localizer.dispose();

@@ -2,8 +2,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { guardRun } from '../../util/run-guard.ts';
 import { escapeInterpolations } from '../config/interpolation-syntax.ts';
 import type { FrozenConfig } from '../frozen-config.ts';
+import { prepareWritableRoot } from '../writable-root.ts';
 
 /**
  * The run directory (spec: specs/config-handshake.md §8.4), Hydra's layout with our metadata folder:
@@ -13,14 +15,14 @@ import type { FrozenConfig } from '../frozen-config.ts';
  *                               so the file reads back as the same config
  *     .tandem/overrides.yaml    the command-line overrides as typed, a YAML list
  *     .tandem/config.sha256     the config hash
- *     .tandem/status.json       running → complete | partial | failed
+ *     .tandem/status.json       running → complete | partial | failed | killed (SIGINT, SIGTERM)
  *     .tandem/effective-settings.json   what each plugin reported after construction
  *
  * Every file is written atomically; the status is the last thing written, so `complete` implies the rest exists.
  */
 export const META_DIR = '.tandem';
 
-export type RunDirStatus = 'running' | 'complete' | 'partial' | 'failed';
+export type RunDirStatus = 'running' | 'complete' | 'partial' | 'failed' | 'killed';
 
 export interface StatusRecord {
   readonly status: RunDirStatus;
@@ -44,7 +46,7 @@ export function createRunDirectory(outputsRoot: string, now: Date = new Date()):
 export function createTimestampedDirectory(root: string, now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   // Local time, as Hydra's ${now:%Y-%m-%d}/${now:%H-%M-%S}: the person reading the folder thinks in local time.
-  const day = join(resolve(root), `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`);
+  const day = join(prepareWritableRoot(root, 'the outputs directory'), `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`);
   const time = `${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
   mkdirSync(day, { recursive: true });
   for (let n = 0; ; n++) {
@@ -83,6 +85,21 @@ export function writeEffectiveSettings(runDir: string, settings: Record<string, 
 
 export function writeStatus(runDir: string, record: StatusRecord): void {
   writeFileAtomic(join(runDir, META_DIR, 'status.json'), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/**
+ * While a run is running: Ctrl-C or SIGTERM marks it `killed` (and the process then ends by the signal), and an exit
+ * in the middle (process.exit, an uncaught exception) marks it `failed`, so no directory says `running` for a
+ * process that is gone. SIGKILL cannot be caught: that one still leaves `running`. Returns the release function;
+ * install it before any plugin's guard (the tracker's), so the tracker's asynchronous one is the last to run.
+ */
+export function guardRunDirectory(runDir: string, record: Pick<StatusRecord, 'configHash' | 'startedAt'>): () => void {
+  const mark = (status: RunDirStatus, error: string) => writeStatus(runDir, { status, ...record, updatedAt: new Date().toISOString(), error });
+  return guardRun({
+    onSignal: async (signal) => mark('killed', `stopped by ${signal}`),
+    onExit: () => mark('failed', 'the process exited before the run ended'),
+    graceMs: 0,
+  });
 }
 
 export function readStatus(runDir: string): StatusRecord {

@@ -1,4 +1,5 @@
-import { DataError } from '../../data/errors.ts';
+import { DataError, DataNonFiniteError } from '../../data/errors.ts';
+import { findNonFinite } from '../../data/non-finite.ts';
 import type { NpzEntry } from '../../data/npz.ts';
 import type { RawData } from '../../data/raw-data.ts';
 import { isFloat, type DType } from '../../graph/dtype.ts';
@@ -47,6 +48,8 @@ export interface InferenceResult {
   readonly batch: number;
   /** The model's data inputs that were read from the input file. */
   readonly inputs: readonly string[];
+  /** Sentences for the person about what was done to the input (a float64 array converted to float32). */
+  readonly notices: readonly string[];
 }
 
 /**
@@ -65,7 +68,7 @@ export async function runInference(request: InferenceRequest): Promise<Inference
   const probe = await rebuildProgram(manifest, models, buildModel, 1, dir);
   const dataKeys = new Set(probe.dataInputs.map((i) => i.name));
   const modelInputs = probe.graphs.forward.inputs.map((i) => i.name).filter((n) => dataKeys.has(n));
-  const { feed, batch } = readInputs(manifest, modelInputs, input);
+  const { feed, batch, notices } = readInputs(manifest, modelInputs, input);
   const outputShape = (name: string) => probe.graphs.forward.outputs.find((o) => o.name === name)!.shape.slice(1);
   const mapping = rollout ? rolloutFeed(manifest, modelInputs, rollout, outputShape) : undefined;
   // A model with a fixed batch size runs at that size, the input cut into chunks of it (the last one padded).
@@ -94,13 +97,18 @@ export async function runInference(request: InferenceRequest): Promise<Inference
       const dims = outputDims(manifest, name, per[0].shape.slice(1), mapping);
       outputs.set(name, rollout ? { ...stackTime(per), dims: ['batch', 'time', ...dims] } : { ...per[0], dims: ['batch', ...dims] });
     }
-    return { outputs, batch, inputs: modelInputs };
+    return { outputs, batch, inputs: modelInputs, notices };
   } finally {
     await session.dispose();
   }
 }
 
-function readInputs(manifest: CheckpointManifest, modelInputs: readonly string[], input: RawData): { feed: Map<string, Tensor>; batch: number } {
+/**
+ * The model's inputs from the file, checked: present, shaped as trained, one batch size, finite (a prediction from
+ * NaN or Inf is NaN, and exit 0 would hide it). A float array of the other float width is converted, and said so;
+ * any other dtype is refused.
+ */
+function readInputs(manifest: CheckpointManifest, modelInputs: readonly string[], input: RawData): { feed: Map<string, Tensor>; batch: number; notices: string[] } {
   const file = input.source;
   const missing = modelInputs.filter((k) => !input.arrays.has(k));
   if (missing.length) {
@@ -111,6 +119,7 @@ function readInputs(manifest: CheckpointManifest, modelInputs: readonly string[]
     );
   }
   const feed = new Map<string, Tensor>();
+  const notices: string[] = [];
   let batch: number | undefined;
   let batchKey = '';
   for (const key of modelInputs) {
@@ -126,12 +135,18 @@ function readInputs(manifest: CheckpointManifest, modelInputs: readonly string[]
     }
     const dtype = (isFloat(spec.dtype as DType) ? manifest.dtype : spec.dtype) as DType;
     if (a.dtype !== dtype && !(isFloat(dtype) && (a.dtype === 'float32' || a.dtype === 'float64'))) {
-      throw new DataError(`${file}: "${key}" is ${a.dtype}, the model takes ${dtype}`, file, key);
+      throw new DataError(`${file}: "${key}" is ${a.dtype}, the model takes ${dtype}; convert the array to ${dtype}`, file, key);
     }
+    const bad = findNonFinite({ ...a, dims: a.dims ?? [] });
+    if (bad) {
+      const dims = spec.perSample ? ['batch', ...spec.dims] : [...spec.dims];
+      throw new DataNonFiniteError(file, key, dims, bad.index, bad.value, bad.count, 'A prediction from it would be non-finite too: clean the input (e.g. np.nan_to_num) first');
+    }
+    if (a.dtype !== dtype) notices.push(`${file}: "${key}" is ${a.dtype}, the model takes ${dtype}: converted to ${dtype}${dtype === 'float32' ? ' (rounded to float32 precision)' : ''}`);
     feed.set(key, a.dtype === dtype ? { dtype, shape: a.shape, data: a.data as Tensor['data'] } : tensor(dtype, a.shape, a.data as ArrayLike<number>));
   }
   if (batch === undefined || batch === 0) throw new DataError(`${file}: no samples: the per-sample inputs ${modelInputs.join(', ')} have a batch axis of size 0 or none`, file);
-  return { feed, batch };
+  return { feed, batch, notices };
 }
 
 function rolloutFeed(manifest: CheckpointManifest, modelInputs: readonly string[], rollout: RolloutOptions, outputShape: (name: string) => readonly number[]): { output: string; input: string } {

@@ -11,7 +11,7 @@ import { flattenParams } from './flatten-params.ts';
 import { FolderSink } from './folder-store/folder-sink.ts';
 import { MlflowRestClient } from './rest/rest-client.ts';
 import { RestSink } from './rest/rest-sink.ts';
-import { guardRun } from './run-guard.ts';
+import { guardRun } from '../../../util/run-guard.ts';
 import type { KeyValue, RunStatusName, TrackingSink } from './tracking-sink.ts';
 import { resolveTrackingUri, trackingUriProblem } from './tracking-uri.ts';
 import { LIMITS, truncateBytes, validateTag } from './validation.ts';

@@ -12,10 +12,13 @@ export interface RunGuardActions {
 }
 
 /**
- * Process handlers that live exactly as long as one tracked run, so a run interrupted or crashed midway is marked
- * KILLED or FAILED instead of staying RUNNING forever. Installing a SIGINT listener replaces Node's default
- * "terminate", so after recording the status the guard re-raises the signal, unless some other listener (the
- * CLI's own) is there to decide how the process ends. Returns the function that removes the handlers.
+ * Process handlers that live exactly as long as one run, so a run interrupted or crashed midway is marked killed or
+ * failed instead of staying running forever: the run directory's status (run-directory.ts) and an MLflow run
+ * (the mlflow tracker) each install one. Installing a SIGINT listener replaces Node's default "terminate", so after
+ * recording the status the guard re-raises the signal, unless some other listener is still there to decide how
+ * the process ends: the CLI's own, or a guard installed later. Each guard removes itself when called, so of
+ * several the last one called re-raises, after its own action; a guard whose action is synchronous must therefore
+ * be installed before one whose action is not. Returns the function that removes the handlers.
  */
 export function guardRun(actions: RunGuardActions): () => void {
   const onSignal = (signal: GuardedSignal) => {
