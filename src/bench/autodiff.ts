@@ -3,6 +3,7 @@ import { laplacian } from '../autodiff/laplacian.ts';
 import { grad } from '../autodiff/vjp.ts';
 import { Rng } from '../data/rng.ts';
 import { GraphBuilder } from '../graph/builder.ts';
+import { simplifyGraph } from '../graph/simplify/index.ts';
 import type { Graph } from '../graph/ir.ts';
 import { sizeOf, tensor, type Tensor } from '../graph/tensor.ts';
 import { ParameterSet } from '../contracts/parameters.ts';
@@ -22,10 +23,15 @@ export interface AutodiffBenchOptions {
 
 export interface AutodiffBenchRow {
   readonly graph: string;
+  /** Nodes as autodiff builds the graph, and after the simplifier (src/graph/simplify/). */
   readonly nodes: number;
+  readonly simplifiedNodes: number;
+  /** Median of the graph as built. */
   readonly medianMs: number;
+  /** Median of the simplified graph (what a training program runs). */
+  readonly simplifiedMs: number;
   readonly samples: number;
-  /** Median relative to the forward graph's median. */
+  /** Simplified median relative to the simplified forward graph's. */
   readonly ratio: number;
 }
 
@@ -41,26 +47,36 @@ export async function benchAutodiff(o: AutodiffBenchOptions = {}): Promise<Autod
   const graphs = await pinnGraphs(batch, o.hidden ?? [64, 64, 64]);
   const bench = new Bench({ time: o.timeMs ?? 3000, warmupTime: 500 });
   const ort = await (await constructPlugin(builtinPlugins, 'backend', 'onnxruntime', o.threads ? { threads: o.threads } : {})).executor();
+  const simplified = Object.fromEntries(Object.entries(graphs.graphs).map(([name, g]) => [name, simplifyGraph(g)]));
+  // Each graph as built and simplified, timed one after the other so both see about the same machine load.
   for (const [name, g] of Object.entries(graphs.graphs)) {
-    await ort.run(g, graphs.feeds); // build the session outside the timing
-    bench.add(name, async () => {
-      await ort.run(g, graphs.feeds);
-    });
+    for (const [task, graph] of [[name, g], [`${name}${SIMPLIFIED}`, simplified[name]]] as const) {
+      await ort.run(graph, graphs.feeds); // build the session outside the timing
+      bench.add(task, async () => {
+        await ort.run(graph, graphs.feeds);
+      });
+    }
   }
   await bench.run();
   await ort.dispose();
-  const rows = bench.tasks.map((t) => {
-    const r = t.result;
-    if (r.state !== 'completed') throw new Error(`benchmark "${t.name}" did not complete: ${r.state === 'errored' ? r.error.message : r.state}`);
-    return { graph: t.name, nodes: graphs.graphs[t.name].nodes.length, medianMs: r.latency.p50, samples: r.latency.samplesCount };
+  const median = (task: string) => {
+    const r = bench.tasks.find((t) => t.name === task)!.result;
+    if (r.state !== 'completed') throw new Error(`benchmark "${task}" did not complete: ${r.state === 'errored' ? r.error.message : r.state}`);
+    return r.latency;
+  };
+  const rows = Object.keys(graphs.graphs).map((graph) => {
+    const [raw, simple] = [median(graph), median(`${graph}${SIMPLIFIED}`)];
+    return { graph, nodes: graphs.graphs[graph].nodes.length, simplifiedNodes: simplified[graph].nodes.length, medianMs: raw.p50, simplifiedMs: simple.p50, samples: simple.samplesCount };
   });
-  const forward = rows[0].medianMs;
-  return rows.map((r) => ({ ...r, ratio: r.medianMs / forward }));
+  const forward = rows[0].simplifiedMs;
+  return rows.map((r) => ({ ...r, ratio: r.simplifiedMs / forward }));
 }
 
+const SIMPLIFIED = ' (simplified)';
+
 export function formatAutodiffBench(rows: readonly AutodiffBenchRow[]): string {
-  const head = ['graph', 'nodes', 'median ms', 'samples', '× forward'];
-  const body = rows.map((r) => [r.graph, String(r.nodes), r.medianMs.toFixed(3), String(r.samples), r.ratio.toFixed(2)]);
+  const head = ['graph', 'nodes', 'simplified nodes', 'median ms', 'simplified ms', 'samples', '× forward'];
+  const body = rows.map((r) => [r.graph, String(r.nodes), String(r.simplifiedNodes), r.medianMs.toFixed(3), r.simplifiedMs.toFixed(3), String(r.samples), r.ratio.toFixed(2)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;

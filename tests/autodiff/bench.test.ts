@@ -9,7 +9,8 @@ describe('autodiff benchmark', () => {
     for (const r of rows) expect(r.medianMs).toBeGreaterThan(0);
     expect(rows[2].nodes).toBeGreaterThan(rows[1].nodes);
     expect(rows[1].nodes).toBeGreaterThan(rows[0].nodes);
+    for (const r of rows.slice(1)) expect(r.simplifiedNodes).toBeLessThan(r.nodes);
     const table = formatAutodiffBench(rows);
-    expect(table.split('\n')[0]).toMatch(/^\| graph +\| nodes \| median ms \| samples \| × forward \|$/);
+    expect(table.split('\n')[0]).toMatch(/^\| graph +\| nodes \| simplified nodes \| median ms \| simplified ms \| samples \| × forward \|$/);
   });
 });
