@@ -1,5 +1,6 @@
 import { Bench } from 'tinybench';
 import { laplacian } from '../autodiff/laplacian.ts';
+import { taylorDerivatives } from '../autodiff/taylor.ts';
 import { grad } from '../autodiff/vjp.ts';
 import { Rng } from '../data/rng.ts';
 import { GraphBuilder } from '../graph/builder.ts';
@@ -40,7 +41,8 @@ export interface AutodiffBenchRow {
  * - forward: u = net(x);
  * - gradient: mean(u²) and its gradient w.r.t. every parameter (one reverse pass);
  * - second order: the Laplacian of u₀ w.r.t. x (two reverse passes, one per input coordinate after the
- *   first), mean(Δu₀²), and its gradient w.r.t. every parameter (a third pass through all of it).
+ *   first), mean(Δu₀²), and its gradient w.r.t. every parameter (a third pass through all of it);
+ * - second order, Taylor mode: the same loss with the Laplacian from one Taylor-mode forward pass.
  */
 export async function benchAutodiff(o: AutodiffBenchOptions = {}): Promise<AutodiffBenchRow[]> {
   const batch = o.batch ?? 1000;
@@ -105,8 +107,20 @@ async function pinnGraphs(batch: number, hidden: readonly number[]): Promise<{ g
   const lap = laplacian(sliced.build(), { of: 'u0', wrt: 'x' });
   const secondOrder = grad(withLoss(lap, 'laplacian:u0'), { of: 'loss', wrt: names });
 
+  // The same Laplacian in Taylor mode: one forward pass carrying ∇u₀ and the Hessian rows (autodiff/taylor.ts).
+  const dims = 3;
+  const seed = tensor('float32', [batch, 2], Array.from({ length: batch * 2 }, (_, i) => (i % 2 === 0 ? 1 : 0)));
+  const rowNames = [...Array(dims).keys()].map((d) => `hessian_${d}`);
+  const taylor = taylorDerivatives(forward, { of: u.name, wrt: 'x', seed, rows: [...Array(dims).keys()], names: { first: 'du0', rows: rowNames } });
+  if (!taylor) throw new Error('the tanh MLP has an op without a Taylor rule');
+  const tb = GraphBuilder.extend(taylor);
+  for (const o of taylor.outputs) tb.output(tb.value(o.name));
+  const diagonal = rowNames.map((n, d) => tb.op1('Slice', [tb.value(n), tb.ints([d]), tb.ints([d + 1]), tb.ints([1])]));
+  tb.output(diagonal.reduce((acc, v) => tb.add(acc, v)), 'laplacian:u0');
+  const taylorOrder = grad(withLoss(tb.build(), 'laplacian:u0'), { of: 'loss', wrt: names });
+
   const rng = new Rng(1);
   const feeds: Record<string, Tensor> = { x: tensor('float32', [batch, 3], Array.from({ length: sizeOf([batch, 3]) }, () => rng.uniform() * 2 - 1)) };
   for (const [name, t] of params.initialValues()) feeds[name] = t;
-  return { graphs: { forward, 'gradient (params)': gradient, 'second order (Δu → params)': secondOrder }, feeds: new Map(Object.entries(feeds)) };
+  return { graphs: { forward, 'gradient (params)': gradient, 'second order (Δu → params)': secondOrder, 'second order, Taylor mode': taylorOrder }, feeds: new Map(Object.entries(feeds)) };
 }
