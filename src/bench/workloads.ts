@@ -70,7 +70,8 @@ async function backendFor(setup: Awaited<ReturnType<typeof setUpParity>>, name: 
   return constructPlugin(setup.handshake.catalog, 'backend', name, params, 'bench');
 }
 
-function median(xs: readonly number[]): number {
+/** The median of a non-empty sample. */
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }

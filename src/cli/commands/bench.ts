@@ -1,4 +1,5 @@
 import { benchAutodiff, formatAutodiffBench } from '../../bench/autodiff.ts';
+import { benchProfile, profileTable } from '../../bench/profile.ts';
 import { benchDocument, trainCaseJson, workloadCaseJson } from '../../bench/bench-json.ts';
 import { parseThreads, probeTorchBlas } from '../../bench/torch-blas.ts';
 import { benchTable, benchTrain } from '../../bench/train.ts';
@@ -44,6 +45,15 @@ export const benchCommand: CliCommand = {
         if (diverged.length) {
           throw new Error(`ORT or tfjs and torch losses differ by more than ${LOSS_AGREEMENT} (relative) over the first steps of: ${diverged.map((r) => r.id).join('; ')}. The two sides did not compute the same thing, so these timings are not comparable.`);
         }
+      });
+    bench
+      .command('profile <config>')
+      .description('Where a train step\'s time goes on a node-by-node backend (tfjs): time per op type of the config\'s step graph.')
+      .option('--backend <name>', 'backend to profile (node-by-node backends only)', 'tfjs')
+      .option('--steps <n>', 'timed runs of the step graph', '5')
+      .action(async (config: string, o: { backend: string; steps: string }) => {
+        const steps = positiveInt(o.steps, '--steps');
+        io.out(`${profileTable(await benchProfile({ config, backend: o.backend, steps }), o.backend, steps)}\n`);
       });
     bench
       .command('autodiff')
