@@ -8,7 +8,7 @@ import { median } from './workloads.ts';
 
 export interface ProfileRow {
   readonly op: string;
-  /** Nodes of this op type in the step graph. */
+  /** Nodes of this op type the backend ran per step (after its own rewrites, e.g. tfjs's fused Gemm). */
   readonly nodes: number;
   /** Median over the runs of the summed time of this op type in one step, ms. */
   readonly ms: number;
@@ -34,24 +34,25 @@ export async function benchProfile(o: { config: string; backend: string; steps: 
   const executor = await backend.executor();
   const graph = program.graphs.step;
   const perRun: Map<string, number>[] = [];
+  const counts = new Map<string, number>();
   try {
     for (let k = 0; k <= o.steps; k++) {
       const times = new Map<string, number>();
       await executor.run(graph, feeds, { profile: (op, ms) => times.set(op, (times.get(op) ?? 0) + ms) });
       if (k > 0) perRun.push(times); // run 0 warms the kernels up
     }
+    if (perRun.every((t) => t.size === 0)) {
+      throw new Error(`backend "${o.backend}" runs a graph as one engine call and reports no per-node times; profile with --backend tfjs`);
+    }
+    await executor.run(graph, feeds, { profile: (op) => counts.set(op, (counts.get(op) ?? 0) + 1) });
   } finally {
     await executor.dispose();
   }
-  if (perRun.every((t) => t.size === 0)) {
-    throw new Error(`backend "${o.backend}" runs a graph as one engine call and reports no per-node times; profile with --backend tfjs`);
-  }
-  const counts = new Map<string, number>();
-  for (const n of graph.nodes) counts.set(n.op, (counts.get(n.op) ?? 0) + 1);
   const medians = [...counts.keys()].map((op) => ({ op, nodes: counts.get(op)!, ms: median(perRun.map((t) => t.get(op) ?? 0)) }));
   const stepMs = medians.reduce((acc, r) => acc + r.ms, 0);
   const rows = medians.map((r) => ({ ...r, share: r.ms / stepMs })).sort((a, b) => b.ms - a.ms);
-  return { rows, stepMs, graph: `${graph.name} (${graph.nodes.length} nodes, batch ${experiment.batchSize})` };
+  const ran = [...counts.values()].reduce((acc, c) => acc + c, 0);
+  return { rows, stepMs, graph: `${graph.name} (${graph.nodes.length} nodes as built, ${ran} run, batch ${experiment.batchSize})` };
 }
 
 export function profileTable(p: { rows: readonly ProfileRow[]; stepMs: number; graph: string }, backend: string, steps: number): string {
