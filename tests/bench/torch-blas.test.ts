@@ -30,8 +30,11 @@ describe('the BLAS anchor', () => {
     expect(() => parseThreads('0')).toThrow(/--threads must be a positive integer or "all", got "0"/);
   });
 
+  // One probe (a torch start and half a second of matmuls) serves both live tests.
+  const probe = noTorch ? undefined : probeTorchBlas(PYTHON, 1);
+
   it.skipIf(!!noTorch)('finds OpenBLAS in the torch process of this machine (set-up installs libopenblas0-pthread)', async () => {
-    const t = await probeTorchBlas(PYTHON, 1);
+    const t = await probe!;
     expect(t.libraries.some((l) => l.includes('openblas')), t.libraries.join(', ')).toBe(true);
     expect(t.blas).toBe('openblas');
     expect(t.threads).toBe(1);
@@ -41,7 +44,7 @@ describe('the BLAS anchor', () => {
   it.skipIf(!!noTorch)('--json: one document with the torch anchor and one entry per case', async () => {
     const tiny = benchCase('mlp', [4], 16);
     const rows = await benchTrain({ threads: 1, scaling: false, timeMs: 1, python: PYTHON, seed: 0, cases: [tiny] }, () => {});
-    const doc = JSON.parse(JSON.stringify(benchDocument(await probeTorchBlas(PYTHON, 1), rows.map(trainCaseJson)))) as Record<string, unknown>;
+    const doc = JSON.parse(JSON.stringify(benchDocument(await probe!, rows.map(trainCaseJson)))) as Record<string, unknown>;
     expect(Object.keys(doc)).toEqual(['torch', 'cases']);
     expect(doc.torch).toMatchObject({ blas: 'openblas', threads: 1, gflops: expect.any(Number) });
     expect(doc.cases).toEqual([
