@@ -37,6 +37,11 @@ export const REFUSED_BY_DESIGN: ReadonlyMap<string, Exclusion> = new Map([
   ], 'unsupported', 'Resize mode cubic is refused: tandem supports nearest and linear, which every backend reproduces'),
   ...each(['test_resize_tf_crop_and_resize', 'test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn'], 'unsupported',
     'TensorFlow-specific coordinate modes (tf_crop_and_resize with roi, tf_half_pixel_for_nn) are refused'),
+  ...each(['test_einsum_batch_diagonal'], 'unsupported', 'Einsum diagonals (a subscript repeated within one operand) are refused; tandem runs the contraction forms exporters emit'),
+  ...each([
+    'test_blackmanwindow_expanded', 'test_blackmanwindow_symmetric_expanded', 'test_hammingwindow_expanded',
+    'test_hammingwindow_symmetric_expanded', 'test_hannwindow_expanded', 'test_hannwindow_symmetric_expanded',
+  ], 'unsupported', 'the window length is a run-time input that reaches Range\'s limit: an output shape that depends on data values, which static shapes refuse'),
   ...each(['test_convtranspose_with_kernel', 'test_unsqueeze_axis_3'], 'unsupported',
     'the model targets an opset (8 / 11) where the op means something else (ConvTranspose padding rules, Unsqueeze axes attribute); tandem reads it as of its `since` opset only'),
 ]);

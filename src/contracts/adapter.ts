@@ -1,8 +1,17 @@
 import type { DataContainer, EpochBatches, EpochOptions, SplitName } from '../data/container.ts';
 import type { DataView } from '../data/data-view.ts';
 import type { Tensor } from '../graph/tensor.ts';
+import type { LossContext } from '../train/loss-terms/registry.ts';
 import type { BatchFeed } from './backend.ts';
 import type { Configured } from './plugin.ts';
+import type { PlotSpec } from './plot-spec.ts';
+
+/** What an adapter's evaluation after training reports: a line for the evaluate stage, rows and plots for report.html. */
+export interface DomainResults {
+  readonly line: string;
+  readonly rows: readonly [string, string][];
+  readonly plots: readonly PlotSpec[];
+}
 
 /** The trained model as an adapter sees it after training: its forward pass, on any batch size. */
 export interface TrainedModel {
@@ -33,7 +42,13 @@ export interface DataAdapter extends Configured {
   epochBatches?(split: SplitName, options: EpochOptions): EpochBatches;
   /**
    * Optional: domain results once training is done and before the session closes (e.g. ptychography stitches the
-   * predicted patches and scores them against the true object). Returns a line for the run's evaluate detail.
+   * predicted patches and scores them against the true object): a line for the run's evaluate detail, and the
+   * rows and plots its report.html shows (the physics of the workload, beside the loss curve).
    */
-  afterTraining?(trained: TrainedModel): Promise<string>;
+  afterTraining?(trained: TrainedModel): Promise<DomainResults>;
+  /**
+   * Optional: what the loss may know about the data beyond its keys (a PINN's coordinates, constants, point sets
+   * and exact solution), handed to every loss-term kind by the training run and parity.
+   */
+  lossContext?(): LossContext;
 }

@@ -102,7 +102,7 @@ export class GraphBuilder {
   /** Adds one node and returns its outputs. Attributes are checked against the op's definition. */
   op(op: string, inputs: readonly (Value | null)[], attrs: Record<string, AttrValue> = {}, opts: OpOptions = {}): Value[] {
     const nodeName = opts.name ? this.claim(opts.name) : this.fresh(op);
-    const inferred = inferNode(nodeName, op, inputs.map((v) => v ?? undefined), attrs);
+    const inferred = inferNode(nodeName, op, inputs.map((v) => v ?? undefined), attrs, opts.outputs);
     // The node's first output shares the node's name, which keeps graphs readable in Netron and in errors.
     const outs = inferred.slice(0, opts.outputs ?? inferred.length).map((o, i) => this.register(new Value(i === 0 ? nodeName : this.fresh(`${nodeName}_${i}`), o.dtype, o.shape)));
     if (op === 'Constant') {

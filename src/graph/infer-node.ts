@@ -14,6 +14,7 @@ export function inferNode(
   op: string,
   inputs: readonly (InferInput | undefined)[],
   attrs: Readonly<Record<string, AttrValue>>,
+  outputCount?: number,
 ): InferredOutput[] {
   const def = findOp(op);
   if (!def) {
@@ -34,7 +35,7 @@ export function inferNode(
     fail(`input "${first.name}" has dtype ${first.dtype}; ${op} takes ${def.dtypes.join(', ')}`);
   }
   try {
-    return def.infer(inputs, resolved);
+    return def.infer(inputs, resolved, outputCount);
   } catch (e) {
     if (e instanceof InferError) {
       const shapes = inputs.map((v) => (v ? `${v.name}: ${v.dtype}${fmtShape(v.shape)}` : '—')).join(', ');

@@ -47,7 +47,8 @@ export interface OpDef {
   readonly constInputs?: readonly number[];
   /** Dtypes the op accepts on its first input; absent means any. */
   readonly dtypes?: readonly DType[];
-  infer(inputs: readonly (InferInput | undefined)[], attrs: Readonly<Record<string, AttrValue>>): InferredOutput[];
+  /** `outputCount` is how many outputs the node has, for ops whose output count sets their shapes (Split). */
+  infer(inputs: readonly (InferInput | undefined)[], attrs: Readonly<Record<string, AttrValue>>, outputCount?: number): InferredOutput[];
 }
 
 /** Thrown by shape inference without knowing the node's name; the builder wraps it into a GraphError. */

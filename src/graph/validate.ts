@@ -103,7 +103,7 @@ export function validate(g: Graph): void {
     return c ? { ...v, constValue: c } : v;
   };
   for (const n of g.nodes) {
-    const inferred = inferNode(n.name, n.op, n.inputs.map((i) => (i ? info(i) : undefined)), n.attrs);
+    const inferred = inferNode(n.name, n.op, n.inputs.map((i) => (i ? info(i) : undefined)), n.attrs, n.outputs.length);
     n.outputs.forEach((o, k) => {
       if (!o) return;
       const rec = g.values.get(o);

@@ -10,6 +10,10 @@ import { selectOutputs } from '../train/select-outputs.ts';
 import { compareTensors } from './compare-tensors.ts';
 import type { ReferenceRun } from '../contracts/reference.ts';
 import type { Tolerance, ValueError } from './report.ts';
+import { arbitrate } from './arbiter.ts';
+import { LocalizationUnavailable } from './errors.ts';
+import { toFloat64Graph } from './float64-graph.ts';
+import { toFloat64 } from './float64-reference.ts';
 
 /**
  * ADJOINT PROBES (the mechanism behind gradient localization, gradient-divergence.ts decides where to use it).
@@ -97,7 +101,11 @@ export function probePlan(
   return { ours, ref: cut(ours), derivatives, target, edges, nodes: graph.nodes, feeds: own };
 }
 
-/** Both sides' adjoints at every probe, compared, and the walk from the target backwards to the culprit. */
+/**
+ * Both sides' adjoints at every probe, compared, and the walk from the target backwards to the culprit. An
+ * adjoint outside the tolerance is then judged by the float64 arbiter (arbiter.ts) on the same probed graph in
+ * float64, so a rule whose float32 adjoints are no further from float64 than torch's own is never blamed.
+ */
 export async function runProbes(plan: ProbePlan, rules: RuleRegistry | undefined, reference: ReferenceRun, localizer: GraphExecutor, tolerance: Tolerance): Promise<ProbeResult> {
   const probes = plan.edges.map((e) => e.probe);
   const names = probes.map((p) => `adjoint:${p}`);
@@ -105,9 +113,11 @@ export async function runProbes(plan: ProbePlan, rules: RuleRegistry | undefined
   const oursOut = await localizer.run(selectOutputs(ours, names, `${plan.ours.name}.adjoints`), plan.feeds);
   const refOut = await reference.autograd!(plan.ref, plan.feeds, plan.target, probes, plan.derivatives);
 
+  const compared = plan.edges.map((e) => compareTensors(e.probe, 'grad', oursOut.get(`adjoint:${e.probe}`), refOut.get(e.probe), tolerance));
+  const truth = compared.some((c) => c.verdict === 'fail') ? await float64Adjoints(plan, reference, probes) : undefined;
   const errors = new Map<string, ValueError>();
-  for (const e of plan.edges) {
-    const c = compareTensors(e.probe, 'grad', oursOut.get(`adjoint:${e.probe}`), refOut.get(e.probe), tolerance);
+  for (const [k, e] of plan.edges.entries()) {
+    const c = truth ? arbitrate(compared[k], oursOut.get(`adjoint:${e.probe}`), refOut.get(e.probe), truth.get(e.probe)) : compared[k];
     errors.set(e.probe, { name: `d ${plan.target}/d ${e.value} at ${e.node.name}[${e.input}]`, producer: e.producer, withinTolerance: c.verdict === 'pass', maxAbs: c.metrics?.maxAbs ?? 'NaN', relL2: c.metrics?.relL2 ?? 'NaN' });
   }
   const byNode = new Map<string, Edge[]>();
@@ -122,4 +132,19 @@ export async function runProbes(plan: ProbePlan, rules: RuleRegistry | undefined
     return { errors, culprit: { node, diverging, upstream } };
   }
   return { errors };
+}
+
+/**
+ * The reference's adjoints on the probed graph in float64, from the same (float32) feeds cast exactly; undefined
+ * where it cannot answer (a baseline records float32 requests only) or the plan has derivative holes (their
+ * seeds are float32 terms of the program).
+ */
+async function float64Adjoints(plan: ProbePlan, reference: ReferenceRun, probes: readonly string[]): Promise<ReadonlyMap<string, Tensor> | undefined> {
+  if (plan.derivatives.length || ![...plan.feeds.values()].some((t) => t.dtype === 'float32')) return undefined;
+  try {
+    return await reference.autograd!(toFloat64Graph(plan.ref), toFloat64(plan.feeds), plan.target, probes);
+  } catch (e) {
+    if (e instanceof LocalizationUnavailable) return undefined;
+    throw e;
+  }
 }

@@ -4,6 +4,7 @@ import type { BatchFeed } from '../contracts/backend.ts';
 import type { Model } from '../contracts/model.ts';
 import type { TrajectoryBatch } from '../contracts/reference.ts';
 import { dataLossBuilder } from '../train/data-loss.ts';
+import type { LossContext } from '../train/loss-terms/registry.ts';
 import { modelForLoss } from '../train/rollout/rollout-model.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
 import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
@@ -33,6 +34,8 @@ export class ParityExperiment {
     config: ExperimentSettings,
     readonly data: DataContainer,
     private readonly model: Model,
+    /** What the adapter declares about its data (a PINN's domain), for the loss terms that read it. */
+    private readonly lossContext: LossContext = {},
   ) {
     const { experiment, train } = config;
     this.train = train;
@@ -58,10 +61,31 @@ export class ParityExperiment {
       seed: this.seed,
       dtype,
       inputs,
-      loss: dataLossBuilder(train.loss!),
+      loss: dataLossBuilder(train.loss!, 'train.loss', this.lossContext),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };
+  }
+
+  /**
+   * The same batch with its samples in reverse order: the same loss (a mean over samples does not depend on their
+   * order), summed in another order. A second, equally valid float32 run of the reference from it shows how far
+   * float32 rounding alone can move a result (the float64 arbiter, judge-float64.ts). Constant keys are unchanged.
+   */
+  reversed(feed: BatchFeed): BatchFeed {
+    const perSample = this.data.specs();
+    return new Map(
+      [...feed].map(([key, t]) => {
+        if (!perSample[key]?.perSample || t.shape.length === 0) return [key, t];
+        const n = t.shape[0];
+        const row = t.data.length / n;
+        // Typed as one array kind for its methods only: slice/subarray/set act on whatever kind it is.
+        const src = t.data as Float64Array;
+        const data = src.slice();
+        for (let i = 0; i < n; i++) data.set(src.subarray((n - 1 - i) * row, (n - i) * row), i * row);
+        return [key, { ...t, data }];
+      }),
+    );
   }
 
   /** The batch the single-batch stages (forward, loss, gradients, step) use: the first one of epoch 0. */

@@ -12,6 +12,7 @@ import type { ToleranceOverrides } from './tolerances.ts';
  *     stages: [init, forward, loss, gradients, step, trajectory, eval]
  *     trajectory_steps: 20
  *     tolerances: { gradients: { float32: { rtol: 1e-4, atol: 1e-4 } } }
+ *     arbiter: true                    # false: float32 verdicts stand, without the float64 arbiter (arbiter.ts)
  */
 const bound = (what: string) =>
   z.number({ message: `${what} must be a number` }).min(0, { message: `${what} must be >= 0: a tolerance is a bound on |actual − expected|, and a negative one would fail every comparison` });
@@ -27,6 +28,7 @@ export const paritySectionSchema = z.strictObject({
   stages: z.array(z.enum(STAGES)).min(1).optional(),
   trajectory_steps: z.int().min(1).max(100_000).default(20),
   tolerances: z.partialRecord(z.enum(STAGES), z.partialRecord(z.enum(['float32', 'float64']), tolerancePair)).optional(),
+  arbiter: z.boolean().default(true),
 });
 export type ParitySection = z.infer<typeof paritySectionSchema>;
 
@@ -37,6 +39,8 @@ export interface ParitySettings {
   readonly stages: readonly StageName[];
   readonly trajectorySteps: number;
   readonly tolerances: ToleranceOverrides;
+  /** Failed float32 comparisons go to the float64 arbiter (judge-float64.ts). */
+  readonly arbiter: boolean;
 }
 
 /** The section as the engine uses it, defaults filled in (an absent section is all defaults). */
@@ -49,5 +53,6 @@ export function paritySettings(section: unknown): ParitySettings {
     stages,
     trajectorySteps: s.trajectory_steps,
     tolerances: (s.tolerances ?? {}) as ToleranceOverrides,
+    arbiter: s.arbiter,
   };
 }

@@ -73,6 +73,35 @@ export const tensorComparisonSchema = z.strictObject({
   /** Why it failed before values were compared: a missing side, a shape or dtype mismatch, a non-finite mismatch. */
   problem: z.string().optional(),
   metrics: tensorMetricsSchema.optional(),
+  /**
+   * The float64 arbiter (src/parity/arbiter.ts), present when the float32 values failed and the reference re-ran
+   * the stage in float64: each float32 side's max abs error against float64, and the verdict of the rule
+   * `ours ≤ multiple · reference`.
+   */
+  arbiter: z
+    .strictObject({
+      oursError: jsonFloat,
+      referenceError: jsonFloat,
+      /** The float32 spacing at the largest |float64 value|: the reference's error counts as at least this. */
+      resolution: jsonFloat.optional(),
+      /** 2 when a second float32 run of the reference (each batch reversed) took part; referenceError is the larger. */
+      referenceRuns: z.int().optional(),
+      multiple: z.number(),
+      verdict: z.enum(['within-reference-error', 'further-than-reference']),
+    })
+    .optional(),
+  /**
+   * Elements judged as noise-level gradients (src/parity/noise-gradients.ts): left out of `metrics` and judged by
+   * Adam's bound on their update instead. `largestUpdate` is the larger of the two sides' |Δ|.
+   */
+  noise: z
+    .strictObject({
+      elements: z.array(z.array(z.int())),
+      bound: jsonFloat,
+      largestUpdate: jsonFloat,
+      withinBound: z.boolean(),
+    })
+    .optional(),
 });
 export type TensorComparison = z.infer<typeof tensorComparisonSchema>;
 
@@ -157,6 +186,8 @@ export const parityCaseSchema = z.strictObject({
   tensors: z.array(tensorComparisonSchema),
   trajectory: trajectorySchema.optional(),
   firstDivergence: firstDivergenceSchema.optional(),
+  /** Sentences about how a verdict was reached beyond plain tolerances (the float64 arbiter, noise-level gradients). */
+  notes: z.array(z.string()).optional(),
   timing: z.strictObject({ seconds: z.number().min(0) }),
 });
 export type ParityCase = z.infer<typeof parityCaseSchema>;

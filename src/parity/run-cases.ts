@@ -6,7 +6,8 @@ import { graphHash } from './baseline/baseline-files.ts';
 import { ParityUsageError } from './errors.ts';
 import type { ParityExperiment } from './experiment.ts';
 import type { ParitySettings } from './parity-config.ts';
-import type { Reference } from '../contracts/reference.ts';
+import { float64Program } from './float64-reference.ts';
+import type { Reference, ReferenceRun } from '../contracts/reference.ts';
 import { PARITY_SCHEMA, summarize, type ParityCase, type ParityReport, type StageName } from './report.ts';
 import { selected, type Selector } from './selectors.ts';
 import type { StageContext } from './stage-context.ts';
@@ -70,6 +71,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
     const side = request.sides?.[name] ?? {};
     const scheduleFactory = side.schedule ?? createSchedule;
     let ctx: StageContext | undefined;
+    let float64: Promise<ReferenceRun> | undefined;
     let setupError: string | undefined;
     try {
       const created = await request.createBackend(name);
@@ -81,7 +83,16 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
       const program = side.spec ? buildTrainingProgram(side.spec(base), experiment.batchSize) : refProgram;
       const session = await backend.compile(program);
       const train = experiment.train;
-      const refRun = await reference.open(refProgram, { ...(train.schedule ? { schedule: train.schedule as Record<string, unknown> } : {}), scheduleInterval: train.schedule_interval ?? 'epoch' });
+      const refSettings = { ...(train.schedule ? { schedule: train.schedule as Record<string, unknown> } : {}), scheduleInterval: train.schedule_interval ?? ('epoch' as const) };
+      const refRun = await reference.open(refProgram, refSettings);
+      // Why a failed float32 comparison keeps its verdict, or nothing when the float64 arbiter can run.
+      const noArbiter = !settings.arbiter
+        ? 'parity.arbiter is false'
+        : reference.kind !== 'live'
+          ? 'the reference is a recorded baseline, which cannot re-run a stage in float64; use parity.reference=torch'
+          : backend.dtype !== 'float32'
+            ? `the program is ${backend.dtype} already`
+            : undefined;
       ctx = {
         experiment,
         backend: name,
@@ -93,6 +104,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
         tolerances: settings.tolerances,
         trajectorySteps: settings.trajectorySteps,
         schedule: () => scheduleFactory(train.schedule ?? { name: 'constant' }, (train.optimizer as { lr: number }).lr),
+        ...(noArbiter ? { noArbiter } : { float64: () => (float64 ??= reference.open(float64Program(experiment, refProgram), refSettings)) }),
       };
     } catch (e) {
       // A stale baseline or an invalid backend setting is the user's to fix (exit 2); a backend that cannot
@@ -111,6 +123,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
           tensors: o.tensors,
           ...(o.trajectory ? { trajectory: o.trajectory } : {}),
           ...(o.firstDivergence ? { firstDivergence: o.firstDivergence } : {}),
+          ...(o.notes?.length ? { notes: o.notes } : {}),
         };
       });
       cases.push(c);
@@ -119,6 +132,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
     if (ctx) {
       await ctx.session.dispose();
       await ctx.reference.dispose();
+      await float64?.then((r) => r.dispose(), () => undefined);
     }
   }
   return {

@@ -3,6 +3,7 @@ import type { GraphExecutor, Session } from '../contracts/backend.ts';
 import type { TrainingProgram } from '../train/program.ts';
 import type { LrSchedule } from '../train/schedules/lr-schedule.ts';
 import type { ParityExperiment } from './experiment.ts';
+import type { NoiseElements } from './noise-gradients.ts';
 import type { ReferenceRun, TrajectoryResult } from '../contracts/reference.ts';
 import type { FirstDivergence, StageName, TensorComparison, Tolerance, TrajectoryRecord } from './report.ts';
 import { toleranceFor, type ToleranceOverrides } from './tolerances.ts';
@@ -24,6 +25,20 @@ export interface StageContext {
   readonly trajectorySteps: number;
   /** The LR schedule the backend side follows (host-side, tandem's port of torch's schedulers). */
   readonly schedule: () => LrSchedule;
+  /**
+   * The reference's view of the unmodified program in float64 from the same initial state (the float64 arbiter,
+   * judge-float64.ts); opened on first use, only when a float32 comparison fails. Undefined where the reference
+   * cannot (a recorded baseline) or the program is float64 already.
+   */
+  readonly float64?: () => Promise<ReferenceRun>;
+  /** Why there is no `float64` (said in the notes of a failed case). */
+  readonly noArbiter?: string;
+  /** The reference's float32 trajectory on reversed batches (a second float32 sample for the arbiter), run once. */
+  reversedTrajectory?: Promise<TrajectoryResult>;
+  /** The float64 trajectory, run once for `trajectory` and `eval`. */
+  float64Trajectory?: Promise<TrajectoryResult>;
+  /** Noise-level gradient elements per parameter (noise-gradients.ts), found once per backend. */
+  noiseElements?: Promise<NoiseElements>;
   /** The trajectory runs once and `eval` reuses its end states. */
   trajectoryRun?: Promise<{ ours: { losses: number[]; lrs: number[]; state: Map<string, Tensor> }; ref: TrajectoryResult }>;
 }
@@ -34,6 +49,8 @@ export interface StageOutcome {
   readonly tolerance: Record<string, Tolerance>;
   readonly trajectory?: TrajectoryRecord;
   readonly firstDivergence?: FirstDivergence;
+  /** How the verdict was reached beyond plain tolerances (judge-float64.ts). */
+  readonly notes?: string[];
   /** A failing stage says in one sentence what failed. */
   readonly failure?: string;
 }

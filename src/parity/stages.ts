@@ -1,5 +1,6 @@
-import type { Tensor } from '../graph/tensor.ts';
+import type { BatchFeed } from '../contracts/backend.ts';
 import { cutDerivatives } from '../contracts/derivative-terms.ts';
+import type { Tensor } from '../graph/tensor.ts';
 import type { LossSummary } from '../train/history.ts';
 import { gradOutput, LOSS_OUTPUT, termOutput } from '../train/program.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
@@ -11,7 +12,9 @@ import { compareInputDerivatives } from './input-derivatives.ts';
 import { initialFeeds } from './side-graph.ts';
 import type { FirstDivergence, StageName, TensorComparison } from './report.ts';
 import { failureOf, tol, type StageContext, type StageOutcome } from './stage-context.ts';
-import { compareTrajectory, runTrajectory } from './trajectory.ts';
+import { arbitrateCurve, compareTrajectory, runFloat64Trajectory, runReversedTrajectory, runTrajectory } from './trajectory.ts';
+import { judgeState, judgeValues, lossTensors, referenceOptimizer } from './judge-float64.ts';
+import { stepDiagnosis } from './step-diagnosis.ts';
 
 /**
  * One function per parity stage (docs/architecture.md "A parity run"). Each resets the backend to the program's
@@ -34,8 +37,9 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     ctx.session.setState(ctx.program.initialState());
     const ours = await ctx.session.forward(batch);
     const ref = await ctx.reference.forward(batch, []);
-    const tensors = ctx.refProgram.outputs.map((o) => compareTensors(o, 'output', ours.get(o), ref.get(o), tolerance));
-    if (!failureOf(tensors)) return outcome(ctx, tensors, 'forward');
+    const compared = ctx.refProgram.outputs.map((o) => compareTensors(o, 'output', ours.get(o), ref.get(o), tolerance));
+    const { tensors, notes } = await judgeValues(ctx, compared, ours, ref, async () => (await ctx.float64!()).forward(batch, []));
+    if (!failureOf(tensors)) return outcome(ctx, tensors, 'forward', notes);
     // Bisection: every intermediate value on both sides, the backend's own execution against torch's.
     const names = intermediateNames(ctx.program.graphs.forward);
     const refNames = names.filter((n) => ctx.refProgram.graphs.forward.values.has(n));
@@ -50,18 +54,20 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       `with every intermediate exported the backend agrees; it computes the outputs differently when they are the only outputs (a fusion or graph optimization), so compare with its optimizations disabled`,
       'forward',
     );
-    return { ...outcome(ctx, tensors, 'forward'), firstDivergence };
+    return { ...outcome(ctx, tensors, 'forward', notes), firstDivergence };
   },
 
   async loss(ctx) {
     const batch = ctx.experiment.firstBatch();
     const tolerance = tol(ctx, 'loss');
     ctx.session.setState(ctx.program.initialState());
-    const tensors = compareLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss');
-    if (!failureOf(tensors)) return outcome(ctx, tensors, 'loss');
+    const truth = async () => (await ctx.float64!()).evaluate(batch);
+    const second = () => ctx.reference.evaluate(ctx.experiment.reversed(batch));
+    const { tensors, notes } = await judgedLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss', truth, second);
+    if (!failureOf(tensors)) return outcome(ctx, tensors, 'loss', notes);
     const unavailable = (why: string) => {
       const message = `loss localization unavailable: ${why}`;
-      return { ...outcome(ctx, tensors, 'loss'), firstDivergence: { kind: 'forward' as const, node: null, compared: 0, message, method: 'none' } };
+      return { ...outcome(ctx, tensors, 'loss', notes), firstDivergence: { kind: 'forward' as const, node: null, compared: 0, message, method: 'none' } };
     };
     if (!ctx.reference.execute) return unavailable('the reference cannot execute graphs');
     // The Session contract exposes no loss-graph intermediates, so the side's loss graph runs on onnxruntime
@@ -88,7 +94,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       `run by onnxruntime outside the ${ctx.backend} session, the side's loss graph agrees with torch, so the graph is right and the difference comes from how the ${ctx.backend} backend executes it`,
       'loss',
     );
-    return { ...outcome(ctx, tensors, 'loss'), firstDivergence: derivativeNote(ctx, firstDivergence) };
+    return { ...outcome(ctx, tensors, 'loss', notes), firstDivergence: derivativeNote(ctx, firstDivergence) };
   },
 
   async gradients(ctx) {
@@ -97,14 +103,26 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     ctx.session.setState(ctx.program.initialState());
     const ours = await ctx.session.gradients(batch);
     const ref = await ctx.reference.gradients(batch);
-    const tensors = [
+    const compared = [
       ...ctx.refProgram.params.map((p) => compareTensors(gradOutput(p.name), 'grad', ours.grads.get(p.name), ref.grads.get(p.name), tolerance)),
       ...(await compareInputDerivatives(ctx, batch)),
     ];
-    if (!failureOf(tensors)) return outcome(ctx, tensors, 'gradients');
+    const byGrad = (m: ReadonlyMap<string, Tensor>) => new Map([...m].map(([k, v]) => [gradOutput(k), v]));
+    const { tensors, notes } = await judgeValues(
+      ctx,
+      compared,
+      byGrad(ours.grads),
+      byGrad(ref.grads),
+      async () => byGrad((await (await ctx.float64!()).gradients(batch)).grads),
+      async () => byGrad((await ctx.reference.gradients(ctx.experiment.reversed(batch))).grads),
+    );
+    if (!failureOf(tensors)) return outcome(ctx, tensors, 'gradients', notes);
+    // A gradient rule is blamed only for what it computes from matching forward values.
+    const upstream = await forwardDivergence(ctx, batch);
+    if (upstream) return { ...outcome(ctx, tensors, 'gradients', notes), firstDivergence: { kind: 'gradient', node: null, compared: 0, message: upstream, method: 'forward and loss comparison' } };
     const divergingDerivatives = tensors.filter((t) => t.role === 'derivative' && t.verdict === 'fail').map((t) => t.name);
     const firstDivergence = await firstGradientDivergence(ctx.program, ctx.refProgram, ctx.reference, ctx.localizer, batch, tolerance, divergingDerivatives);
-    return { ...outcome(ctx, tensors, 'gradients'), firstDivergence };
+    return { ...outcome(ctx, tensors, 'gradients', notes), firstDivergence };
   },
 
   async step(ctx) {
@@ -116,18 +134,44 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const ours = ctx.session.getState();
     const ref = await ctx.reference.step(batch);
     const params = new Set(ctx.refProgram.params.map((p) => p.name));
-    const tensors = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.get(n), ref.state.get(n), tolerance));
-    const base = outcome(ctx, tensors, 'step');
-    return base.failure ? { ...base, failure: `${base.failure}. ${stepDiagnosis(tensors)}` } : base;
+    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.get(n), ref.state.get(n), tolerance));
+    const lrs = { ours: [lr], ref: [lr] };
+    const { tensors, notes } = await judgeState(
+      ctx,
+      compared,
+      ours,
+      ref.state,
+      lrs,
+      tolerance,
+      async () => (await (await ctx.float64!()).step(batch)).state,
+      async () => (await ctx.reference.step(ctx.experiment.reversed(batch))).state,
+    );
+    const base = outcome(ctx, tensors, 'step', notes);
+    if (!base.failure) return base;
+    const diagnosis = stepDiagnosis(tensors, ours, ref.state, ctx.refProgram.initialState(), lr, referenceOptimizer(ctx), tolerance);
+    return { ...base, failure: `${base.failure}. ${diagnosis}` };
   },
 
   async trajectory(ctx) {
     const { ours, ref } = await runTrajectory(ctx);
     const tolerance = tol(ctx, 'trajectory');
-    const trajectory = compareTrajectory(ctx, ours, ref, tolerance);
+    const plain = compareTrajectory(ctx, ours, ref, tolerance);
     const params = new Set(ctx.refProgram.params.map((p) => p.name));
-    const tensors = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.state.get(n), ref.state.get(n), tolerance));
-    const base = outcome(ctx, tensors, 'trajectory');
+    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.state.get(n), ref.state.get(n), tolerance));
+    const lrs = { ours: ours.lrs, ref: ref.records.map((r) => r.lr) };
+    const { tensors, notes } = await judgeState(
+      ctx,
+      compared,
+      ours.state,
+      ref.state,
+      lrs,
+      tolerance,
+      async () => (await runFloat64Trajectory(ctx)).state,
+      async () => (await runReversedTrajectory(ctx)).state,
+    );
+    const curve = plain.firstDivergentStep !== null && ctx.float64 ? arbitrateCurve(plain, await runFloat64Trajectory(ctx), await runReversedTrajectory(ctx), tolerance) : { record: plain, notes: [] };
+    const trajectory = curve.record;
+    const base = outcome(ctx, tensors, 'trajectory', [...curve.notes, ...notes]);
     const step = trajectory.firstDivergentStep;
     const p = step === null ? undefined : trajectory.steps[step - 1];
     const failure = p
@@ -139,13 +183,22 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
   async eval(ctx) {
     const { ours, ref } = await runTrajectory(ctx);
     const tensors: TensorComparison[] = [];
+    const notes: string[] = [];
     for (const split of ['train', 'validation'] as const) {
       ctx.session.setState(ours.state);
       const mine = await ctx.experiment.splitLoss(split, (feed) => ctx.session.evaluate(feed));
       const theirs = await ctx.experiment.splitLoss(split, (feed) => ctx.reference.evaluate(feed, ref.state));
-      if (mine && theirs) tensors.push(...compareLosses(ctx, mine, theirs, `${split}/`, 'eval'));
+      if (!mine || !theirs) continue;
+      const truth = async () => {
+        const [r64, end] = [await ctx.float64!(), (await runFloat64Trajectory(ctx)).state];
+        return ctx.experiment.splitLoss(split, (feed) => r64.evaluate(feed, end));
+      };
+      const second = async () => ctx.experiment.splitLoss(split, async (feed) => ctx.reference.evaluate(feed, (await runReversedTrajectory(ctx)).state));
+      const judged = await judgedLosses(ctx, mine, theirs, `${split}/`, 'eval', truth, second);
+      tensors.push(...judged.tensors);
+      notes.push(...judged.notes);
     }
-    return outcome(ctx, tensors, 'eval');
+    return outcome(ctx, tensors, 'eval', notes);
   },
 };
 
@@ -165,18 +218,38 @@ function derivativeNote(ctx: StageContext, fd: FirstDivergence): FirstDivergence
 }
 
 /**
- * Which part of one update differs. The gradients stage passed or failed on its own, so here the question is
- * the optimizer: slots (moments, momentum) are computed from the gradient alone, parameters from the slots.
+ * Whether the forward outputs or the loss already diverge on this batch (after the float64 arbiter): then every
+ * gradient downstream inherits the difference, and no gradient rule can be blamed for it. A loss with input
+ * derivatives (PINN terms) is left out: tandem builds those with its gradient rules, so a wrong rule is what makes
+ * such a loss differ, and the probes localize it.
  */
-function stepDiagnosis(tensors: readonly TensorComparison[]): string {
-  const failing = (role: string) => tensors.filter((t) => t.role === role && t.verdict === 'fail').map((t) => t.name);
-  const [slots, params] = [failing('slot'), failing('param')];
-  const anySlots = tensors.some((t) => t.role === 'slot');
-  if (params.length && anySlots && slots.length === 0) {
-    return 'Every optimizer slot matches torch.optim, so the moment/momentum updates are right and the parameter update computed from them differs (bias correction, eps placement, lr or weight-decay scaling)';
-  }
-  if (slots.length) return `Optimizer slots differ (${slots.slice(0, 4).join(', ')}${slots.length > 4 ? ', …' : ''}): the slot update itself (betas, momentum, dampening, weight decay folded into the gradient) differs, or the gradient does`;
-  return 'Parameters differ after the update';
+async function forwardDivergence(ctx: StageContext, batch: BatchFeed): Promise<string | undefined> {
+  ctx.session.setState(ctx.program.initialState());
+  const [ours, ref] = [await ctx.session.forward(batch), await ctx.reference.forward(batch, [])];
+  const outputs = ctx.refProgram.outputs.map((o) => compareTensors(o, 'output', ours.get(o), ref.get(o), tol(ctx, 'forward')));
+  const forward = await judgeValues(ctx, outputs, ours, ref, async () => (await ctx.float64!()).forward(batch, []));
+  const losses = ctx.program.derivatives.length
+    ? { tensors: [] }
+    : await judgedLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss', async () => (await ctx.float64!()).evaluate(batch));
+  const failed = [...forward.tensors, ...losses.tensors].filter((t) => t.verdict === 'fail').map((t) => t.name);
+  if (!failed.length) return undefined;
+  return `the forward pass already diverges on this batch (${failed.slice(0, 4).join(', ')} outside tolerance and not cleared by float64), so the gradients inherit it and no gradient rule is blamed; the forward and loss stages localize it`;
+}
+
+/** compareLosses, then the float64 arbiter on what failed (`truth`: the same losses computed in float64). */
+async function judgedLosses(
+  ctx: StageContext,
+  ours: LossSummary,
+  ref: LossSummary,
+  prefix: string,
+  stage: StageName,
+  truth: () => Promise<LossSummary | undefined>,
+  second?: () => Promise<LossSummary | undefined>,
+) {
+  const terms = ctx.refProgram.terms;
+  const dtype = ctx.program.spec.dtype;
+  const losses = (d: 'float32' | 'float64', s: () => Promise<LossSummary | undefined>) => async () => lossTensors(d, await s(), terms, prefix);
+  return judgeValues(ctx, compareLosses(ctx, ours, ref, prefix, stage), lossTensors(dtype, ours, terms, prefix), lossTensors(dtype, ref, terms, prefix), losses('float64', truth), second && losses(dtype, second));
 }
 
 function compareLosses(ctx: StageContext, ours: LossSummary, ref: LossSummary, prefix: string, stage: StageName): TensorComparison[] {
@@ -188,7 +261,7 @@ function compareLosses(ctx: StageContext, ours: LossSummary, ref: LossSummary, p
   return [one(LOSS_OUTPUT, ours.loss, ref.loss, 'loss'), ...ctx.refProgram.terms.map((t) => one(termOutput(t), ours.terms[t], ref.terms[t], 'term'))];
 }
 
-function outcome(ctx: StageContext, tensors: TensorComparison[], stage: StageName): StageOutcome {
+function outcome(ctx: StageContext, tensors: TensorComparison[], stage: StageName, notes: string[] = []): StageOutcome {
   const failure = failureOf(tensors);
-  return { tensors, tolerance: { [ctx.program.spec.dtype]: tol(ctx, stage) }, ...(failure ? { failure } : {}) };
+  return { tensors, tolerance: { [ctx.program.spec.dtype]: tol(ctx, stage) }, ...(failure ? { failure } : {}), ...(notes.length ? { notes } : {}) };
 }

@@ -1,6 +1,7 @@
 import type { Tensor } from '../graph/tensor.ts';
 import type { TrajectoryResult } from '../contracts/reference.ts';
-import { toJsonFloat, type Tolerance, type TrajectoryRecord } from './report.ts';
+import { ARBITER_MULTIPLE } from './arbiter.ts';
+import { fromJsonFloat, toJsonFloat, type JsonFloat, type Tolerance, type TrajectoryRecord } from './report.ts';
 import type { StageContext } from './stage-context.ts';
 
 export interface OurTrajectory {
@@ -39,6 +40,18 @@ export function runTrajectory(ctx: StageContext): Promise<{ ours: OurTrajectory;
   return ctx.trajectoryRun;
 }
 
+/** The reference's float32 trajectory again, on the same batches with their samples reversed, run once. */
+export function runReversedTrajectory(ctx: StageContext): Promise<TrajectoryResult> {
+  ctx.reversedTrajectory ??= ctx.reference.trajectory(ctx.experiment.trajectory(ctx.trajectorySteps).map((b) => ({ ...b, feed: ctx.experiment.reversed(b.feed) })));
+  return ctx.reversedTrajectory;
+}
+
+/** The same trajectory on the float64 reference from the same initial state (the arbiter's truth), run once. */
+export function runFloat64Trajectory(ctx: StageContext): Promise<TrajectoryResult> {
+  ctx.float64Trajectory ??= (async () => (await ctx.float64!()).trajectory(ctx.experiment.trajectory(ctx.trajectorySteps)))();
+  return ctx.float64Trajectory;
+}
+
 /** The divergence curve: per step, the loss each side computed before its update and the LR it used. */
 export function compareTrajectory(ctx: StageContext, ours: OurTrajectory, ref: TrajectoryResult, tolerance: Tolerance): TrajectoryRecord {
   const batches = ctx.experiment.trajectory(ctx.trajectorySteps);
@@ -66,4 +79,32 @@ export function compareTrajectory(ctx: StageContext, ours: OurTrajectory, ref: T
     schedule: schedule?.name ?? 'constant',
     scheduleInterval: ctx.experiment.train.schedule_interval ?? 'epoch',
   };
+}
+
+/**
+ * The loss curve judged by the float64 arbiter: a step whose loss left the tolerance while both sides used the
+ * same LR passes when the backend's loss is no further from the float64 trajectory's than ARBITER_MULTIPLE times
+ * the float32 reference's (the larger error of its two runs: the batches in order and reversed). An LR that differs is exact arithmetic gone wrong (a schedule bug), never rounding.
+ * Returns the record with `firstDivergentStep` recomputed, and a note for the steps the arbiter passed.
+ */
+export function arbitrateCurve(record: TrajectoryRecord, truth: TrajectoryResult, second: TrajectoryResult, tolerance: Tolerance): { record: TrajectoryRecord; notes: string[] } {
+  const sameLr = (lr: { actual: JsonFloat; expected: JsonFloat }) => {
+    const [a, e] = [fromJsonFloat(lr.actual), fromJsonFloat(lr.expected)];
+    return Math.abs(a - e) <= tolerance.atol + tolerance.rtol * Math.abs(e);
+  };
+  const cleared: { step: number; ours: number; ref: number }[] = [];
+  let first: number | null = null;
+  for (const p of record.steps) {
+    if (p.withinTolerance) continue;
+    const t = truth.records[p.step - 1]?.loss ?? NaN;
+    const ours = Math.abs(fromJsonFloat(p.loss.actual) - t);
+    // The larger of the reference's two float32 runs (the batches in order and reversed), as for tensors.
+    const ref = Math.max(Math.abs(fromJsonFloat(p.loss.expected) - t), Math.abs((second.records[p.step - 1]?.loss ?? NaN) - t) || 0);
+    if (sameLr(p.lr) && ours <= ARBITER_MULTIPLE * ref) cleared.push({ step: p.step, ours, ref });
+    else first ??= p.step;
+  }
+  if (cleared.length === 0) return { record, notes: [] };
+  const worst = cleared.reduce((w, c) => (c.ours > w.ours ? c : w));
+  const note = `loss at step${cleared.length > 1 ? 's' : ''} ${cleared.map((c) => c.step).join(', ')}: within the reference's float32 error of the float64 trajectory (largest: step ${worst.step}, backend ${worst.ours.toPrecision(3)} vs float32 reference ${worst.ref.toPrecision(3)} from float64)`;
+  return { record: { ...record, firstDivergentStep: first }, notes: [note] };
 }

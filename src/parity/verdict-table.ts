@@ -2,7 +2,7 @@ import { fromJsonFloat, STAGES, type ParityCase, type ParityReport } from './rep
 
 /**
  * The terminal summary: one row per backend, one column per stage, then one line per failed or errored case
- * (and where it first diverged). Skipped and unselected cells are "·" and "–".
+ * (and where it first diverged), and what the float64 arbiter decided. Skipped and unselected cells are "·" and "–".
  */
 export function verdictTable(report: ParityReport): string {
   const stages = STAGES.filter((s) => report.stages.includes(s));
@@ -20,6 +20,8 @@ export function verdictTable(report: ParityReport): string {
     ...rows.slice(1).map(line),
   ];
   for (const c of report.cases) if (c.trajectory && c.verdict === 'pass') out.push(curveSummary(c));
+  // A pass the float64 arbiter or the noise-level gradient rule decided says so, with its numbers.
+  for (const c of report.cases) if (c.verdict === 'pass' && c.notes) out.push(...c.notes.map((n) => `${c.id}: ${n}`));
   const bad = report.cases.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
   for (const c of bad) out.push(...detail(c));
   const { counts } = report.summary;
@@ -39,5 +41,6 @@ function curveSummary(c: ParityCase): string {
 function detail(c: ParityCase): string[] {
   const lines = [`${c.verdict.toUpperCase()} ${c.id}: ${c.reason ?? ''}`];
   if (c.firstDivergence) lines.push(`  first divergence (${c.firstDivergence.method}): ${c.firstDivergence.message}`);
+  for (const n of c.notes ?? []) lines.push(`  ${n}`);
   return lines;
 }

@@ -2,6 +2,8 @@ import { analyticAdapter } from './adapters/analytic/analytic-adapter.ts';
 import { burgersAdapter } from './adapters/burgers/burgers-adapter.ts';
 import { darcyAdapter } from './adapters/darcy/darcy-adapter.ts';
 import { elasticAdapter } from './adapters/elastic/elastic-adapter.ts';
+import { pinnAdapter } from './adapters/pinn/pinn-adapter.ts';
+import { registerEquationLossTerms } from '../physics/pinn/equation-terms.ts';
 import { registerElasticLossTerms } from '../physics/elastic/loss-terms.ts';
 import { npzAdapter } from './adapters/npz/npz-adapter.ts';
 import { ptychoAdapter } from './adapters/ptycho/ptycho-adapter.ts';
@@ -44,11 +46,13 @@ export const builtinPlugins: PluginDefinition[] = [
   burgersAdapter,
   darcyAdapter,
   elasticAdapter,
+  pinnAdapter,
   ptychoAdapter,
   ptychoModel,
 ];
 
 /** Physics loss-term kinds a config's `train.loss.<term>.kind` may name (besides mse, l1, rel_l2). */
 registerElasticLossTerms();
+registerEquationLossTerms();
 registerPtychoLossTerms();
 registerRolloutLossTerms();

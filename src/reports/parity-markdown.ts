@@ -29,6 +29,10 @@ function parityBlock(report: ParityReport, named: boolean): string[] {
   const skipped = report.cases.filter((c) => c.verdict === 'skipped');
   for (const c of skipped) out.push(`- ${c.id} skipped: ${c.reason ?? 'no reason given'}`);
   if (skipped.length) out.push('');
+  // How the float64 arbiter and the noise-level gradient rule decided (passes included), with their numbers.
+  const noted = report.cases.filter((c) => c.notes?.length);
+  for (const c of noted) out.push(...c.notes!.map((n) => `- ${c.id}: ${n}`));
+  if (noted.length) out.push('');
   const problems = problemCases(report);
   if (problems.length) out.push(`### Failing cases (${problems.length})`, '');
   for (const c of problems) {

@@ -1,7 +1,8 @@
 import type { ParityReport, Verdict } from '../parity/report.ts';
 import { divergenceSummary, problemCases, reportContext, tensorTable, toleranceLine, trajectorySentence, verdictTable, type Table } from './case-details.ts';
 import { VERDICT_MARK } from './format.ts';
-import { parityPlots, type PlotSpec } from './plots/parity-plots.ts';
+import type { PlotSpec } from '../contracts/plot-spec.ts';
+import { parityPlots } from './plots/parity-plots.ts';
 import { renderSvg } from './plots/vega-svg.ts';
 import { REPORT_CSS } from './report-css.ts';
 import { countStatuses, type ReportInput, type TestFileResult } from './report-input.ts';

@@ -3,7 +3,7 @@ import type { GraphBuilder, Value } from '../graph/builder.ts';
 import { sameShape, fmtShape } from '../graph/shape-utils.ts';
 import type { LossBuilder, LossScope, LossTerm } from './loss-scope.ts';
 import { maskedMean, maskedRelativeL2 } from './loss-terms/masked.ts';
-import { findLossTermKind, registeredLossTermKinds, type PhysicsTermConfig } from './loss-terms/registry.ts';
+import { findLossTermKind, registeredLossTermKinds, type LossContext, type PhysicsTermConfig } from './loss-terms/registry.ts';
 
 /**
  * Data-fit loss terms named in config (`train.loss.<term>: {kind, output, target, weight}`), written in forward
@@ -32,8 +32,11 @@ export type LossTermConfig = DataTermConfig | PhysicsTermConfig;
 
 export const isDataTerm = (t: LossTermConfig): t is DataTermConfig => (DATA_LOSS_KINDS as readonly string[]).includes(t.kind);
 
-/** A loss builder from a config section: one term per entry, each checked against the model and the data. */
-export function dataLossBuilder(terms: Readonly<Record<string, LossTermConfig>>, section = 'train.loss'): LossBuilder {
+/**
+ * A loss builder from a config section: one term per entry, each checked against the model and the data.
+ * `context` is what the adapter declares about its data (DataAdapter.lossContext), for the kinds that read it.
+ */
+export function dataLossBuilder(terms: Readonly<Record<string, LossTermConfig>>, section = 'train.loss', context: LossContext = {}): LossBuilder {
   const entries = Object.entries(terms);
   if (entries.length === 0) throw new Error(`${section}: no loss terms; add at least one, e.g. ${section}.data: {kind: mse, output: y, target: y}`);
   return (scope) => {
@@ -48,7 +51,7 @@ export function dataLossBuilder(terms: Readonly<Record<string, LossTermConfig>>,
       if (!def) {
         throw new Error(`${where}.kind is "${t.kind}", which is not a loss-term kind; the kinds are: ${[...DATA_LOSS_KINDS, ...registeredLossTermKinds()].join(', ')}`);
       }
-      out[name] = { value: def.build(scope, t, where), weight: t.weight };
+      out[name] = { value: def.build(scope, t, where, context), weight: t.weight };
     }
     return out;
   };

@@ -2,7 +2,8 @@ import type { RuleRegistry } from '../autodiff/rule-registry.ts';
 import { grad } from '../autodiff/vjp.ts';
 import { GraphBuilder, type Value } from '../graph/builder.ts';
 import type { DType } from '../graph/dtype.ts';
-import { tensor, type Shape, type Tensor } from '../graph/tensor.ts';
+import type { Shape, Tensor } from '../graph/tensor.ts';
+import { columnSeed } from './loss-terms/columns.ts';
 import { taylorDerivatives } from '../autodiff/taylor.ts';
 import type { Init } from '../contracts/init.ts';
 import { ParameterSet } from '../contracts/parameters.ts';
@@ -123,21 +124,16 @@ export class LossScope {
     const taylor = mode === 'taylor' ? taylorDerivatives(this.builder.build(), { of: of.name, wrt: wrt.name, seed, rows, names: { first, rows: rowNames } }) : undefined;
     if (!taylor) {
       const [grad1] = this.derivative(of, [wrt], seed);
-      return { first: grad1, rows: rows.map((r) => this.derivative(grad1, [wrt], oneHotColumn(grad1, r))[0]) };
+      return { first: grad1, rows: rows.map((r) => this.derivative(grad1, [wrt], columnSeed(grad1, r))[0]) };
     }
     this.count += 1 + rows.length;
     this.derivatives.push({ name: first, of: of.name, wrt: wrt.name, seed });
-    rows.forEach((r, k) => this.derivatives.push({ name: rowNames[k], of: first, wrt: wrt.name, seed: oneHotColumn(wrt, r) }));
+    rows.forEach((r, k) => this.derivatives.push({ name: rowNames[k], of: first, wrt: wrt.name, seed: columnSeed(wrt, r) }));
     this.builder = GraphBuilder.extend(taylor);
     return { first: this.builder.value(first), rows: rowNames.map((name) => this.builder.value(name)) };
   }
 }
 
-/** A one-hot seed selecting column `j` of a [rows, cols] value. */
-export function oneHotColumn(of: { readonly dtype: DType; readonly shape: Shape }, j: number): Tensor {
-  const [rows, cols] = of.shape;
-  return tensor(of.dtype, of.shape, Array.from({ length: rows * cols }, (_, i) => (i % cols === j ? 1 : 0)));
-}
 
 /**
  * Builds the loss terms from a scope. Terms are reported unweighted as `loss:<name>`; `loss` is their weighted

@@ -26,6 +26,8 @@ export interface TrainResults {
   /** The program graphs as saved in the run directory, by role. */
   readonly graphs: Readonly<Record<string, string>>;
   readonly parameters: number;
+  /** What the loss terms trained besides the network, as `<term>.<name>` (an inverse problem's constants); {} when none. */
+  readonly estimates: Readonly<Record<string, number>>;
 }
 
 export function resultsJson(r: TrainResults): Record<string, unknown> {

@@ -29,6 +29,7 @@ import { toolVersions } from '../util/package-version.ts';
 import { StepLog } from './step-log.ts';
 import { modelForLoss } from './rollout/rollout-model.ts';
 import { streamedRunReport, workloadReport } from './evaluation/workload-report.ts';
+import type { RefinementPoint } from '../reports/run-plots/loss-curve.ts';
 import { declareReportFiles } from '../reports/report-files.ts';
 
 /** The `train:` config section as this module reads it (validated by the config schema before it gets here). */
@@ -80,6 +81,8 @@ export class TrainingRun {
   private graphs: Record<string, string> = {};
   private session?: Session;
   private outcome?: TrainOutcome;
+  /** The L-BFGS phase's loss after each of its steps (step 0 = before the first), for the report's loss curve. */
+  private lbfgsCurve?: readonly RefinementPoint[];
   private checkpoints: CheckpointSink = noCheckpoints;
 
   constructor(private readonly deps: TrainingRunDeps) {}
@@ -106,7 +109,7 @@ export class TrainingRun {
       seed,
       dtype: backend.dtype,
       inputs,
-      loss: dataLossBuilder(train.loss),
+      loss: dataLossBuilder(train.loss, 'train.loss', this.deps.adapter.lossContext?.()),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };
@@ -158,7 +161,13 @@ export class TrainingRun {
       throw new Error(`train.lbfgs needs the whole train split in one batch (${data.split.train.length} samples) but train.batch_size gives ${program.batchSize}; raise train.batch_size or remove train.lbfgs`);
     }
     const feed = feedOf(data.epoch('train', { batchSize: program.batchSize, seed: this.deps.seed, epoch: 0, shuffle: false }).at(0), constantFeeds(data));
-    const r = await refineWithLbfgs(session, program, feed, config, (step, loss) => this.deps.progress.step(0, step - 1, loss, config.options.lr));
+    // The loss L-BFGS returns from step k is the loss it started from (torch's LBFGS.step): after k − 1 steps.
+    const curve: RefinementPoint[] = [];
+    const r = await refineWithLbfgs(session, program, feed, config, (step, loss) => {
+      curve.push({ step: step - 1, loss });
+      this.deps.progress.step(0, step - 1, loss, config.options.lr);
+    });
+    this.lbfgsCurve = [...curve, { step: r.steps, loss: r.lossAfter }];
     return `L-BFGS: ${r.steps} step(s), ${r.evaluations} evaluations in ${r.seconds.toFixed(2)}s; loss ${r.lossBefore.toExponential(4)} → ${r.lossAfter.toExponential(4)}`;
   }
 
@@ -192,6 +201,7 @@ export class TrainingRun {
         dtype: program.spec.dtype,
         inputs: Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { dtype: s.dtype, shape: s.shape, perSample: s.perSample, dims: s.dims }])),
         outputs: program.outputs,
+        ...(this.deps.adapter.lossContext ? { lossContext: this.deps.adapter.lossContext() } : {}),
         state: { params: program.params.map((p) => p.name), slots: program.stateNames.slice(program.params.length) },
         backend: { name: backend.name, settings: backend.effectiveSettings() },
         batchSize: program.batchSize,
@@ -222,6 +232,7 @@ export class TrainingRun {
       ...(data.split.validation.length ? { validation: await splitLoss(session, data, 'validation', constants, batchSize) } : {}),
     };
     const { domain, workload } = await this.testEvaluations(data, session, outcome, final);
+    const estimates = lossTermEstimates(this.deps.train.loss ?? {}, session.getState());
     await session.dispose();
     const results: TrainResults = {
       history: outcome.history,
@@ -242,6 +253,7 @@ export class TrainingRun {
       backend: { name: this.deps.backend.name, settings: this.deps.backend.effectiveSettings() },
       graphs: this.graphs,
       parameters: program.params.reduce((n, p) => n + sizeOf(p.shape), 0),
+      estimates,
     };
     writeFileAtomic(join(this.deps.runDir, 'results.json'), `${JSON.stringify(resultsJson(results), null, 2)}\n`);
     declareReportFiles(this.deps.runDir, 'results.json');
@@ -257,11 +269,11 @@ export class TrainingRun {
     const { runDir, experiment, adapter, model } = this.deps;
     const loss = this.deps.train.loss ?? {};
     const forward = (batch: BatchFeed) => session.forward(batch);
-    const trained = { runDir, experiment, history: outcome.history, final, forward, loss };
+    const trained = { runDir, experiment, history: outcome.history, final, forward, loss, ...(this.lbfgsCurve ? { lbfgs: this.lbfgsCurve } : {}) };
     if (!(data instanceof DataContainer)) return { workload: await streamedRunReport(trained, data, this.need(this.program, 'model').batchSize) };
     const domain = adapter.afterTraining ? await adapter.afterTraining({ runDir, container: data, forward }) : undefined;
-    const workload = await workloadReport({ ...trained, container: data, adapter, model });
-    return { ...(domain ? { domain } : {}), workload };
+    const workload = await workloadReport({ ...trained, container: data, adapter, model, ...(domain ? { domain } : {}) });
+    return { ...(domain ? { domain: domain.line } : {}), workload };
   }
 
   private need<T>(value: T | undefined, stage: string): T {

@@ -1,6 +1,7 @@
 import { activationCases } from './cases/activations.ts';
 import { conv, convTranspose, maxPool, pool, resize } from './cases/conv-pool.ts';
 import { dft, gemm, shapeCases } from './cases/shape.ts';
+import { structureCases } from './cases/structure.ts';
 import { describeCases } from './fd-cases.ts';
 import { fdCheckSecondOrder } from './fd-helpers.ts';
 
@@ -12,4 +13,5 @@ import { fdCheckSecondOrder } from './fd-helpers.ts';
 describeCases('second order: activations, selection, casts', activationCases, fdCheckSecondOrder);
 describeCases('second order: shape, indexing, reductions, normalization, Gemm', [...shapeCases, ...gemm], fdCheckSecondOrder);
 describeCases('second order: DFT', dft, fdCheckSecondOrder);
+describeCases('second order: structure, gathers and scatters', structureCases, fdCheckSecondOrder);
 describeCases('second order: convolution, pooling, resize', [...conv, ...convTranspose, ...pool, ...maxPool, ...resize], fdCheckSecondOrder);

@@ -6,7 +6,8 @@ import { tensor, type Tensor } from '../../src/graph/tensor.ts';
 import { ParameterSet } from '../../src/contracts/parameters.ts';
 import { builtinPlugins } from '../../src/orchestrator/composition-root.ts';
 import { constructPlugin } from '../../src/orchestrator/plugins/construct-plugin.ts';
-import { LossScope, oneHotColumn } from '../../src/train/loss-scope.ts';
+import { LossScope } from '../../src/train/loss-scope.ts';
+import { columnSeed } from '../../src/train/loss-terms/columns.ts';
 import { Rng } from '../../src/data/rng.ts';
 
 const ort = await (await constructPlugin(builtinPlugins, 'backend', 'onnxruntime', { threads: 1 })).executor();
@@ -38,14 +39,14 @@ async function values(g: { graph: Graph; names: string[]; feeds: Map<string, Ten
 describe('Taylor-mode input derivatives', () => {
   for (const activation of ['tanh', 'sin', 'sigmoid']) {
     it(`equal reverse-over-reverse for a ${activation} MLP: the gradient and every Hessian row, same names and records`, async () => {
-      const seed = oneHotColumn({ dtype: 'float32', shape: [N, 2] }, 1);
+      const seed = columnSeed({ dtype: 'float32', shape: [N, 2] }, 1);
       const taylor = await scopeGraph(activation, (s, u, x) => {
         const r = s.hessianRows(u, x, seed, [0, 1, 2], 'taylor');
         return [r.first.name, ...r.rows.map((v) => v.name)];
       });
       const reverse = await scopeGraph(activation, (s, u, x) => {
         const [first] = s.derivative(u, [x], seed);
-        return [first.name, ...[0, 1, 2].map((r) => s.derivative(first, [x], oneHotColumn(first, r))[0].name)];
+        return [first.name, ...[0, 1, 2].map((r) => s.derivative(first, [x], columnSeed(first, r))[0].name)];
       });
       expect(taylor.names).toEqual(reverse.names);
       expect(taylor.records).toEqual(reverse.records);
@@ -56,7 +57,7 @@ describe('Taylor-mode input derivatives', () => {
   }
 
   it('falls back to reverse mode for an op without a Taylor rule (relu), with the same records', async () => {
-    const seed = oneHotColumn({ dtype: 'float32', shape: [N, 2] }, 0);
+    const seed = columnSeed({ dtype: 'float32', shape: [N, 2] }, 0);
     const g = await scopeGraph('relu', (s, u, x) => {
       const r = s.hessianRows(u, x, seed, [1], 'taylor');
       return [r.first.name, r.rows[0].name];

@@ -76,11 +76,17 @@ describe('graph simplifier', () => {
       const s = b.op1('Expand', [b.op1('Tanh', [b.input('s', 'float32', [1])]), b.ints([2, 3])]);
       b.output(r);
       b.output(b.mul(same, s));
+      // both operands broadcast scalars: only one may be read unexpanded, or the product loses its shape
+      const one = b.op1('Expand', [b.op1('Exp', [b.input('s1', 'float32', [1])]), b.ints([2, 3])]);
+      b.output(b.add(one, b.op1('Expand', [b.op1('Exp', [b.input('s2', 'float32', [1])]), b.ints([2, 3])])));
     });
     const s = removeDeadNodes(applyIdentities(g));
-    expect(ops(s)).toEqual(['Reshape', 'Tanh', 'Mul']);
+    expect(ops(s)).toEqual(['Reshape', 'Tanh', 'Mul', 'Exp', 'Exp', 'Expand', 'Add']);
+    expect(s.value(s.outputs[2].name).shape).toEqual([2, 3]);
     expect(s.nodes[0].inputs[0]).toBe('x');
     feeds.set('s', tensor('float32', [1], [0.7]));
+    feeds.set('s1', tensor('float32', [1], [0.2]));
+    feeds.set('s2', tensor('float32', [1], [-0.3]));
     await expectSameResults(g, s);
   });
 

@@ -65,10 +65,22 @@ describe.skipIf(skip)('tandem parity against live torch', () => {
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/<svg[\s\S]*<\/svg>/);
   }, 120_000);
 
-  it('exits 1 on a parity failure and localizes it: zero tolerance leaves float32 rounding outside', async () => {
+  it('zero tolerance: the float64 arbiter passes float32 rounding, and the table says so with both errors', async () => {
     const r = await cli('parity', 'conf/quickstart.yaml', '+parity={tolerances:{forward:{float32:{rtol:0,atol:0}}}}', '--select', '*/onnxruntime/forward', '--outputs', outputs());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/quickstart\/onnxruntime\/forward: y_hat: within the reference's float32 error \(max abs error vs float64: backend \S+, float32 reference \S+\)/);
+    const [c] = parseParityReport(readFileSync(reportPathOf(r.stdout), 'utf8')).cases;
+    expect(c.tensors[0].arbiter).toMatchObject({ verdict: 'within-reference-error', multiple: 4 });
+  }, 120_000);
+
+  it('exits 1 on a parity failure and localizes it: zero tolerance against a baseline (no arbiter) leaves rounding outside', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tandem-parity-cli-baselines-'));
+    expect((await cli('baseline', 'record', 'conf/quickstart.yaml', '+parity={trajectory_steps:2}', '--name', 'qs', '--root', root)).code).toBe(0);
+    const zero = '+parity={reference:"baseline:qs",trajectory_steps:2,tolerances:{forward:{float32:{rtol:0,atol:0}}}}';
+    const r = await cli('parity', 'conf/quickstart.yaml', zero, '--baselines', root, '--select', '*/onnxruntime/forward', '--outputs', outputs());
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/onnxruntime\s+–\s+FAIL/);
+    expect(r.stdout).toContain('no float64 arbiter: the reference is a recorded baseline, which cannot re-run a stage in float64');
     expect(r.stderr).toContain('parity fail: 1 case(s) failed');
     const [c] = parseParityReport(readFileSync(reportPathOf(r.stdout), 'utf8')).cases;
     expect(c.verdict).toBe('fail');
@@ -90,7 +102,9 @@ describe.skipIf(skip)('tandem parity against live torch', () => {
   }, 120_000);
 
   it('--json on a failed parity run prints one JSON document: the report with the error inside it', async () => {
-    const r = await cli('parity', 'conf/quickstart.yaml', '+parity={tolerances:{forward:{float32:{rtol:0,atol:0}}}}', '--select', '*/onnxruntime/forward', '--json', '--outputs', outputs());
+    // Bit for bit, without the float64 arbiter (which would pass the rounding torch shares).
+    const zero = '+parity={arbiter:false,tolerances:{forward:{float32:{rtol:0,atol:0}}}}';
+    const r = await cli('parity', 'conf/quickstart.yaml', zero, '--select', '*/onnxruntime/forward', '--json', '--outputs', outputs());
     expect(r.code).toBe(1);
     const document = JSON.parse(r.stdout) as { summary: { verdict: string }; error: { kind: string; message: string; exitCode: number } };
     expect(document.summary.verdict).toBe('fail');

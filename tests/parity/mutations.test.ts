@@ -66,8 +66,19 @@ describe.skipIf(skip)('parity mutation suite (onnxruntime vs live torch)', () =>
     rows.push([m.name, m.expected, first?.stage ?? 'NOT CAUGHT', first?.verdict ?? 'pass', where]);
     expect(first?.stage, first?.reason).toBe(m.expected);
     expect(first?.verdict, first?.reason).toBe('fail');
+    // Judged through the float64 arbiter: float64 agrees with torch and not with the mutated side.
+    expect(first?.tensors.some((t) => t.arbiter?.verdict === 'further-than-reference') || first?.trajectory?.firstDivergentStep, first?.reason).toBeTruthy();
     if (m.blames) expect([node?.op, ...(node?.unmatchedInputs ?? []).map((u) => u.op)]).toContain(m.blames);
     // A planted bug is never mistaken for rounding.
     if (node && !node.unmatchedInputs) expect(node.severity).toBe('significant');
+  }, 120_000);
+
+  it('a gradients stage whose forward already diverges blames no gradient rule', async () => {
+    const m = MUTATIONS.find((x) => x.expected === 'forward' && x.config === 'quickstart')!;
+    const { report } = await runParity({ configFile: 'conf/quickstart.yaml', overrides: [], builtins: builtinPlugins, outputsRoot: outputs, selectors: ['*/onnxruntime/gradients'], reference, sides: { onnxruntime: m.side } });
+    const [c] = report.cases;
+    expect(c.verdict).toBe('fail');
+    expect(c.firstDivergence?.node).toBeNull();
+    expect(c.firstDivergence?.message).toContain('the forward pass already diverges on this batch (y_hat');
   }, 120_000);
 });

@@ -3,7 +3,8 @@ import { Graph, type Node } from '../../src/graph/ir.ts';
 import type { Backend } from '../../src/contracts/backend.ts';
 import type { SideOverride } from '../../src/parity/run-cases.ts';
 import type { StageName } from '../../src/parity/report.ts';
-import { Adam, type BiasCorrection } from '../../src/train/optimizers/adam.ts';
+import { Adam, torchBiasCorrection, type BiasCorrection } from '../../src/train/optimizers/adam.ts';
+import type { AdamOptions } from '../../src/train/optimizers/optimizer-options.ts';
 import { scalarLike } from '../../src/train/optimizers/graph-optimizer.ts';
 import type { TrainingProgram } from '../../src/train/program.ts';
 import { createSchedule } from '../../src/train/schedules/create-schedule.ts';
@@ -28,6 +29,21 @@ const wrongTanhRules = defaultRules.with({
   op: 'Tanh',
   grad: ({ b, g, y: [y], scalar }) => [b.mul(g, b.sub(scalar(1), y))],
 });
+
+/**
+ * d tanh = g·(1 − y²)·(1 + 10⁻³): a rule a tenth of a percent off, beyond float32 rounding but small next to the
+ * gradients' magnitudes, which only a float64 comparison can tell from the reference's own rounding.
+ */
+const slightlyWrongTanhRules = defaultRules.with({
+  op: 'Tanh',
+  grad: ({ b, g, y: [y], scalar }) => [b.mul(b.mul(g, b.sub(scalar(1), b.mul(y, y))), scalar(1 + 1e-3))],
+});
+
+/** Adam whose second moment decays with β₂ = 0.99 while its bias correction uses torch's 0.999: a wrong slot update. */
+function wrongSecondMoment(options: AdamOptions): Adam {
+  const bc: BiasCorrection = (g, step, beta1) => torchBiasCorrection(g, step, beta1, options.betas[1]);
+  return new Adam('adam', { ...options, betas: [options.betas[0], 0.99] }, bc);
+}
 
 /** Adam with both bias corrections replaced by 1 (torch's first steps are then ~ (1−β1)/√(1−β2) ≈ 3× too small). */
 const noBiasCorrection: BiasCorrection = (g, step) => ({ bc1: scalarLike(g, 1, step), bc2Sqrt: scalarLike(g, 1, step) });
@@ -68,6 +84,47 @@ export const MUTATIONS: readonly Mutation[] = [
     config: 'quickstart',
     side: { spec: (s) => ({ ...s, rules: wrongTanhRules }) },
     blames: 'Tanh',
+  },
+  {
+    name: 'tanh gradient rule 0.1% off (float64 tells it from rounding)',
+    expected: 'gradients',
+    config: 'quickstart',
+    side: { spec: (s) => ({ ...s, rules: slightlyWrongTanhRules }) },
+    blames: 'Tanh',
+  },
+  {
+    // With no tolerance at all every adjoint differs by rounding; only the float64 check of each rule keeps the
+    // walk from blaming the first node it meets (the loss's rule) for torch's and onnxruntime's rounding.
+    name: 'tanh gradient rule 0.1% off, gradients at tolerance 0',
+    expected: 'gradients',
+    config: 'quickstart',
+    overrides: ['+parity={tolerances:{gradients:{float32:{rtol:0,atol:0}}}}'],
+    side: { spec: (s) => ({ ...s, rules: slightlyWrongTanhRules }) },
+    blames: 'Tanh',
+  },
+  {
+    name: 'exp_avg_sq decays with β₂ 0.99 (wrong slot update)',
+    expected: 'step',
+    config: 'quickstart',
+    side: { spec: (s) => ({ ...s, optimizer: wrongSecondMoment((s.optimizer as Adam).options) }) },
+  },
+  {
+    name: 'model output off by 2e-5 (far beyond the reference from float64)',
+    expected: 'forward',
+    config: 'quickstart',
+    side: {
+      spec: (s) => ({
+        ...s,
+        model: {
+          effectiveSettings: () => s.model.effectiveSettings(),
+          forward: (g, inputs, params) => {
+            const out = s.model.forward(g, inputs, params);
+            return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, g.add(v, g.scalar(2e-5, v.dtype))]));
+          },
+        },
+      }),
+    },
+    blames: 'Add',
   },
   {
     name: 'Adam without bias correction',

@@ -68,8 +68,9 @@ describe('training and the reconstruction outputs', () => {
     for (let k = 1; k <= 15; k++) await session.step(batch, 1e-2, k);
     const after = (await session.evaluate(batch)).loss;
     expect(after).toBeLessThan(before);
-    const line = await adapter.afterTraining({ runDir: dir, container: adapter.container(), forward: (b) => session.forward(b) });
+    const { line, plots } = await adapter.afterTraining({ runDir: dir, container: adapter.container(), forward: (b) => session.forward(b) });
     await session.dispose();
+    expect(plots.map((p) => p.id)).toStrictEqual(['ptycho-amplitude', 'ptycho-phase']);
     expect(line).toMatch(/amplitude MAE [0-9.]+, PSNR -?[0-9.]+ dB, FRC\(1\/7\) [0-9.]+; phase MAE/);
     const csv = readFileSync(join(dir, 'comparison_metrics.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('model,metric,amplitude,phase');

@@ -1,32 +1,24 @@
 // spec: specs/parity-report.md §3 (report.html renders in a browser: self-contained, plots visible)
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/reports/report-html.ts';
 import { parityOnlyInput } from '../../src/reports/report-input.ts';
+import { missingChromium, screenshot as shoot } from './chromium.ts';
 import { fixtureReport } from './parity-fixture.ts';
-import { countColour, decodePng, type Pixels } from './png-pixels.ts';
+import { countColour, type Pixels } from './png-pixels.ts';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`[tests/reports/screenshot.test.ts] SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM=<path>)`);
+const hasChromium = !missingChromium('tests/reports/screenshot.test.ts');
 
 const work = mkdtempSync(join(tmpdir(), 'tandem-shot-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Open `html` in headless Chromium (flags that work in containers without a GPU or network) and decode the PNG. */
+/** Open `html` in headless Chromium and decode the PNG. */
 async function screenshot(name: string, html: string): Promise<Pixels> {
   const page = join(work, `${name}.html`);
-  const png = join(work, `${name}.png`);
   writeFileSync(page, html);
-  await execa(CHROMIUM, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${mkdtempSync(join(work, 'profile-'))}`,
-    `--screenshot=${png}`, '--window-size=1200,900', `file://${page}`,
-  ], { timeout: 60_000 });
-  return decodePng(readFileSync(png));
+  return shoot(page, join(work, `${name}.png`));
 }
 
 const BACKEND_BLUE = [0x4c, 0x78, 0xa8] as const;

@@ -37,20 +37,20 @@ if (skip) console.log(`[tests/torch-parity/darcy] skipping: the PyTorch referenc
 describe.skipIf(skip)('darcy FNO: parity against the live PyTorch reference', () => {
   afterAll(() => reference.dispose());
 
-  // Adam with DFT ops needs the FNO's mask on the imaginary weights of the self-conjugate bins (spectral-conv.ts):
-  // their true gradient is exactly 0; unmasked, each engine computed it as different rounding noise, and Adam's
-  // g/(√v + eps) turned that into updates of up to lr (50 weights off by up to 3.7e-4 on ORT). Adam's eps is 1e-6
-  // there: ORT's float32 DFT kernel rounds less finely than torch.fft and the DFT matrices (measured on this case:
-  // a gradient of 3.7e-10 comes out 2.5e-10 on ORT with DFT ops, within 1e-12 with matmul), and for |g| ≲ eps an
-  // Adam update is lr·g/eps, which multiplies such a 1e-10 difference by lr/eps = 2e5 at eps 1e-8, past the step
-  // stage's atol 1e-5 (3 of 2048 weights). At 1e-6 the unmasked model still fails; SGD checks the raw gradients.
-  for (const { transform, optimizer, extra } of [
-    { transform: 'matmul', optimizer: 'adam', extra: [] },
-    { transform: 'dft', optimizer: 'adam', extra: ['+train.optimizer.eps=1e-6'] },
-    { transform: 'dft', optimizer: 'sgd', extra: [] },
+  // Adam with DFT ops, at Adam's default eps. The FNO masks the imaginary weights of the self-conjugate bins
+  // (spectral-conv.ts), whose true gradient is exactly 0; without the mask parity still passes 14/14, through the
+  // noise-level gradient rule (specs/parity.md): measured on this case, onnxruntime's step and trajectory then
+  // report 128 such elements (the imaginary parts at bin (0, 0) of both layers), each update within Adam's bound
+  // (largest 2.6e-4 against lr 2e-3 at the step, 1.5e-3 against 1.0e-2 over 5 steps). Adam's eps used to be raised
+  // to 1e-6 here for a 3.7e-10 gradient that ORT's DFT computed as 2.5e-10 (3 of 2048 weights past the step's
+  // atol); re-measured at eps 1e-8, every stage passes on the plain tolerances, without the arbiter.
+  for (const { transform, optimizer } of [
+    { transform: 'matmul', optimizer: 'adam' },
+    { transform: 'dft', optimizer: 'adam' },
+    { transform: 'dft', optimizer: 'sgd' },
   ]) {
-    it(`spectral_transform ${transform}, ${optimizer}${extra.length ? ` (${extra.join(' ')})` : ''}: every stage passes on onnxruntime and tfjs`, async () => {
-      const overrides = [...SMALL, `+model.params.spectral_transform=${transform}`, `train.optimizer.name=${optimizer}`, ...extra];
+    it(`spectral_transform ${transform}, ${optimizer}: every stage passes on onnxruntime and tfjs`, async () => {
+      const overrides = [...SMALL, `+model.params.spectral_transform=${transform}`, `train.optimizer.name=${optimizer}`];
       const { report } = await runParity({ configFile: 'conf/darcy_fno.yaml', overrides, builtins: builtinPlugins, outputsRoot: join(root, 'outputs'), selectors: [], reference });
       const ids = report.cases.map((c) => c.id).sort();
       expect(ids).toEqual(['onnxruntime', 'tfjs'].flatMap((b) => STAGES.map((s) => `darcy_fno/${b}/${s}`)).sort());

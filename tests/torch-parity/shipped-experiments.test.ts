@@ -15,6 +15,7 @@ import { builtinPlugins } from '../../src/plugins/index.ts';
  * Each test runs exactly its own case (a parity run with that selector); the test files share one torch process.
  * Without torch the suite is skipped, and the reason printed.
  */
+const PINN_SMALL = ['adapter.params.points.interior=150', 'adapter.params.points.boundary=30', '++parity.trajectory_steps=5'];
 const EXPERIMENTS: readonly { name: string; config: string; overrides?: readonly string[] }[] = [
   { name: 'quickstart', config: 'conf/quickstart.yaml' },
   { name: 'quickstart-analytic', config: 'conf/quickstart-analytic.yaml' },
@@ -25,6 +26,11 @@ const EXPERIMENTS: readonly { name: string; config: string; overrides?: readonly
   // Gridsize 2 (4 channels through the shared canvas). 10 steps: enough to fail with the naive float32 1 − β₂ᵗ Adam
   // had (adam.ts); tfjs's loss fails with a sequential float32 sum of its 16·16·16·4 terms (tfjs/kernels/reduce.ts).
   { name: 'ptycho-gridsize2', config: 'conf/ptycho.yaml', overrides: ['experiment.name=ptycho-gridsize2', 'adapter.params.gridsize=2', '++parity.trajectory_steps=10'] },
+  // PINNs written as equations (specs/pinn.md), at small point counts: every derivative the equations name is
+  // recomputed by torch.autograd. The full-size configs pass 14/14 too (README, "PINNs written as equations").
+  { name: 'heat-pinn', config: 'conf/heat_pinn.yaml', overrides: [...PINN_SMALL, 'adapter.params.points.initial=30', 'adapter.params.test_grid={x: 12, t: 6}'] },
+  { name: 'burgers-pinn', config: 'conf/burgers_pinn.yaml', overrides: [...PINN_SMALL, 'adapter.params.points.initial=30', 'adapter.params.test_grid={x: 16, t: 6}'] },
+  { name: 'poisson2d-pinn', config: 'conf/poisson2d_pinn.yaml', overrides: [...PINN_SMALL, 'adapter.params.test_grid={x: 10, y: 10}'] },
 ];
 const BACKENDS = ['onnxruntime', 'tfjs'];
 

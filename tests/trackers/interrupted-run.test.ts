@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +50,22 @@ describe('a run that does not end normally', () => {
       const [run] = [...mock.runs.values()];
       expect(run?.info.status).toBe('KILLED');
       expect(run?.metrics.map((m) => m.key)).toEqual(['train/loss']);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('is marked FAILED on the tracking server when the process exits midway (a synchronous request from the exit handler)', async () => {
+    const mock = await MockMlflowServer.start();
+    try {
+      const root = tempDir('rest-exit');
+      const result = await start(root, 'exit', mock.url);
+      expect(result.exitCode).toBe(3);
+      const [run] = [...mock.runs.values()];
+      expect(run?.info.status).toBe('FAILED');
+      expect(run?.metrics.map((m) => m.key)).toEqual(['train/loss']);
+      // Everything reached the server, so nothing is left to replay.
+      expect(existsSync(join(root, 'outputs', '2026-11-23', '04-05-06', '.tandem', 'mlflow-spool.jsonl'))).toBe(false);
     } finally {
       await mock.close();
     }

@@ -1,7 +1,8 @@
 """Read an MLflow folder store the way mlflow/store/tracking/file_store.py does, as an independent oracle.
 
-MLflow itself cannot be installed here (no PyPI, no Debian package), so this script re-implements the reading
-rules of the reference (docs/reference/ecosystem.md 1.2-1.6) with PyYAML, the library MLflow writes meta.yaml with:
+It runs without MLflow installed (no PyPI, no Debian package; MLflow's own client reads the store in
+tests/trackers/mlflow-server/ where CI provides it), re-implementing the reading rules of the reference
+(docs/reference/ecosystem.md 1.2-1.6) with PyYAML, the library MLflow writes meta.yaml with:
   * every meta.yaml must be byte-identical to yaml.dump(..., default_flow_style=False, allow_unicode=True,
     sort_keys=True, Dumper=SafeDumper) of what it loads to (MLflow's write_yaml);
   * experiment dirs are the root's sub-dirs except .trash and models; a run dir is any other sub-dir whose

@@ -80,7 +80,7 @@ export function fromOnnx(bytes: Uint8Array, opts: FromOnnxOptions = {}): Graph {
     return c ? { ...values.get(v)!, constValue: c } : values.get(v)!;
   };
   for (const n of nodes) {
-    const inferred = inferNode(n.name, n.op, n.inputs.map((v) => (v ? info(v) : undefined)), n.attrs);
+    const inferred = inferNode(n.name, n.op, n.inputs.map((v) => (v ? info(v) : undefined)), n.attrs, n.outputs.length);
     n.outputs.forEach((o, k) => {
       if (!o) return;
       if (!inferred[k]) throw new GraphError(n.name, n.op, `has ${n.outputs.length} outputs, but ${n.op} produces ${inferred.length}`);

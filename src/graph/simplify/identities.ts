@@ -64,12 +64,12 @@ export function applyIdentities(graph: Graph): Graph {
       if (source !== a) n = { ...n, inputs: [source, shapeConstant(shapeOf(out))], attrs: {} };
     }
     if (BROADCASTING.has(n.op) && n.inputs.length === 2) {
-      const ins = n.inputs.map((x, i) => {
-        const e = producer.get(x);
-        if (e?.op !== 'Expand') return x;
-        const other = shapeOf(n.inputs[1 - i]);
-        return sameShape(tryBroadcast(shapeOf(e.inputs[0]), other) ?? [], shapeOf(out)) ? e.inputs[0] : x;
-      });
+      // One side at a time, against the other side as already rewritten: two broadcast scalars must keep one.
+      const ins = [...n.inputs];
+      for (const i of [0, 1]) {
+        const e = producer.get(ins[i]);
+        if (e?.op === 'Expand' && sameShape(tryBroadcast(shapeOf(e.inputs[0]), shapeOf(ins[1 - i])) ?? [], shapeOf(out))) ins[i] = e.inputs[0];
+      }
       if (ins.some((x, i) => x !== n.inputs[i])) n = { ...n, inputs: ins };
     }
     for (const o of n.outputs) producer.set(o, n);

@@ -50,7 +50,7 @@ export async function setUpParity(request: { configFile: string; overrides: read
   const plugins = await constructPlugins(handshake);
   const of = <K extends 'adapter' | 'model'>(kind: K) => plugins.find((p): p is BuiltPlugin<K> => p.kind === kind)!.instance;
   const { experiment, train } = frozen.config;
-  const parityExperiment = new ParityExperiment({ experiment, train: train as TrainSettings }, of('adapter').container(), of('model'));
+  const parityExperiment = new ParityExperiment({ experiment, train: train as TrainSettings }, of('adapter').container(), of('model'), of('adapter').lossContext?.());
   // A baseline depends on what the reference computes from: the data, the model, the training setup (and any
   // extra plugin modules). Backend choice, tracker, reporter, executor and `parity:` do not change it.
   const config = Object.fromEntries(BASELINE_KEYS.map((k) => [k, (frozen.config as Record<string, unknown>)[k]]));

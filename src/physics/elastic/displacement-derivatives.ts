@@ -1,5 +1,6 @@
 import type { Value } from '../../graph/builder.ts';
-import { oneHotColumn, type LossScope } from '../../train/loss-scope.ts';
+import type { LossScope } from '../../train/loss-scope.ts';
+import { column, columnSeed } from '../../train/loss-terms/columns.ts';
 
 /**
  * Input derivatives of a displacement field u = (u_x, u_y) over coordinates X = (x, y, t), taken with
@@ -24,13 +25,6 @@ export interface SecondDerivatives {
   readonly uyYY: Value;
   readonly uyXY: Value;
   readonly uyTT: Value;
-}
-
-const columnSeed = oneHotColumn;
-
-/** Column j of a [batch, k] value as [batch, 1]. */
-export function column(scope: LossScope, v: Value, j: number): Value {
-  return scope.g.slice(v, [j], [j + 1], [1]);
 }
 
 export function firstDerivatives(scope: LossScope, u: Value, coords: Value): FirstDerivatives {

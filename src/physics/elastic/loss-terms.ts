@@ -6,7 +6,8 @@ import { scopeInput, scopeMask, scopeOutput } from '../../train/data-loss.ts';
 import type { LossScope } from '../../train/loss-scope.ts';
 import { maskedMean } from '../../train/loss-terms/masked.ts';
 import { registerLossTermKind, type LossTermKind } from '../../train/loss-terms/registry.ts';
-import { column, firstDerivatives, secondDerivatives } from './displacement-derivatives.ts';
+import { column } from '../../train/loss-terms/columns.ts';
+import { firstDerivatives, secondDerivatives } from './displacement-derivatives.ts';
 import { checkMaterial, MATERIAL_KEYS, type MaterialKey } from './material.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { crc32 } from '../../data/zip.ts';
+import { drawText, textSize } from './pixel-font.ts';
 
 /**
  * A minimal PNG writer (8-bit grayscale, filter 0 per row, one IDAT) for reconstruction images, using Node's zlib:
@@ -37,35 +38,63 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 export interface Panel {
+  readonly title: string;
   readonly values: Float64Array;
   readonly rows: number;
   readonly cols: number;
-  /** Grey-level range: values at or beyond map to black / white. */
+}
+
+/** Panels in one row of the figure share a grey range, shown by the colour bar at the row's end. */
+export interface PanelRow {
+  readonly panels: readonly Panel[];
+  /** Values at or beyond map to black / white. */
   readonly range: readonly [number, number];
 }
 
+const GUTTER = 8;
+const TEXT_SCALE = 2;
+const BAR_WIDTH = 14;
+
 /**
- * Panels laid out in a grid (row-major, `perRow` per row), each pixel repeated `zoom` times, 4-pixel white gutters.
- * Panels that should be compared share a range, so equal values are equal greys.
+ * A grey figure: rows of panels, each pixel repeated `zoom` times, each panel titled above, and at the end of each
+ * row a colour bar (black = the range's low end, white = its high end) labelled with both ends. Panels of one row
+ * share the range, so equal values are equal greys.
  */
-export function panelGrid(panels: readonly Panel[], perRow: number, zoom: number): { pixels: Uint8Array; width: number; height: number } {
-  const gutter = 4;
-  const cellW = Math.max(...panels.map((p) => p.cols)) * zoom;
-  const cellH = Math.max(...panels.map((p) => p.rows)) * zoom;
-  const rowsOfPanels = Math.ceil(panels.length / perRow);
-  const width = perRow * cellW + (perRow + 1) * gutter;
-  const height = rowsOfPanels * cellH + (rowsOfPanels + 1) * gutter;
+export function figureGrid(rows: readonly PanelRow[], zoom: number): { pixels: Uint8Array; width: number; height: number } {
+  const label = (v: number) => v.toPrecision(3);
+  const text = textSize('x', TEXT_SCALE).height;
+  const cellW = Math.max(...rows.flatMap((r) => r.panels.map((p) => p.cols))) * zoom;
+  const cellH = Math.max(...rows.flatMap((r) => r.panels.map((p) => p.rows))) * zoom;
+  const perRow = Math.max(...rows.map((r) => r.panels.length));
+  const labelW = Math.max(...rows.flatMap((r) => r.range.map((v) => textSize(label(v), TEXT_SCALE).width)));
+  const titleW = Math.max(...rows.flatMap((r) => r.panels.map((p) => textSize(p.title, TEXT_SCALE).width)));
+  const columnW = Math.max(cellW, titleW);
+  const rowH = text + GUTTER / 2 + cellH;
+  const width = GUTTER + perRow * (columnW + GUTTER) + BAR_WIDTH + GUTTER / 2 + labelW + GUTTER;
+  const height = GUTTER + rows.length * (rowH + GUTTER);
   const pixels = new Uint8Array(width * height).fill(255);
-  panels.forEach((p, k) => {
-    const left = gutter + (k % perRow) * (cellW + gutter);
-    const top = gutter + Math.floor(k / perRow) * (cellH + gutter);
-    const [lo, hi] = p.range;
-    for (let r = 0; r < p.rows * zoom; r++) {
-      for (let c = 0; c < p.cols * zoom; c++) {
-        const v = p.values[Math.floor(r / zoom) * p.cols + Math.floor(c / zoom)];
-        pixels[(top + r) * width + left + c] = Math.round(255 * Math.min(1, Math.max(0, (v - lo) / (hi - lo || 1))));
+  const grey = (v: number, [lo, hi]: readonly [number, number]) => Math.round(255 * Math.min(1, Math.max(0, (v - lo) / (hi - lo || 1))));
+  rows.forEach((row, i) => {
+    const top = GUTTER + i * (rowH + GUTTER);
+    const imageTop = top + text + GUTTER / 2;
+    row.panels.forEach((p, k) => {
+      const left = GUTTER + k * (columnW + GUTTER);
+      drawText(pixels, width, p.title, left, top, TEXT_SCALE);
+      for (let r = 0; r < p.rows * zoom; r++) {
+        for (let c = 0; c < p.cols * zoom; c++) pixels[(imageTop + r) * width + left + c] = grey(p.values[Math.floor(r / zoom) * p.cols + Math.floor(c / zoom)], row.range);
+      }
+    });
+    // The colour bar: the range's high end at the top, framed so its white end is visible on the white page.
+    const barLeft = GUTTER + perRow * (columnW + GUTTER);
+    for (let r = 0; r < cellH; r++) {
+      for (let c = 0; c < BAR_WIDTH; c++) {
+        const edge = r === 0 || r === cellH - 1 || c === 0 || c === BAR_WIDTH - 1;
+        pixels[(imageTop + r) * width + barLeft + c] = edge ? 0 : Math.round(255 * (1 - r / (cellH - 1)));
       }
     }
+    const labelLeft = barLeft + BAR_WIDTH + GUTTER / 2;
+    drawText(pixels, width, label(row.range[1]), labelLeft, imageTop, TEXT_SCALE);
+    drawText(pixels, width, label(row.range[0]), labelLeft, imageTop + cellH - text, TEXT_SCALE);
   });
   return { pixels, width, height };
 }

@@ -1,6 +1,6 @@
 import { fromJsonFloat, STAGES, type ParityReport } from '../../parity/report.ts';
 import { backendsOf, worstAbsError } from '../format.ts';
-import type { VegaLiteSpec } from './vega-svg.ts';
+import type { PlotSpec, VegaLiteSpec } from '../../contracts/plot-spec.ts';
 
 /**
  * The plots of a parity report (spec: specs/parity-report.md §3), as vega-lite specs with inline data:
@@ -9,15 +9,6 @@ import type { VegaLiteSpec } from './vega-svg.ts';
  * - the divergence curve: relative loss difference per step, with the first divergent step marked.
  * A plot with no data to draw is left out rather than drawn empty.
  */
-export interface PlotSpec {
-  /** A file-name-safe id, unique within one page: `[<n>-]<experiment>-<kind>`. */
-  readonly id: string;
-  readonly title: string;
-  /** What the reader is looking at and any liberty taken with the data (zeros on a log axis). */
-  readonly caption: string;
-  readonly spec: VegaLiteSpec;
-}
-
 const WIDTH = 520;
 const HEIGHT = 240;
 const REFERENCE_SERIES = 'torch (reference)';

@@ -1,8 +1,7 @@
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import type { VegaLiteSpec } from '../../contracts/plot-spec.ts';
 
-/** A vega-lite spec with its data inlined, so the JSON alone re-renders the plot (altair, vl-convert, the editor). */
-export type VegaLiteSpec = vl.TopLevelSpec;
 
 /**
  * Render a vega-lite spec to an SVG string without a browser (docs/reference/ecosystem.md §6): compile to vega,

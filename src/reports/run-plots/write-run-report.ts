@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { declareReportFiles } from '../report-files.ts';
-import type { PlotSpec } from '../plots/parity-plots.ts';
+import type { PlotSpec } from '../../contracts/plot-spec.ts';
 import { renderSvg } from '../plots/vega-svg.ts';
 
 export const RUN_PLOTS_DIR = 'plots';

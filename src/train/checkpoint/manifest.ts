@@ -1,3 +1,4 @@
+import type { LossContext } from '../loss-terms/registry.ts';
 import type { LoopSnapshot } from './loop-state.ts';
 
 /**
@@ -35,6 +36,8 @@ export interface CheckpointManifest {
   readonly inputs: Readonly<Record<string, DataInputRecord>>;
   /** The model's outputs, by name. */
   readonly outputs: readonly string[];
+  /** What the adapter told the loss about its data (a PINN's domain), so the loss rebuilds without the adapter. */
+  readonly lossContext?: LossContext;
   /** Parameter names (params.npz) and optimizer slot names (optimizer.npz), in program state order. */
   readonly state: { readonly params: readonly string[]; readonly slots: readonly string[] };
   readonly backend: { readonly name: string; readonly settings: Readonly<Record<string, unknown>> };

@@ -10,8 +10,8 @@ import type { CheckpointManifest } from './manifest.ts';
 
 /**
  * The training program a checkpoint was written by, rebuilt from its manifest alone (no YAML, no data file): the
- * model plugin by name with its recorded params, the data input specs, the loss terms and optimizer of the
- * recorded config, in the recorded dtype. The state names therefore match the checkpoint's .npz files exactly.
+ * model plugin by name with its recorded params, the data input specs, the loss terms (with the adapter's recorded
+ * loss context, e.g. a PINN's domain) and optimizer of the recorded config, in the recorded dtype. The state names therefore match the checkpoint's .npz files exactly.
  */
 /** Builds a model from its definition and params that passed its schema (the orchestrator's construction path, with the read-back). */
 export type BuildModel = (definition: PluginDefinition<'model'>, params: unknown) => Promise<Model>;
@@ -38,7 +38,7 @@ export async function rebuildProgram(manifest: CheckpointManifest, models: reado
       seed: manifest.experiment.seed,
       dtype: manifest.dtype,
       inputs,
-      loss: dataLossBuilder(train.loss),
+      loss: dataLossBuilder(train.loss, 'train.loss', manifest.lossContext ?? {}),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     },

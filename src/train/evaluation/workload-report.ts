@@ -5,7 +5,9 @@ import type { Tensor } from '../../graph/tensor.ts';
 import type { DataAdapter } from '../../contracts/adapter.ts';
 import type { BatchFeed } from '../../contracts/backend.ts';
 import type { Model } from '../../contracts/model.ts';
-import { heatmaps, lossCurve, rolloutErrors, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
+import type { PlotSpec } from '../../contracts/plot-spec.ts';
+import { heatmaps, rolloutErrors, termCurves, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
+import { lossCurve, type RefinementPoint } from '../../reports/run-plots/loss-curve.ts';
 import { writeRunReport } from '../../reports/run-plots/write-run-report.ts';
 import { declareReportFiles } from '../../reports/report-files.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
@@ -15,11 +17,13 @@ import { rolloutTermOf } from '../rollout/rollout-model.ts';
 import type { RolloutTermConfig } from '../rollout/rollout-term.ts';
 import { evaluateField, type FieldScale } from './field-metrics.ts';
 import { evaluateRollout } from './rollout-metrics.ts';
+import { evaluatePinn } from './pinn-evaluation.ts';
 import { parseLayout } from '../../data/layout.ts';
 import { TIME_DIM } from '../rollout/window-frames.ts';
 
 export const ROLLOUT_METRICS_FILE = 'rollout-metrics.json';
 export const FIELD_METRICS_FILE = 'field-metrics.json';
+export const SOLUTION_METRICS_FILE = 'solution-metrics.json';
 
 /** What every run's report shows: the loss per epoch and the final loss on the whole splits. */
 export interface TrainedRun {
@@ -27,6 +31,18 @@ export interface TrainedRun {
   readonly experiment: string;
   readonly history: readonly EpochRecord[];
   readonly final: { readonly train: LossSummary; readonly validation?: LossSummary };
+  /** The L-BFGS phase after the epochs (train.lbfgs), drawn in the loss curve. */
+  readonly lbfgs?: readonly RefinementPoint[];
+  /** The adapter's own evaluation (afterTraining): table rows and plots for the report. */
+  readonly domain?: DomainReport;
+  /** The loss config: terms of weight 0 are measurements, drawn by name in the loss curve. */
+  readonly loss?: Readonly<Record<string, LossTermConfig>>;
+}
+
+/** The report section an adapter's afterTraining contributes (ptycho reconstructions, elastic field maps). */
+export interface DomainReport {
+  readonly rows: readonly [string, string][];
+  readonly plots: readonly PlotSpec[];
 }
 
 /** A trained run whose session is still open: its forward pass and loss terms, for the test evaluations. */
@@ -50,7 +66,7 @@ export interface WorkloadRun extends EvaluatedRun {
 export async function workloadReport(run: WorkloadRun): Promise<string> {
   const rollout = rolloutTermOf(run.loss);
   if (rollout) return rolloutReport(run, rollout.term, run.container);
-  return (await fieldReport(run)) ?? lossReport(run, `${run.experiment}: training run`, []);
+  return (await pinnReport(run)) ?? (await fieldReport(run)) ?? lossReport(run, `${run.experiment}: training run`, []);
 }
 
 /**
@@ -67,23 +83,37 @@ export async function streamedRunReport(run: EvaluatedRun, data: DataView, batch
 
 /** A report with the loss curve and the final losses, plus any rows the caller adds. */
 async function lossReport(run: TrainedRun, title: string, extra: readonly [string, string][]): Promise<string> {
-  const report = await writeRunReport(run.runDir, title, [...finalLossRows(run), ...extra], lossPlots(run));
-  return `report ${relative(process.cwd(), report)} (loss curve, final losses)${extra.length ? `; ${extra.map(([k, v]) => `${k} ${v}`).join('; ')}` : ''}`;
+  const report = await writeRunReport(run.runDir, title, [...finalLossRows(run), ...extra, ...domainRows(run)], [...lossPlots(run), ...domainPlots(run)]);
+  const shown = ['loss curve', 'final losses', ...domainPlots(run).map((p) => p.title.replace(/^[^:]*: /, ''))];
+  return `report ${relative(process.cwd(), report)} (${shown.join(', ')})${extra.length ? `; ${extra.map(([k, v]) => `${k} ${v}`).join('; ')}` : ''}`;
 }
 
 /** One row per split: the final loss on the whole split and each term's share, the table every report starts with. */
 function finalLossRows(run: TrainedRun): [string, string][] {
+  const monitors = monitorTerms(run);
   const row = (split: string, s: LossSummary): [string, string] => {
     const terms = Object.entries(s.terms);
+    const measured = terms.filter(([t]) => monitors.includes(t));
+    // A split where every trained term is masked out (elastic's test grid) has a total of 0 that says nothing.
+    if (s.loss === 0 && measured.length > 0 && terms.every(([t, v]) => v === 0 || monitors.includes(t))) {
+      return [`final ${split} ${measured.map(([t]) => t).join(', ')}`, `${measured.map(([t, v]) => `${t} ${v.toExponential(4)}`).join(', ')} (weight 0: measured, not trained; no trained term applies on this split)`];
+    }
     return [`final ${split} loss`, `${s.loss.toExponential(4)}${terms.length > 1 ? ` (${terms.map(([t, v]) => `${t} ${v.toExponential(4)}`).join(', ')})` : ''}`];
   };
   return [['epochs', String(run.history.length)], row('train', run.final.train), ...(run.final.validation ? [row('validation', run.final.validation)] : [])];
 }
 
 /** The loss curve, when the run trained at least one epoch (a resumed run that had nothing left to do has none). */
-function lossPlots(run: TrainedRun) {
-  return run.history.length ? [lossCurve(run.experiment, run.history)] : [];
+function lossPlots(run: TrainedRun): PlotSpec[] {
+  const monitors = monitorTerms(run);
+  return run.history.length ? [lossCurve(run.experiment, run.history, { monitors, ...(run.lbfgs ? { lbfgs: run.lbfgs } : {}) })] : [];
 }
+
+/** Loss terms of weight 0: measured on each split, not trained (elastic's `test`, the relative L2 error). */
+const monitorTerms = (run: TrainedRun) => Object.entries(run.loss ?? {}).filter(([, t]) => t.weight === 0).map(([name]) => name);
+
+const domainRows = (run: TrainedRun) => run.domain?.rows ?? [];
+const domainPlots = (run: TrainedRun) => run.domain?.plots ?? [];
 
 async function rolloutReport(run: EvaluatedRun, term: RolloutTermConfig, data: DataView, batchSize?: number): Promise<string> {
   const r = await evaluateRollout(term, data, run.forward, batchSize);
@@ -101,12 +131,16 @@ async function rolloutReport(run: EvaluatedRun, term: RolloutTermConfig, data: D
       ...finalLossRows(run),
       ['test windows', `${r.windows} (${r.split} split), rolled out ${r.horizon} steps (trained on ${trainHorizon})`],
       ...r.perStep.map((s): [string, string] => [`step ${s.step}`, `L2 ${s.l2.toExponential(3)}, L1 ${s.l1.toExponential(3)}, L∞ ${s.linf.toExponential(3)}, rel L2 ${s.rel_l2.toExponential(3)}`]),
+      ...domainRows(run),
     ],
-    [...lossPlots(run), rolloutErrors(run.experiment, r.perStep, trainHorizon), example],
+    [...lossPlots(run), rolloutErrors(run.experiment, r.perStep, trainHorizon), example, ...domainPlots(run)],
   );
   const first = r.perStep[0];
   return `rollout on ${r.windows} test windows (${ROLLOUT_METRICS_FILE}): step 1 L2 ${first.l2.toExponential(3)}, step ${last.step} L2 ${last.l2.toExponential(3)} L∞ ${last.linf.toExponential(3)} rel L2 ${last.rel_l2.toExponential(3)}; report ${relative(process.cwd(), report)}`;
 }
+
+/** Caption sentence for every prediction | truth | error figure. */
+const SHARED_SCALE = 'Prediction and truth share one colour scale (equal values, equal colours); the error beside them is prediction − truth on a scale centred on 0.';
 
 const METRIC_DEFINITIONS = {
   l2: 'root mean square of pred − true over every test window and grid point, k steps after the initial state',
@@ -124,16 +158,16 @@ function rolloutExample(experiment: string, dims: readonly string[], ex: { frame
     const stride = ex.frameShape.reduce((a, b) => a * b, 1) / cols;
     const map = (frames: Float64Array[]) => Float64Array.from({ length: frames.length * cols }, (_, i) => frames[Math.floor(i / cols)][(i % cols) * stride]);
     const [pred, truth] = [map(ex.pred), map(ex.truth)];
-    const panel = (title: string, values: Float64Array, diverging = false): HeatmapPanel => ({ title, rows: ex.pred.length, cols, values, diverging });
-    return heatmaps(id, `${experiment}: one test rollout, space × time`, 'The first test window: the initial state (bottom row) and each rolled-out frame above it; the error is prediction − truth.', { x: 'x', y: 'time →' }, [panel('prediction', pred), panel('truth', truth), panel('error', diff(pred, truth), true)]);
+    const panel = (title: string, values: Float64Array, diverging = false): HeatmapPanel => ({ title, rows: ex.pred.length, cols, values, ...(diverging ? { diverging } : { scaleGroup: 'field' }) });
+    return heatmaps(id, `${experiment}: one test rollout, space × time`, `The first test window: the initial state (bottom row) and each rolled-out frame above it. ${SHARED_SCALE}`, { x: 'x', y: 'time →' }, [panel('prediction', pred), panel('truth', truth), panel('error (prediction − truth)', diff(pred, truth), true)]);
   }
   const k = ex.pred.length - 1;
   const plane = planeOf(dims, ex.frameShape);
   const [pred, truth] = [plane(ex.pred[k]), plane(ex.truth[k])];
-  return heatmaps(id, `${experiment}: one test rollout, step ${k}`, `The first test window after ${k} rolled-out steps, first velocity component; the error is prediction − truth.`, { x: 'x', y: 'y' }, [
-    { title: 'prediction', ...pred },
-    { title: 'truth', ...truth },
-    { title: 'error', rows: pred.rows, cols: pred.cols, values: diff(pred.values, truth.values), diverging: true },
+  return heatmaps(id, `${experiment}: one test rollout, step ${k}`, `The first test window after ${k} rolled-out steps, first velocity component. ${SHARED_SCALE}`, { x: 'x', y: 'y' }, [
+    { title: 'prediction', ...pred, scaleGroup: 'field' },
+    { title: 'truth', ...truth, scaleGroup: 'field' },
+    { title: 'error (prediction − truth)', rows: pred.rows, cols: pred.cols, values: diff(pred.values, truth.values), diverging: true },
   ]);
 }
 
@@ -143,6 +177,21 @@ function planeOf(dims: readonly string[], shape: readonly number[]): (frame: Arr
   const [xi, yi] = [dims.indexOf('x'), dims.indexOf('y')];
   const [cols, rows] = [shape[xi], shape[yi]];
   return (frame) => ({ rows, cols, values: Float64Array.from({ length: rows * cols }, (_, i) => frame[Math.floor(i / cols) * strides[yi] + (i % cols) * strides[xi]]) });
+}
+
+/** A PINN on the pinn adapter's test grid: errors against the exact solution, and the fields beside it. */
+async function pinnReport(run: WorkloadRun): Promise<string | undefined> {
+  const domain = run.adapter.lossContext?.().domain;
+  if (!domain?.grid) return undefined;
+  const e = await evaluatePinn(run.experiment, run.container, domain, domain.grid, run.forward);
+  const file = join(run.runDir, SOLUTION_METRICS_FILE);
+  writeFileAtomic(file, `${JSON.stringify({ split: 'validation', points: e.points, grid: e.grid, fields: e.fields }, null, 2)}\n`);
+  declareReportFiles(run.runDir, SOLUTION_METRICS_FILE);
+  const rows = Object.entries(e.fields).map(([f, x]): [string, string] => [`${f} vs exact on the test grid`, `relative L2 ${x.rel_l2.toExponential(4)}, RMS ${x.rms.toExponential(4)}, max |error| ${x.max_abs.toExponential(4)}`]);
+  const curves = run.history.length ? [termCurves(run.experiment, run.history)] : [];
+  const report = await writeRunReport(run.runDir, `${run.experiment}: physics-informed network`, [...finalLossRows(run), ['test grid', `${Object.entries(e.grid).map(([c, k]) => `${c} ${k}`).join(' × ')} = ${e.points} points`], ...rows], [...lossPlots(run), ...curves, ...e.plots]);
+  const summary = Object.entries(e.fields).map(([f, x]) => `${f} relative L2 ${x.rel_l2.toExponential(4)}`).join(', ');
+  return `test grid (${e.points} points, ${SOLUTION_METRICS_FILE})${summary ? `: ${summary}` : ''}; report ${relative(process.cwd(), report)}`;
 }
 
 async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
@@ -160,11 +209,11 @@ async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
   const plane = planeOf(dims, f.example.shape);
   const inputPlane = planeOf(specs[inputKey].dims, specs[inputKey].shape);
   const [truth, pred] = [plane(f.example.truth), plane(f.example.pred)];
-  const example = heatmaps(`${run.experiment}-example`, `${run.experiment}: one test sample`, `The first test sample${f.denormalized ? ' in physical units (de-normalised with the training statistics)' : ''}: the input, the true and predicted fields, and prediction − truth.`, { x: 'x', y: 'y' }, [
-    { title: inputKey, ...inputPlane(f.example.input) },
-    { title: `${term.target} (true)`, ...truth },
-    { title: `${term.output} (predicted)`, ...pred },
-    { title: 'error', rows: pred.rows, cols: pred.cols, values: Float64Array.from(pred.values, (v, i) => v - truth.values[i]), diverging: true },
+  const example = heatmaps(`${run.experiment}-example`, `${run.experiment}: one test sample`, `The first test sample${f.denormalized ? ' in physical units (de-normalised with the training statistics)' : ''}: the input (its own scale), then the predicted and true fields. ${SHARED_SCALE}`, { x: 'x', y: 'y' }, [
+    { title: `${inputKey} (input)`, ...inputPlane(f.example.input) },
+    { title: `${term.output} (predicted)`, ...pred, scaleGroup: 'field' },
+    { title: `${term.target} (true)`, ...truth, scaleGroup: 'field' },
+    { title: 'error (predicted − true)', rows: pred.rows, cols: pred.cols, values: Float64Array.from(pred.values, (v, i) => v - truth.values[i]), diverging: true },
   ]);
   const report = await writeRunReport(
     run.runDir,
@@ -174,8 +223,9 @@ async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
       ['test samples', `${f.samples} (${f.split} split)`],
       ['relative L2 (mean over samples)', f.rel_l2.toExponential(4)],
       ['MSE', f.mse.toExponential(4)],
+      ...domainRows(run),
     ],
-    [...lossPlots(run), example],
+    [...lossPlots(run), example, ...domainPlots(run)],
   );
   return `${term.output} vs ${term.target} on ${f.samples} test samples (${FIELD_METRICS_FILE}): relative L2 ${f.rel_l2.toExponential(4)}${f.denormalized ? ' (physical units)' : ''}; report ${relative(process.cwd(), report)}`;
 }

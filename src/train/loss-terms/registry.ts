@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Value } from '../../graph/builder.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { LossScope } from '../loss-scope.ts';
+import type { PointDomain } from './point-domain.ts';
 
 /**
  * Loss-term kinds beyond the data-fit ones (mse, l1, rel_l2 in data-loss.ts): physics terms a config declares
@@ -24,10 +25,19 @@ export interface LossTermKind<C extends PhysicsTermConfig = PhysicsTermConfig> {
   readonly description: string;
   /** The whole section, `kind` and `weight` included; must default `weight` to 1. */
   readonly schema: z.ZodType<C>;
-  /** The unweighted term; `where` is the config path (`train.loss.pde`) for error messages. */
-  build(scope: LossScope, config: C, where: string): Value;
+  /**
+   * The unweighted term; `where` is the config path (`train.loss.pde`) for error messages, `context` what the
+   * data declares about itself (a PINN's domain, when the adapter has one).
+   */
+  build(scope: LossScope, config: C, where: string, context: LossContext): Value;
   /** What the term's own trained parameters stand for, read from the training state (e.g. {lambda: 2.01}). */
   estimates?(config: C, state: ReadonlyMap<string, Tensor>): Record<string, number>;
+}
+
+/** What the data adapter tells the loss about its data beyond keys and shapes. */
+export interface LossContext {
+  /** The points' coordinates, constants, point sets and exact solution (the `pinn` adapter). */
+  readonly domain?: PointDomain;
 }
 
 /** Every physics term's estimates after training, as `<term>.<name>` → value (empty when no term trains any). */

@@ -97,6 +97,68 @@ export const CASES: Record<string, Case> = {
     const k = b.op1('Constant', [], { value: tensor('float32', [2], [1.5, -2]) });
     return [b.cast(b.mul(x('x', [2], { lo: -5, hi: 5 }), k), 'int32'), b.cast(x('y', [3]), 'float64')];
   }),
+  'Split equal and sized, Tile': c(['Split', 'Tile'], (b, x) => {
+    const v = x('x', [2, 6, 3]);
+    return [...b.op('Split', [v], { axis: 1 }, { outputs: 3 }), ...b.op('Split', [v, b.ints([1, 2])], { axis: -1 }, { outputs: 2 }), b.op1('Tile', [v, b.ints([2, 1, 3])])];
+  }),
+  'DepthToSpace DCR and CRD, SpaceToDepth': c(['DepthToSpace', 'SpaceToDepth'], (b, x) => {
+    const v = x('x', [2, 8, 2, 3]);
+    return [
+      b.op1('DepthToSpace', [v], { blocksize: 2 }),
+      b.op1('DepthToSpace', [v], { blocksize: 2, mode: 'CRD' }),
+      b.op1('SpaceToDepth', [x('y', [1, 2, 4, 6])], { blocksize: 2 }),
+    ];
+  }),
+  'Einsum attention, bilinear, ellipsis, implicit, sum-transpose-outer': c('Einsum', (b, x) => {
+    const [q, k] = [x('q', [2, 3, 4, 5]), x('k', [2, 3, 6, 5])];
+    const [u, w, v] = [x('u', [4, 3]), x('w', [5, 3, 2]), x('v', [4, 2])];
+    return [
+      b.op1('Einsum', [q, k], { equation: 'bhqd,bhkd->bhqk' }),
+      b.op1('Einsum', [u, w, v], { equation: 'bi,oij,bj->bo' }),
+      b.op1('Einsum', [q, b.op1('Transpose', [k], { perm: [0, 1, 3, 2] })], { equation: '...ij,...jk->...ik' }),
+      b.op1('Einsum', [u, x('m', [3, 6])], { equation: 'ij,jk' }),
+      b.op1('Einsum', [w, x('l', [4])], { equation: 'ijk,l->lki' }),
+    ];
+  }),
+  'CumSum (plain and exclusive reverse), Trilu (upper and lower)': c(['CumSum', 'Trilu'], (b, x) => {
+    const v = x('x', [3, 4, 5]);
+    return [
+      b.op1('CumSum', [v, b.ints([1])]),
+      b.op1('CumSum', [v, b.constant(tensor('int64', [], [-1]))], { exclusive: 1, reverse: 1 }),
+      b.op1('Trilu', [v, b.constant(tensor('int64', [], [1]))]),
+      b.op1('Trilu', [v, b.constant(tensor('int64', [], [-1]))], { upper: 0 }),
+    ];
+  }),
+  'Range scaling an input': c('Range', (b, x) => {
+    const r = b.op1('Range', [b.scalar(0.5), b.scalar(3.9), b.scalar(0.7)]);
+    return [b.mul(x('x', [2, 5]), r), b.op1('Range', [b.scalar(10, 'int64'), b.scalar(-3, 'int64'), b.scalar(-4, 'int64')])];
+  }),
+  'GatherElements, ScatterElements and ScatterND (none, add, mul)': c(['GatherElements', 'ScatterElements', 'ScatterND'], (b, x) => {
+    const v = x('x', [3, 4]);
+    const idx = b.constant(tensor('int64', [3, 2], [0, -1, 3, 2, 1, 0]));
+    const nd = b.constant(tensor('int64', [3, 2], [0, 1, 2, 3, 0, 1]));
+    const dup = b.constant(tensor('int64', [2, 4], [1, 1, 0, 2, 1, 0, 0, 2]));
+    return [
+      b.op1('GatherElements', [v, idx], { axis: 1 }),
+      b.op1('GatherElements', [v, dup], { axis: 0 }),
+      b.op1('ScatterElements', [v, idx, x('u', [3, 2])], { axis: 1 }),
+      b.op1('ScatterElements', [v, dup, x('w', [2, 4])], { reduction: 'add' }),
+      b.op1('ScatterND', [v, b.constant(tensor('int64', [2, 1], [2, -3])), x('s', [2, 4])]),
+      b.op1('ScatterND', [v, nd, x('e', [3])], { reduction: 'add' }),
+      b.op1('ScatterElements', [v, dup, x('w2', [2, 4])], { reduction: 'mul' }),
+      b.op1('ScatterND', [v, nd, x('e2', [3])], { reduction: 'mul' }),
+    ];
+  }),
+  'Sign Floor Ceil Round, and the values ArgMax ArgMin select': c(['Sign', 'Floor', 'Ceil', 'Round', 'ArgMax', 'ArgMin'], (b, x) => {
+    const v = x('x', [4, 5], { lo: -3, hi: 3 });
+    const at = (op: string, attrs: Record<string, number>) => b.op1('GatherElements', [v, b.op1(op, [v], attrs)], { axis: 1 });
+    return [
+      ...['Sign', 'Floor', 'Ceil', 'Round'].map((op) => b.mul(b.op1(op, [v]), v)),
+      at('ArgMax', { axis: 1 }),
+      at('ArgMin', { axis: -1, select_last_index: 1 }),
+      b.op1('ArgMax', [v], { axis: 0, keepdims: 0 }),
+    ];
+  }),
   'DFT forward, inverse, rfft, irfft, dft_length': c(
     'DFT',
     (b, x) => {

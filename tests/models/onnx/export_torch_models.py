@@ -46,6 +46,30 @@ class ViewBatch(torch.nn.Module):
         return self.fc(x.view(x.size(0), -1))
 
 
+class CausalAttention(torch.nn.Module):
+    """Single-head attention written with torch.einsum (exports Einsum), a causal torch.tril (Trilu) and a cumsum (CumSum)."""
+
+    def __init__(self):
+        super().__init__()
+        self.q, self.k, self.v = (torch.nn.Linear(4, 4) for _ in range(3))
+
+    def forward(self, x):
+        scores = torch.tril(torch.einsum('btd,bsd->bts', self.q(x), self.k(x)))
+        return torch.cumsum(torch.einsum('bts,bsd->btd', scores.softmax(-1), self.v(x)), dim=1)
+
+
+class PixelShuffle(torch.nn.Module):
+    """Conv then nn.PixelShuffle (DepthToSpace, mode CRD), the sub-pixel upsampling of super-resolution models."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 8, 3, padding=1)
+        self.shuffle = torch.nn.PixelShuffle(2)
+
+    def forward(self, x):
+        return self.shuffle(torch.tanh(self.conv(x)))
+
+
 class Unsupported(torch.nn.Module):
     def forward(self, x):
         return torch.log_softmax(torch.nn.functional.elu(x), dim=-1)
@@ -61,6 +85,8 @@ models = [
     ('linear3d', torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh()), torch.rand(6, 5, 3) * 2 - 1, 17, False),
     ('softmax11', torch.nn.Softmax(dim=-1), torch.rand(4, 3), 11, False),
     ('viewbatch', ViewBatch(), torch.rand(8, 3, 4) * 2 - 1, 17, False),
+    ('attention', CausalAttention(), torch.rand(6, 5, 4) * 2 - 1, 17, True),
+    ('pixelshuffle', PixelShuffle(), torch.rand(6, 1, 4, 4) * 2 - 1, 17, True),
     ('unsupported', Unsupported(), torch.rand(4, 3), 17, False),
 ]
 expected = {}

@@ -161,6 +161,26 @@ describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem
     await ort.dispose();
   });
 
+  it(`causal attention in torch.einsum (Einsum, Trilu, Softmax, CumSum; dynamic batch): forward is torch's, and ${STEPS} Adam steps match torch`, async () => {
+    const { x, y } = expected('attention');
+    const atExport = await program('attention.onnx', [5, 4], [5, 4], {}, x.shape[0]);
+    expect([...new Set(atExport.graphs.forward.nodes.map((n) => n.op))]).toEqual(expect.arrayContaining(['Einsum', 'Trilu', 'CumSum']));
+    const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(atExport);
+    expect(mismatch((await ort.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+    await ort.dispose();
+    const p = await program('attention.onnx', [5, 4], [5, 4], {}, 4);
+    expectStatesMatchTorch(await trainEverywhere(p), p);
+  });
+
+  it(`nn.PixelShuffle (DepthToSpace CRD after a Conv): forward is torch's, and ${STEPS} Adam steps match torch`, async () => {
+    const { x, y } = expected('pixelshuffle');
+    const p = await program('pixelshuffle.onnx', [1, 4, 4], [2, 8, 8], {}, x.shape[0]);
+    const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(p);
+    expect(mismatch((await ort.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+    await ort.dispose();
+    expectStatesMatchTorch(await trainEverywhere(p), p);
+  });
+
   it('a static export with the batch baked into a Reshape trains at its own batch size (its int64 Constant through autodiff) and is refused at another', async () => {
     const { x, y } = expected('viewbatch');
     const p = await program('viewbatch.onnx', [3, 4], 2, {}, 8);

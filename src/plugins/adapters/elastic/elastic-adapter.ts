@@ -3,7 +3,9 @@ import { DataContainer, type EpochBatches, type EpochOptions, type SplitName } f
 import { validate, type KeyContract } from '../../../data/contract.ts';
 import { elasticDataset, MASK_KEYS } from '../../../physics/elastic/pinn-dataset.ts';
 import type { PluginDefinition } from '../../../contracts/plugin.ts';
-import type { DataAdapter } from '../../../contracts/adapter.ts';
+import type { DataAdapter, DomainResults, TrainedModel } from '../../../contracts/adapter.ts';
+import { StandingWave } from '../../../physics/elastic/standing-wave.ts';
+import { elasticFieldMaps } from './elastic-field-maps.ts';
 
 /**
  * Points and analytic targets for the 2D elastic-wave PINN (src/physics/elastic, specs/elastic-pinn.md): Latin
@@ -63,6 +65,12 @@ class ElasticAdapter implements DataAdapter {
 
   container(): DataContainer {
     return this.data;
+  }
+
+  /** The displacement field against the exact wave at t_max, for the run's report. */
+  afterTraining(trained: TrainedModel): Promise<DomainResults> {
+    const wave = new StandingWave({ ...this.p.wave, material: this.p.material });
+    return elasticFieldMaps(wave, this.p.t_max, trained.container, (batch) => trained.forward(batch));
   }
 
   /** With resample_every K > 0, epoch e trains on collocation round floor(e / K); the test grid never changes. */

@@ -9,7 +9,8 @@ import { fromComplex64 } from '../../../physics/ptycho/complex-plane.ts';
 import { groupPlacement, type Placement } from '../../../physics/ptycho/placement.ts';
 import { writeSimulatedPtycho } from '../../../physics/ptycho/simulate.ts';
 import type { PluginDefinition } from '../../../contracts/plugin.ts';
-import type { DataAdapter, TrainedModel } from '../../../contracts/adapter.ts';
+import type { DataAdapter, DomainResults, TrainedModel } from '../../../contracts/adapter.ts';
+import { reconstructionPlots } from './ptycho-plots.ts';
 import { buildPtychoContainer, writeGroups, type PtychoDataContainer } from './ptycho-container.ts';
 import { validatePtychoRaw } from './ptycho-raw.ts';
 import { writeReconstruction, type PtychoMetrics } from './ptycho-results.ts';
@@ -79,19 +80,31 @@ export class PtychoAdapter implements DataAdapter {
     return this.data;
   }
 
-  async afterTraining(trained: TrainedModel): Promise<string> {
+  async afterTraining(trained: TrainedModel): Promise<DomainResults> {
     writeGroups(join(trained.runDir, 'ptycho_groups.npz'), this.ptycho, trained.container.split);
     const object = this.validated.arrays.get('objectGuess');
-    if (!object) return 'ptycho: the data has no objectGuess, so the reconstruction is not scored';
+    if (!object) {
+      const line = 'ptycho: the data has no objectGuess, so the reconstruction is not scored';
+      return { line, rows: [['reconstruction', line]], plots: [] };
+    }
     const x = this.validated.arrays.get('xcoords')!.data as Float64Array;
     const y = this.validated.arrays.get('ycoords')!.data as Float64Array;
     const plane = fromComplex64(object.data as Float32Array);
-    const m = (this.metrics = await writeReconstruction(
+    const { metrics: m, fields } = await writeReconstruction(
       { container: this.ptycho, data: trained.container, x, y, object: { plane, rows: object.shape[0], cols: object.shape[1] }, keep: this.p.stitch_crop ?? this.ptycho.N / 2, alignPhase: this.p.stitch_align_phase, forward: trained.forward },
       trained.runDir,
-    ));
+    );
+    this.metrics = m;
     const f = (v: number) => v.toPrecision(4);
-    return `ptycho reconstruction (comparison_metrics.csv, reconstruction.png, ptycho_groups.npz): amplitude MAE ${f(m.amplitude.mae)}, PSNR ${f(m.amplitude.psnr)} dB, FRC(1/7) ${f(m.amplitude.frc)}; phase MAE ${f(m.phase.mae)} rad, PSNR ${f(m.phase.psnr)} dB, FRC(1/7) ${f(m.phase.frc)} over ${m.pixels} pixels`;
+    return {
+      line: `ptycho reconstruction (comparison_metrics.csv, reconstruction.png, ptycho_groups.npz): amplitude MAE ${f(m.amplitude.mae)}, PSNR ${f(m.amplitude.psnr)} dB, FRC(1/7) ${f(m.amplitude.frc)}; phase MAE ${f(m.phase.mae)} rad, PSNR ${f(m.phase.psnr)} dB, FRC(1/7) ${f(m.phase.frc)} over ${m.pixels} pixels`,
+      rows: [
+        ['reconstruction amplitude', `MAE ${f(m.amplitude.mae)}, PSNR ${f(m.amplitude.psnr)} dB, FRC(1/7) ${f(m.amplitude.frc)} of Nyquist`],
+        ['reconstruction phase', `MAE ${f(m.phase.mae)} rad, PSNR ${f(m.phase.psnr)} dB, FRC(1/7) ${f(m.phase.frc)} of Nyquist (global offset ${f(m.phaseOffset)} rad removed)`],
+        ['pixels scored', `${m.pixels} (covered by the scan)`],
+      ],
+      plots: reconstructionPlots('ptycho', fields),
+    };
   }
 
   effectiveSettings(): Record<string, unknown> {

@@ -5,7 +5,7 @@ import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import type { ComplexPlane } from '../../../physics/ptycho/fft.ts';
 import { fourierRingCorrelation, frcCutoff, globalPhaseOffset, meanAbsoluteError, psnr, wrapPhase } from '../../../physics/ptycho/metrics.ts';
 import { stitch } from '../../../physics/ptycho/patches.ts';
-import { encodeGrayPng, panelGrid } from '../../../physics/ptycho/png.ts';
+import { encodeGrayPng, figureGrid } from '../../../physics/ptycho/png.ts';
 import { toComplex64 } from '../../../physics/ptycho/complex-plane.ts';
 import type { BatchFeed } from '../../../contracts/backend.ts';
 import { PTYCHO_OUTPUTS } from '../../models/ptycho/ptycho-model.ts';
@@ -14,6 +14,7 @@ import { toGraphTensor } from '../../../data/named-tensor.ts';
 import type { DType } from '../../../graph/dtype.ts';
 import type { PtychoDataContainer } from './ptycho-container.ts';
 import { declareReportFiles } from '../../../reports/report-files.ts';
+import type { ReconstructionFields } from './ptycho-plots.ts';
 
 /** What the stitched reconstruction scored against the ground truth (the metrics CSV holds the same). */
 export interface PtychoMetrics {
@@ -73,9 +74,10 @@ export async function predictPatches(r: ReconstructionInput): Promise<ComplexPla
 /**
  * Stitches the predicted patches at their scan positions, scores them against the ground truth, and writes into
  * `runDir`: `reconstruction.npz` (predicted and true object, coverage), `comparison_metrics.csv`, `frc_curves.csv`
- * and `reconstruction.png` (top: predicted | true amplitude; bottom: predicted | true phase, shared grey ranges).
+ * and `reconstruction.png` (top: predicted | true amplitude; bottom: predicted | true phase; each row titled, with a
+ * shared grey range and its colour bar).
  */
-export async function writeReconstruction(r: ReconstructionInput, runDir: string): Promise<PtychoMetrics> {
+export async function writeReconstruction(r: ReconstructionInput, runDir: string): Promise<{ metrics: PtychoMetrics; fields: ReconstructionFields }> {
   const { N: n, nnIndices } = r.container;
   const predicted = await predictPatches(r);
   // In scan order (a raster grows the canvas contiguously, which phase alignment relies on).
@@ -116,22 +118,23 @@ export async function writeReconstruction(r: ReconstructionInput, runDir: string
   );
   writeFileSync(join(runDir, 'frc_curves.csv'), ['ring,frc_amplitude,frc_phase', ...Array.from(frcAmp, (v, i) => `${i},${v},${frcPhase[i]}`), ''].join('\n'));
   const masked = (v: Float64Array, fill: number) => v.map((x, i) => (mask[i] ? x : fill));
-  const ampRange = range(ampTrue, mask);
-  const phaseRange = range(phaseTrue, mask);
-  const grid = panelGrid(
+  // One range per row over prediction and truth together, so neither is clipped and equal values are equal greys.
+  const joint = (a: Float64Array, b: Float64Array): [number, number] => {
+    const [[a0, a1], [b0, b1]] = [range(a, mask), range(b, mask)];
+    return [Math.min(a0, b0), Math.max(a1, b1)];
+  };
+  const [ampRange, phaseRange] = [joint(ampPred, ampTrue), joint(phasePred, phaseTrue)];
+  const grid = figureGrid(
     [
-      { values: masked(ampPred, ampRange[0]), rows, cols, range: ampRange },
-      { values: masked(ampTrue, ampRange[0]), rows, cols, range: ampRange },
-      { values: masked(phasePred, phaseRange[0]), rows, cols, range: phaseRange },
-      { values: masked(phaseTrue, phaseRange[0]), rows, cols, range: phaseRange },
+      { panels: [{ title: 'amplitude, predicted', values: masked(ampPred, ampRange[0]), rows, cols }, { title: 'amplitude, true', values: masked(ampTrue, ampRange[0]), rows, cols }], range: ampRange },
+      { panels: [{ title: 'phase (rad), predicted', values: masked(phasePred, phaseRange[0]), rows, cols }, { title: 'phase (rad), true', values: masked(phaseTrue, phaseRange[0]), rows, cols }], range: phaseRange },
     ],
-    2,
     Math.max(1, Math.floor(256 / Math.max(rows, cols))),
   );
   writeFileSync(join(runDir, 'reconstruction.png'), encodeGrayPng(grid.pixels, grid.width, grid.height));
   // The npz is data for further analysis, not something a person reads; the tracker uploads the rest as the report.
   declareReportFiles(runDir, 'comparison_metrics.csv', 'frc_curves.csv', 'reconstruction.png');
-  return metrics;
+  return { metrics, fields: { rows, cols, mask, amplitude: { predicted: ampPred, truth: ampTrue }, phase: { predicted: phasePred, truth: phaseTrue, error: phaseError } } };
 }
 
 /** The plane times exp(i·angle). */

@@ -12,6 +12,7 @@ export const mlpParams = z
   .object({
     input: z.string().default('x').describe('name of the input value (rank 2: batch × features)'),
     output: z.string().default('y').describe('name of the output value'),
+    outputs: z.array(z.string().min(1)).min(1).optional().describe('instead of output: one name per output channel, each a [batch, 1] value (a PINN names u and v in its equations)'),
     in_features: z.number().int().positive(),
     hidden: z.array(z.number().int().positive()).min(1),
     out_features: z.number().int().positive(),
@@ -42,7 +43,10 @@ class Mlp implements Model {
       h = g.add(g.matmul(h, w), b);
       if (l + 2 < widths.length) h = activate(g, h, this.p.activation);
     }
-    return { [this.p.output]: h };
+    const names = this.p.outputs;
+    if (!names) return { [this.p.output]: h };
+    if (names.length !== this.p.out_features) throw new Error(`model mlp: outputs names ${names.length} channels (${names.join(', ')}) but out_features is ${this.p.out_features}; give one name per channel`);
+    return Object.fromEntries(names.map((name, j) => [name, g.slice(h, [j], [j + 1], [1])]));
   }
 
   effectiveSettings(): Record<string, unknown> {

@@ -26,11 +26,16 @@ function variadic(f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Kernel {
   };
 }
 
-/** tfjs `where` broadcasts only partly, so all three operands are broadcast to the output's static shape first. */
+/**
+ * tfjs `where` broadcasts only partly, so all three operands are broadcast to the output's static shape first.
+ * wasm's Select with bool operands corrupts the heap (the output comes back as the first operand and a later
+ * kernel aborts), so bool values are selected as int32.
+ */
 function where(c: KernelContext): tf.Tensor[] {
   const shape = [...c.outputInfo(0).shape];
   const [cond, a, b] = [0, 1, 2].map((k) => tf.broadcastTo(c.input(k), shape));
-  return [tf.where(cond, a, b)];
+  if (a.dtype !== 'bool') return [tf.where(cond, a, b)];
+  return [tf.cast(tf.where(cond, tf.cast(a, 'int32'), tf.cast(b, 'int32')), 'bool')];
 }
 
 export const elementwiseKernels: Record<string, Kernel> = {

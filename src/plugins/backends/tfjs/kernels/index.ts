@@ -1,6 +1,8 @@
 import { castKernels } from './cast.ts';
 import { convKernels } from './conv.ts';
 import { dftKernels } from './dft.ts';
+import { discreteKernels } from './discrete.ts';
+import { einsumKernels } from './einsum.ts';
 import { elementwiseKernels } from './elementwise.ts';
 import { indexingKernels } from './indexing.ts';
 import type { Kernel } from './kernel.ts';
@@ -9,7 +11,9 @@ import { normalizationKernels } from './normalization.ts';
 import { poolKernels } from './pool.ts';
 import { reduceKernels } from './reduce.ts';
 import { resizeKernels } from './resize.ts';
+import { scatterKernels } from './scatter.ts';
 import { shapeKernels } from './shape.ts';
+import { structureKernels } from './structure.ts';
 
 /**
  * Every tfjs kernel by ONNX op name. Constant is not here: the interpreter treats Constant outputs as graph
@@ -27,6 +31,10 @@ export const TFJS_KERNELS: Readonly<Record<string, Kernel>> = {
   ...normalizationKernels,
   ...castKernels,
   ...dftKernels,
+  ...structureKernels,
+  ...einsumKernels,
+  ...scatterKernels,
+  ...discreteKernels,
 };
 
 /** Ops the interpreter handles itself rather than through a kernel. */

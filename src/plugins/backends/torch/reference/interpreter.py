@@ -10,8 +10,9 @@ from ops_dft import OPS as DFT_OPS
 from ops_math import OPS as MATH_OPS
 from ops_nn import OPS as NN_OPS
 from ops_shape import OPS as SHAPE_OPS
+from ops_structure import OPS as STRUCTURE_OPS
 
-OPS = {**MATH_OPS, **SHAPE_OPS, **NN_OPS, **DFT_OPS}
+OPS = {**MATH_OPS, **SHAPE_OPS, **NN_OPS, **DFT_OPS, **STRUCTURE_OPS}
 
 
 def _attr(p):
@@ -25,6 +26,14 @@ def _attr(p):
     return v
 
 
+def _node_attrs(n):
+    attrs = {p.name: _attr(p) for p in n.attribute}
+    if n.op_type == "Split":
+        # Without a split input the parts are equal, one per output: opset 18 spells that count num_outputs.
+        attrs.setdefault("num_outputs", len(n.output))
+    return attrs
+
+
 class Program:
     """One loaded graph: constants as torch tensors, nodes with decoded attributes, in topological order."""
 
@@ -35,8 +44,7 @@ class Program:
         self.constants = {i.name: torch.from_numpy(np.array(numpy_helper.to_array(i)).copy()) for i in g.initializer}
         self.inputs = [i.name for i in g.input if i.name not in self.constants]
         self.outputs = [o.name for o in g.output]
-        self.nodes = [(n.name or f"{n.op_type}_{k}", n.op_type, list(n.input), list(n.output), {p.name: _attr(p) for p in n.attribute})
-                      for k, n in enumerate(g.node)]
+        self.nodes = [(n.name or f"{n.op_type}_{k}", n.op_type, list(n.input), list(n.output), _node_attrs(n)) for k, n in enumerate(g.node)]
         unknown = sorted({op for _, op, _, _, _ in self.nodes if op not in OPS})
         if unknown:
             raise RequestError(f'graph "{self.label}" uses op(s) {", ".join(unknown)}, which the torch reference interpreter does not implement; '

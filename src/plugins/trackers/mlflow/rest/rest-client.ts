@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KeyValue, Metric, RunStatusName } from '../tracking-sink.ts';
 import { MlflowApiError, apiError } from './api-errors.ts';
 import { authorizationHeader } from './credentials.ts';
+import { sendSync } from './sync-request.ts';
 
 /**
  * A small typed client for the subset of MLflow's REST API 2.0 a training run needs (service.proto,
@@ -84,6 +85,12 @@ export class MlflowRestClient {
 
   async updateRun(runId: string, status: RunStatusName, endTime: number): Promise<void> {
     await this.call('POST', 'runs/update', { run_id: runId, status, end_time: endTime });
+  }
+
+  /** runs/update, finished before returning (one try, the request timeout): for the process's `exit` event. */
+  updateRunNow(runId: string, status: RunStatusName, endTime: number): boolean {
+    const body = JSON.stringify({ run_id: runId, status, end_time: endTime });
+    return sendSync({ method: 'POST', url: `${this.base}/api/2.0/mlflow/runs/update`, headers: { ...this.headers, 'content-type': 'application/json' }, body, timeoutMs: Math.min(this.retry.timeoutMs, 5000) });
   }
 
   /** PUT one file through the server's artifact proxy; `artifactRoot` is the run's `mlflow-artifacts:` URI. */

@@ -121,8 +121,14 @@ export class RestSink implements TrackingSink {
     }
   }
 
+  /**
+   * The process is exiting midway. When the server holds everything logged so far, the status goes straight to it
+   * (a synchronous request), so the run is not shown RUNNING; otherwise, or when that fails, the final status waits
+   * in the spool behind the records still owed, for `tandem tracker replay`.
+   */
   closeNow(status: RunStatusName, endTime: number): void {
-    this.spool.push([{ kind: 'close', status, end_time: endTime }]);
+    const sent = this.run !== undefined && this.spool.size === 0 && this.client.updateRunNow(this.run.id, status, endTime);
+    if (!sent) this.spool.push([{ kind: 'close', status, end_time: endTime }]);
   }
 
   /**

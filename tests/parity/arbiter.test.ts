@@ -1,0 +1,140 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { tensor } from '../../src/graph/tensor.ts';
+import { adamStepBound, adamUpdateBound } from '../../src/parity/adam-bound.ts';
+import { ARBITER_MULTIPLE, arbitrate, maxAbsError } from '../../src/parity/arbiter.ts';
+import { compareTensors } from '../../src/parity/compare-tensors.ts';
+import { noiseLevelElements } from '../../src/parity/noise-gradients.ts';
+import { stepDiagnosis } from '../../src/parity/step-diagnosis.ts';
+import { GraphBuilder } from '../../src/graph/builder.ts';
+import { ONNX_DTYPE_CODE } from '../../src/graph/dtype.ts';
+import { toFloat64Graph } from '../../src/parity/float64-graph.ts';
+import { parseOptimizerOptions } from '../../src/train/optimizers/optimizer-options.ts';
+
+const tol = { rtol: 1.3e-6, atol: 1e-5, source: 'test' };
+const f32 = (xs: readonly number[]) => tensor('float32', [xs.length], Float32Array.from(xs));
+const f64 = (xs: readonly number[]) => tensor('float64', [xs.length], Float64Array.from(xs));
+
+describe('the float64 arbiter', () => {
+  it('never passes a backend further from float64 than the multiple of the reference', () => {
+    const values = fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: 1, maxLength: 16 });
+    fc.assert(
+      fc.property(values, fc.double({ min: 1e-7, max: 1e-3, noNaN: true }), fc.double({ min: 1.01, max: 1e4, noNaN: true }), (truth, refErr, factor) => {
+        const t = f64(truth);
+        const ref = f64(truth.map((x, i) => x + (i === 0 ? refErr : refErr / 2)));
+        // The backend: ARBITER_MULTIPLE·factor times further from float64 at one element.
+        const ours = f64(truth.map((x, i) => x - (i === truth.length - 1 ? ARBITER_MULTIPLE * factor * refErr : 0)));
+        const c = compareTensors('v', 'output', ours, ref, { ...tol, atol: 0, rtol: 0 });
+        if (c.verdict === 'pass') return;
+        const judged = arbitrate(c, ours, ref, t);
+        expect(judged.verdict).toBe('fail');
+        expect(judged.arbiter?.verdict).toBe('further-than-reference');
+      }),
+    );
+  });
+
+  it('passes a float32 backend closer to float64 than the float32 reference, reporting both errors', () => {
+    const truth = f64([1.000001234, -2.5, 3.25]);
+    const ref = f32([1.00003, -2.5, 3.25]);
+    const ours = f32([1.0000012, -2.5, 3.25]);
+    const c = compareTensors('y', 'output', ours, ref, { ...tol, atol: 0 });
+    expect(c.verdict).toBe('fail');
+    const judged = arbitrate(c, ours, ref, truth);
+    expect(judged.verdict).toBe('pass');
+    expect(judged.arbiter).toMatchObject({ verdict: 'within-reference-error', multiple: ARBITER_MULTIPLE });
+    expect(judged.arbiter!.referenceError).toBeCloseTo(maxAbsError(ref, truth), 12);
+  });
+
+  it('counts the reference as at least one float32 spacing off: 1 ULP is no worse than torch rounding luckily', () => {
+    const truth = f64([0.6000000012]);
+    const ref = f32([0.6000000012]);
+    const ours = f32([0.6000000012 + 2 ** -24]);
+    const judged = arbitrate(compareTensors('s', 'grad', ours, ref, { ...tol, atol: 0, rtol: 0 }), ours, ref, truth);
+    expect(judged.arbiter).toMatchObject({ verdict: 'within-reference-error', resolution: 2 ** -24 });
+  });
+
+  it('takes the larger error of the reference’s two float32 runs, and still fails a backend further than both', () => {
+    const truth = f64([1, 2, 3]);
+    const ref = f64([1, 2, 3 + 1e-7]);
+    const reversed = f64([1, 2 + 2e-5, 3]);
+    const within = f64([1, 2 - 3e-5, 3]);
+    const further = f64([1, 2 - 9e-5, 3]);
+    const c = (x: typeof truth) => compareTensors('p', 'param', x, ref, tol);
+    expect(arbitrate(c(within), within, ref, truth).verdict).toBe('fail');
+    expect(arbitrate(c(within), within, ref, truth, undefined, reversed).arbiter).toMatchObject({ verdict: 'within-reference-error', referenceRuns: 2 });
+    expect(arbitrate(c(further), further, ref, truth, undefined, reversed).verdict).toBe('fail');
+  });
+
+  it('fails what a reference within float32 resolution of float64 disagrees with by more', () => {
+    const truth = f64([0.5, 0.25]);
+    const ours = f32([0.5, 0.2501]);
+    const c = compareTensors('y', 'output', ours, f32([0.5, 0.25]), tol);
+    expect(arbitrate(c, ours, f32([0.5, 0.25]), truth).verdict).toBe('fail');
+  });
+});
+
+describe('the float64 version of a graph (what the arbiter differentiates for a rule)', () => {
+  it('widens every float32 value, initializer, constant and Cast to float64, and leaves integers alone', () => {
+    const b = new GraphBuilder('g');
+    const x = b.input('x', 'float32', [2]);
+    const i = b.input('i', 'int64', [2]);
+    const y = b.cast(b.add(b.mul(x, b.scalar(1 / 3, 'float32')), b.cast(i, 'float32')), 'float32');
+    b.output(y, 'y');
+    const g = toFloat64Graph(b.build());
+    expect(g.inputs.map((v) => v.dtype)).toEqual(['float64', 'int64']);
+    expect(g.outputs.map((v) => v.dtype)).toEqual(['float64']);
+    expect(g.nodes.filter((n) => n.op === 'Cast').map((n) => n.attrs.to)).toEqual([ONNX_DTYPE_CODE.float64, ONNX_DTYPE_CODE.float64]);
+    expect([...g.values.values()].filter((v) => v.dtype === 'float32')).toEqual([]);
+    const constants = [...g.initializers.values(), ...g.nodes.flatMap((n) => Object.values(n.attrs).filter((a) => typeof a === 'object' && a !== null && 'dtype' in a))];
+    expect(constants.length).toBeGreaterThan(0);
+    for (const t of constants) expect((t as { dtype: string }).dtype).not.toBe('float32');
+  });
+});
+
+describe('noise-level gradients', () => {
+  it('are the elements whose float64 gradient is below the float32 errors scaled to float64 precision', () => {
+    // Element 0: a real gradient with float32 rounding; element 1: zero in exact arithmetic, noise everywhere.
+    const truth = new Map([['b', f64([0.3, 2e-18])]]);
+    const ref = new Map([['b', f32([0.30000001, 3e-9])]]);
+    const ours = new Map([['b', f32([0.29999998, -5e-9])]]);
+    expect([...(noiseLevelElements(['b'], ours, ref, truth).get('b') ?? [])]).toEqual([1]);
+  });
+
+  it('Adam moves an element by at most lr on update 1 and by the Cauchy–Schwarz bound after', () => {
+    const adam = parseOptimizerOptions({ name: 'adam' });
+    expect(adamStepBound(adam, 1)).toBeCloseTo(1, 12);
+    expect(adamStepBound(adam, 20)).toBeGreaterThan(1);
+    expect(adamStepBound(adam, 20)).toBeLessThan(1.2);
+    expect(adamStepBound(parseOptimizerOptions({ name: 'sgd', lr: 0.1 }), 1)).toBeUndefined();
+    // Worst case for t = 2: the gradients that make Cauchy–Schwarz tight (g_i ∝ (β1/β2)^(t−i)).
+    const [b1, b2] = [0.9, 0.999];
+    const g = [b1 / b2, 1];
+    const m = (1 - b1) * (b1 * g[0] + g[1]);
+    const v = (1 - b2) * (b2 * g[0] ** 2 + g[1] ** 2);
+    const ratio = m / (1 - b1 ** 2) / Math.sqrt(v / (1 - b2 ** 2));
+    expect(ratio).toBeCloseTo(adamStepBound(adam, 2)!, 12);
+    expect(adamUpdateBound(adam, [0.01, 0.01], 0)).toBeCloseTo(0.01 * (1 + adamStepBound(adam, 2)!), 14);
+  });
+});
+
+describe('step diagnosis', () => {
+  const adam = parseOptimizerOptions({ name: 'adam' });
+  const start = new Map([['w', f32([0.5])]]);
+  const slots = new Map([['w/exp_avg', f32([0.1 * 0.2])], ['w/exp_avg_sq', f32([0.001 * 0.04])]]);
+  const diverged = (w: number) => [compareTensors('w', 'param', f32([w]), f32([0.49]), tol), ...[...slots].map(([k, t]) => compareTensors(k, 'slot', t, t, tol))];
+
+  it('blames bias correction or eps only when the update is not what Adam computes from the slots', () => {
+    const noCorrection = 0.5 - (0.01 * 0.02) / (Math.sqrt(0.00004) + 1e-8);
+    const ours = new Map([['w', f32([noCorrection])], ...slots]);
+    expect(stepDiagnosis(diverged(noCorrection), ours, new Map([['w', f32([0.49])], ...slots]), start, 0.01, adam, tol)).toContain('bias correction');
+  });
+
+  it('does not when the update follows from the slots (a gradient at rounding level flipped its sign)', () => {
+    const ours = new Map([['w', f32([0.49])], ['w/exp_avg', f32([0.1 * 0.2])], ['w/exp_avg_sq', f32([0.001 * 0.04])]]);
+    const ref = new Map([['w', f32([0.51])], ['w/exp_avg', f32([-0.1 * 0.2])], ['w/exp_avg_sq', f32([0.001 * 0.04])]]);
+    const tensors = [compareTensors('w', 'param', f32([0.49]), f32([0.51]), tol), compareTensors('w/exp_avg', 'slot', f32([0.02]), f32([-0.02]), { ...tol, atol: 1 })];
+    const text = stepDiagnosis(tensors, ours, ref, start, 0.01, adam, tol);
+    expect(text).not.toContain('bias correction');
+    expect(text).toContain('update rule is right');
+  });
+});
