@@ -3,9 +3,9 @@ import { isFloat } from '../graph/dtype.ts';
 import { GraphError } from '../graph/errors.ts';
 import type { AttrValue, Graph, Node } from '../graph/ir.ts';
 import { findOp } from '../graph/op-registry.ts';
+import { eliminateCommonSubexpressions } from '../graph/simplify/cse.ts';
 import { sameShape } from '../graph/shape-utils.ts';
 import { sizeOf, tensor, toNumbers, type Tensor } from '../graph/tensor.ts';
-import { dedupeBackwardNodes } from './dedupe.ts';
 import { NON_DIFFERENTIABLE_OPS } from './op-names.ts';
 import { pruneBackwardNodes } from './prune.ts';
 import { defaultRules } from './register-all-rules.ts';
@@ -93,7 +93,11 @@ export function grad(graph: Graph, spec: GradSpec, rules: RuleRegistry = default
     const g = list ? total(b, list) : b.constant(tensor(w.dtype, w.shape)); // not connected to `of`: zero
     b.output(g, names[i]);
   });
-  return pruneBackwardNodes(dedupeBackwardNodes(b.build(), graph), graph);
+  // Repeated passes (a Laplacian, then a parameter gradient) re-derive the same transposes and activation
+  // derivatives; merging them here keeps every executor from running each many times. The forward nodes keep
+  // their names, which parity compares, so only the appended backward part is merged.
+  const merged = eliminateCommonSubexpressions(b.build(), { mergeFrom: graph.nodes.length, pinned: new Set(graph.initializers.keys()) });
+  return pruneBackwardNodes(merged, graph);
 }
 
 function floatValue(graph: Graph, name: string, role: string): Value {

@@ -1,8 +1,10 @@
 import { Bench } from 'tinybench';
 import { laplacian } from '../autodiff/laplacian.ts';
+import { taylorDerivatives } from '../autodiff/taylor.ts';
 import { grad } from '../autodiff/vjp.ts';
 import { Rng } from '../data/rng.ts';
 import { GraphBuilder } from '../graph/builder.ts';
+import { simplifyGraph } from '../graph/simplify/index.ts';
 import type { Graph } from '../graph/ir.ts';
 import { sizeOf, tensor, type Tensor } from '../graph/tensor.ts';
 import { ParameterSet } from '../contracts/parameters.ts';
@@ -22,10 +24,15 @@ export interface AutodiffBenchOptions {
 
 export interface AutodiffBenchRow {
   readonly graph: string;
+  /** Nodes as autodiff builds the graph, and after the simplifier (src/graph/simplify/). */
   readonly nodes: number;
+  readonly simplifiedNodes: number;
+  /** Median of the graph as built. */
   readonly medianMs: number;
+  /** Median of the simplified graph (what a training program runs). */
+  readonly simplifiedMs: number;
   readonly samples: number;
-  /** Median relative to the forward graph's median. */
+  /** Simplified median relative to the simplified forward graph's. */
   readonly ratio: number;
 }
 
@@ -34,33 +41,44 @@ export interface AutodiffBenchRow {
  * - forward: u = net(x);
  * - gradient: mean(u²) and its gradient w.r.t. every parameter (one reverse pass);
  * - second order: the Laplacian of u₀ w.r.t. x (two reverse passes, one per input coordinate after the
- *   first), mean(Δu₀²), and its gradient w.r.t. every parameter (a third pass through all of it).
+ *   first), mean(Δu₀²), and its gradient w.r.t. every parameter (a third pass through all of it);
+ * - second order, Taylor mode: the same loss with the Laplacian from one Taylor-mode forward pass.
  */
 export async function benchAutodiff(o: AutodiffBenchOptions = {}): Promise<AutodiffBenchRow[]> {
   const batch = o.batch ?? 1000;
   const graphs = await pinnGraphs(batch, o.hidden ?? [64, 64, 64]);
   const bench = new Bench({ time: o.timeMs ?? 3000, warmupTime: 500 });
   const ort = await (await constructPlugin(builtinPlugins, 'backend', 'onnxruntime', o.threads ? { threads: o.threads } : {})).executor();
+  const simplified = Object.fromEntries(Object.entries(graphs.graphs).map(([name, g]) => [name, simplifyGraph(g)]));
+  // Each graph as built and simplified, timed one after the other so both see about the same machine load.
   for (const [name, g] of Object.entries(graphs.graphs)) {
-    await ort.run(g, graphs.feeds); // build the session outside the timing
-    bench.add(name, async () => {
-      await ort.run(g, graphs.feeds);
-    });
+    for (const [task, graph] of [[name, g], [`${name}${SIMPLIFIED}`, simplified[name]]] as const) {
+      await ort.run(graph, graphs.feeds); // build the session outside the timing
+      bench.add(task, async () => {
+        await ort.run(graph, graphs.feeds);
+      });
+    }
   }
   await bench.run();
   await ort.dispose();
-  const rows = bench.tasks.map((t) => {
-    const r = t.result;
-    if (r.state !== 'completed') throw new Error(`benchmark "${t.name}" did not complete: ${r.state === 'errored' ? r.error.message : r.state}`);
-    return { graph: t.name, nodes: graphs.graphs[t.name].nodes.length, medianMs: r.latency.p50, samples: r.latency.samplesCount };
+  const median = (task: string) => {
+    const r = bench.tasks.find((t) => t.name === task)!.result;
+    if (r.state !== 'completed') throw new Error(`benchmark "${task}" did not complete: ${r.state === 'errored' ? r.error.message : r.state}`);
+    return r.latency;
+  };
+  const rows = Object.keys(graphs.graphs).map((graph) => {
+    const [raw, simple] = [median(graph), median(`${graph}${SIMPLIFIED}`)];
+    return { graph, nodes: graphs.graphs[graph].nodes.length, simplifiedNodes: simplified[graph].nodes.length, medianMs: raw.p50, simplifiedMs: simple.p50, samples: simple.samplesCount };
   });
-  const forward = rows[0].medianMs;
-  return rows.map((r) => ({ ...r, ratio: r.medianMs / forward }));
+  const forward = rows[0].simplifiedMs;
+  return rows.map((r) => ({ ...r, ratio: r.simplifiedMs / forward }));
 }
 
+const SIMPLIFIED = ' (simplified)';
+
 export function formatAutodiffBench(rows: readonly AutodiffBenchRow[]): string {
-  const head = ['graph', 'nodes', 'median ms', 'samples', '× forward'];
-  const body = rows.map((r) => [r.graph, String(r.nodes), r.medianMs.toFixed(3), String(r.samples), r.ratio.toFixed(2)]);
+  const head = ['graph', 'nodes', 'simplified nodes', 'median ms', 'simplified ms', 'samples', '× forward'];
+  const body = rows.map((r) => [r.graph, String(r.nodes), String(r.simplifiedNodes), r.medianMs.toFixed(3), r.simplifiedMs.toFixed(3), String(r.samples), r.ratio.toFixed(2)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
@@ -89,8 +107,20 @@ async function pinnGraphs(batch: number, hidden: readonly number[]): Promise<{ g
   const lap = laplacian(sliced.build(), { of: 'u0', wrt: 'x' });
   const secondOrder = grad(withLoss(lap, 'laplacian:u0'), { of: 'loss', wrt: names });
 
+  // The same Laplacian in Taylor mode: one forward pass carrying ∇u₀ and the Hessian rows (autodiff/taylor.ts).
+  const dims = 3;
+  const seed = tensor('float32', [batch, 2], Array.from({ length: batch * 2 }, (_, i) => (i % 2 === 0 ? 1 : 0)));
+  const rowNames = [...Array(dims).keys()].map((d) => `hessian_${d}`);
+  const taylor = taylorDerivatives(forward, { of: u.name, wrt: 'x', seed, rows: [...Array(dims).keys()], names: { first: 'du0', rows: rowNames } });
+  if (!taylor) throw new Error('the tanh MLP has an op without a Taylor rule');
+  const tb = GraphBuilder.extend(taylor);
+  for (const o of taylor.outputs) tb.output(tb.value(o.name));
+  const diagonal = rowNames.map((n, d) => tb.op1('Slice', [tb.value(n), tb.ints([d]), tb.ints([d + 1]), tb.ints([1])]));
+  tb.output(diagonal.reduce((acc, v) => tb.add(acc, v)), 'laplacian:u0');
+  const taylorOrder = grad(withLoss(tb.build(), 'laplacian:u0'), { of: 'loss', wrt: names });
+
   const rng = new Rng(1);
   const feeds: Record<string, Tensor> = { x: tensor('float32', [batch, 3], Array.from({ length: sizeOf([batch, 3]) }, () => rng.uniform() * 2 - 1)) };
   for (const [name, t] of params.initialValues()) feeds[name] = t;
-  return { graphs: { forward, 'gradient (params)': gradient, 'second order (Δu → params)': secondOrder }, feeds: new Map(Object.entries(feeds)) };
+  return { graphs: { forward, 'gradient (params)': gradient, 'second order (Δu → params)': secondOrder, 'second order, Taylor mode': taylorOrder }, feeds: new Map(Object.entries(feeds)) };
 }

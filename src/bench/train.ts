@@ -9,7 +9,8 @@ import type { Tensor } from '../graph/tensor.ts';
 import { builtinPlugins } from '../orchestrator/composition-root.ts';
 import { constructPlugin } from '../orchestrator/plugins/construct-plugin.ts';
 import { buildTrainingProgram } from '../train/program.ts';
-import { BENCH_LR, benchBatches, benchCases, IN_FEATURES, programSpec, type BenchCase } from './train-workloads.ts';
+import { BENCH_LR, benchBatches, benchCases, IN_FEATURES, programSpec, type BenchCase, type WorkloadKind } from './train-workloads.ts';
+import { blasHeader, type TorchBlas } from './torch-blas.ts';
 
 /**
  * `tandem bench train`: median train-step time of ONNX Runtime (tandem's fused step graph) against PyTorch
@@ -24,10 +25,15 @@ export interface TrainBenchOptions {
   readonly timeMs: number;
   readonly python: string;
   readonly seed: number;
+  /** The cases to time (default: benchCases(scaling)); tests pass a tiny one. */
+  readonly cases?: readonly BenchCase[];
 }
 
 export interface TrainBenchRow {
   readonly id: string;
+  readonly kind: WorkloadKind;
+  /** Matmul FLOPs of one forward pass over the batch (2·B·Σ wᵢ·wᵢ₊₁). */
+  readonly flops: number;
   readonly ortStepMs: number;
   readonly ortForwardMs: number;
   readonly torchStepMs: number;
@@ -51,7 +57,7 @@ export async function benchTrain(options: TrainBenchOptions, log: (line: string)
   try {
     const rows: TrainBenchRow[] = [];
     // Each case is timed on ORT and then at once on torch, so both sides see about the same machine load.
-    for (const [i, c] of benchCases(options.scaling).entries()) {
+    for (const [i, c] of (options.cases ?? benchCases(options.scaling)).entries()) {
       log(`${c.id}: onnxruntime`);
       const npz = join(dir, `case-${i}.npz`);
       const ort = await runGraphBackend(c, options, npz, 'onnxruntime');
@@ -62,6 +68,8 @@ export async function benchTrain(options: TrainBenchOptions, log: (line: string)
       const relDiff = (losses: number[]) => Math.max(...t.losses.map((v, k) => Math.abs(losses[k] - v) / Math.abs(v)));
       rows.push({
         id: c.id,
+        kind: c.kind,
+        flops: 2 * c.batch * c.widths.slice(1).reduce((acc, w, l) => acc + c.widths[l] * w, 0),
         ortStepMs: ort.stepMs,
         ortForwardMs: ort.forwardMs,
         torchStepMs: t.step_ms,
@@ -129,7 +137,7 @@ async function runGraphBackend(c: BenchCase, options: TrainBenchOptions, npz: st
   return { stepMs: median('step'), forwardMs: median('forward'), losses };
 }
 
-export function benchTable(rows: readonly TrainBenchRow[], options: TrainBenchOptions): string {
+export function benchTable(rows: readonly TrainBenchRow[], options: TrainBenchOptions, torch: TorchBlas): string {
   const header = ['case', 'ORT step ms', 'torch step ms', 'torch/ORT', 'ORT fwd ms', 'ORT step/fwd', `loss Δrel (first ${CHECK_STEPS})`, 'tfjs-wasm step ms', 'tfjs/torch', 'tfjs loss Δrel'];
   const body = rows.map((r) => [
     r.id,
@@ -146,6 +154,7 @@ export function benchTable(rows: readonly TrainBenchRow[], options: TrainBenchOp
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [
+    blasHeader(torch),
     `threads: ${options.threads} (ORT intraOpNumThreads, torch.set_num_threads; tfjs-wasm always 1); medians; float32; Adam lr ${BENCH_LR}`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

@@ -3,6 +3,7 @@ import type { Backend } from '../contracts/backend.ts';
 import { builtinPlugins } from '../orchestrator/composition-root.ts';
 import { constructPlugin } from '../orchestrator/plugins/construct-plugin.ts';
 import { buildTrainingProgram } from '../train/program.ts';
+import { blasHeader, type TorchBlas } from './torch-blas.ts';
 
 /**
  * `tandem bench train --workloads`: the physics workloads as shipped (conf/burgers.yaml: U-Net trained on the
@@ -17,6 +18,8 @@ export const WORKLOAD_CONFIGS = ['conf/burgers.yaml', 'conf/darcy_fno.yaml', 'co
 
 export interface WorkloadBenchRow {
   readonly id: string;
+  /** The experiment's name (burgers, darcy_fno, …). */
+  readonly workload: string;
   readonly ortStepMs: number;
   readonly tfjsStepMs: number;
   readonly torchStepMs: number;
@@ -58,7 +61,7 @@ export async function benchWorkloads(options: { threads: number; steps: number; 
     log(`${id}: torch (${options.python})`);
     const torch = await time(await backendFor(setup, 'torch', { threads: options.threads, python: options.python }));
     const lossRelDiff = Math.max(...[ort, tfjs].flatMap((side) => torch.losses.map((v, k) => Math.abs(side.losses[k] - v) / Math.abs(v))));
-    rows.push({ id, ortStepMs: ort.median, tfjsStepMs: tfjs.median, torchStepMs: torch.median, lossRelDiff });
+    rows.push({ id, workload: experiment.name, ortStepMs: ort.median, tfjsStepMs: tfjs.median, torchStepMs: torch.median, lossRelDiff });
   }
   return rows;
 }
@@ -67,12 +70,13 @@ async function backendFor(setup: Awaited<ReturnType<typeof setUpParity>>, name: 
   return constructPlugin(setup.handshake.catalog, 'backend', name, params, 'bench');
 }
 
-function median(xs: readonly number[]): number {
+/** The median of a non-empty sample. */
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-export function workloadTable(rows: readonly WorkloadBenchRow[], options: { threads: number; steps: number }): string {
+export function workloadTable(rows: readonly WorkloadBenchRow[], options: { threads: number; steps: number }, torch: TorchBlas): string {
   const header = ['workload', 'ORT step ms', 'tfjs step ms', 'torch step ms', 'torch/ORT', 'tfjs/torch', 'loss Δrel'];
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   const body = rows.map((r) => [
@@ -87,6 +91,7 @@ export function workloadTable(rows: readonly WorkloadBenchRow[], options: { thre
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [
+    blasHeader(torch),
     `threads: ${options.threads} (ORT intraOpNumThreads, torch.set_num_threads); median of ${options.steps} steps after ${WARMUP} warm-up; float32; torch = the same graphs through the torch reference interpreter`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),

@@ -47,6 +47,12 @@ export interface ExecutorOptions {
 export interface ExecuteOptions {
   /** The values to return: graph outputs or intermediate values (default: every graph output). */
   readonly fetch?: readonly string[];
+  /**
+   * Called once per node executed, with its op type and wall time in ms (`tandem bench profile`). Only backends
+   * that run a graph node by node (tfjs) can report it; one that hands the whole graph to its engine (ORT, torch)
+   * does not call it.
+   */
+  readonly profile?: (op: string, ms: number) => void;
 }
 
 /**

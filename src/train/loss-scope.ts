@@ -3,6 +3,8 @@ import { grad } from '../autodiff/vjp.ts';
 import { GraphBuilder, type Value } from '../graph/builder.ts';
 import type { DType } from '../graph/dtype.ts';
 import type { Shape, Tensor } from '../graph/tensor.ts';
+import { columnSeed } from './loss-terms/columns.ts';
+import { taylorDerivatives } from '../autodiff/taylor.ts';
 import type { Init } from '../contracts/init.ts';
 import { ParameterSet } from '../contracts/parameters.ts';
 
@@ -103,7 +105,35 @@ export class LossScope {
     this.builder = GraphBuilder.extend(extended);
     return names.map((name) => this.builder.value(name));
   }
+
+  /**
+   * The gradient of Σ(of · seed) w.r.t. `wrt` [N, D] and, for each r of `rows`, the Hessian row
+   * ∂/∂wrt (∂(of · seed)/∂wrt_r): exactly what `derivative(of, [wrt], seed)` and then
+   * `derivative(first, [wrt], <one-hot column r>)` per row return, under the same names and records (so the
+   * reference recomputes them with torch.autograd.grad as before).
+   *
+   * `mode: 'taylor'` computes them in Taylor mode (autodiff/taylor.ts: one forward pass carrying the first and
+   * the needed second derivatives) when every op between `wrt` and `of` has a Taylor rule, else falls back to
+   * the reverse passes. Reverse is the default: for D = 3 coordinates and full Hessian rows, Taylor mode carries
+   * 1 + D + (pairs) streams per layer and measured about 2× slower on ORT CPU (specs/graph-and-autodiff.md A7.2).
+   */
+  hessianRows(of: Value, wrt: Value, seed: Tensor, rows: readonly number[], mode: 'reverse' | 'taylor' = 'reverse'): { first: Value; rows: Value[] } {
+    const n = this.count;
+    const first = `d${n}:${of.name}/${wrt.name}`;
+    const rowNames = rows.map((_, k) => `d${n + 1 + k}:${first}/${wrt.name}`);
+    const taylor = mode === 'taylor' ? taylorDerivatives(this.builder.build(), { of: of.name, wrt: wrt.name, seed, rows, names: { first, rows: rowNames } }) : undefined;
+    if (!taylor) {
+      const [grad1] = this.derivative(of, [wrt], seed);
+      return { first: grad1, rows: rows.map((r) => this.derivative(grad1, [wrt], columnSeed(grad1, r))[0]) };
+    }
+    this.count += 1 + rows.length;
+    this.derivatives.push({ name: first, of: of.name, wrt: wrt.name, seed });
+    rows.forEach((r, k) => this.derivatives.push({ name: rowNames[k], of: first, wrt: wrt.name, seed: columnSeed(wrt, r) }));
+    this.builder = GraphBuilder.extend(taylor);
+    return { first: this.builder.value(first), rows: rowNames.map((name) => this.builder.value(name)) };
+  }
 }
+
 
 /**
  * Builds the loss terms from a scope. Terms are reported unweighted as `loss:<name>`; `loss` is their weighted

@@ -4,6 +4,7 @@ import { GraphBuilder, type Value } from '../graph/builder.ts';
 import { isFloat, type DType } from '../graph/dtype.ts';
 import type { Graph, ValueInfo } from '../graph/ir.ts';
 import { fmtShape } from '../graph/shape-utils.ts';
+import { simplifyGraph } from '../graph/simplify/index.ts';
 import { tensor, type Shape, type Tensor } from '../graph/tensor.ts';
 import type { Model } from '../contracts/model.ts';
 import { ParameterSet } from '../contracts/parameters.ts';
@@ -48,6 +49,11 @@ export interface ProgramSpec {
    * graphs (default: tandem's); parity's mutation suite injects wrong ones.
    */
   readonly rules?: RuleRegistry;
+  /**
+   * Run the graph simplifier (src/graph/simplify/) over the gradients and step graphs (default true). The forward
+   * and loss graphs stay as built: parity compares their intermediate values by node name.
+   */
+  readonly simplify?: boolean;
 }
 
 export interface ProgramGraphs {
@@ -133,12 +139,13 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
   );
   const stateNames = [...paramNames, ...paramNames.flatMap((p) => spec.optimizer.slots.map((s) => slotInputName(p, s)))];
   const stepOutputs = [...stateNames.map(nextName), ...lossOutputs, ...(spec.clip ? [GRAD_NORM_OUTPUT] : [])];
-  const stepGraph = selectOutputs(sb.build(), stepOutputs, `${spec.name}.step`);
+  const simplified = (g: Graph): Graph => (spec.simplify === false ? g : simplifyGraph(g));
+  const stepGraph = simplified(selectOutputs(sb.build(), stepOutputs, `${spec.name}.step`));
 
   const graphs: ProgramGraphs = {
     forward: selectOutputs(lossGraph, Object.keys(outputs), `${spec.name}.forward`),
     loss: selectOutputs(lossGraph, lossOutputs, `${spec.name}.loss`),
-    gradients: selectOutputs(gradGraph, [...lossOutputs, ...paramNames.map(gradOutput)], `${spec.name}.gradients`),
+    gradients: simplified(selectOutputs(gradGraph, [...lossOutputs, ...paramNames.map(gradOutput)], `${spec.name}.gradients`)),
     step: stepGraph,
   };
   const initial = new Map([...paramSet.initialValues(), ...scope.declaredParameters]);

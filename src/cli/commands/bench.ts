@@ -1,4 +1,7 @@
 import { benchAutodiff, formatAutodiffBench } from '../../bench/autodiff.ts';
+import { benchProfile, profileTable } from '../../bench/profile.ts';
+import { benchDocument, trainCaseJson, workloadCaseJson } from '../../bench/bench-json.ts';
+import { parseThreads, probeTorchBlas } from '../../bench/torch-blas.ts';
 import { benchTable, benchTrain } from '../../bench/train.ts';
 import { benchWorkloads, workloadTable } from '../../bench/workloads.ts';
 import { toJson } from '../io.ts';
@@ -15,34 +18,47 @@ export const benchCommand: CliCommand = {
     bench
       .command('train')
       .description('Median train-step time on ONNX Runtime and tfjs-wasm vs PyTorch (same weights, batches and threads): MLP, PINN residual, and with --scaling batch/width/depth sweeps.')
-      .option('--threads <n>', 'intra-op threads for both sides', '1')
+      .option('--threads <n>', 'intra-op threads for both sides: a count or "all" (every core)', '1')
       .option('--scaling', 'also run batch 32…4096 and width/depth scaling')
       .option('--time <ms>', 'minimum measuring time per task', '1500')
       .option('--python <path>', 'python with torch', '/usr/bin/python3')
       .option('--seed <n>', 'seed of weights and batches', '0')
-      .option('--json', 'print the rows as JSON')
+      .option('--json', 'print one JSON document: { torch: { blas, gflops, threads }, cases: [...] }')
       .option('--workloads', 'instead: the physics workloads (burgers, darcy_fno, ptycho, elastic_pinn configs): ORT and tfjs vs the torch backend (same graphs)')
       .option('--steps <n>', 'timed steps per workload (with --workloads)', '10')
       .action(async (o: { threads: string; scaling?: boolean; time: string; python: string; seed: string; json?: boolean; workloads?: boolean; steps: string }) => {
+        const threads = parseThreads(o.threads);
+        // The anchor first: which BLAS torch loaded and how fast it is, at the thread count both sides use.
+        const torch = await probeTorchBlas(o.python, threads);
+        io.err(`torch BLAS: ${torch.blas}, ${torch.gflops.toFixed(1)} GFLOP/s\n`);
         if (o.workloads) {
-          const options = { threads: positiveInt(o.threads, '--threads'), steps: positiveInt(o.steps, '--steps'), python: o.python };
+          const options = { threads, steps: positiveInt(o.steps, '--steps'), python: o.python };
           const rows = await benchWorkloads(options, (line) => io.err(`${line}\n`));
-          io.out(o.json ? toJson({ options, rows }) : `${workloadTable(rows, options)}\n`);
+          io.out(o.json ? toJson(benchDocument(torch, rows.map(workloadCaseJson))) : `${workloadTable(rows, options, torch)}\n`);
           const diverged = rows.filter((r) => !(r.lossRelDiff <= LOSS_AGREEMENT));
           if (diverged.length) throw new Error(`ORT and torch losses differ by more than ${LOSS_AGREEMENT} (relative) on: ${diverged.map((r) => r.id).join('; ')}; the timings are not comparable.`);
           return;
         }
-        const options = { threads: positiveInt(o.threads, '--threads'), scaling: o.scaling ?? false, timeMs: positiveInt(o.time, '--time'), python: o.python, seed: Number(o.seed) };
+        const options = { threads, scaling: o.scaling ?? false, timeMs: positiveInt(o.time, '--time'), python: o.python, seed: Number(o.seed) };
         const rows = await benchTrain(options, (line) => io.err(`${line}\n`));
-        io.out(o.json ? toJson({ options, rows }) : `${benchTable(rows, options)}\n`);
+        io.out(o.json ? toJson(benchDocument(torch, rows.map(trainCaseJson))) : `${benchTable(rows, options, torch)}\n`);
         const diverged = rows.filter((r) => !(r.lossRelDiff <= LOSS_AGREEMENT) || !(r.tfjsLossRelDiff <= LOSS_AGREEMENT));
         if (diverged.length) {
           throw new Error(`ORT or tfjs and torch losses differ by more than ${LOSS_AGREEMENT} (relative) over the first steps of: ${diverged.map((r) => r.id).join('; ')}. The two sides did not compute the same thing, so these timings are not comparable.`);
         }
       });
     bench
+      .command('profile <config>')
+      .description('Where a train step\'s time goes on a node-by-node backend (tfjs): time per op type of the config\'s step graph.')
+      .option('--backend <name>', 'backend to profile (node-by-node backends only)', 'tfjs')
+      .option('--steps <n>', 'timed runs of the step graph', '5')
+      .action(async (config: string, o: { backend: string; steps: string }) => {
+        const steps = positiveInt(o.steps, '--steps');
+        io.out(`${profileTable(await benchProfile({ config, backend: o.backend, steps }), o.backend, steps)}\n`);
+      });
+    bench
       .command('autodiff')
-      .description('ORT median time of the forward, gradient and second-order (Laplacian) graphs of a tanh MLP 3→64→64→64→2.')
+      .description('ORT median time and node count of the forward, gradient and second-order (Laplacian) graphs of a tanh MLP 3→64→64→64→2, as built and simplified.')
       .option('--batch <n>', 'samples per batch', '1000')
       .option('--threads <n>', 'ORT intra-op threads (default: ORT chooses)')
       .option('--time <ms>', 'measuring time per graph', '3000')

@@ -34,17 +34,16 @@ export function firstDerivatives(scope: LossScope, u: Value, coords: Value): Fir
 }
 
 /**
- * The second derivatives the elastic residual needs: three reverse passes per component (through the x, y and
- * t entries of its gradient). ∂²/∂x∂y comes from the x pass (∂/∂y of ∂u/∂x), so ∂²/∂y∂x is never taken.
+ * The second derivatives the elastic residual needs: for each component, its gradient and the Hessian rows
+ * through x, y and t (`scope.hessianRows`: three reverse passes through the gradient, each recorded so the
+ * reference recomputes it with autograd). ∂²/∂x∂y is read from the x row.
  */
-export function secondDerivatives(scope: LossScope, first: FirstDerivatives, coords: Value): SecondDerivatives {
-  const passes = (grad: Value) => {
-    const [dx] = scope.derivative(grad, [coords], columnSeed(grad, 0));
-    const [dy] = scope.derivative(grad, [coords], columnSeed(grad, 1));
-    const [dt] = scope.derivative(grad, [coords], columnSeed(grad, 2));
+export function secondDerivatives(scope: LossScope, u: Value, coords: Value): SecondDerivatives {
+  const rows = (c: number) => {
+    const [dx, dy, dt] = scope.hessianRows(u, coords, columnSeed(u, c), [0, 1, 2]).rows;
     return { xx: column(scope, dx, 0), xy: column(scope, dx, 1), yy: column(scope, dy, 1), tt: column(scope, dt, 2) };
   };
-  const ux = passes(first.gradUx);
-  const uy = passes(first.gradUy);
+  const ux = rows(0);
+  const uy = rows(1);
   return { uxXX: ux.xx, uxYY: ux.yy, uxXY: ux.xy, uxTT: ux.tt, uyXX: uy.xx, uyYY: uy.yy, uyXY: uy.xy, uyTT: uy.tt };
 }

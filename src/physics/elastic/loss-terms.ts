@@ -62,7 +62,7 @@ export const elasticResidualTerm: LossTermKind<ElasticResidualConfig> = {
   build(scope, t, where) {
     const { u, coords, mask } = fieldAndPoints(scope, t, where);
     const m = material(scope, t, where, u);
-    const d = secondDerivatives(scope, firstDerivatives(scope, u, coords), coords);
+    const d = secondDerivatives(scope, u, coords);
     const g = scope.g;
     const lambda2mu = g.add(m.lambda, g.mul(g.scalar(2, u.dtype), m.mu));
     const lambdaMu = g.add(m.lambda, m.mu);

@@ -69,7 +69,7 @@ export class CompiledGraph {
    * Runs the graph. Returns the graph outputs plus `extraOutputs` (any intermediate value by name) as tfjs
    * tensors that the caller must dispose; everything else the run created is freed before it returns or throws.
    */
-  run(feeds: Readonly<Record<string, Feed>>, extraOutputs: readonly string[] = []): Record<string, tf.Tensor> {
+  run(feeds: Readonly<Record<string, Feed>>, extraOutputs: readonly string[] = [], profile?: (op: string, ms: number) => void): Record<string, tf.Tensor> {
     if (this.disposed) throw new Error(`graph "${this.graph.name}" was disposed; compile it again`);
     const wanted = [...new Set([...this.graph.outputs.map((o) => o.name), ...extraOutputs])];
     for (const w of extraOutputs) this.graph.value(w);
@@ -90,7 +90,10 @@ export class CompiledGraph {
     try {
       this.bindFeeds(feeds, values, own);
       this.plan.forEach(({ node, kernel, attrs }, i) => {
+        // tfjs-wasm kernels run synchronously, so the wall time around one node is that node's cost.
+        const t0 = profile ? performance.now() : 0;
         const results = this.runNode(node, kernel, attrs, values);
+        if (profile) profile(node.op, performance.now() - t0);
         node.outputs.forEach((o, k) => {
           const t = results[k];
           if (o && t) own(o, t);
@@ -115,8 +118,8 @@ export class CompiledGraph {
   }
 
   /** Runs the graph on tandem tensors and returns tandem tensors of the graph's declared dtypes. */
-  execute(feeds: Readonly<Record<string, Feed>>, extraOutputs: readonly string[] = []): Record<string, Tensor> {
-    const res = this.run(feeds, extraOutputs);
+  execute(feeds: Readonly<Record<string, Feed>>, extraOutputs: readonly string[] = [], profile?: (op: string, ms: number) => void): Record<string, Tensor> {
+    const res = this.run(feeds, extraOutputs, profile);
     try {
       return Object.fromEntries(Object.entries(res).map(([k, t]) => [k, fromTf(t, this.graph.value(k).dtype, `value "${k}"`)]));
     } finally {
@@ -213,10 +216,10 @@ export class CompiledGraph {
 }
 
 /** One-shot execution: compile, run, free. Sessions keep a CompiledGraph instead, so constants upload once. */
-export function execute(graph: Graph, feeds: Readonly<Record<string, Feed>>, opts: { extraOutputs?: readonly string[] } = {}): Record<string, Tensor> {
+export function execute(graph: Graph, feeds: Readonly<Record<string, Feed>>, opts: { extraOutputs?: readonly string[]; profile?: (op: string, ms: number) => void } = {}): Record<string, Tensor> {
   const compiled = CompiledGraph.compile(graph);
   try {
-    return compiled.execute(feeds, opts.extraOutputs);
+    return compiled.execute(feeds, opts.extraOutputs, opts.profile);
   } finally {
     compiled.dispose();
   }

@@ -40,7 +40,7 @@ class TfjsBackend implements Backend {
   async executor(): Promise<GraphExecutor> {
     return {
       run: async (graph, feeds, options = {}) => {
-        const out = execute(graph, ownFeeds(graph, feeds), options.fetch ? { extraOutputs: options.fetch } : {});
+        const out = execute(graph, ownFeeds(graph, feeds), { ...(options.fetch ? { extraOutputs: options.fetch } : {}), ...(options.profile ? { profile: options.profile } : {}) });
         const names = options.fetch ?? graph.outputs.map((o) => o.name);
         return new Map(names.map((n) => [n, out[n]]));
       },

@@ -40,10 +40,19 @@ const matMul: Kernel = (c) => {
   return [backToInput(c, tf.matMul(a3, b3).reshape([...c.outputInfo(0).shape]))];
 };
 
-/** Y = alpha·op(A)·op(B) + beta·C; multiplications by 1 are skipped so the common case is one fused matmul + add. */
+/** Y = alpha·op(A)·op(B) + beta·C; with alpha = beta = 1 and float32 operands, one tf.fused.matMul (product and bias in one kernel). */
 const gemm: Kernel = (c) => {
   const { alpha, beta, transA, transB } = c.attrs as { alpha: number; beta: number; transA: number; transB: number };
-  let y = tf.matMul(asFloat(c, 0), asFloat(c, 1), transA === 1, transB === 1);
+  // tfjs-wasm's fused kernel takes the bias as one full row [N] (a full [M, N] C or a [1] C comes out wrong:
+  // ops.test.ts "Gemm plain", test_gemm_default_single_elem_vector_bias). Its matMul transpose flags measured 4–7×
+  // slower than an explicit Transpose and a plain matMul (1000×64 operands), so transposes are explicit.
+  const bias = c.inputInfo(2);
+  const fused = alpha === 1 && beta === 1 && transA === 0 && transB === 0 && (!bias || (bias.shape.length === 1 && bias.shape[0] === c.outputInfo(0).shape[1])) && [0, 1, 2].every((k) => !c.inputInfo(k) || c.inputInfo(k)!.dtype === 'float32');
+  if (fused) {
+    const row = c.optional(2);
+    return [tf.fused.matMul({ a: c.input(0) as tf.Tensor2D, b: c.input(1) as tf.Tensor2D, ...(row ? { bias: row } : {}) })];
+  }
+  let y = tf.matMul(transA === 1 ? tf.transpose(asFloat(c, 0)) : asFloat(c, 0), transB === 1 ? tf.transpose(asFloat(c, 1)) : asFloat(c, 1));
   if (alpha !== 1) y = tf.mul(y, alpha);
   if (c.optional(2)) {
     const cc = asFloat(c, 2);

@@ -1,0 +1,69 @@
+import { castFeeds } from '../contracts/data-feeds.ts';
+import { tensor, type Tensor } from '../graph/tensor.ts';
+import { builtinPlugins } from '../orchestrator/composition-root.ts';
+import { setUpParity } from '../orchestrator/parity/parity-setup.ts';
+import { constructPlugin } from '../orchestrator/plugins/construct-plugin.ts';
+import { buildTrainingProgram, LR_INPUT, STEP_INPUT } from '../train/program.ts';
+import { median } from './workloads.ts';
+
+export interface ProfileRow {
+  readonly op: string;
+  /** Nodes of this op type the backend ran per step (after its own rewrites, e.g. tfjs's fused Gemm). */
+  readonly nodes: number;
+  /** Median over the runs of the summed time of this op type in one step, ms. */
+  readonly ms: number;
+  /** Share of the step's node time. */
+  readonly share: number;
+}
+
+/**
+ * `tandem bench profile <config> --backend tfjs`: where a train step's time goes, by op type. The config's step
+ * graph runs `steps` times (after one warm-up) through the backend's GraphExecutor with a per-node timer; the
+ * state is the initial one every time, which does not change the cost. Only node-by-node backends report times.
+ */
+export async function benchProfile(o: { config: string; backend: string; steps: number }): Promise<{ rows: ProfileRow[]; stepMs: number; graph: string }> {
+  const setup = await setUpParity({ configFile: o.config, overrides: [], builtins: builtinPlugins });
+  const { experiment } = setup;
+  const program = buildTrainingProgram(experiment.programSpec('float32'), experiment.batchSize);
+  const [batch] = experiment.trajectory(1);
+  const lr = (experiment.train.optimizer as { lr: number }).lr;
+  const feeds = new Map<string, Tensor>([...program.initialState(), ...castFeeds(program, batch.feed)]);
+  feeds.set(LR_INPUT, tensor(program.spec.dtype, [], [lr]));
+  feeds.set(STEP_INPUT, tensor(program.spec.dtype, [], [1]));
+  const backend = await constructPlugin(setup.handshake.catalog, 'backend', o.backend, {}, 'bench profile');
+  const executor = await backend.executor();
+  const graph = program.graphs.step;
+  const perRun: Map<string, number>[] = [];
+  const counts = new Map<string, number>();
+  try {
+    for (let k = 0; k <= o.steps; k++) {
+      const times = new Map<string, number>();
+      await executor.run(graph, feeds, { profile: (op, ms) => times.set(op, (times.get(op) ?? 0) + ms) });
+      if (k > 0) perRun.push(times); // run 0 warms the kernels up
+    }
+    if (perRun.every((t) => t.size === 0)) {
+      throw new Error(`backend "${o.backend}" runs a graph as one engine call and reports no per-node times; profile with --backend tfjs`);
+    }
+    await executor.run(graph, feeds, { profile: (op) => counts.set(op, (counts.get(op) ?? 0) + 1) });
+  } finally {
+    await executor.dispose();
+  }
+  const medians = [...counts.keys()].map((op) => ({ op, nodes: counts.get(op)!, ms: median(perRun.map((t) => t.get(op) ?? 0)) }));
+  const stepMs = medians.reduce((acc, r) => acc + r.ms, 0);
+  const rows = medians.map((r) => ({ ...r, share: r.ms / stepMs })).sort((a, b) => b.ms - a.ms);
+  const ran = [...counts.values()].reduce((acc, c) => acc + c, 0);
+  return { rows, stepMs, graph: `${graph.name} (${graph.nodes.length} nodes as built, ${ran} run, batch ${experiment.batchSize})` };
+}
+
+export function profileTable(p: { rows: readonly ProfileRow[]; stepMs: number; graph: string }, backend: string, steps: number): string {
+  const head = ['op', 'nodes', 'ms / step', 'share'];
+  const body = p.rows.map((r) => [r.op, String(r.nodes), r.ms.toFixed(3), `${(100 * r.share).toFixed(1)} %`]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [
+    `${backend}: step graph ${p.graph}; node time ${p.stepMs.toFixed(2)} ms per step (median of ${steps} runs per op type, after one warm-up)`,
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+  ].join('\n');
+}
