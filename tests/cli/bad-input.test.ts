@@ -334,7 +334,7 @@ const rows: Row[] = [
     name: 'bench --threads that is not a number',
     args: () => ['bench', 'train', '--threads', 'abc'],
     outputs: false,
-    stderr: /--threads must be a positive integer, got "abc"/,
+    stderr: /--threads must be a positive integer or "all", got "abc"/,
   },
   {
     name: 'resume=last with nothing to resume',

@@ -27,7 +27,7 @@ export const benchCommand: CliCommand = {
       .option('--workloads', 'instead: the physics workloads (burgers, darcy_fno, ptycho, elastic_pinn configs): ORT and tfjs vs the torch backend (same graphs)')
       .option('--steps <n>', 'timed steps per workload (with --workloads)', '10')
       .action(async (o: { threads: string; scaling?: boolean; time: string; python: string; seed: string; json?: boolean; workloads?: boolean; steps: string }) => {
-        const threads = parseThreads(o.threads);
+        const threads = threadsOption(o.threads);
         // The anchor first: which BLAS torch loaded and how fast it is, at the thread count both sides use.
         const torch = await probeTorchBlas(o.python, threads);
         io.err(`torch BLAS: ${torch.blas}, ${torch.gflops.toFixed(1)} GFLOP/s\n`);
@@ -81,4 +81,13 @@ function positiveInt(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${v}"`);
   return n;
+}
+
+/** `--threads`: a count or "all"; anything else is a usage error (exit 2), not a crash. */
+function threadsOption(v: string): number {
+  try {
+    return parseThreads(v);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
