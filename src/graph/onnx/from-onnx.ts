@@ -12,6 +12,7 @@ import { checkOutputTypes, validateStructure } from '../validate.ts';
 import { attrsFromProto } from './attributes.ts';
 import { onnx } from './generated/onnx.js';
 import { int64ToNumber } from './proto-ints.ts';
+import { onnxNodeNames } from './node-names.ts';
 import { fromTensorProto } from './tensor-proto.ts';
 import { ONNX_OPSET } from './to-onnx.ts';
 
@@ -55,9 +56,10 @@ export function fromOnnx(bytes: Uint8Array, opts: FromOnnxOptions = {}): Graph {
   // Before IR 4, initializers were also listed as inputs; such an input is a constant, not something fed.
   const inputs = gp.input.filter((v) => !initializers.has(v.name ?? '')).map((v) => readValueInfo(v, 'input'));
 
+  const names = onnxNodeNames(gp.node as onnx.NodeProto[]);
   const nodes = (gp.node as onnx.NodeProto[]).map((np, i): Node => {
     const op = np.opType;
-    const nodeName = np.name || `${op}_${i}`;
+    const nodeName = names[i];
     if (np.domain && np.domain !== 'ai.onnx') throw new GraphError(nodeName, op, `domain "${np.domain}" is not supported; tandem reads the default ONNX domain only`);
     const def = findOp(op);
     if (!def) throw new GraphError(nodeName, op, `op "${op}" is not in tandem's op set; supported: ${registeredOps().join(', ')}`);

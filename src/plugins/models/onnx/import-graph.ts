@@ -2,6 +2,7 @@ import { Value, type GraphBuilder } from '../../../graph/builder.ts';
 import { dtypeFromOnnxCode, isFloat, type DType } from '../../../graph/dtype.ts';
 import { GraphError } from '../../../graph/errors.ts';
 import type { AttrValue } from '../../../graph/ir.ts';
+import { onnxNodeNames } from '../../../graph/onnx/node-names.ts';
 import { attrsFromProto } from '../../../graph/onnx/attributes.ts';
 import { onnx } from '../../../graph/onnx/generated/onnx.js';
 import { fromTensorProto } from '../../../graph/onnx/tensor-proto.ts';
@@ -129,9 +130,10 @@ function clampSliceBounds(ctx: ImportContext, node: ImportNode): (Value | null)[
 }
 
 function readNodes(gp: onnx.GraphProto, opts: ImportOptions): ImportNode[] {
+  const names = onnxNodeNames(gp.node as onnx.NodeProto[]);
   return (gp.node as onnx.NodeProto[]).map((np, i): ImportNode => {
     const op = np.opType;
-    const name = `${opts.prefix ?? ''}${np.name || `${op}_${i}`}`;
+    const name = `${opts.prefix ?? ''}${names[i]}`;
     const special: ImportOp | undefined = importOps[op];
     const def = special ? ({ op, attrs: special.attrs } as Pick<OpDef, 'op' | 'attrs'>) : findOp(op);
     // prepare-onnx.ts refused every op outside both sets, so def is defined here.
