@@ -5,7 +5,8 @@ import type { WorkloadBenchRow } from './workloads.ts';
 /**
  * The one `--json` document of `tandem bench train` (specs/bench.md): the torch anchor, then one entry per case.
  * `torch_ms` is the torch reference interpreter running tandem's own graphs, `torch_native_ms` PyTorch code as a
- * user writes it (nn.Module + torch.optim); a side that was not run for a case is null, never a guess.
+ * user writes it (nn.Module + torch.optim); a side that was not run for a case is null, never a guess, and so is a
+ * native time whose losses disagreed with tandem's.
  */
 export interface BenchDocument {
   readonly torch: { readonly blas: string; readonly gflops: number; readonly threads: number; readonly libraries: readonly string[] };
@@ -34,5 +35,5 @@ export function trainCaseJson(r: TrainBenchRow): BenchCaseJson {
 }
 
 export function workloadCaseJson(r: WorkloadBenchRow): BenchCaseJson {
-  return { case: r.workload, id: r.id, ort_ms: r.ortStepMs, tfjs_ms: r.tfjsStepMs, torch_ms: r.torchStepMs, torch_native_ms: null, forward_ms: null, flops: null };
+  return { case: r.workload, id: r.id, ort_ms: r.ortStepMs, tfjs_ms: r.tfjsStepMs, torch_ms: r.torchStepMs, torch_native_ms: r.nativeStepMs, forward_ms: null, flops: null };
 }
