@@ -80,6 +80,8 @@ export const OP_CASES: OpCase[] = [
   { name: 'Where broadcast', op: 'Where', inputs: [{ shape: [3, 1], dtype: 'bool', draw: 'bool' }, f([3, 4]), f([4])] },
   { name: 'MatMul batched broadcast', op: 'MatMul', inputs: [f([2, 1, 3, 4]), f([5, 4, 6])] },
   { name: 'MatMul 4-D × 2-D (rows of A in one product)', op: 'MatMul', inputs: [f([2, 3, 4, 5]), f([5, 6])] },
+  { name: 'MatMul 2-D × 4-D (one product of B\'s transposed rows)', op: 'MatMul', inputs: [f([3, 4]), f([2, 2, 4, 5])] },
+  { name: 'MatMul 2-D × 3-D, more rows than columns', op: 'MatMul', inputs: [f([6, 4]), f([2, 4, 3])] },
   { name: 'MatMul 1-D × 2-D', op: 'MatMul', inputs: [f([4]), f([4, 3])] },
   { name: 'MatMul 2-D × 1-D', op: 'MatMul', inputs: [f([3, 4]), f([4])] },
   { name: 'Gemm transA transB alpha beta', op: 'Gemm', inputs: [f([4, 3]), f([5, 4]), f([5])], attrs: { transA: 1, transB: 1, alpha: 0.5, beta: 2 } },

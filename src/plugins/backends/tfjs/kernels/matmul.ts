@@ -22,6 +22,7 @@ const matMul: Kernel = (c) => {
   // A batched A times a 2-D B is one 2-D product of A's rows: broadcasting B to every batch element instead
   // costs batch × B (a 6,656-fold copy in a MaxPool gradient).
   if (a.rank > 2 && b.rank === 2) return [backToInput(c, tf.matMul(a.reshape([-1, a.shape[a.rank - 1]]), b).reshape([...c.outputInfo(0).shape]))];
+  if (a.rank === 2 && b.rank > 2 && b.shape[b.rank - 1] >= a.shape[0]) return [backToInput(c, matrixTimesBatch(a, b))];
   if (a.rank === 1) a = a.reshape([1, a.shape[0]]);
   if (b.rank === 1) b = b.reshape([b.shape[0], 1]);
   const batchA = a.shape.slice(0, -2);
@@ -39,6 +40,20 @@ const matMul: Kernel = (c) => {
   const b3 = tf.broadcastTo(b, [...batch, k, n]).reshape([flat, k, n]);
   return [backToInput(c, tf.matMul(a3, b3).reshape([...c.outputInfo(0).shape]))];
 };
+
+/**
+ * A[m, k] times every matrix of B[…, k, n] with m ≤ n (a pointwise convolution W·X over a grid, and its input
+ * gradient): as (Bᵀ rows)·Aᵀ, one 2-D product whose row count is batch·n, then transposed back. tfjs-wasm's fast
+ * (XNNPACK) matmul wants many rows and a plain right operand; the batched product with m = 16 rows per matrix
+ * measured 7× slower for the FNO's 16×32 · 16×32×4096 than this, transposes included.
+ */
+function matrixTimesBatch(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const r = b.rank;
+  const swap = (t: tf.Tensor) => tf.transpose(t, [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2]);
+  const [m, k] = a.shape;
+  const rows = swap(b).reshape([-1, k]);
+  return swap(tf.matMul(rows, tf.transpose(a)).reshape([...b.shape.slice(0, -2), b.shape[r - 1], m]));
+}
 
 /** Y = alpha·op(A)·op(B) + beta·C; with alpha = beta = 1 and float32 operands, one tf.fused.matMul (product and bias in one kernel). */
 const gemm: Kernel = (c) => {
