@@ -5,14 +5,14 @@ create_graph=True, and the loss Σ weight·term of tandem's elastic_residual, ma
 import torch
 from torch import nn
 
-from activations import activation
+from field_models import ACT
 
 
 class Mlp(nn.Module):
     def __init__(self, widths, act):
         super().__init__()
         self.layers = nn.ModuleList([nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:])])
-        self.act = activation(act)
+        self.act = ACT[act]
 
     def forward(self, x):
         for layer in self.layers[:-1]:
@@ -20,7 +20,7 @@ class Mlp(nn.Module):
         return self.layers[-1](x)
 
 
-def build(spec):
+def build(spec, terms):
     m = spec["model"]
     if m.get("outputs"):
         raise SystemExit("native elastic_pinn: model.params.outputs (one name per channel) is not implemented here; use output")
@@ -34,15 +34,17 @@ def build(spec):
     return net
 
 
-def load(net, params):
+def to_torch_state(params):
     # tandem's MLP stores each weight [in, out] for a plain MatMul; nn.Linear holds [out, in].
-    net.load_state_dict({k: torch.from_numpy(v.T.copy() if k.endswith(".weight") else v) for k, v in params.items()}, strict=True)
+    return {k: v.T if k.endswith(".weight") else v for k, v in params.items()}
 
 
 def prepare(batch, spec):
     """Each term's point set (the rows its mask selects), and the material constants given as numbers or data."""
     terms = {}
     for name, t in spec["loss"].items():
+        if t["weight"] == 0:
+            continue
         rows = batch[t["mask"]][:, 0] > 0.5 if t.get("mask") else slice(None)
         pick = lambda key: batch[key][rows].contiguous()
         points = {"coords": pick(spec["model"]["input"])}

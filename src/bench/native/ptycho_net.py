@@ -7,7 +7,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from activations import load_tandem_state
 
 
 class PtychoNet(nn.Module):
@@ -35,16 +34,12 @@ class PtychoNet(nn.Module):
         return torch.fft.fftshift(spectrum.real**2 + spectrum.imag**2, dim=(-2, -1))
 
 
-def build(spec):
+def build(spec, batch):
     m = spec["model"]
     net = PtychoNet(1, m["filters"], m["kernel"])
     (term,) = spec["loss"].values()
     net.nll = nn.PoissonNLLLoss(log_input=False, full=False, eps=term["eps"])
     return net
-
-
-def load(net, params):
-    load_tandem_state(net, params)
 
 
 def prepare(batch, spec):

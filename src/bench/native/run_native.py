@@ -10,10 +10,12 @@ median step time over the steps after the warm-up, and the loss of every step, s
 whose arithmetic differs from tandem's.
 
 A workload module provides:
-  build(spec)            -> nn.Module                 spec: the manifest's "model" and "loss" settings
-  load(net, params)      -> None                      params: {tandem name: np.ndarray}
-  prepare(batch, spec)   -> object                    batch: {data key: torch.Tensor}; done before timing
+  prepare(batch, spec)   -> prepared batch            batch: {data key: torch.Tensor}; done before timing
+  build(spec, prepared)  -> nn.Module                 spec: the manifest's "model" and "loss" settings; the first
+                                                      prepared batch gives the channel counts
   loss(net, prepared)    -> scalar torch.Tensor
+and, when its state_dict differs from tandem's parameters by more than the names (nn.Linear's transposed weight):
+  to_torch_state(params) -> {state_dict key: np.ndarray}   params: {tandem name: np.ndarray}
 """
 import importlib.util
 import json
@@ -48,8 +50,9 @@ def main():
         batch = {n[len(prefix):]: torch.from_numpy(arrays[n]) for n in arrays.files if n.startswith(prefix)}
         batches.append(workload.prepare(batch, manifest["spec"]))
 
-    net = workload.build(manifest["spec"])
-    workload.load(net, params)
+    net = workload.build(manifest["spec"], batches[0])
+    state = workload.to_torch_state(params) if hasattr(workload, "to_torch_state") else params
+    net.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in state.items()}, strict=True)
     settings = dict(manifest["optimizer"])
     name = settings.pop("name")
     opt = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD}[name](net.parameters(), **settings)
