@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { withinXnnRank } from './elementwise.ts';
+import { broadcastTo } from './broadcast.ts';
 import type { Kernel } from './kernel.ts';
 
 // Every kernel here is elementwise and computes with tf.mul/add, so each runs through withinXnnRank.
@@ -22,7 +23,7 @@ const clip: Kernel = (c) => {
 
 /** PRelu: slope broadcasts to x, so both are broadcast to the output's static shape first (tf.prelu broadcasts only partly). */
 const prelu: Kernel = (c) => {
-  const slope = tf.broadcastTo(c.input(1), [...c.outputInfo(0).shape]);
+  const slope = broadcastTo(c.input(1), c.outputInfo(0).shape);
   return [withinXnnRank(c, [c.input(0), slope], (x, a) => tf.where(tf.less(x, 0), tf.mul(x, a), x))];
 };
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { broadcastTo } from './broadcast.ts';
 import { isFloat } from '../../../../graph/dtype.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
 
@@ -46,7 +47,7 @@ function variadic(f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Kernel {
  */
 function where(c: KernelContext): tf.Tensor[] {
   const shape = [...c.outputInfo(0).shape];
-  const [cond, a, b] = [0, 1, 2].map((k) => tf.broadcastTo(c.input(k), shape));
+  const [cond, a, b] = [0, 1, 2].map((k) => broadcastTo(c.input(k), shape));
   if (a.dtype !== 'bool') return [tf.where(cond, a, b)];
   return [tf.cast(tf.where(cond, tf.cast(a, 'int32'), tf.cast(b, 'int32')), 'bool')];
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { isFloat } from '../../../../graph/dtype.ts';
-import { sameShape } from '../../../../graph/shape-utils.ts';
+import { broadcastTo } from './broadcast.ts';
 import type { Kernel, KernelContext } from './kernel.ts';
 
 /** tfjs matmuls are float32 kernels; integer products go through float32 (exact while sums stay below 2^24). */
@@ -37,8 +37,7 @@ const matMul: Kernel = (c) => {
   const [m, k] = a.shape.slice(-2);
   const n = b.shape[b.rank - 1];
   const flat = batch.reduce((p, d) => p * d, 1);
-  // Broadcast only an operand whose batch axes differ: tfjs-wasm's broadcastTo copies even when nothing changes.
-  const full = (t: tf.Tensor, rows: number, cols: number) => (sameShape(t.shape.slice(0, -2), batch) ? t : tf.broadcastTo(t, [...batch, rows, cols])).reshape([flat, rows, cols]);
+  const full = (t: tf.Tensor, rows: number, cols: number) => broadcastTo(t, [...batch, rows, cols]).reshape([flat, rows, cols]);
   const a3 = full(a, m, k);
   const b3 = full(b, k, n);
   return [backToInput(c, tf.matMul(a3, b3).reshape([...c.outputInfo(0).shape]))];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { broadcastTo } from './broadcast.ts';
 import { normalizeAxis } from '../../../../graph/shape-utils.ts';
 import type { Kernel } from './kernel.ts';
 
@@ -9,7 +10,7 @@ import type { Kernel } from './kernel.ts';
  */
 const toOutputShape: Kernel = (c) => [tf.reshape(c.input(0), [...c.outputInfo(0).shape])];
 
-const expand: Kernel = (c) => [tf.broadcastTo(c.input(0), [...c.outputInfo(0).shape])];
+const expand: Kernel = (c) => [broadcastTo(c.input(0), c.outputInfo(0).shape)];
 
 const transpose: Kernel = (c) => {
   const x = c.input(0);
