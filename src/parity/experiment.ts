@@ -3,8 +3,8 @@ import { isGraphDType } from '../data/data-dtype.ts';
 import type { BatchFeed } from '../contracts/backend.ts';
 import type { Model } from '../contracts/model.ts';
 import type { TrajectoryBatch } from '../contracts/reference.ts';
-import { dataLossBuilder } from '../train/losses/data/data-loss.ts';
-import type { LossContext } from '../train/losses/registry.ts';
+import { lossBuilder } from '../train/losses/loss-builder.ts';
+import type { LossContext } from '../train/losses/loss-kind.ts';
 import { modelForLoss } from '../train/losses/rollout/rollout-model.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
 import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
@@ -61,7 +61,7 @@ export class ParityExperiment {
       seed: this.seed,
       dtype,
       inputs,
-      loss: dataLossBuilder(train.loss!, 'train.loss', this.lossContext),
+      loss: lossBuilder(train.loss!, 'train.loss', this.lossContext),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };

@@ -7,11 +7,11 @@ import type { DataAdapter } from '../contracts/adapter.ts';
 import type { Backend, BatchFeed, Session } from '../contracts/backend.ts';
 import type { Model } from '../contracts/model.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { dataLossBuilder, type LossTermConfig } from './losses/data/data-loss.ts';
+import { lossBuilder, lossTermEstimates } from './losses/loss-builder.ts';
+import type { LossTermConfig } from './losses/loss-kind.ts';
 import type { EarlyStopOptions } from './early-stop.ts';
 import { epochMetrics, type EpochRecord } from './history.ts';
 import { refineWithLbfgs, type LbfgsPhaseConfig } from './lbfgs-phase.ts';
-import { lossTermEstimates } from './losses/registry.ts';
 import { createOptimizer } from './optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type DataInputSpec, type TrainingProgram } from './program.ts';
 import type { TrainProgress } from './progress.ts';
@@ -109,7 +109,7 @@ export class TrainingRun {
       seed,
       dtype: backend.dtype,
       inputs,
-      loss: dataLossBuilder(train.loss, 'train.loss', this.deps.adapter.lossContext?.()),
+      loss: lossBuilder(train.loss, 'train.loss', this.deps.adapter.lossContext?.()),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };

@@ -11,7 +11,8 @@ import { lossCurve, type RefinementPoint } from '../../reports/run-plots/loss-cu
 import { writeRunReport } from '../../reports/run-plots/write-run-report.ts';
 import { declareReportFiles } from '../../reports/report-files.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import { isDataTerm, type LossTermConfig } from '../losses/data/data-loss.ts';
+import { isDataTerm } from '../losses/data/data-terms.ts';
+import type { LossTermConfig } from '../losses/loss-kind.ts';
 import type { EpochRecord, LossSummary } from '../history.ts';
 import { rolloutTermOf } from '../losses/rollout/rollout-model.ts';
 import type { RolloutTermConfig } from '../losses/rollout/rollout-term.ts';

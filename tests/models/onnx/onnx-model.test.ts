@@ -8,7 +8,7 @@ import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts'
 import { TorchSession } from '../../../src/plugins/backends/torch/torch-session.ts';
 import { builtinPlugins } from '../../../src/plugins/index.ts';
 import { onnxModel } from '../../../src/plugins/models/onnx/onnx-model.ts';
-import { dataLossBuilder } from '../../../src/train/losses/data/data-loss.ts';
+import { lossBuilder } from '../../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 import { batches } from '../../backends/torch/program-fixtures.ts';
@@ -146,7 +146,7 @@ describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem
         seed: 0,
         dtype: 'float32',
         inputs: { x: { dtype: 'float32', shape: [1, 3], perSample: true }, y: { dtype: 'float32', shape: [1], perSample: true } },
-        loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
+        loss: lossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
         optimizer: createOptimizer({ name: 'sgd', lr: 0.1 }),
       },
       x.shape[0],
