@@ -6,11 +6,12 @@ import { sizeOf } from '../graph/tensor.ts';
 import type { DataAdapter } from '../contracts/adapter.ts';
 import type { Backend, BatchFeed, Session } from '../contracts/backend.ts';
 import type { Model } from '../contracts/model.ts';
+import type { RunHooks } from '../contracts/run-hooks.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { lossBuilder, lossTermEstimates } from './losses/loss-builder.ts';
 import type { LossTermConfig } from './losses/loss-kind.ts';
 import type { EarlyStopOptions } from './early-stop.ts';
-import { epochMetrics, type EpochRecord } from './history.ts';
+import { epochMetrics } from './history.ts';
 import { refineWithLbfgs, type LbfgsPhaseConfig } from './lbfgs-phase.ts';
 import { createOptimizer } from './optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type DataInputSpec, type TrainingProgram } from './program.ts';
@@ -26,9 +27,8 @@ import type { LoadedCheckpoint } from './checkpoint/read-checkpoint.ts';
 import { restoreState } from './checkpoint/restore-state.ts';
 import { CHECKPOINTS_DIR } from './checkpoint/resolve-checkpoint.ts';
 import { toolVersions } from '../util/package-version.ts';
-import { StepLog } from './step-log.ts';
 import { modelForLoss } from './losses/rollout/rollout-model.ts';
-import { streamedRunReport, workloadReport } from './evaluation/workload-report.ts';
+import { streamedRunReport, workloadReport, type WorkloadReport } from './evaluation/workload-report.ts';
 import type { RefinementPoint } from '../reports/run-plots/loss-curve.ts';
 import { declareReportFiles } from '../reports/report-files.ts';
 
@@ -62,7 +62,11 @@ export interface TrainingRunDeps {
   readonly seed: number;
   readonly train: TrainSettings;
   readonly progress: TrainProgress;
-  readonly onEpoch?: (record: EpochRecord) => void | Promise<void>;
+  /**
+   * Who observes the run (trackers, reporters, the step log, through the orchestrator's dispatcher): each step and
+   * epoch of training (onTrainStep, logMetrics) and the report of the evaluate stage (onReport). Default: nobody.
+   */
+  readonly hooks?: RunHooks;
   /** Needed when train.checkpoint is set: what the checkpoint manifests record about the config. */
   readonly identity?: RunIdentity;
   /** Continue from this checkpoint (already checked against the config by openResume). */
@@ -124,13 +128,12 @@ export class TrainingRun {
   async train(): Promise<string> {
     const data = this.need(this.data, 'data');
     const program = this.need(this.program, 'model');
-    const { train, backend, progress, seed, runDir, resume } = this.deps;
+    const { train, backend, progress, seed, resume } = this.deps;
     const optimizer = createOptimizer(train.optimizer);
     const schedule = createSchedule(train.schedule ?? { name: 'constant' }, optimizer.options.lr);
     const checkpoints = this.checkpointer(data, program);
     const session = (this.session = await backend.compile(program));
     if (resume) restoreState(session, program, resume);
-    const steps = new StepLog(join(runDir, 'steps.tsv'));
     const trainer = new Trainer({
       epochs: train.epochs,
       batchSize: program.batchSize,
@@ -139,8 +142,7 @@ export class TrainingRun {
       scheduleInterval: train.schedule_interval ?? 'epoch',
       ...(train.early_stop ? { earlyStop: train.early_stop } : {}),
       progress,
-      ...(this.deps.onEpoch ? { onEpoch: this.deps.onEpoch } : {}),
-      onStep: (r) => steps.append(r),
+      ...(this.deps.hooks ? { hooks: this.deps.hooks } : {}),
       checkpoints,
       ...(resume ? { resume: resume.manifest.loop } : {}),
       ...(this.deps.adapter.epochBatches ? { batches: this.deps.adapter.epochBatches.bind(this.deps.adapter) } : {}),
@@ -272,10 +274,16 @@ export class TrainingRun {
     const loss = this.deps.train.loss ?? {};
     const forward = (batch: BatchFeed) => session.forward(batch);
     const trained = { runDir, experiment, history: outcome.history, final, forward, loss, ...(this.lbfgsCurve ? { lbfgs: this.lbfgsCurve } : {}) };
-    if (!(data instanceof DataContainer)) return { workload: await streamedRunReport(trained, data, this.need(this.program, 'model').batchSize) };
+    if (!(data instanceof DataContainer)) return { workload: await this.report(await streamedRunReport(trained, data, this.need(this.program, 'model').batchSize)) };
     const domain = adapter.afterTraining ? await adapter.afterTraining({ runDir, container: data, forward }) : undefined;
     const workload = await workloadReport({ ...trained, container: data, adapter, model, ...(domain ? { domain } : {}) });
-    return { ...(domain ? { domain: domain.line } : {}), workload };
+    return { ...(domain ? { domain: domain.line } : {}), workload: await this.report(workload) };
+  }
+
+  /** Hands the report to the reporters (they write report.html) and returns the evaluate stage's line. */
+  private async report({ line, report }: WorkloadReport): Promise<string> {
+    await this.deps.hooks?.onReport?.(report);
+    return line;
   }
 
   /**
