@@ -20,7 +20,7 @@ import { resultsJson, resultTable, type TrainResults } from './results.ts';
 import { saveProgramGraphs } from './save-graphs.ts';
 import { createSchedule } from './schedules/create-schedule.ts';
 import { constantFeeds, feedOf, splitLoss, Trainer, type TrainOutcome } from './trainer.ts';
-import { Checkpointer, type SavedCheckpoint } from './checkpoint/checkpointer.ts';
+import { Checkpointer } from './checkpoint/checkpointer.ts';
 import type { CheckpointOptions } from './checkpoint/checkpoint-options.ts';
 import { noCheckpoints, type CheckpointSink } from './checkpoint/loop-state.ts';
 import type { LoadedCheckpoint } from './checkpoint/read-checkpoint.ts';
@@ -71,8 +71,6 @@ export interface TrainingRunDeps {
   readonly identity?: RunIdentity;
   /** Continue from this checkpoint (already checked against the config by openResume). */
   readonly resume?: LoadedCheckpoint;
-  /** Called after each checkpoint is written (a tracker uploading it as an artifact). */
-  readonly onCheckpoint?: (saved: SavedCheckpoint) => void | Promise<void>;
 }
 
 /**
@@ -211,7 +209,6 @@ export class TrainingRun {
         batchSize: program.batchSize,
         versions: toolVersions(),
       },
-      this.deps.onCheckpoint,
     );
   }
 
