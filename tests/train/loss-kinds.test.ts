@@ -1,4 +1,6 @@
 // spec: specs/training.md §4 (loss kinds), docs/architecture.md (registries)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.ts';
 import { PluginCatalog } from '../../src/orchestrator/plugins/catalog.ts';
@@ -16,6 +18,12 @@ describe('loss kinds: one list, looked up by name like the plugins', () => {
       expect(kind.description.length, kind.name).toBeGreaterThan(10);
       expect(typeof kind.params.safeParse, kind.name).toBe('function');
     }
+  });
+
+  it('are the kinds the README lists', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const listed = /\(`train\.loss\.<term>\.kind`: ([^)]*)\)/.exec(readme.replace(/\n/g, ' '))?.[1];
+    expect(listed?.split(', ').map((k) => k.replace(/`/g, ''))).toStrictEqual(lossKinds.names());
   });
 
   it('needs no registration call: the config schema knows every kind on import', () => {
