@@ -71,6 +71,7 @@ export function importGraph(g: GraphBuilder, gp: onnx.GraphProto, bound: Readonl
       return c;
     },
     type: (name) => values.get(name) ?? consts.get(name)!,
+    dropoutMask: (node, shape, ratio) => params.dropoutMask(`${node.name}/mask`, shape, ratio),
     refuseComputed(node, k, what) {
       const from = producers.get(node.inputs[k]);
       throw new GraphError(
