@@ -156,6 +156,17 @@ describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem
     await tfjs.dispose();
   });
 
+  it(`reads an opset 11 torch.split: the split attribute becomes Split's sizes input; forward is torch's, and ${STEPS} Adam steps match torch`, async () => {
+    const { x, y } = expected('split11');
+    const atExport = await program('split11.onnx', [3], 5, {}, x.shape[0]);
+    expect(atExport.graphs.forward.nodes.find((n) => n.op === 'Split')?.inputs).toHaveLength(2);
+    const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(atExport);
+    expect(mismatch((await ort.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+    await ort.dispose();
+    const p = await program('split11.onnx', [3], 5);
+    expectStatesMatchTorch(await trainEverywhere(p), p);
+  });
+
   it('Linear on a 3-D input (MatMul + Add, weight pre-transposed by the exporter) computes torch\'s forward and trains both initializers', async () => {
     const { x, y } = expected('linear3d');
     const p = await program('linear3d.onnx', [5, 3], [5, 4], {}, x.shape[0]);

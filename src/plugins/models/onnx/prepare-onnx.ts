@@ -11,8 +11,11 @@ import { splitTies, type Tie } from './tied-initializers.ts';
 
 /** The oldest opset we upgrade from; older models are refused with a re-export hint. */
 export const OLDEST_OPSET = 11;
-/** Squeeze, Unsqueeze and ReduceSum took `axes` as an attribute before opset 13, and as an input since. */
-const AXES_MOVED_AT_13 = new Set(['Squeeze', 'Unsqueeze', 'ReduceSum']);
+/**
+ * Attributes that became input 1 at opset 13: Squeeze, Unsqueeze and ReduceSum `axes`, and Split's `split`
+ * (the part sizes; without it, equal parts, one per output, in both opsets).
+ */
+const MOVED_TO_INPUT_AT_13: Readonly<Record<string, string>> = { Squeeze: 'axes', Unsqueeze: 'axes', ReduceSum: 'axes', Split: 'split' };
 
 /**
  * Rewrites a user's ModelProto (as torch.onnx.export writes it) into one the importer (import-graph.ts) reads:
@@ -21,7 +24,7 @@ const AXES_MOVED_AT_13 = new Set(['Squeeze', 'Unsqueeze', 'ReduceSum']);
  * - graph inputs get the shapes of the data they are bound to (a dynamic or exported batch axis becomes the
  *   training batch), and declared output shapes are dropped so inference recomputes them;
  * - Flatten (emitted by torch.flatten / nn.Flatten) becomes Reshape, which tandem has;
- * - an opset 11/12 model has Squeeze/Unsqueeze/ReduceSum axes moved from attribute to input and is then read
+ * - an opset 11/12 model has Squeeze/Unsqueeze/ReduceSum axes and Split sizes moved from attribute to input and is then read
  *   as opset 13 (the other ops of our set that changed between 11 and 13 only gained dtypes, except Softmax,
  *   whose opset-11 meaning (flatten to 2-D) differs and is refused).
  * `file` is only used in messages.
@@ -149,13 +152,14 @@ function upgradeOpset(model: onnx.ModelProto, file: string): number {
     if (n.opType === 'Softmax') {
       throw new GraphError(name, 'Softmax', `${file} imports opset ${version}, where Softmax flattens its input to 2-D; export again with opset_version ≥ 13`);
     }
-    if (!AXES_MOVED_AT_13.has(n.opType)) continue;
-    const axes = (n.attribute as onnx.AttributeProto[]).find((a) => a.name === 'axes');
-    n.attribute = (n.attribute as onnx.AttributeProto[]).filter((a) => a.name !== 'axes');
-    if (!axes) continue; // no axes: all axes (or, for Squeeze, every unit axis) in both opsets
-    const axesName = `${name}/axes`;
-    graph.initializer.push(toTensorProto(tensor('int64', [axes.ints.length], axes.ints.map((a) => int64ToNumber(a))), axesName));
-    n.input = [n.input[0], axesName];
+    const moved = MOVED_TO_INPUT_AT_13[n.opType];
+    if (!moved) continue;
+    const attr = (n.attribute as onnx.AttributeProto[]).find((a) => a.name === moved);
+    n.attribute = (n.attribute as onnx.AttributeProto[]).filter((a) => a.name !== moved);
+    if (!attr) continue; // absent: all axes (Squeeze: every unit axis; Split: equal parts) in both opsets
+    const inputName = `${name}/${moved}`;
+    graph.initializer.push(toTensorProto(tensor('int64', [attr.ints.length], attr.ints.map((a) => int64ToNumber(a))), inputName));
+    n.input = [n.input[0], inputName];
   }
   imp!.version = 13;
   return 13;
