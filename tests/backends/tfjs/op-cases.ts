@@ -100,6 +100,8 @@ export const OP_CASES: OpCase[] = [
   { name: 'MaxPool 3-D all-negative windows (wasm MaxPool3D starts at FLT_MIN)', op: 'MaxPool', inputs: [f([1, 2, 4, 4, 4], 'negative')], attrs: { kernel_shape: [2, 2, 2], strides: [2, 2, 2] } },
   { name: 'MaxPool 2-D indices, storage_order 1', op: 'MaxPool', inputs: [f([1, 2, 5, 4])], attrs: { kernel_shape: [2, 2], storage_order: 1 }, outputs: 2 },
   { name: 'AveragePool pads, count_include_pad 0, ceil', op: 'AveragePool', inputs: [f(NCHW)], attrs: { kernel_shape: [3, 2], strides: [2, 2], pads: [1, 1, 1, 0], ceil_mode: 1 } },
+  { name: 'MaxPool ceil, last window would start in the end padding (dropped)', op: 'MaxPool', inputs: [f([1, 2, 4, 5])], attrs: { kernel_shape: [2, 2], strides: [3, 3], pads: [1, 1, 1, 1], ceil_mode: 1 } },
+  { name: 'AveragePool ceil, last window dropped, count_include_pad 1', op: 'AveragePool', inputs: [f([1, 2, 4, 5])], attrs: { kernel_shape: [2, 2], strides: [3, 3], pads: [1, 1, 1, 1], ceil_mode: 1, count_include_pad: 1 } },
   { name: 'AveragePool count_include_pad 1', op: 'AveragePool', inputs: [f(NCHW)], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], count_include_pad: 1 } },
   { name: 'AveragePool 1-D', op: 'AveragePool', inputs: [f([2, 3, 9])], attrs: { kernel_shape: [3], strides: [2] } },
   { name: 'MaxPool pads, dilations, ceil', op: 'MaxPool', inputs: [f(NCHW)], attrs: { kernel_shape: [2, 2], pads: [1, 0, 1, 1], dilations: [2, 1], strides: [2, 2], ceil_mode: 1 } },

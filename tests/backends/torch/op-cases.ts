@@ -76,6 +76,13 @@ export const CASES: Record<string, Case> = {
     const v = x('x', [1, 3, 6, 5]);
     return [0, 1].map((cip) => b.averagePool(v, { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 0], count_include_pad: cip }));
   }),
+  // ceil_mode where the last window would start in the end padding (4 + 1 + 1 − 2 = 4 over stride 3): onnxruntime
+  // drops it and gives 2 per axis, the ONNX output-size formula alone gives 3 (the torch interpreter did).
+  'MaxPool and AveragePool ceil_mode, last window dropped': c(['MaxPool', 'AveragePool'], (b, x) => {
+    const v = x('x', [1, 2, 4, 5]);
+    const attrs = { kernel_shape: [2, 2], strides: [3, 3], pads: [1, 1, 1, 1], ceil_mode: 1 };
+    return [b.maxPool(v, attrs), ...[0, 1].map((cip) => b.averagePool(v, { ...attrs, count_include_pad: cip }))];
+  }),
   'Resize nearest and linear': c('Resize', (b, x) => {
     const v = x('x', [1, 2, 4, 5]);
     return [
