@@ -4,6 +4,7 @@ import type { Graph, ValueInfo } from '../ir.ts';
 import { findOp } from '../op-registry.ts';
 import { attrsToProto } from './attributes.ts';
 import { onnx } from './generated/onnx.js';
+import { OPSET17_EXPANSIONS } from './opset17-expansions.ts';
 import { toTensorProto } from './tensor-proto.ts';
 
 /** What tandem emits: IR 8 with the default-domain opset 17 (loads in ORT 1.30 and onnxruntime-web 1.19). */
@@ -17,13 +18,24 @@ export function valueInfoProto(v: ValueInfo): onnx.IValueInfoProto {
   };
 }
 
-/** The graph as a serialized ModelProto. Intermediate value types go to value_info, so ORT checks our inference on load. */
+/**
+ * The graph as a serialized ModelProto. Intermediate value types go to value_info, so ORT checks our inference on
+ * load. Ops newer than ONNX_OPSET are written as their opset-17 function bodies (opset17-expansions.ts).
+ */
 export function toOnnx(graph: Graph): Uint8Array {
   const boundary = new Set([...graph.inputs, ...graph.outputs].map((v) => v.name));
-  const nodes = graph.nodes.map((n): onnx.INodeProto => {
+  const expanded: onnx.ITensorProto[] = [];
+  const nodes = graph.nodes.flatMap((n): onnx.INodeProto[] => {
     const def = findOp(n.op);
     if (!def) throw new GraphError(n.name, n.op, `op "${n.op}" is not in tandem's op set and cannot be written to ONNX`);
-    return { name: n.name, opType: n.op, domain: '', input: [...n.inputs], output: [...n.outputs], attribute: attrsToProto(n, def) };
+    if ((def.since ?? 0) > ONNX_OPSET) {
+      const expand = OPSET17_EXPANSIONS[n.op];
+      if (!expand) throw new GraphError(n.name, n.op, `${n.op} is an opset-${def.since} op with no opset-${ONNX_OPSET} spelling, so it cannot be written to ONNX`);
+      const { nodes: spelled, initializers } = expand(n, graph);
+      expanded.push(...initializers);
+      return spelled;
+    }
+    return [{ name: n.name, opType: n.op, domain: '', input: [...n.inputs], output: [...n.outputs], attribute: attrsToProto(n, def) }];
   });
   const model = onnx.ModelProto.create({
     irVersion: ONNX_IR_VERSION,
@@ -32,7 +44,7 @@ export function toOnnx(graph: Graph): Uint8Array {
     graph: {
       name: graph.name,
       node: nodes,
-      initializer: [...graph.initializers].map(([name, t]) => toTensorProto(t, name)),
+      initializer: [...[...graph.initializers].map(([name, t]) => toTensorProto(t, name)), ...expanded],
       input: graph.inputs.map(valueInfoProto),
       output: graph.outputs.map(valueInfoProto),
       valueInfo: [...graph.values.values()].filter((v) => !boundary.has(v.name) && !graph.initializers.has(v.name)).map(valueInfoProto),

@@ -129,6 +129,10 @@ export const CASES: Record<string, Case> = {
   'InstanceNormalization': c('InstanceNormalization', (b, x) =>
     b.op1('InstanceNormalization', [x('x', [2, 3, 4, 5]), x('s', [3]), x('bias', [3])], { epsilon: 1e-3 }),
   ),
+  'GroupNormalization (opset 18, per-group scale)': c('GroupNormalization', (b, x) =>
+    b.op1('GroupNormalization', [x('x', [2, 6, 4, 3]), x('s', [3]), x('bias', [3])], { num_groups: 3, epsilon: 1e-3 }),
+  ),
+  'Mish (opset 18)': c('Mish', (b, x) => b.mish(x('x', [3, 7], { lo: -5, hi: 5 }))),
   'Cast and Constant': c(['Cast', 'Constant'], (b, x) => {
     const k = b.op1('Constant', [], { value: tensor('float32', [2], [1.5, -2]) });
     return [b.cast(b.mul(x('x', [2], { lo: -5, hi: 5 }), k), 'int32'), b.cast(x('y', [3]), 'float64')];
