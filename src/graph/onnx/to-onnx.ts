@@ -4,6 +4,7 @@ import type { Graph, ValueInfo } from '../ir.ts';
 import { findOp } from '../op-registry.ts';
 import { attrsToProto } from './attributes.ts';
 import { onnx } from './generated/onnx.js';
+import { clippedCeilPool } from './ceil-mode-pools.ts';
 import { OPSET17_EXPANSIONS } from './opset17-expansions.ts';
 import { toTensorProto } from './tensor-proto.ts';
 
@@ -20,7 +21,8 @@ export function valueInfoProto(v: ValueInfo): onnx.IValueInfoProto {
 
 /**
  * The graph as a serialized ModelProto. Intermediate value types go to value_info, so ORT checks our inference on
- * load. Ops newer than ONNX_OPSET are written as their opset-17 function bodies (opset17-expansions.ts).
+ * load. Ops newer than ONNX_OPSET are written as their opset-17 function bodies (opset17-expansions.ts), and a
+ * ceil_mode pool that opset 17's shape inference sizes wrongly is followed by a Slice to its true shape (ceil-mode-pools.ts).
  */
 export function toOnnx(graph: Graph): Uint8Array {
   const boundary = new Set([...graph.inputs, ...graph.outputs].map((v) => v.name));
@@ -35,7 +37,13 @@ export function toOnnx(graph: Graph): Uint8Array {
       expanded.push(...initializers);
       return spelled;
     }
-    return [{ name: n.name, opType: n.op, domain: '', input: [...n.inputs], output: [...n.outputs], attribute: attrsToProto(n, def) }];
+    const attribute = attrsToProto(n, def);
+    const clipped = clippedCeilPool(n, graph, attribute);
+    if (clipped) {
+      expanded.push(...clipped.initializers);
+      return clipped.nodes;
+    }
+    return [{ name: n.name, opType: n.op, domain: '', input: [...n.inputs], output: [...n.outputs], attribute }];
   });
   const model = onnx.ModelProto.create({
     irVersion: ONNX_IR_VERSION,
