@@ -15,13 +15,11 @@ import { evaluationMask } from './dropout-masks.ts';
  */
 export function graphDataFeeds(graph: Graph, program: TrainingProgram, batch: BatchFeed): Map<string, Tensor> {
   const feeds = new Map<string, Tensor>();
-  for (const m of program.dropoutMasks) {
-    if (graph.inputs.some((i) => i.name === m.name) && !batch.has(m.name)) feeds.set(m.name, evaluationMask(graph.value(m.name)));
-  }
+  const masks = new Set(program.dropoutMasks.map((m) => m.name));
   for (const input of [...program.dataInputs, ...program.dropoutMasks]) {
-    if (!graph.inputs.some((i) => i.name === input.name) || feeds.has(input.name)) continue;
+    if (!graph.inputs.some((i) => i.name === input.name)) continue;
     const declared = graph.value(input.name);
-    const t = batch.get(input.name);
+    const t = batch.get(input.name) ?? (masks.has(input.name) ? evaluationMask(declared) : undefined);
     if (!t) throw new Error(`graph "${graph.name}" needs the data key "${input.name}", which the batch lacks (batch keys: ${[...batch.keys()].join(', ')})`);
     if (!sameShape(t.shape, declared.shape)) {
       throw new Error(`graph "${graph.name}": data "${input.name}" has shape ${fmtShape(t.shape)}, the program was built for ${fmtShape(declared.shape)}`);

@@ -1,5 +1,4 @@
 import { rngFor } from '../data/rng.ts';
-import type { DType } from '../graph/dtype.ts';
 import type { ValueInfo } from '../graph/ir.ts';
 import { sizeOf, tensor, type Shape, type Tensor } from '../graph/tensor.ts';
 import type { BatchFeed } from './backend.ts';
@@ -40,5 +39,5 @@ export function withDropoutMasks(feed: BatchFeed, masks: readonly DropoutMask[],
 
 /** Ones in the shape and dtype `input` declares: the mask that makes a Dropout the identity (evaluation). */
 export function evaluationMask(input: ValueInfo): Tensor {
-  return tensor(input.dtype as DType, input.shape, new Float64Array(sizeOf(input.shape)).fill(1));
+  return tensor(input.dtype, input.shape, new Float64Array(sizeOf(input.shape)).fill(1));
 }
