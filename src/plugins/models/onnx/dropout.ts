@@ -8,7 +8,8 @@ import type { ImportOp } from './import-op.ts';
  * tandem's parity needs every backend and the torch reference to compute the same function, so the mask is not
  * drawn inside the graph: it becomes an input (`<node>/mask`, already scaled) that the trainer and parity feed
  * from the seeded RNG per step (contracts/dropout-masks.ts), and that evaluation and inference feed as ones.
- * The ratio and the mode must be known at import (an attribute before opset 12, constant inputs since).
+ * The ratio and the mode must be known at import (an attribute before opset 12, constant inputs since); the
+ * node's own `seed` attribute is not used: the experiment seed decides every mask.
  */
 export const dropout: ImportOp = {
   attrs: { seed: { type: 'int' }, ratio: { type: 'float' } },
