@@ -5,6 +5,7 @@ import { toGraphTensor } from '../data/named-tensor.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import type { BatchFeed, Session } from '../contracts/backend.ts';
 import type { RunHooks } from '../contracts/run-hooks.ts';
+import { withDropoutMasks, type DropoutMask } from '../contracts/dropout-masks.ts';
 import { noCheckpoints, type CheckpointSink, type LoopSnapshot } from './checkpoint/loop-state.ts';
 import { EarlyStopping, type EarlyStopOptions, type StopReason } from './early-stop.ts';
 import { EpochAccumulator, epochMetrics, type EpochRecord, type LossSummary } from './history.ts';
@@ -36,6 +37,8 @@ export interface TrainerOptions {
   readonly batches?: (split: SplitName, options: EpochOptions) => EpochBatches;
   /** Validate in batches of this size (a streamed data set); default: the whole split as one batch. */
   readonly validationBatchSize?: number;
+  /** The program's training-mode Dropout masks, drawn for each step from (seed, step); validation feeds none. */
+  readonly dropoutMasks?: readonly DropoutMask[];
 }
 
 export interface TrainOutcome {
@@ -99,8 +102,8 @@ export class Trainer {
       });
       for (let index = cont?.batch ?? 0; index < batches.count; index++) {
         const batch = batches.at(index);
-        const feed = feedOf(batch, constants);
         steps++;
+        const feed = withDropoutMasks(feedOf(batch, constants), this.options.dropoutMasks ?? [], seed, steps);
         const stepLr = schedule.lr;
         const result = await session.step(feed, stepLr, steps);
         guardFinite(result, { step: steps, epoch, batch: batch.index }, feed);

@@ -145,6 +145,7 @@ export class TrainingRun {
       ...(resume ? { resume: resume.manifest.loop } : {}),
       ...(this.deps.adapter.epochBatches ? { batches: this.deps.adapter.epochBatches.bind(this.deps.adapter) } : {}),
       ...(this.inBatches(data) ? { validationBatchSize: program.batchSize } : {}),
+      dropoutMasks: program.dropoutMasks,
     });
     this.checkpoints = checkpoints;
     this.outcome = await trainer.run(session, data);

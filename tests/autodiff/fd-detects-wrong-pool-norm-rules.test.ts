@@ -29,6 +29,24 @@ const wrong: { rule: GradRule; why: string; cases: readonly NamedCase[]; name: s
     name: 'BatchNormalization inference (x, scale, B, mean, var)',
   },
   {
+    why: 'GroupNormalization summing the scale gradient over the groups too (one value for all)',
+    rule: {
+      op: 'GroupNormalization',
+      grad: (ctx) => {
+        const [dx, ds, db] = defaultRules.get('GroupNormalization')!.grad(ctx);
+        return [dx, ctx.b.expand(ctx.b.reduceSum(ds!, [0], true), ds!.shape), db];
+      },
+    },
+    cases: normalizationCases,
+    name: 'GroupNormalization (opset 18: scale and bias per group; x, scale, bias)',
+  },
+  {
+    why: 'Mish missing the x·(1 − t²)·σ(x) term (t = tanh softplus x)',
+    rule: { op: 'Mish', grad: ({ b, g, x: [x] }) => [b.mul(g, b.tanh(b.softplus(x!)))] },
+    cases: activationCases,
+    name: 'Mish (opset 18; onnxruntime runs its Softplus·Tanh·Mul body)',
+  },
+  {
     why: 'Elu leaving out α on the negative side',
     rule: { op: 'Elu', grad: ({ b, g, x: [x], scalar }) => [b.where(b.greater(x!, scalar(0)), g, b.mul(g, b.exp(x!)))] },
     cases: activationCases,

@@ -97,4 +97,29 @@ const InstanceNormalization: OpDef = {
   },
 };
 
-export const normalizationOps: OpDef[] = [Softmax, LayerNormalization, BatchNormalization, InstanceNormalization];
+/**
+ * GroupNormalization (opset 18): the C channels fall into `num_groups` groups of C/G; each (sample, group) is
+ * standardized over its channels and spatial axes (biased variance), then scale and bias per GROUP ([G], as opset 18
+ * defines them; opset 21 made them per channel, which is torch's nn.GroupNorm: the builder's `groupNorm` composes that).
+ */
+const GroupNormalization: OpDef = {
+  op: 'GroupNormalization',
+  since: 18,
+  arity: [3, 3],
+  attrs: { epsilon: { type: 'float', default: 1e-5 }, num_groups: { type: 'int' } },
+  dtypes: ['float32', 'float64'],
+  infer([x, scale, bias], attrs) {
+    const groups = attrs.num_groups as number | undefined;
+    if (groups === undefined) throw new InferError('num_groups is required');
+    if (x!.shape.length < 2) throw new InferError(`X must be [N, C, …], got rank ${x!.shape.length}`);
+    const c = x!.shape[1];
+    if (groups < 1 || c % groups !== 0) throw new InferError(`num_groups ${groups} does not divide the ${c} channels (axis 1)`);
+    for (const [what, p] of [['scale', scale!], ['bias', bias!]] as const) {
+      if (p.dtype !== x!.dtype) throw new InferError(`${what} is ${p.dtype}, but X is ${x!.dtype}`);
+      if (!sameShape(p.shape, [groups])) throw new InferError(`${what} must be [num_groups] = [${groups}] (opset 18: one per group), got ${fmtShape(p.shape)}`);
+    }
+    return [{ dtype: x!.dtype, shape: x!.shape }];
+  },
+};
+
+export const normalizationOps: OpDef[] = [Softmax, LayerNormalization, BatchNormalization, InstanceNormalization, GroupNormalization];

@@ -37,6 +37,8 @@ class OnnxModel implements Model {
   private readonly frozen: NamePattern[];
   /** Initializers read as BatchNormalization running statistics. */
   private readonly statistics: Set<string>;
+  /** Initializers read as a Dropout's ratio: a hyperparameter of the file, never trained. */
+  private readonly dropoutRatios: Set<string>;
   /** Float initializers of the file (and the copies of split ties), split by `freeze`. */
   private readonly trainable: string[];
   private readonly constants: string[];
@@ -59,6 +61,7 @@ class OnnxModel implements Model {
     // BatchNormalization's mean and variance are the module's running statistics: torch keeps them out of
     // autograd (buffers, not parameters), so they stay constants here too, as the module had them.
     this.statistics = new Set((g?.node ?? []).filter((n) => n.opType === 'BatchNormalization').flatMap((n) => (n.input ?? []).slice(3, 5)));
+    this.dropoutRatios = new Set((g?.node ?? []).filter((n) => n.opType === 'Dropout' && n.input?.[1]).map((n) => n.input![1]));
     const inFile = (g?.initializer ?? []).filter((t) => FLOAT_CODES.has(t.dataType ?? 0)).map((t) => t.name ?? '');
     this.ties = findTies(g ?? {}, inFile);
     this.fixedBatchSize = bakedBatch(g ?? {});
@@ -77,7 +80,7 @@ class OnnxModel implements Model {
   }
 
   private isFrozen(name: string): boolean {
-    return this.statistics.has(name) || this.frozen.some((f) => f.test(name));
+    return this.statistics.has(name) || this.dropoutRatios.has(name) || this.frozen.some((f) => f.test(name));
   }
 
   forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value> {
