@@ -1,7 +1,10 @@
 import type { RunHooks } from '../contracts/run-hooks.ts';
 import { invokePlugin } from './plugins/invoke.ts';
 
-/** A plugin that listens to run hooks, with the label its errors carry (e.g. "tracker 'mlflow'"). */
+/**
+ * What listens to run hooks — a tracker or reporter plugin, or one of the run's own records (steps.tsv, report.html)
+ * — with the label its errors carry (e.g. "tracker 'mlflow'").
+ */
 export interface HookReceiver {
   readonly kind: 'tracker' | 'reporter';
   readonly label: string;

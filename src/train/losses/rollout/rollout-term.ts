@@ -12,7 +12,7 @@ export const ROLLOUT_KIND = 'rollout_mse';
 /**
  * `train.loss.<term>: {kind: rollout_mse, field, window, input, output, horizon}`: the model is applied to its own
  * output `horizon` times from the first frame of each window, and the MSE against the true frames is averaged
- * over the steps (losses/rollout.ts). The window is the data key `field`, its per-sample dims named by `window`;
+ * over the steps (./rollout-loss.ts). The window is the data key `field`, its per-sample dims named by `window`;
  * each predicted state is fed back as the model input `input`, and read from the model output `output`.
  */
 export const rolloutTermSchema = z.strictObject({
