@@ -73,7 +73,7 @@ function swappedKernelLayout(inner: Backend): Backend {
     effectiveSettings: () => inner.effectiveSettings(),
     executor: () => inner.executor(),
     compile: (p: TrainingProgram) =>
-      inner.compile({ ...p, graphs: { forward: swap(p.graphs.forward), loss: swap(p.graphs.loss), gradients: swap(p.graphs.gradients), step: swap(p.graphs.step) } }),
+      inner.compile({ ...p, graphs: { forward: swap(p.graphs.forward), evaluation: swap(p.graphs.evaluation), loss: swap(p.graphs.loss), gradients: swap(p.graphs.gradients), step: swap(p.graphs.step) } }),
   };
 }
 
