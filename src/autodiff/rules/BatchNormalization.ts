@@ -1,3 +1,4 @@
+import { tensor } from '../../graph/tensor.ts';
 import { alongChannels, standardizeGrad, sumToChannels } from '../normalization-grad.ts';
 import type { GradRule } from '../rule.ts';
 
@@ -9,7 +10,7 @@ import type { GradRule } from '../rule.ts';
  *
  * Training mode standardizes X with its own batch statistics over every axis but the channels, so dX is the
  * standardization's backward pass of g·scale, dScale = Σ g·x̂, dB = Σ g, and the running statistics fed in do
- * not reach Y (no gradient). The running-statistics outputs are buffer updates, which nothing differentiates.
+ * not reach Y (a zero gradient). The running-statistics outputs are buffer updates, which nothing differentiates.
  */
 export const BatchNormalizationGrad: GradRule = {
   op: 'BatchNormalization',
@@ -20,7 +21,8 @@ export const BatchNormalizationGrad: GradRule = {
       if (dy[1] || dy[2]) fail('a gradient reaches the running_mean/running_var outputs; they are buffer updates (state the step sets, never trained), so only Y can be differentiated');
       const axes = x!.shape.map((_, i) => i).filter((i) => i !== 1);
       const { dx, xhat } = standardizeGrad(b, x!, b.mul(g, ch(scale!)), axes, epsilon);
-      return [dx, sumToChannels(b, b.mul(g, xhat)), sumToChannels(b, g), null, null];
+      const zero = b.constant(tensor(x!.dtype, mean!.shape));
+      return [dx, sumToChannels(b, b.mul(g, xhat)), sumToChannels(b, g), zero, zero];
     }
     const r = b.div(scalar(1), b.sqrt(b.add(ch(variance!), scalar(epsilon))));
     const centered = b.sub(x!, ch(mean!));
