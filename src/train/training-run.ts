@@ -7,6 +7,7 @@ import type { DataAdapter } from '../contracts/adapter.ts';
 import type { Backend, BatchFeed, Session } from '../contracts/backend.ts';
 import type { Model } from '../contracts/model.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { SetupError } from '../util/setup-error.ts';
 import { dataLossBuilder, type LossTermConfig } from './data-loss.ts';
 import type { EarlyStopOptions } from './early-stop.ts';
 import { epochMetrics, type EpochRecord } from './history.ts';
@@ -115,6 +116,10 @@ export class TrainingRun {
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };
     const program = (this.program = buildTrainingProgram(spec, Math.min(train.batch_size, data.split.train.length)));
+    if (train.lbfgs && program.buffers.length) {
+      // torch's L-BFGS evaluates the loss several times per step, and each evaluation would move the statistics again.
+      throw new SetupError(`train.lbfgs cannot refine a model with buffers (${program.buffers.map((b) => b.name).slice(0, 3).join(', ')}${program.buffers.length > 3 ? ', …' : ''}: BatchNormalization in training mode); remove train.lbfgs, or export the model in eval mode`);
+    }
     this.graphs = saveProgramGraphs(program.graphs, this.deps.runDir);
     const count = program.params.reduce((n, p) => n + sizeOf(p.shape), 0);
     // A batch size above the train split is a full batch (the PINN configs ask for one that way): said, with the numbers.

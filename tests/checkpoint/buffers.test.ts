@@ -70,4 +70,12 @@ describe.skipIf(skip)('checkpoints of a model with buffers (training-mode BatchN
     writeFileSync(join(mixed, 'manifest.json'), JSON.stringify(manifest));
     expect(await predict('onnxruntime', mixed)).not.toEqual(ort);
   }, 120_000);
+
+  it('train.lbfgs on a model with buffers is refused before any step, exit 2', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tandem-bn-lbfgs-'));
+    const r = await cli('run', experiment!.config, '--outputs', root, '+train.lbfgs={steps:5}', 'train.batch_size=32');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('train.lbfgs cannot refine a model with buffers (bn.running_mean, bn.running_var');
+    expect(readdirSync(join(runDirs(root)[0]))).not.toContain('steps.tsv');
+  }, 60_000);
 });
