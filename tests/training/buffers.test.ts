@@ -51,7 +51,7 @@ describe('buffers in the training program', () => {
     expect(names(p.buffers)).toEqual(['bn.running_mean', 'bn.running_var']);
     expect(names(p.params)).toEqual(['bn.weight', 'bn.bias']);
     expect(p.stateNames).toEqual(['bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var']);
-    expect(Array.from(p.initialState().get('bn.running_var')!.data)).toEqual([2, 3]);
+    expect(Array.from(p.initialState().get('bn.running_var')!.data as Float32Array)).toEqual([2, 3]);
     expect(names(p.graphs.step.outputs)).toEqual(['bn.weight/next', 'bn.bias/next', 'bn.running_mean/next', 'bn.running_var/next', 'loss', 'loss:fit']);
     expect(names(p.graphs.loss.outputs)).toEqual(['loss', 'loss:fit', 'bn.running_mean/next', 'bn.running_var/next']);
     expect(names(p.graphs.gradients.outputs)).toEqual(['loss', 'loss:fit', 'grad:bn.weight', 'grad:bn.bias']);
