@@ -116,6 +116,11 @@ export class TrainingRun {
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };
     const program = (this.program = buildTrainingProgram(spec, Math.min(train.batch_size, data.split.train.length)));
+    const fixed = this.deps.model.fixedBatchSize;
+    if (fixed !== undefined && program.buffers.length && program.batchSize !== fixed) {
+      // A baked-in batch runs in chunks (fixed-batch.ts): each chunk would normalize by its own, zero-padded statistics.
+      throw new SetupError(`the model computes batches of ${fixed} only and normalizes with batch statistics (BatchNormalization in training mode), so training in batches of ${program.batchSize} would not be torch's BatchNorm; set train.batch_size=${fixed}`);
+    }
     if (train.lbfgs && program.buffers.length) {
       // torch's L-BFGS evaluates the loss several times per step, and each evaluation would move the statistics again.
       throw new SetupError(`train.lbfgs cannot refine a model with buffers (${program.buffers.map((b) => b.name).slice(0, 3).join(', ')}${program.buffers.length > 3 ? ', …' : ''}: BatchNormalization in training mode); remove train.lbfgs, or export the model in eval mode`);

@@ -71,6 +71,16 @@ describe.skipIf(skip)('checkpoints of a model with buffers (training-mode BatchN
     expect(await predict('onnxruntime', mixed)).not.toEqual(ort);
   }, 120_000);
 
+  it('a fixed-batch export with training-mode BatchNorm trains only at its batch: another train.batch_size is refused, exit 2', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tandem-bn-fixed-'));
+    const fixed = `model.params.path=${join(experiment!.config, '..', 'convbn_fixed.onnx')}`;
+    const refused = await cli('run', experiment!.config, '--outputs', root, fixed);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('the model computes batches of 4 only and normalizes with batch statistics (BatchNormalization in training mode), so training in batches of 8 would not be torch\'s BatchNorm; set train.batch_size=4');
+    const ok = await cli('run', experiment!.config, '--outputs', root, fixed, 'train.batch_size=4');
+    expect(ok.code, ok.stderr).toBe(0);
+  }, 60_000);
+
   it('train.lbfgs on a model with buffers is refused before any step, exit 2', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tandem-bn-lbfgs-'));
     const r = await cli('run', experiment!.config, '--outputs', root, '+train.lbfgs={steps:5}', 'train.batch_size=32');

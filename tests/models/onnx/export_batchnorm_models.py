@@ -1,7 +1,7 @@
 """Exports BatchNorm models in TRAINING mode (torch.onnx.TrainingMode.TRAINING, opset 17) for the buffer tests.
 
 Usage: python3 export_batchnorm_models.py OUT_DIR [resnet18]. Writes convbn.onnx (Conv → BatchNorm2d → ReLU →
-Linear, batch 4) and expected.npz with, for one example batch, what the torch module itself computes in train
+Linear, batch 4), convbn_fixed.onnx (the same with the batch of 4 baked in) and expected.npz with, for one example batch, what the torch module itself computes in train
 mode: the output (convbn.y) and the running statistics after that forward (convbn.running_mean/var), plus its
 eval-mode output with those statistics (convbn.y_eval). With `resnet18`, also torchvision's resnet18 (32x32,
 10 classes, batch 4). Exporting in training mode runs the module once, which moves its running statistics
@@ -27,6 +27,13 @@ class ConvBn(torch.nn.Module):
         return self.fc(torch.flatten(torch.relu(self.bn(self.conv(x))), 1))
 
 
+class ConvBnFixedBatch(ConvBn):
+    """The same layers with the batch baked into the export (a literal reshape to 4 samples)."""
+
+    def forward(self, x):
+        return self.fc(torch.relu(self.bn(self.conv(x))).reshape(4, -1))
+
+
 def export(name, module, x):
     module.train()
     torch.onnx.export(module, x, f"{out}/{name}.onnx", opset_version=17, training=torch.onnx.TrainingMode.TRAINING,
@@ -40,6 +47,7 @@ with torch.no_grad():
     convbn.bn.running_var.uniform_(0.5, 1.5)
 export("convbn", convbn, torch.randn(4, 2, 6, 6))
 x = torch.randn(4, 2, 6, 6)
+export("convbn_fixed", ConvBnFixedBatch(), x)
 expected = {"convbn.x": x}
 with torch.no_grad():
     expected["convbn.y"] = convbn(x)
