@@ -34,7 +34,7 @@ export class TorchSession implements Session {
     const loss = await ref.load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives);
     await ref.trainer(loss, trainerConfig(program));
     const session = new TorchSession(program, ref, loss, ownsProcess);
-    session.byBatch.set(program.batchSize, loadEvaluation(ref, program).then((evaluation) => ({ loss, evaluation, forward: program.graphs.forward })));
+    session.byBatch.set(program.batchSize, loadEvaluation(ref, program, loss).then((evaluation) => ({ loss, evaluation, forward: program.graphs.forward })));
     return session;
   }
 
@@ -137,9 +137,9 @@ export class TorchSession implements Session {
     let entry = this.byBatch.get(size);
     if (!entry) {
       const program = buildTrainingProgram(this.program.spec, size);
-      entry = Promise.all([this.ref.load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives), loadEvaluation(this.ref, program)]).then(
-        ([loss, evaluation]) => ({ loss, evaluation, forward: program.graphs.forward }),
-      );
+      entry = this.ref
+        .load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives)
+        .then(async (loss) => ({ loss, evaluation: await loadEvaluation(this.ref, program, loss), forward: program.graphs.forward }));
       entry.catch(() => this.byBatch.delete(size));
       this.byBatch.set(size, entry);
     }
@@ -171,7 +171,9 @@ interface BatchModels {
   readonly forward: Graph;
 }
 
-function loadEvaluation(ref: TorchReference, program: TrainingProgram): Promise<LoadedModel> {
+/** The inference-mode loss graph, loaded; without buffers it is the loss graph itself, loaded once. */
+function loadEvaluation(ref: TorchReference, program: TrainingProgram, loss: LoadedModel): Promise<LoadedModel> {
+  if (program.graphs.evaluation === program.graphs.loss) return Promise.resolve(loss);
   return ref.load(cutDerivatives(program.graphs.evaluation, program.derivatives), program.derivatives);
 }
 
