@@ -121,6 +121,10 @@ export class TrainingRun {
       // A baked-in batch runs in chunks (fixed-batch.ts): each chunk would normalize by its own, zero-padded statistics.
       throw new SetupError(`the model computes batches of ${fixed} only and normalizes with batch statistics (BatchNormalization in training mode), so training in batches of ${program.batchSize} would not be torch's BatchNorm; set train.batch_size=${fixed}`);
     }
+    const single = program.graphs.step.nodes.find((n) => n.op === 'BatchNormalization' && n.attrs.training_mode === 1 && valuesPerChannel(program.graphs.step.value(n.inputs[0]).shape) < 2);
+    if (single) {
+      throw new SetupError(`node "${single.name}" (BatchNormalization in training mode) sees one value per channel in batches of ${program.batchSize}, and a batch variance needs two (torch refuses this too); raise train.batch_size`);
+    }
     if (train.lbfgs && program.buffers.length) {
       // torch's L-BFGS evaluates the loss several times per step, and each evaluation would move the statistics again.
       throw new SetupError(`train.lbfgs cannot refine a model with buffers (${program.buffers.map((b) => b.name).slice(0, 3).join(', ')}${program.buffers.length > 3 ? ', …' : ''}: BatchNormalization in training mode); remove train.lbfgs, or export the model in eval mode`);
@@ -302,4 +306,9 @@ export class TrainingRun {
     if (value === undefined) throw new Error(`the ${stage} stage has not run yet; stages run in the order data, model, train, evaluate`);
     return value;
   }
+}
+
+/** How many values each channel (axis 1) of a [N, C, …] tensor holds: what a batch statistic averages. */
+function valuesPerChannel(shape: readonly number[]): number {
+  return shape.reduce((a, d) => a * d, 1) / shape[1];
 }

@@ -63,7 +63,7 @@ function checkPerChannel(x: InferInput, params: readonly (InferInput | undefined
  * Training (training_mode = 1): Y normalizes with the batch's own mean and BIASED variance over every axis but
  * the channels, and two more outputs are the running statistics after this batch:
  *   running_mean = momentum·input_mean + (1 − momentum)·batch_mean
- *   running_var  = momentum·input_var  + (1 − momentum)·batch_var·n/(n − 1)   (n values per channel)
+ *   running_var  = momentum·input_var  + (1 − momentum)·batch_var·n/(n − 1)   (n values per channel, n ≥ 2 to train)
  * The running variance uses the UNBIASED batch variance, as torch's BatchNorm does (ONNX writes the population
  * variance there; every training-mode model tandem imports is a torch export, and parity judges against torch).
  * ONNX's `momentum` is the weight of the old value: torch's momentum m exports as 1 − m.
@@ -88,10 +88,8 @@ const BatchNormalization: OpDef = {
       if (outputCount > 1) throw new InferError('in inference mode (training_mode = 0) the only output is Y; running_mean and running_var are training-mode outputs');
       return [y];
     }
-    const perChannel = x!.shape.reduce((a, d) => a * d, 1) / x!.shape[1];
-    if (perChannel < 2) {
-      throw new InferError(`training mode needs more than one value per channel to estimate a variance, but X ${fmtShape(x!.shape)} has ${perChannel} (torch refuses this too); train with a larger batch`);
-    }
+    // One value per channel (a batch of 1 after global pooling) has no unbiased variance; the training run refuses
+    // to train at such a batch (as torch does), while inference-mode graphs built at that size stay valid.
     const stat = { dtype: x!.dtype, shape: [x!.shape[1]] };
     return [y, stat, stat];
   },
