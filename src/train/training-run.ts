@@ -9,12 +9,8 @@ import type { Model } from '../contracts/model.ts';
 import type { RunHooks } from '../contracts/run-hooks.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { SetupError } from '../util/setup-error.ts';
-<<<<<<< HEAD
 import { lossBuilder, lossTermEstimates } from './losses/loss-builder.ts';
 import type { LossTermConfig } from './losses/loss-kind.ts';
-=======
-import { dataLossBuilder, type LossTermConfig } from './losses/data/data-loss.ts';
->>>>>>> buffers
 import type { EarlyStopOptions } from './early-stop.ts';
 import { epochMetrics } from './history.ts';
 import { refineWithLbfgs, type LbfgsPhaseConfig } from './lbfgs-phase.ts';

@@ -1,8 +1,4 @@
-<<<<<<< HEAD
 import type { LossContext } from '../losses/loss-kind.ts';
-=======
-import type { LossContext } from '../losses/registry.ts';
->>>>>>> buffers
 import { stateKinds, type StateKind, type TrainingProgram } from '../program.ts';
 import type { LoopSnapshot } from './loop-state.ts';
 
