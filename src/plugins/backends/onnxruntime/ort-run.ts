@@ -3,6 +3,7 @@ import type { DType } from '../../../graph/dtype.ts';
 import { GraphError } from '../../../graph/errors.ts';
 import type { Graph } from '../../../graph/ir.ts';
 import { toOnnx } from '../../../graph/onnx/to-onnx.ts';
+import { withTorchBatchNorm } from './torch-batch-norm.ts';
 import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
 import type { Tensor } from '../../../graph/tensor.ts';
 
@@ -13,8 +14,11 @@ export interface OrtRunOptions {
   readonly intraOpNumThreads?: number;
 }
 
-/** Ops onnxruntime-node's CPU build has no float64 kernel for (docs/reference/backends.md §1.5, tested on 1.30). */
-export const ORT_CPU_NO_FLOAT64: ReadonlySet<string> = new Set(['Conv', 'ConvTranspose', 'AveragePool', 'Erf', 'Softplus']);
+/**
+ * Ops onnxruntime-node's CPU build has no float64 kernel for (docs/reference/backends.md §1.5, tested on 1.30);
+ * Mish and GroupNormalization are written as Softplus and InstanceNormalization (onnx/opset17-expansions.ts).
+ */
+export const ORT_CPU_NO_FLOAT64: ReadonlySet<string> = new Set(['Conv', 'ConvTranspose', 'AveragePool', 'Erf', 'Softplus', 'InstanceNormalization', 'Mish', 'GroupNormalization']);
 
 /** Names the first node ORT CPU cannot run in float64, before ORT fails with a less helpful message. */
 function checkFloat64(graph: Graph): void {
@@ -36,7 +40,7 @@ function session(graph: Graph, opts: OrtRunOptions): Promise<ort.InferenceSessio
   let s = perGraph.get(key);
   if (!s) {
     checkFloat64(graph);
-    s = ort.InferenceSession.create(toOnnx(graph), {
+    s = ort.InferenceSession.create(toOnnx(withTorchBatchNorm(graph)), {
       graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
       ...(opts.intraOpNumThreads ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),
     }).catch((e: unknown) => {

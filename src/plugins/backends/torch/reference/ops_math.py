@@ -131,12 +131,26 @@ def LayerNormalization(x, a):
 
 
 def BatchNormalization(x, a):
+    """Inference mode: the given statistics. Training mode: torch's own F.batch_norm(training=True), which updates
+    copies of the running statistics in place (unbiased variance; ONNX momentum is torch's 1 - momentum)."""
     t, scale, bias, mean, var = x
-    return F.batch_norm(t, mean, var, scale, bias, training=False, eps=a.get("epsilon", 1e-5))
+    eps = a.get("epsilon", 1e-5)
+    if not a.get("training_mode", 0):
+        return F.batch_norm(t, mean, var, scale, bias, training=False, eps=eps)
+    running_mean, running_var = mean.detach().clone(), var.detach().clone()
+    y = F.batch_norm(t, running_mean, running_var, scale, bias, training=True, momentum=1 - a.get("momentum", 0.9), eps=eps)
+    return y, running_mean, running_var
 
 
 def InstanceNormalization(x, a):
     return F.instance_norm(x[0], weight=x[1], bias=x[2], eps=a.get("epsilon", 1e-5))
+
+
+def GroupNormalization(x, a):
+    # Opset 18 scales and shifts per group; F.group_norm per channel, so each group's value is repeated C/G times.
+    t, scale, bias = x
+    per_group = t.shape[1] // a["num_groups"]
+    return F.group_norm(t, a["num_groups"], scale.repeat_interleave(per_group), bias.repeat_interleave(per_group), eps=a.get("epsilon", 1e-5))
 
 
 OPS = {
@@ -176,4 +190,5 @@ OPS = {
     "LayerNormalization": LayerNormalization,
     "BatchNormalization": BatchNormalization,
     "InstanceNormalization": InstanceNormalization,
+    "GroupNormalization": GroupNormalization,
 }
