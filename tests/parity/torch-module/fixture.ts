@@ -24,7 +24,7 @@ export async function writeModuleExperiments(): Promise<string> {
   return dir;
 }
 
-/** A config training `graph` (an .onnx beside it) with parity against `reference`; returns its path. */
+/** A config training `graph` (an .onnx in `dir`) with `parity` added to its parity section; returns its path. */
 export function writeModuleConfig(dir: string, name: string, graph: string, parity: string): string {
   const path = join(dir, `${name}.yaml`);
   writeFileSync(
@@ -44,7 +44,7 @@ train:
   batch_size: 8
   optimizer: { name: adam, lr: 1.0e-2 }
   loss: { data: { kind: mse, output: y_hat, target: y } }
-parity: { backends: [onnxruntime], trajectory_steps: 3, ${parity} }
+parity: { backends: [onnxruntime], trajectory_steps: 3${parity ? `, ${parity}` : ''} }
 `,
   );
   return path;

@@ -75,3 +75,48 @@ def build_raises():
 
 def build_not_module():
     return {"conv": nn.Conv1d(2, 2, 3)}
+
+
+class _GeluWrongBackward(torch.autograd.Function):
+    """Exact GELU forward, with the derivative of the tanh approximation as its backward: a hand-written
+    autograd.Function whose backward does not match its forward."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return torch.nn.functional.gelu(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        with torch.enable_grad():
+            xx = x.detach().requires_grad_(True)
+            (d,) = torch.autograd.grad(torch.nn.functional.gelu(xx, approximate="tanh").sum(), xx)
+        return g * d
+
+
+class WrongBackwardGelu(nn.Module):
+    def forward(self, x):
+        return _GeluWrongBackward.apply(x)
+
+
+def build_wrong_backward():
+    m = Block()
+    m.act = WrongBackwardGelu()
+    return m
+
+
+class RenamedBlock(Block):
+    """A hand port whose last layer is called `out`, not `head`: paired only through a map's rename rule."""
+
+    def __init__(self):
+        super().__init__()
+        self.out = self.head
+        del self.head
+
+    def forward(self, x):
+        return self.out(self.act(self.norm(self.conv(x))))
+
+
+def build_renamed():
+    return RenamedBlock()

@@ -8,6 +8,7 @@ import { parseScheduleOptions } from '../../../train/schedules/schedule-options.
 import { lossHead } from './loss-head.ts';
 import { fromWire, fromWireAll, type OptionSection, type StepRecord, toWire, toWireAll, type TorchMessages, type TorchKind, type WeightsMap, type WireTensors } from './protocol.ts';
 import { ModuleReferenceError, TorchReferenceError } from './torch-errors.ts';
+import type { TorchProcess } from './torch-process.ts';
 import { TorchReference } from './torch-reference.ts';
 import { optimizerSection } from './torch-session.ts';
 import { readWeightsMap } from './weights-map.ts';
@@ -22,6 +23,8 @@ export interface ModuleReferenceOptions {
   readonly weightsMap?: { readonly path: string; readonly label: string };
   readonly python?: string;
   readonly threads?: number;
+  /** A process to share (tests open several modules in one); default: a new one, ended by dispose(). */
+  readonly process?: TorchProcess;
 }
 
 /**
@@ -40,7 +43,7 @@ export class ModuleTorchReference implements Reference {
   constructor(private readonly options: ModuleReferenceOptions) {
     this.name = options.label;
     this.map = options.weightsMap ? readWeightsMap(options.weightsMap.path) : undefined;
-    this.ref = new TorchReference({ threads: options.threads ?? 1, ...(options.python ? { python: options.python } : {}) });
+    this.ref = new TorchReference(options.process ?? { threads: options.threads ?? 1, ...(options.python ? { python: options.python } : {}) });
   }
 
   async versions(): Promise<Record<string, string>> {
