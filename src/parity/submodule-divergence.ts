@@ -24,7 +24,8 @@ import type { StageContext } from './stage-context.ts';
  */
 export async function firstSubmoduleDivergence(ctx: StageContext, batch: BatchFeed, tolerance: Tolerance, kind: 'forward' | 'gradient'): Promise<FirstDivergence> {
   const records = await ctx.reference.submodules!(batch, kind === 'gradient');
-  const graph = ctx.program.graphs.loss;
+  // The graph the compared values come from: forward (inference mode) or loss (training mode, what gradients differentiate).
+  const graph = kind === 'forward' ? ctx.program.graphs.forward : ctx.program.graphs.loss;
   const params = new Set(ctx.program.params.map((p) => p.name));
   const matched = records.map((r) => ({ record: r, scope: scopeValues(graph, r, params) }));
   const unmatched = matched.filter((m) => !m.scope).map((m) => `${m.record.path} (${m.record.className})`);

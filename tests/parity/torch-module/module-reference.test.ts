@@ -85,6 +85,24 @@ describe.skipIf(skip)('the torch-module reference', () => {
     expect(c.firstDivergence?.submodule).toMatchObject({ path: 'conv', className: 'Conv1d', inputs: [{ name: 'x', withinTolerance: true }] });
   }, 60_000);
 
+  it('carries BatchNorm running statistics as buffers: a faithful port matches them after a step and a trajectory', async () => {
+    const report = await parityWith('build_bn', 'bn.onnx', ['*/*/step', '*/*/trajectory']);
+    expect(verdicts(report)).toEqual({ step: 'pass', trajectory: 'pass' });
+    const buffers = report.cases[0].tensors.filter((t) => t.role === 'buffer').map((t) => t.name);
+    expect(buffers.sort()).toEqual(['bn.running_mean', 'bn.running_var']);
+  }, 60_000);
+
+  it('catches a BatchNorm momentum of 0.01 instead of 0.1 at step, on the buffers, with forward and gradients passing', async () => {
+    const report = await parityWith('build_bn_momentum', 'bn.onnx', ['*/*/forward', '*/*/gradients', '*/*/step']);
+    expect(verdicts(report)).toEqual({ forward: 'pass', gradients: 'pass', step: 'fail' });
+    const failed = report.cases[2].tensors.filter((t) => t.verdict === 'fail');
+    expect(failed.map((t) => [t.name, t.role])).toEqual([
+      ['bn.running_mean', 'buffer'],
+      ['bn.running_var', 'buffer'],
+    ]);
+    expect(report.cases[2].reason).toContain('Buffers differ (bn.running_mean, bn.running_var)');
+  }, 60_000);
+
   it('fails at gradients, forward passing, for a custom autograd.Function whose backward does not match its forward; the backward hooks name it', async () => {
     const report = await parityWith('build_wrong_backward', 'block.onnx', ['*/*/forward', '*/*/gradients']);
     expect(verdicts(report)).toEqual({ forward: 'pass', gradients: 'fail' });

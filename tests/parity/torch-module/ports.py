@@ -120,3 +120,24 @@ class RenamedBlock(Block):
 
 def build_renamed():
     return RenamedBlock()
+
+
+class BnBlock(nn.Module):
+    """Conv1d → BatchNorm1d → tanh → Linear, with running statistics (buffers) the training step moves."""
+
+    def __init__(self, momentum=0.1):
+        super().__init__()
+        self.conv = nn.Conv1d(2, 2, 3, padding=1)
+        self.bn = nn.BatchNorm1d(2, momentum=momentum)
+        self.head = nn.Linear(16, 16)
+
+    def forward(self, x):
+        return self.head(torch.tanh(self.bn(self.conv(x))))
+
+
+def build_bn():
+    return BnBlock()
+
+
+def build_bn_momentum():
+    return BnBlock(momentum=0.01)

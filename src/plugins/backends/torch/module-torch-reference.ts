@@ -73,6 +73,7 @@ export class ModuleTorchReference implements Reference {
     }
     const init = program.initialState();
     const params = new Set(program.params.map((p) => p.name));
+    const buffers = program.buffers.map((b) => b.name);
     const forward = program.graphs.forward;
     try {
       const r = await this.ref.process.request(
@@ -83,9 +84,9 @@ export class ModuleTorchReference implements Reference {
           seed: program.spec.seed,
           dtype: program.spec.dtype,
           params: toWireAll(new Map([...params].map((p) => [p, init.get(p)!]))),
-          buffers: toWireAll(new Map([...init].filter(([k]) => !params.has(k) && !program.stateNames.includes(k)))),
+          buffers: toWireAll(new Map(buffers.map((b) => [b, init.get(b)!]))),
           ...(this.map ? { weights_map: this.map, map_label: `parity.weights.map "${this.options.weightsMap!.label}"` } : {}),
-          forward_inputs: forward.inputs.map((i) => i.name).filter((n) => !params.has(n)),
+          forward_inputs: forward.inputs.map((i) => i.name).filter((n) => !params.has(n) && !buffers.includes(n)),
           model_outputs: [...program.outputs],
           output_values: head.outputValues,
           head: Buffer.from(toOnnx(head.graph)).toString('base64'),

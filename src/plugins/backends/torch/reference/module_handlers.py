@@ -38,13 +38,13 @@ class ModuleHandlers:
     def on_module_forward(self, req):
         run = self._module(req)
         with torch.no_grad():
-            return {"outputs": encode_tensors(run.forward(decode_tensors(req["feeds"])))}
+            return {"outputs": encode_tensors(run.mode(False).forward(decode_tensors(req["feeds"])))}
 
     def on_module_evaluate(self, req):
         run = self._module(req)
         # Input derivatives need autograd even for a value-only request.
         with contextlib.nullcontext() if run.head.terms else torch.no_grad():
-            env = run.evaluate(decode_tensors(req["feeds"]))
+            env = run.mode(False).evaluate(decode_tensors(req["feeds"]))
         return {"outputs": encode_tensors({n: env[n] for n in req["fetch"]})}
 
     def on_module_gradients(self, req):

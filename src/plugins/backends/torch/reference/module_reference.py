@@ -20,7 +20,6 @@ class ModuleRun:
     def __init__(self, req, head):
         self.label = f'{req["file"]}:{req["callable"]}'
         self.module = load_user_module(req["file"], req["callable"], req["seed"]).to(DTYPES[req["dtype"]])
-        self.module.train()  # tandem's graphs are the training-mode ones (batch statistics, as exported)
         self.head = head
         self.data_inputs = req["forward_inputs"]
         self.model_outputs = req["model_outputs"]
@@ -51,6 +50,12 @@ class ModuleRun:
         return {n: self.by_tandem[n].to_tandem(self.tensor_of[n].detach().clone()) for n in (names or self.by_tandem)}
 
     # -- evaluation --------------------------------------------------------------------------------------
+    def mode(self, training):
+        """train() or eval(), as tandem's graphs: forward and evaluation in inference mode (running statistics),
+        the loss, gradients and steps in training mode (batch statistics; the running ones move)."""
+        self.module.train(training)
+        return self
+
     def forward(self, feeds):
         missing = [n for n in self.data_inputs if n not in feeds]
         if missing:
@@ -84,7 +89,7 @@ class ModuleRun:
         return self.head.evaluate(env)
 
     def gradients(self, feeds, loss_name):
-        env = self.evaluate(feeds)
+        env = self.mode(True).evaluate(feeds)
         names = [n for n in self.by_tandem if n in self.trainable]
         grads = torch.autograd.grad(env[loss_name], [self.tensor_of[n] for n in names], allow_unused=True)
         return env, {n: self.by_tandem[n].to_tandem(g if g is not None else torch.zeros_like(self.tensor_of[n])) for n, g in zip(names, grads)}
@@ -93,10 +98,12 @@ class ModuleRun:
     def trainer(self, loss_name, optimizer, schedule, clip):
         """A torch.optim trainer over the module's own parameters (keyed by module name)."""
         leaves = {self.by_tandem[n].module: self.tensor_of[n] for n in self.by_tandem if n in self.trainable}
+        self.mode(True)
         return Trainer(self, leaves, loss_name, optimizer, schedule, clip)
 
     def trained_state(self, trainer):
-        """Parameters, optimizer slots (`<param>/<slot>`) and buffers, by tandem name, in tandem's layout."""
+        """Parameters and buffers (as the module's forward moved them), optimizer slots (`<param>/<slot>`), by
+        tandem name, in tandem's layout."""
         s = trainer.state()
         by_module = {b.module: b for b in self.bindings}
         slots = {}
@@ -136,11 +143,11 @@ class ModuleRun:
                 handles.append(sub.register_full_backward_hook(on_backward(path)))
         try:
             if loss_name:
-                env = self.evaluate(feeds)
+                env = self.mode(True).evaluate(feeds)
                 env[loss_name].backward()
             else:
                 with torch.no_grad():
-                    self.forward(feeds)
+                    self.mode(False).forward(feeds)
         finally:
             for h in handles:
                 h.remove()
