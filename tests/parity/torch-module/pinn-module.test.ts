@@ -20,7 +20,7 @@ if (skip) console.log(`[tests/parity/torch-module/pinn-module.test.ts] skipping:
 const map = join(mkdtempSync(join(tmpdir(), 'tandem-pinn-module-')), 'mlp-map.yaml');
 writeFileSync(
   map,
-  "rename:\n  - { pattern: '^layers\\.0\\.', replacement: 0. }\n  - { pattern: '^layers\\.1\\.', replacement: 2. }\n  - { pattern: '^layers\\.2\\.', replacement: 4. }\n" +
+  "rename:\n  - { pattern: '^layers\\.0\\.', replacement: '0.' }\n  - { pattern: '^layers\\.1\\.', replacement: '2.' }\n  - { pattern: '^layers\\.2\\.', replacement: '4.' }\n" +
     'tensors: { layers.0.weight: { transpose: true }, layers.1.weight: { transpose: true }, layers.2.weight: { transpose: true } }\n',
 );
 const moduleReference = (callable: string) => new ModuleTorchReference({ file: join(import.meta.dirname, 'pinn_mlp.py'), callable, label: `torch-module:pinn_mlp.py:${callable}`, weightsMap: { path: map, label: 'mlp-map.yaml' } });
