@@ -25,8 +25,8 @@ async function parity(name: string, graph: string, section: string, selectors: s
 }
 
 /** The same with `factory` from ports.py as the reference, in this file's one Python process (a faster run). */
-async function parityWith(factory: string, graph: string, selectors: string[], map?: string): Promise<ParityReport> {
-  const configFile = writeModuleConfig(dir, factory, graph, `reference: 'torch-module:ports.py:${factory}'${map ? `, weights: { map: ${map} }` : ''}`);
+async function parityWith(factory: string, graph: string, selectors: string[], map?: string, modelParams?: string): Promise<ParityReport> {
+  const configFile = writeModuleConfig(dir, factory, graph, `reference: 'torch-module:ports.py:${factory}'${map ? `, weights: { map: ${map} }` : ''}`, modelParams);
   const label = `torch-module:ports.py:${factory}`;
   const reference = new ModuleTorchReference({ file: join(dir, 'ports.py'), callable: factory, label, process: shared.process, ...(map ? { weightsMap: { path: join(dir, map), label: map } } : {}) });
   return (await runParity({ configFile, overrides: [], builtins: builtinPlugins, outputsRoot: outputs, selectors, reference })).report;
@@ -47,6 +47,12 @@ describe.skipIf(skip)('the torch-module reference', () => {
     const report = await parityWith('build_mlp', 'mlp.onnx', ['*/*/init', '*/*/forward', '*/*/gradients', '*/*/step']);
     expect(verdicts(report)).toEqual({ init: 'pass', forward: 'pass', gradients: 'pass', step: 'pass' });
     expect(report.cases[0].tensors.map((t) => t.name)).toEqual(expect.arrayContaining(['onnx::MatMul_12', 'onnx::MatMul_13']));
+  }, 60_000);
+
+  it("keeps a tensor the graph freezes frozen in the module too (the onnx plugin's freeze)", async () => {
+    const report = await parityWith('build', 'block.onnx', ['*/*/gradients', '*/*/trajectory'], undefined, "freeze: ['head.bias']");
+    expect(verdicts(report)).toEqual({ gradients: 'pass', trajectory: 'pass' });
+    expect(report.cases[0].tensors.map((t) => t.name)).not.toContain('grad:head.bias');
   }, 60_000);
 
   it.each([

@@ -136,6 +136,8 @@ export interface ModuleOpenRequest {
   /** The graph's trainable parameters and buffers, by tandem name: the module is loaded with these. */
   readonly params: WireTensors;
   readonly buffers: WireTensors;
+  /** The forward graph's float initializers (what a freeze kept constant): paired by name only, kept frozen. */
+  readonly constants: WireTensors;
   readonly weights_map?: WeightsMap;
   /** How errors name the map (its file). */
   readonly map_label?: string;

@@ -18,7 +18,8 @@ class ModuleHandlers:
         terms = [{**d, "seed": decode_tensor(d["seed"])} if d.get("seed") else d for d in req.get("derivatives") or []]
         head = Composite(Program(base64.b64decode(req["head"]), req.get("label", "")), terms, external=req["forward_inputs"])
         try:
-            run = ModuleRun({**req, "params": decode_tensors(req["params"]), "buffers": decode_tensors(req.get("buffers"))}, head)
+            tensors = {k: decode_tensors(req.get(k)) for k in ("params", "buffers", "constants")}
+            run = ModuleRun({**req, **tensors}, head)
         except UserModuleError as e:
             raise RequestError(str(e)) from e
         h = f"u{next(self.ids)}"

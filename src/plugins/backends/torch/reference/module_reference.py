@@ -25,13 +25,17 @@ class ModuleRun:
         self.model_outputs = req["model_outputs"]
         self.output_values = dict(zip(req["model_outputs"], req["output_values"]))
         self.outputs = head.outputs
-        params, buffers = req["params"], req["buffers"]
-        self.bindings = bind_weights(self.module, params, buffers, req.get("weights_map"), req.get("map_label") or "parity.weights.map")
+        params, buffers, constants = req["params"], req["buffers"], req["constants"]
+        self.bindings = bind_weights(self.module, params, buffers, req.get("weights_map"), req.get("map_label") or "parity.weights.map", constants)
         self.by_tandem = {b.tandem: b for b in self.bindings}
         tensors = {**dict(self.module.named_parameters()), **dict(self.module.named_buffers())}
         self.tensor_of = {b.tandem: tensors[b.module] for b in self.bindings}
+        # Only the graph's parameters are trained; what the graph keeps constant (a freeze) stays out of the optimizer.
         self.trainable = {b.tandem for b in self.bindings if b.tandem in params}
-        self.initial = {**params, **buffers}
+        for b in self.bindings:
+            if b.tandem in constants:
+                self.tensor_of[b.tandem].requires_grad_(False)
+        self.initial = {**constants, **params, **buffers}
         self.load(self.initial)
 
     # -- state -------------------------------------------------------------------------------------------
