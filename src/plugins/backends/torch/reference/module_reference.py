@@ -4,7 +4,7 @@ The module's own forward computes the model outputs; tandem's loss graph, cut at
 "head", interpreted like every graph here), turns them into the loss; torch.autograd gives the gradients and
 torch.optim (training.py) the updates. Parameters live in the module, paired with tandem's names by
 module_weights.py; every request starts from the state it names (the initial one by default), so no stage
-leaks into another. specs/torch-reference.md "The torch-module reference".
+leaks into another. specs/torch-reference.md §9.
 """
 import torch
 
@@ -50,8 +50,9 @@ class ModuleRun:
                     if target.grad is not None:
                         target.grad = None
 
-    def read(self, names=None):
-        return {n: self.by_tandem[n].to_tandem(self.tensor_of[n].detach().clone()) for n in (names or self.by_tandem)}
+    def read(self):
+        """Every paired tensor by tandem name, in tandem's layout."""
+        return {n: b.to_tandem(self.tensor_of[n].detach().clone()) for n, b in self.by_tandem.items()}
 
     # -- evaluation --------------------------------------------------------------------------------------
     def mode(self, training):
