@@ -72,6 +72,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       const message = `loss localization unavailable: ${why}`;
       return { ...outcome(ctx, tensors, 'loss', notes), firstDivergence: { kind: 'forward' as const, node: null, compared: 0, message, method: 'none' } };
     };
+    if (ctx.reference.submodules) return unavailable("the reference is the user's module, which has no loss-graph values to compare; the forward and gradients stages localize by submodule");
     if (!ctx.reference.execute) return unavailable('the reference cannot execute graphs');
     // The Session contract exposes no loss-graph intermediates, so the side's loss graph runs on onnxruntime
     // (tandem's executor of record) against the torch interpreter on the reference's loss graph (or the values
