@@ -82,6 +82,18 @@ describe.skipIf(skip)('the torch-module reference', () => {
     expect(verdicts(report)).toEqual({ init: 'pass', forward: 'pass', gradients: 'pass' });
   }, 60_000);
 
+  it('lists a submodule the graph has no scope for, and says the difference lies there when every other one matches', async () => {
+    // The port calls its last layer `out`; the export scoped it `/head/`. Loaded transposed, only `out` differs.
+    writeFileSync(join(dir, 'renamed-transposed-map.yaml'), "rename:\n  - { pattern: '^head\\.', replacement: out. }\ntensors:\n  head.weight: { transpose: true }\n");
+    const report = await parityWith('build_renamed', 'block.onnx', ['*/*/forward'], 'renamed-transposed-map.yaml');
+    const fd = report.cases[0].firstDivergence!;
+    expect(report.cases[0].verdict).toBe('fail');
+    expect(fd.node).toBeNull();
+    expect(fd.unmatchedSubmodules).toEqual(['out (Linear)']);
+    expect(fd.message).toContain('all 3 submodule outputs with a matching graph value agree');
+    expect(fd.message).toContain('no graph value matched out (Linear), so the difference lies there');
+  }, 60_000);
+
   it("catches torch 1.13's wrong export of Conv1d(padding_mode='circular'), which graph-vs-graph parity passes", async () => {
     const graphReference = await parity('circular-torch', 'block_circular.onnx', 'reference: torch', ['*/*/forward']);
     expect(graphReference.cases[0].verdict).toBe('pass'); // the false pass: torch runs the same wrong graph
