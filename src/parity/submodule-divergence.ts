@@ -118,19 +118,25 @@ interface ScopeValues {
   readonly entries: readonly { readonly name: string; readonly index: number }[];
 }
 
-/** The export scope of a module path: `layer1.0.conv1` → `/layer1/layer1.0/conv1/`... as torch 1.13 names it. */
+/**
+ * The export scope of a module path, as torch 1.13's exporter names it: one level per prefix of the path, each
+ * the prefix's last atom, extended back past purely numeric atoms (torch.onnx.utils `_unqualified_variable_name`).
+ * `layer1.0.conv1` → `/layer1/layer1.0/conv1/`, `layer1.0.sub.0` → `/layer1/layer1.0/sub/sub.0/`.
+ */
 export function exportScope(path: string): string {
-  const parts = path.split('.');
-  return `/${parts.map((_, i) => parts.slice(0, i + 1).join('.')).join('/')}/`;
+  const atoms = path.split('.');
+  const level = (end: number) => {
+    let start = end;
+    while (start > 0 && /^\d+$/.test(atoms[start])) start--;
+    return atoms.slice(start, end + 1).join('.');
+  };
+  return `/${atoms.map((_, i) => level(i)).join('/')}/`;
 }
 
 function scopeValues(graph: Graph, record: SubmoduleRecord, params: ReadonlySet<string>): ScopeValues | undefined {
   if (!record.output) return undefined;
   const scope = exportScope(record.path);
-  // torch names a nested module's nodes by its full path (`/layer1/layer1.0/conv1/Conv`), older exports by the
-  // last name only (`/layer1/0/conv1/Conv`): accept both.
-  const short = `/${record.path.split('.').join('/')}/`;
-  const inScope = (n: Node) => n.name.startsWith(scope) || n.name.startsWith(short);
+  const inScope = (n: Node) => n.name.startsWith(scope);
   const nodes = graph.nodes.filter(inScope);
   if (nodes.length === 0) return undefined;
   const produced = new Set(nodes.flatMap((n) => n.outputs));
