@@ -69,6 +69,14 @@ describe.skipIf(skip)('the torch-module reference', () => {
     if (path !== 'conv') expect(c.firstDivergence?.submodule?.inputs.every((i) => i.withinTolerance)).toBe(true);
   }, 60_000);
 
+  it('names a nested submodule by its path (blocks.1.norm, exported as /blocks/blocks.1/norm/)', async () => {
+    const ok = await parityWith('build_stack', 'stack.onnx', ['*/*/forward']);
+    expect(ok.cases[0].verdict).toBe('pass');
+    const report = await parityWith('build_stack_eps', 'stack.onnx', ['*/*/forward']);
+    expect(report.cases[0].firstDivergence?.submodule).toMatchObject({ path: 'blocks.1.norm', className: 'LayerNorm', value: '/blocks/blocks.1/norm/LayerNormalization' });
+    expect(report.cases[0].firstDivergence?.unmatchedSubmodules).toBeUndefined();
+  }, 60_000);
+
   it('fails at forward on "head" when a map loads a Linear weight transposed', async () => {
     writeFileSync(join(dir, 'transposed-map.yaml'), 'tensors:\n  head.weight: { transpose: true }\n');
     const report = await parityWith('build', 'block.onnx', ['*/*/init', '*/*/forward'], 'transposed-map.yaml');

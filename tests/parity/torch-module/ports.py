@@ -141,3 +141,32 @@ def build_bn():
 
 def build_bn_momentum():
     return BnBlock(momentum=0.01)
+
+
+class Inner(nn.Module):
+    def __init__(self, eps=1e-5):
+        super().__init__()
+        self.lin = nn.Linear(16, 16, bias=False)  # no bias to swamp the features' variance, which eps is compared with
+        self.norm = nn.LayerNorm(16, eps=eps)
+
+    def forward(self, x):
+        return x + torch.tanh(self.norm(self.lin(x)))
+
+
+class Stack(nn.Module):
+    """Nested submodules (blocks.0.lin, blocks.1.norm, …): the exporter scopes them /blocks/blocks.1/norm/."""
+
+    def __init__(self, eps_last=1e-5):
+        super().__init__()
+        self.blocks = nn.Sequential(Inner(), Inner(eps=eps_last))
+
+    def forward(self, x):
+        return self.blocks(0.01 * x)
+
+
+def build_stack():
+    return Stack()
+
+
+def build_stack_eps():
+    return Stack(eps_last=1e-6)
