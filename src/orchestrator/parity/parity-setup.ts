@@ -41,7 +41,7 @@ export async function setUpParity(request: { configFile: string; overrides: read
   const settings = paritySettings(frozen.config.parity);
   const backendNames = settings.backends ?? catalog.ofKind('backend').map((d) => d.name).filter((n) => n !== 'torch');
   for (const name of backendNames) catalog.resolve('backend', name, { keyPath: 'parity.backends' });
-  if (settings.reference.kind === 'live' && backendNames.includes('torch')) {
+  if (settings.reference.kind === 'live' && settings.reference.name === 'torch' && backendNames.includes('torch')) {
     throw new ConfigError(
       'parity.backends lists torch while the reference is the live torch process: that would compare the reference with itself and prove nothing',
       { keyPath: 'parity.backends' },

@@ -7,13 +7,15 @@ import torch
 from composite import Composite
 from errors import RequestError
 from interpreter import Program
+from module_handlers import ModuleHandlers
 from training import Trainer
 from wire import decode_tensor, decode_tensors, encode_tensors
 
 
-class Handlers:
+class Handlers(ModuleHandlers):
     def __init__(self):
         self.models = {}
+        self.modules = {}
         self.trainers = {}
         self.ids = itertools.count(1)
 
@@ -40,6 +42,7 @@ class Handlers:
     def on_release(self, req):
         self.models.pop(req["model"], None)
         self.trainers.pop(req["model"], None)
+        self.modules.pop(req["model"], None)
         return {}
 
     def _fetch(self, env, names, where):
@@ -82,7 +85,7 @@ class Handlers:
 
     def on_train_init(self, req):
         model = self._model(req)
-        params = decode_tensors(req["params"])
+        params = {k: v.requires_grad_(True) for k, v in decode_tensors(req["params"]).items()}
         self.trainers[req["model"]] = Trainer(model, params, req["loss"], req["optimizer"], req.get("schedule"), req.get("clip"),
                                               decode_tensors(req.get("buffers")), req.get("buffer_updates"))
         return self._state(req["model"])
