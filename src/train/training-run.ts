@@ -28,6 +28,7 @@ import { CHECKPOINTS_DIR } from './checkpoint/resolve-checkpoint.ts';
 import { toolVersions } from '../util/package-version.ts';
 import { StepLog } from './step-log.ts';
 import { modelForLoss } from './rollout/rollout-model.ts';
+import { prepareModel } from './prepare-model.ts';
 import { streamedRunReport, workloadReport } from './evaluation/workload-report.ts';
 import type { RefinementPoint } from '../reports/run-plots/loss-curve.ts';
 import { declareReportFiles } from '../reports/report-files.ts';
@@ -113,12 +114,14 @@ export class TrainingRun {
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };
-    const program = (this.program = buildTrainingProgram(spec, Math.min(train.batch_size, data.split.train.length)));
+    const batchSize = Math.min(train.batch_size, data.split.train.length);
+    const prepared = await prepareModel(spec.model, data, batchSize, seed, this.deps.runDir);
+    const program = (this.program = buildTrainingProgram(spec, batchSize));
     this.graphs = saveProgramGraphs(program.graphs, this.deps.runDir);
     const count = program.params.reduce((n, p) => n + sizeOf(p.shape), 0);
     // A batch size above the train split is a full batch (the PINN configs ask for one that way): said, with the numbers.
     const clamped = train.batch_size > program.batchSize ? ` (train.batch_size ${train.batch_size} clamped to the ${program.batchSize} train samples: every step is the whole train split)` : '';
-    return `${program.params.length} parameter tensors (${count} values), loss terms ${program.terms.join(', ')}, batches of ${program.batchSize}${clamped}; graphs saved to ${relative(process.cwd(), join(this.deps.runDir, 'graphs'))}`;
+    return `${prepared ? `${prepared}; ` : ''}${program.params.length} parameter tensors (${count} values), loss terms ${program.terms.join(', ')}, batches of ${program.batchSize}${clamped}; graphs saved to ${relative(process.cwd(), join(this.deps.runDir, 'graphs'))}`;
   }
 
   async train(): Promise<string> {

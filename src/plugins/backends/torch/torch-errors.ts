@@ -15,6 +15,8 @@ export class TorchReferenceError extends Error {
     /** The last traceback frame (`File "...", line N, in fn: source`), when Python raised. */
     readonly lastFrame?: string,
     readonly pythonTraceback?: string,
+    /** The exception Python raised, as it sent it (type and message unprefixed). */
+    readonly python?: PythonErrorInfo,
   ) {
     super(message);
     this.name = 'TorchReferenceError';
@@ -47,6 +49,7 @@ export function pythonError(kind: TorchKind, what: string, e: PythonErrorInfo, t
     'python-error',
     e.last_frame,
     e.traceback,
+    e,
   );
 }
 

@@ -6,6 +6,7 @@ import torch
 
 from composite import Composite
 from errors import RequestError
+from export_module import export_module
 from interpreter import Program
 from training import Trainer
 from wire import decode_tensor, decode_tensors, encode_tensors
@@ -107,6 +108,9 @@ class Handlers:
         t = self._trainer(req)
         t.set_state(decode_tensors(req.get("params")), decode_tensors(req.get("slots")), req.get("step"))
         return self._state(req["model"])
+
+    def on_export_module(self, req):
+        return export_module(req)
 
     def on_shutdown(self, req):
         return {}
