@@ -56,6 +56,7 @@ export async function runParity(request: ParityRequest): Promise<ParityResult> {
   const localizer = await setup.openLocalizer();
   const releaseGuard = guardRunDirectory(runDir, { configHash: frozen.hash, startedAt: startedAt.toISOString() });
   try {
+    await experiment.prepare(runDir);
     reference = request.reference ?? openReference(settings, { identity: setup.identity, ...(torchPython ? { python: torchPython } : {}), ...(request.baselinesRoot ? { baselinesRoot: request.baselinesRoot } : {}) });
     const report = await runCases({
       experiment,

@@ -1,0 +1,59 @@
+"""Factories for the torch-module model tests (torch-module.test.ts), one per behaviour under test."""
+import torch
+import torch.nn as nn
+
+
+class Good(nn.Module):
+    """Periodic padding written out, a buffer, a weight shared by two Linears, two all-zero biases."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(1, 2, 3)
+        self.register_buffer("grid", torch.linspace(0.0, 1.0, 8))
+        self.layer = nn.Linear(8, 8)
+        self.other = nn.Linear(8, 8)
+        self.head = nn.Linear(8, 8)
+        self.head.weight = self.layer.weight  # shared on purpose: one parameter
+        nn.init.zeros_(self.layer.bias)      # equal values, not shared: two parameters
+        nn.init.zeros_(self.other.bias)
+
+    def forward(self, x):
+        h = self.conv(torch.cat([x[..., -1:], x, x[..., :1]], dim=-1)) + self.grid
+        h = torch.tanh(self.layer(h)) + self.other(h)
+        return self.head(h).sum(dim=1)
+
+
+class Circular(nn.Module):
+    """torch 1.13 exports this Conv1d's circular padding as x[-3:-1] instead of x[-2:]."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(1, 1, 5, padding=2, padding_mode="circular")
+
+    def forward(self, x):
+        return self.conv(x).squeeze(1)
+
+
+class Spectral(nn.Module):
+    def forward(self, x):
+        return torch.fft.rfft(x.squeeze(1)).abs()
+
+
+def good():
+    return Good()
+
+
+def circular():
+    return Circular()
+
+
+def raising():
+    raise ValueError("width must be even")
+
+
+def not_module():
+    return {"conv": nn.Conv1d(1, 1, 3)}
+
+
+def spectral():
+    return Spectral()

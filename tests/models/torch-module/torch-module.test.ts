@@ -1,0 +1,103 @@
+// spec: specs/models.md "torch-module" (export, parameters, export fidelity, bad input).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../src/data/rng.ts';
+import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
+import type { Model } from '../../../src/contracts/model.ts';
+import { constructPlugin } from '../../../src/orchestrator/plugins/construct-plugin.ts';
+import { builtinPlugins } from '../../../src/plugins/index.ts';
+import { dataLossBuilder } from '../../../src/train/data-loss.ts';
+import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
+import { buildTrainingProgram } from '../../../src/train/program.ts';
+import { openReference } from '../../backends/torch/torch-available.ts';
+
+const MODULES = join(import.meta.dirname, 'modules.py');
+const { ref, skip } = await openReference('torch-module model');
+await ref.dispose();
+const scratch = mkdtempSync(join(tmpdir(), 'tandem-torch-module-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const rng = new Rng(3);
+const x: Tensor = tensor('float32', [4, 1, 8], Array.from({ length: 32 }, () => rng.uniform() * 2 - 1));
+
+async function model(factory: string, file = MODULES): Promise<Model> {
+  return constructPlugin(builtinPlugins, 'model', 'torch-module', { module: `${file}:${factory}`, inputs: { x: 'x' }, outputs: { y: 'y_hat' } });
+}
+
+/** A fresh run directory per case, so "nothing written" is checkable. */
+function runDir(name: string): string {
+  const dir = join(scratch, name);
+  rmSync(dir, { recursive: true, force: true });
+  execFileSync('mkdir', ['-p', dir]);
+  return dir;
+}
+
+/** The reference's export processes this test started and left running (there must be none). */
+function exportProcesses(): string[] {
+  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes('reference/main.py'));
+}
+
+describe.skipIf(!!skip)('torch-module model: a PyTorch nn.Module exported, checked and imported', () => {
+  it("trains exactly the module's named_parameters: buffers constant, a shared weight once, equal zero biases apart", async () => {
+    const m = await model('good');
+    const dir = runDir('good');
+    const line = await m.prepare!({ batch: new Map([['x', x]]), runDir: dir, seed: 0 });
+    expect(line).toMatch(/export fidelity: \d+ values .* agree with the module/);
+    expect(existsSync(join(dir, 'torch-module.onnx'))).toBe(true);
+    const program = buildTrainingProgram(
+      {
+        name: 'good',
+        model: m,
+        seed: 0,
+        dtype: 'float32',
+        inputs: { x: { dtype: 'float32', shape: [1, 8], perSample: true }, y: { dtype: 'float32', shape: [8], perSample: true } },
+        loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y' } }),
+        optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
+      },
+      4,
+    );
+    // named_parameters() lists head.weight under its first name, layer.weight; grid is a buffer.
+    expect(program.params.map((p) => p.name).sort()).toEqual(['conv.bias', 'conv.weight', 'head.bias', 'layer.bias', 'layer.weight', 'other.bias', 'other.weight']);
+  }, 60_000);
+
+  it("refuses torch 1.13's circular-padding Conv1d export, naming the node and the submodule; writes nothing", async () => {
+    const m = await model('circular');
+    const dir = runDir('circular');
+    await expect(m.prepare!({ batch: new Map([['x', x]]), runDir: dir, seed: 0 })).rejects.toThrow(
+      /does not compute what the module .*modules\.py:circular computes on the same batch: node "\/conv\/Conv" \(Conv\) of submodule conv \(Conv1d\) gives .* beyond rtol/,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
+
+  const BAD: [what: string, factory: string, file: string | undefined, message: RegExp][] = [
+    ['a missing file', 'build', join(scratch, 'nowhere.py'), /the module file ".*nowhere\.py" does not exist/],
+    ['a missing callable', 'build', undefined, /modules\.py" has no callable "build"; it defines .*circular.*good/],
+    ['a factory that raises', 'raising', undefined, /"raising\(\)" in ".*modules\.py" raised ValueError: width must be even at File ".*modules\.py", line \d+, in raising/],
+    ['a factory that returns no nn.Module', 'not_module', undefined, /returned a value of type dict, not a torch\.nn\.Module/],
+    ['a module the exporter cannot export', 'spectral', undefined, /torch\.onnx\.export could not export the module .*'aten::fft_rfft'.* \(at File ".*modules\.py", line \d+, in forward: return torch\.fft\.rfft/],
+  ];
+  for (const [what, factory, file, message] of BAD) {
+    it(`${what}: one message, exit 2, nothing written, no python left running`, async () => {
+      const m = await model(factory, file);
+      const dir = runDir(factory);
+      const error = await m.prepare!({ batch: new Map([['x', x]]), runDir: dir, seed: 0 }).then(
+        () => undefined,
+        (e: Error & { exitCode?: number }) => e,
+      );
+      expect(error?.message).toMatch(message);
+      expect(error?.message).toMatch(/^model torch-module: /);
+      expect(error?.message.split('\n')).toHaveLength(1);
+      expect(error?.exitCode).toBe(2);
+      expect(readdirSync(dir)).toEqual([]);
+      expect(exportProcesses()).toEqual([]);
+    }, 60_000);
+  }
+
+  it('refuses a module spec without a callable before anything runs', async () => {
+    await expect(constructPlugin(builtinPlugins, 'model', 'torch-module', { module: 'net.py', inputs: { x: 'x' }, outputs: { y: 'y' } })).rejects.toThrow(/write <python file>:<callable>.*\(key model\.params\.module\)/);
+  });
+});
