@@ -67,7 +67,7 @@ export async function checkExportFidelity(c: FidelityCase): Promise<string> {
         `The exporter translated that part of the model wrongly (or the source runs differently in training mode); tandem would train the export faithfully and parity against the export would pass, so the model is refused. Rewrite that part with other ops and export again`,
     );
   }
-  return `export fidelity: ${compared.length} values of ${c.file} agree with ${c.source} (rtol ${c.tolerance.rtol}, atol ${c.tolerance.atol})`;
+  return `export fidelity: ${compared.length} values of ${c.file} agree with ${c.source} (${describeTolerance(c.tolerance)})`;
 }
 
 /** The model with Dropout as identity (a training-mode export keeps it, random) and `fetch` as extra outputs. */
@@ -111,7 +111,11 @@ function difference(got: Tensor, want: Tensor, tol: FidelityTolerance): string |
   if (worst < 0) return undefined;
   const a = Number(got.data[worst]);
   const b = Number(want.data[worst]);
-  return `${a} at flat index ${worst} where the source has ${b} (|difference| ${Math.abs(a - b).toPrecision(3)}, beyond rtol ${tol.rtol}, atol ${tol.atol})`;
+  return `${a} at flat index ${worst} where the source has ${b} (|difference| ${Math.abs(a - b).toPrecision(3)}, beyond ${describeTolerance(tol)})`;
+}
+
+function describeTolerance(t: FidelityTolerance): string {
+  return `rtol ${t.rtol.toExponential()}, atol ${t.atol.toExponential()}`;
 }
 
 /** torch names a node /layer1/layer1.0/conv1/Conv for submodule layer1.0.conv1. */
