@@ -55,7 +55,7 @@ describe.skipIf(!!skip)('torch-module model: a PyTorch nn.Module exported, check
         seed: 0,
         dtype: 'float32',
         inputs: { x: { dtype: 'float32', shape: [1, 8], perSample: true }, y: { dtype: 'float32', shape: [8], perSample: true } },
-        loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y' } }),
+        loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
         optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
       },
       4,
