@@ -1,5 +1,5 @@
-// examples/torch-module/ (README "A PyTorch module as the model"): parity against the reference passes every stage
-// on both backends.
+// examples/torch-module/darcy-unet.yaml (README "A PyTorch module as the model"): parity against the module itself,
+// the default reference of a torch-module model, passes every stage on both backends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,20 +8,21 @@ import { STAGES } from '../../../src/parity/report.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
 import { cli } from '../../cli/run-cli.ts';
 
-const CONFIG = 'examples/torch-module/burgers-unet.yaml';
+const CONFIG = 'examples/torch-module/darcy-unet.yaml';
 const { ref, skip } = await openReference('torch-module example parity');
 await ref.dispose();
 const root = mkdtempSync(join(tmpdir(), 'tandem-torch-module-parity-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const SMALL = [`adapter.params.cache_dir=${join(root, 'cache')}`, 'adapter.params.steps=8', 'train.epochs=1'];
+const SMALL = [`adapter.params.cache_dir=${join(root, 'cache')}`, 'adapter.params.n_train=16', 'adapter.params.n_test=8'];
 
 describe.skipIf(!!skip)('examples/torch-module: parity', () => {
-  it('tandem parity passes every stage on onnxruntime and tfjs', async () => {
+  it('tandem parity against the module passes every stage on onnxruntime and tfjs', async () => {
     const outputs = join(root, 'parity');
     const r = await cli('parity', CONFIG, '--outputs', outputs, '--json', ...SMALL, '+parity={trajectory_steps:3}');
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { cases: { id: string; verdict: string }[] };
-    expect(report.cases.map((c) => c.id).sort()).toEqual(['onnxruntime', 'tfjs'].flatMap((b) => STAGES.map((s) => `burgers-unet-torch/${b}/${s}`)).sort());
+    const report = JSON.parse(r.stdout) as { reference: string; cases: { id: string; verdict: string }[] };
+    expect(JSON.stringify(report.reference)).toContain('torch-module:models/darcy_unet.py:build');
+    expect(report.cases.map((c) => c.id).sort()).toEqual(['onnxruntime', 'tfjs'].flatMap((b) => STAGES.map((s) => `darcy-unet-torch/${b}/${s}`)).sort());
     expect(report.cases.filter((c) => c.verdict !== 'pass')).toEqual([]);
   }, 120_000);
 });

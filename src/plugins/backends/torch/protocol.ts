@@ -140,6 +140,73 @@ export interface TorchMessages {
   /** Exports the user's nn.Module (reference/export_module.py): training mode, opset 17, dynamic batch axis. */
   export_module: { request: ExportModuleRequest; response: ExportModuleReply };
   shutdown: { request: object; response: object };
+  /** The torch-module reference (reference/module_reference.py): the user's nn.Module, paired with the graph's tensors. */
+  module_open: { request: ModuleOpenRequest; response: { readonly module: string; readonly bindings: readonly WeightBinding[] } };
+  /** Every request on an open module starts from `state` (tandem names; default: the state it was opened with). */
+  module_state: { request: ModuleRequest; response: { readonly params: WireTensors } };
+  module_forward: { request: ModuleRequest & { readonly feeds: WireTensors }; response: { readonly outputs: WireTensors } };
+  module_evaluate: { request: ModuleRequest & { readonly feeds: WireTensors; readonly fetch: readonly string[] }; response: { readonly outputs: WireTensors } };
+  module_gradients: {
+    request: ModuleRequest & { readonly feeds: WireTensors; readonly of: string; readonly fetch: readonly string[] };
+    response: { readonly outputs: WireTensors; readonly gradients: WireTensors };
+  };
+  module_train: {
+    request: ModuleRequest & { readonly loss: string; readonly optimizer: OptionSection; readonly schedule?: OptionSection; readonly clip?: { readonly max_norm: number }; readonly steps: readonly TrainStep[] };
+    response: { readonly records: StepRecord[]; readonly params: WireTensors; readonly slots: WireTensors };
+  };
+  /** Forward hooks on every submodule (and, with `of`, backward hooks: the gradient of `of` w.r.t. each output). */
+  module_capture: { request: ModuleRequest & { readonly feeds: WireTensors; readonly of?: string }; response: { readonly submodules: readonly SubmoduleCapture[] } };
+}
+
+export interface ModuleOpenRequest {
+  readonly file: string;
+  readonly callable: string;
+  readonly seed: number;
+  readonly dtype: 'float32' | 'float64';
+  /** The graph's trainable parameters and buffers, by tandem name: the module is loaded with these. */
+  readonly params: WireTensors;
+  readonly buffers: WireTensors;
+  readonly weights_map?: WeightsMap;
+  /** How errors name the map (its file). */
+  readonly map_label?: string;
+  /** The data inputs the module's forward takes, in order, and the model outputs it returns, in order. */
+  readonly forward_inputs: readonly string[];
+  readonly model_outputs: readonly string[];
+  /** The loss head's input for each model output (the value the output names). */
+  readonly output_values: readonly string[];
+  /** tandem's loss graph cut at the model outputs (ONNX, base64), and its input-derivative holes. */
+  readonly head: string;
+  readonly label: string;
+  readonly derivatives: readonly WireDerivativeTerm[];
+}
+
+/** parity.weights.map as Python reads it: regex renames (graph name → module name), then per-tensor axes. */
+export interface WeightsMap {
+  readonly rename: readonly { readonly pattern: string; readonly replacement: string }[];
+  readonly tensors: Readonly<Record<string, { readonly transpose?: boolean; readonly permute?: readonly number[] }>>;
+}
+
+export interface ModuleRequest {
+  readonly module: string;
+  readonly state?: WireTensors;
+}
+
+/** How a graph tensor was paired with a module tensor; `permute`: module = graph.permute(permute). */
+export interface WeightBinding {
+  readonly tandem: string;
+  readonly module: string;
+  readonly how: 'name' | 'value' | 'map';
+  readonly permute?: readonly number[];
+}
+
+export interface SubmoduleCapture {
+  /** The module path (`layer1.0.conv1`) and class name. */
+  readonly path: string;
+  readonly class: string;
+  readonly inputs: readonly WireTensor[];
+  /** The output (the first tensor of a tuple); null when it is not a tensor. */
+  readonly output: WireTensor | null;
+  readonly grad_output?: WireTensor;
 }
 
 export type TorchKind = keyof TorchMessages;

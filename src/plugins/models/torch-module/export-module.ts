@@ -38,8 +38,7 @@ export async function exportModule(spec: ModuleSpec, seed: number, inputs: Reado
     const reply = await torch.request('export_module', { file: spec.file, callable: spec.callable, seed, inputs: toWireAll(inputs), outputs }, ` of ${spec.file}:${spec.callable}`);
     return { ...reply, bytes: new Uint8Array(Buffer.from(reply.onnx, 'base64')), expected: fromWireAll(reply.expected) };
   } catch (e) {
-    const raised = e instanceof TorchReferenceError ? e.python : undefined;
-    if (raised && USER_INPUT_ERRORS.has(raised.type)) throw new SetupError(`model torch-module: ${raised.message}`);
+    if (e instanceof TorchReferenceError && USER_INPUT_ERRORS.has(e.pythonType ?? '')) throw new SetupError(`model torch-module: ${e.pythonMessage}`);
     throw e;
   } finally {
     await torch.dispose();

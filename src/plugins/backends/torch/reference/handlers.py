@@ -8,13 +8,15 @@ from composite import Composite
 from errors import RequestError
 from export_module import export_module
 from interpreter import Program
+from module_handlers import ModuleHandlers
 from training import Trainer
 from wire import decode_tensor, decode_tensors, encode_tensors
 
 
-class Handlers:
+class Handlers(ModuleHandlers):
     def __init__(self):
         self.models = {}
+        self.modules = {}
         self.trainers = {}
         self.ids = itertools.count(1)
 
@@ -41,6 +43,7 @@ class Handlers:
     def on_release(self, req):
         self.models.pop(req["model"], None)
         self.trainers.pop(req["model"], None)
+        self.modules.pop(req["model"], None)
         return {}
 
     def _fetch(self, env, names, where):
@@ -81,7 +84,7 @@ class Handlers:
 
     def on_train_init(self, req):
         model = self._model(req)
-        params = decode_tensors(req["params"])
+        params = {k: v.requires_grad_(True) for k, v in decode_tensors(req["params"]).items()}
         self.trainers[req["model"]] = Trainer(model, params, req["loss"], req["optimizer"], req.get("schedule"), req.get("clip"))
         return self._state(req["model"])
 

@@ -50,12 +50,16 @@ def make_schedule(opt, c):
 
 
 class Trainer:
-    """Parameters as torch leaves, one optimizer and one scheduler; each step evaluates the composite loss."""
+    """Parameters as torch leaves, one optimizer and one scheduler; each step evaluates the model's loss.
+
+    `params` are the leaves the optimizer updates, used as given: fresh copies for a graph (handlers.py), the
+    module's own parameters for the torch-module reference (module_reference.py), whose `evaluate` reads them
+    from the module and ignores the parameter feeds."""
 
     def __init__(self, model, params, loss, optimizer, schedule=None, clip=None):
         self.model = model
         self.loss_name = loss
-        self.params = {k: v.detach().clone().requires_grad_(True) for k, v in params.items()}
+        self.params = params
         self.opt = make_optimizer(list(self.params.values()), optimizer)
         self.sched = make_schedule(self.opt, schedule)
         self.clip = clip
