@@ -72,7 +72,7 @@ export interface ExportModuleRequest {
 }
 
 export interface ExportModuleReply {
-  /** base64 of the exported ModelProto, initializers named by the module's parameters and buffers. */
+  /** base64 of the exported ModelProto; its initializers carry the module's parameter and buffer names. */
   readonly onnx: string;
   /** The graph's inputs (the forward's arguments, in order) and outputs. */
   readonly inputs: string[];
@@ -83,12 +83,8 @@ export interface ExportModuleReply {
   readonly labels: Readonly<Record<string, string>>;
   /** The module's named_parameters() as initializers of the export: the values tandem trains. */
   readonly parameters: string[];
-  /** Parameters the export does not read (unused by forward). */
+  /** Parameters the export does not read (forward never uses them): nothing to train. */
   readonly unused_parameters: string[];
-  /** Exporter-named initializer → the parameter it holds transposed. */
-  readonly transposed: Readonly<Record<string, string>>;
-  /** Exporter-named initializer → the parameter it was renamed to (an exact copy). */
-  readonly renamed: Readonly<Record<string, string>>;
   /** The module's named_buffers() as initializers of the export: constant (BatchNorm statistics are updated by training only once buffers exist). */
   readonly buffers: string[];
 }

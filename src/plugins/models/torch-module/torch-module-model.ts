@@ -62,11 +62,12 @@ class TorchModuleModel implements Model {
       source: `the module ${this.p.module}`,
       tolerance: this.p.fidelity ?? DEFAULT_FIDELITY_TOLERANCE,
     });
-    const parameters = new Set([...exported.parameters, ...Object.keys(exported.transposed)]);
+    const parameters = new Set(exported.parameters);
     this.imported = new OnnxModel({ path: file, inputs: {}, outputs: this.p.outputs, freeze: [], tie: 'keep' }, { bytes: exported.bytes, file: shown, parameters });
     // Written only once the export is known good: a refused module leaves no graph behind.
     writeFileAtomic(file, exported.bytes);
-    return `exported ${this.p.module} to ${shown} (${parameters.size} parameters, ${exported.buffers.length} buffers); ${fidelity}`;
+    const unused = exported.unused_parameters.length ? `; parameters forward never reads, not trained: ${exported.unused_parameters.join(', ')}` : '';
+    return `exported ${this.p.module} to ${shown} (${parameters.size} parameters, ${exported.buffers.length} buffers${unused}); ${fidelity}`;
   }
 
   forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value> {

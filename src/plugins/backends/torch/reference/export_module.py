@@ -3,9 +3,10 @@
 The module is built by user_module.load_user_module, run once on a real batch with a forward hook on every
 submodule (the values the export-fidelity check compares: inputs, outputs and each submodule's output, by the
 ONNX value that holds it), then exported in TRAINING mode (BatchNorm and Dropout stay as they train), opset 17,
-without constant folding, with a dynamic batch axis. Training-mode export de-duplicates initializers only when
-they are the same tensor, so weights the module shares stay one initializer and equal-valued ones stay apart.
-Every float initializer is then classified by the module's own named_parameters() and named_buffers().
+without constant folding, with a dynamic batch axis. A training-mode export keeps every parameter and buffer as
+an initializer of its state_dict name (no pre-transposed `onnx::MatMul_*` copies, which constant folding makes),
+and de-duplicates initializers only when they are the same tensor: weights the module shares stay one initializer,
+equal-valued ones stay apart. The module's own named_parameters() and named_buffers() then say what trains.
 """
 import base64
 import copy
@@ -41,9 +42,7 @@ def export_module(req):
     output_names = _output_names(outputs, req.get("outputs") or [], file_path, callable_name)
     out_list = list(outputs.values()) if isinstance(outputs, dict) else list(outputs) if isinstance(outputs, (tuple, list)) else [outputs]
     model = _export(module, args, arg_names, output_names, file_path)
-    module.load_state_dict(state)
 
-    renamed, transposed = _map_initializers(model, module)
     expected = {**{a: inputs[a] for a in arg_names}, **dict(zip(output_names, out_list))}
     labels = {}
     for value, (path, cls, out) in _submodule_values(model, submodules).items():
@@ -59,9 +58,7 @@ def export_module(req):
         "expected": encode_tensors({k: v.detach().float() if v.is_floating_point() else v for k, v in expected.items()}),
         "labels": labels,
         "parameters": [p for p in params if p in inits],
-        "unused_parameters": [p for p in params if p not in inits and p not in transposed.values()],
-        "transposed": transposed,
-        "renamed": renamed,
+        "unused_parameters": [p for p in params if p not in inits],
         "buffers": [n for n, _ in module.named_buffers() if n in inits],
     }
 
@@ -157,29 +154,6 @@ def _line_of_op(module, args, message, file_path):
                 source = linecache.getline(m.group(1), int(m.group(2))).strip()
                 return f'File "{m.group(1)}", line {m.group(2)}, in {m.group(3)}: {source}'
     return ""
-
-
-def _map_initializers(model, module):
-    """Initializers named by the exporter (onnx::MatMul_12) are matched to the module's parameters by value: an
-    exact copy takes the parameter's name; a transposed copy keeps its name and is reported."""
-    params = dict(module.named_parameters())
-    known = set(params) | {n for n, _ in module.named_buffers()}
-    renamed, transposed = {}, {}
-    for t in model.graph.initializer:
-        if t.name in known or t.data_type not in (onnx.TensorProto.FLOAT, onnx.TensorProto.DOUBLE):
-            continue
-        value = torch.from_numpy(onnx.numpy_helper.to_array(t).copy())
-        exact = [n for n, p in params.items() if p.shape == value.shape and torch.equal(p.detach().to(value.dtype), value)]
-        flipped = [n for n, p in params.items() if p.dim() == 2 and p.t().shape == value.shape and torch.equal(p.detach().t().to(value.dtype), value)]
-        if len(exact) == 1 and exact[0] not in {i.name for i in model.graph.initializer}:
-            renamed[t.name] = exact[0]
-        elif len(flipped) == 1:
-            transposed[t.name] = flipped[0]
-    for node in model.graph.node:
-        node.input[:] = [renamed.get(i, i) for i in node.input]
-    for t in model.graph.initializer:
-        t.name = renamed.get(t.name, t.name)
-    return renamed, transposed
 
 
 def _scope_path(node_name):
