@@ -72,3 +72,19 @@ class CircularStep(nn.Module):
 
 def circular_step():
     return CircularStep()
+
+
+class Dropped(nn.Module):
+    """Dropout stays in a training-mode export; the fidelity check runs both sides without it."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(1, 2, 3, padding=1)
+        self.drop = nn.Dropout(0.5)
+
+    def forward(self, x):
+        return self.drop(self.conv(x)).sum(dim=1)
+
+
+def dropped():
+    return Dropped()

@@ -73,6 +73,12 @@ describe.skipIf(!!skip)('torch-module model: a PyTorch nn.Module exported, check
     expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
 
+  it('checks a module with Dropout deterministically: the export keeps Dropout, both sides run without it', async () => {
+    const m = await model('dropped');
+    const line = await m.prepare!({ batch: new Map([['x', x]]), runDir: runDir('dropped'), seed: 0 });
+    expect(line).toMatch(/export fidelity: 3 values .* agree/);
+  }, 60_000);
+
   const BAD: [what: string, factory: string, file: string | undefined, message: RegExp][] = [
     ['a missing file', 'build', join(scratch, 'nowhere.py'), /the module file ".*nowhere\.py" does not exist/],
     ['a missing callable', 'build', undefined, /modules\.py" has no callable "build"; it defines .*circular.*good/],
