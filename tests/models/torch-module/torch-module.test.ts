@@ -9,7 +9,7 @@ import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import type { Model } from '../../../src/contracts/model.ts';
 import { constructPlugin } from '../../../src/orchestrator/plugins/construct-plugin.ts';
 import { builtinPlugins } from '../../../src/plugins/index.ts';
-import { dataLossBuilder } from '../../../src/train/data-loss.ts';
+import { dataLossBuilder } from '../../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../../src/train/program.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';

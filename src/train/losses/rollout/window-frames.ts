@@ -1,8 +1,8 @@
-import type { GraphBuilder, Value } from '../../graph/builder.ts';
-import { parseLayout } from '../../data/layout.ts';
-import { fmtShape } from '../../graph/shape-utils.ts';
-import { tensor, type Shape, type Tensor } from '../../graph/tensor.ts';
-import { SetupError } from '../../util/setup-error.ts';
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
+import { parseLayout } from '../../../data/layout.ts';
+import { fmtShape } from '../../../graph/shape-utils.ts';
+import { tensor, type Shape, type Tensor } from '../../../graph/tensor.ts';
+import { SetupError } from '../../../util/setup-error.ts';
 
 /** The dim a rollout window runs along. */
 export const TIME_DIM = 'time';
