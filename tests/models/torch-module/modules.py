@@ -88,3 +88,14 @@ class Dropped(nn.Module):
 
 def dropped():
     return Dropped()
+
+
+class Sorted(nn.Module):
+    """Exports (TopK) but uses an op tandem has no gradient rule for."""
+
+    def forward(self, x):
+        return torch.topk(x.squeeze(1), 8).values
+
+
+def sorted_values():
+    return Sorted()

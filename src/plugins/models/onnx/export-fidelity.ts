@@ -13,7 +13,7 @@ import { decodeOnnx } from './prepare-onnx.ts';
  * names the node (and the submodule) where the export departs.
  */
 export interface FidelityCase {
-  /** The exported ModelProto and its file, for messages. */
+  /** The exported ModelProto, and how messages name it (its file, or "the ONNX export of net.py:build"). */
   readonly bytes: Uint8Array;
   readonly file: string;
   /**
@@ -62,7 +62,7 @@ export async function checkExportFidelity(c: FidelityCase): Promise<string> {
     const node = produced.get(name)!;
     const submodule = c.labels?.get(name) ?? scopeOf(node.name);
     throw new ExportFidelityError(
-      `the export ${c.file} does not compute what ${c.source} computes on the same batch: node "${node.name}" (${node.opType})` +
+      `${c.file} does not compute what ${c.source} computes on the same batch: node "${node.name}" (${node.opType})` +
         `${submodule ? ` of submodule ${submodule}` : ''} gives "${name}" ${problem}. ` +
         `The exporter translated that part of the model wrongly (or the source runs differently in training mode); tandem would train the export faithfully and parity against the export would pass, so the model is refused. Rewrite that part with other ops and export again`,
     );

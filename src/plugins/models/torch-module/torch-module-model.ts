@@ -1,10 +1,10 @@
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import type { GraphBuilder, Value } from '../../../graph/builder.ts';
+import { GraphBuilder, type Value } from '../../../graph/builder.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import type { PluginDefinition } from '../../../contracts/plugin.ts';
 import type { Model, ModelPreparation } from '../../../contracts/model.ts';
-import type { ParameterSet } from '../../../contracts/parameters.ts';
+import { ParameterSet } from '../../../contracts/parameters.ts';
 import { writeFileAtomic } from '../../../util/atomic-write.ts';
 import { SetupError } from '../../../util/setup-error.ts';
 import { checkExportFidelity, DEFAULT_FIDELITY_TOLERANCE, fidelityTolerance } from '../onnx/export-fidelity.ts';
@@ -52,20 +52,23 @@ class TorchModuleModel implements Model {
     const exported = await exportModule(this.spec, seed, inputs, Object.keys(this.p.outputs));
     const unknown = Object.keys(this.p.outputs).filter((o) => !exported.outputs.includes(o));
     if (unknown.length) throw new SetupError(`model torch-module: model.params.outputs names ${unknown.map((o) => `"${o}"`).join(', ')}, but ${this.p.module} returns ${exported.outputs.map((o) => `"${o}"`).join(', ')}`);
-    const file = join(runDir, EXPORTED_FILE);
-    const shown = relative(process.cwd(), file);
+    const label = `the ONNX export of ${this.p.module}`;
     const fidelity = await checkExportFidelity({
       bytes: exported.bytes,
-      file: shown,
+      file: label,
       expected: exported.expected,
       labels: new Map(Object.entries(exported.labels)),
       source: `the module ${this.p.module}`,
       tolerance: this.p.fidelity ?? DEFAULT_FIDELITY_TOLERANCE,
     });
     const parameters = new Set(exported.parameters);
-    this.imported = new OnnxModel({ path: file, inputs: {}, outputs: this.p.outputs, freeze: [], tie: 'keep' }, { bytes: exported.bytes, file: shown, parameters });
-    // Written only once the export is known good: a refused module leaves no graph behind.
+    const file = join(runDir, EXPORTED_FILE);
+    const imported = new OnnxModel({ path: file, inputs: {}, outputs: this.p.outputs, freeze: [], tie: 'keep' }, { bytes: exported.bytes, file: label, parameters });
+    dryImport(imported, inputs, seed);
+    this.imported = imported;
+    // Written only once the export is known good and importable: a refused module leaves no graph behind.
     writeFileAtomic(file, exported.bytes);
+    const shown = relative(process.cwd(), file);
     const unused = exported.unused_parameters.length ? `; parameters forward never reads, not trained: ${exported.unused_parameters.join(', ')}` : '';
     return `exported ${this.p.module} to ${shown} (${parameters.size} parameters, ${exported.buffers.length} buffers${unused}); ${fidelity}`;
   }
@@ -84,6 +87,20 @@ class TorchModuleModel implements Model {
 
   effectiveSettings(): Record<string, unknown> {
     return { ...this.p };
+  }
+}
+
+/**
+ * Imports the export once at the batch's shapes into a throwaway graph, so an op outside tandem's set or a shape
+ * computed from values is refused here, before the export is kept, naming the module rather than an ONNX file.
+ */
+function dryImport(model: OnnxModel, inputs: ReadonlyMap<string, Tensor>, seed: number): void {
+  const g = new GraphBuilder('torch-module');
+  const values = Object.fromEntries([...inputs].map(([arg, t]) => [arg, g.input(arg, t.dtype, t.shape)]));
+  try {
+    model.forward(g, values, new ParameterSet(g, seed, 'float32'));
+  } catch (e) {
+    throw new SetupError(`model torch-module: ${(e as Error).message.replace(/^model onnx: /, '')}`);
   }
 }
 
