@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/data/rng.ts';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import type { Model } from '../../../src/contracts/model.ts';
+import { ParameterSet } from '../../../src/contracts/parameters.ts';
+import { GraphBuilder } from '../../../src/graph/builder.ts';
 import { constructPlugin } from '../../../src/orchestrator/plugins/construct-plugin.ts';
 import { builtinPlugins } from '../../../src/plugins/index.ts';
 import { dataLossBuilder } from '../../../src/train/losses/data/data-loss.ts';
@@ -81,6 +83,16 @@ describe.skipIf(!!skip)('torch-module model: a PyTorch nn.Module exported, check
     );
     // Where training-mode Dropout does not import yet, the import refuses it, after the fidelity check passed.
     expect(outcome).toMatch(/export fidelity: 3 values .* agree|node "\/drop\/Dropout" \(Dropout\): the model was exported in training mode/);
+  }, 60_000);
+
+  it("names a dict's outputs by its keys, and refuses names the module does not return", async () => {
+    const heads = await constructPlugin(builtinPlugins, 'model', 'torch-module', { module: `${MODULES}:two_heads`, inputs: { x: 'x' }, outputs: { mean: 'mu', spread: 'sigma' } });
+    await heads.prepare!({ batch: new Map([['x', x]]), runDir: runDir('two_heads'), seed: 0 });
+    const g = new GraphBuilder('heads');
+    const outputs = heads.forward(g, { x: g.input('x', 'float32', [4, 1, 8]) }, new ParameterSet(g, 0, 'float32'));
+    expect(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.shape]))).toEqual({ mu: [4, 8], sigma: [4, 8] });
+    const wrong = await model('two_heads');
+    await expect(wrong.prepare!({ batch: new Map([['x', x]]), runDir: runDir('wrong_heads'), seed: 0 })).rejects.toThrow(/model\.params\.outputs names "y", but .*modules\.py:two_heads returns "mean", "spread"/);
   }, 60_000);
 
   const BAD: [what: string, factory: string, file: string | undefined, message: RegExp][] = [
