@@ -2,7 +2,7 @@ import type { BatchFeed } from '../contracts/backend.ts';
 import { cutDerivatives } from '../contracts/derivative-terms.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import type { LossSummary } from '../train/history.ts';
-import { gradOutput, LOSS_OUTPUT, termOutput } from '../train/program.ts';
+import { gradOutput, LOSS_OUTPUT, stateKinds, termOutput } from '../train/program.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { firstForwardDivergence, intermediateNames } from './first-divergence.ts';
@@ -72,6 +72,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       const message = `loss localization unavailable: ${why}`;
       return { ...outcome(ctx, tensors, 'loss', notes), firstDivergence: { kind: 'forward' as const, node: null, compared: 0, message, method: 'none' } };
     };
+    if (ctx.reference.submodules) return unavailable("the reference is the user's module, which has no loss-graph values to compare; the forward and gradients stages localize by submodule");
     if (!ctx.reference.execute) return unavailable('the reference cannot execute graphs');
     // The Session contract exposes no loss-graph intermediates, so the side's loss graph runs on onnxruntime
     // (tandem's executor of record) against the torch interpreter on the reference's loss graph (or the values
@@ -137,8 +138,8 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     await ctx.session.step(batch, lr, 1);
     const ours = ctx.session.getState();
     const ref = await ctx.reference.step(batch);
-    const params = new Set(ctx.refProgram.params.map((p) => p.name));
-    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.get(n), ref.state.get(n), tolerance));
+    const kind = stateKinds(ctx.refProgram);
+    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tolerance));
     const lrs = { ours: [lr], ref: [lr] };
     const { tensors, notes } = await judgeState(
       ctx,
@@ -160,8 +161,8 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const { ours, ref } = await runTrajectory(ctx);
     const tolerance = tol(ctx, 'trajectory');
     const plain = compareTrajectory(ctx, ours, ref, tolerance);
-    const params = new Set(ctx.refProgram.params.map((p) => p.name));
-    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.state.get(n), ref.state.get(n), tolerance));
+    const kind = stateKinds(ctx.refProgram);
+    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.state.get(n), ref.state.get(n), tolerance));
     const lrs = { ours: ours.lrs, ref: ref.records.map((r) => r.lr) };
     const { tensors, notes } = await judgeState(
       ctx,

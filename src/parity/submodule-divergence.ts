@@ -24,7 +24,8 @@ import type { StageContext } from './stage-context.ts';
  */
 export async function firstSubmoduleDivergence(ctx: StageContext, batch: BatchFeed, tolerance: Tolerance, kind: 'forward' | 'gradient'): Promise<FirstDivergence> {
   const records = await ctx.reference.submodules!(batch, kind === 'gradient');
-  const graph = ctx.program.graphs.loss;
+  // The graph the compared values come from: forward (inference mode) or loss (training mode, what gradients differentiate).
+  const graph = kind === 'forward' ? ctx.program.graphs.forward : ctx.program.graphs.loss;
   const params = new Set(ctx.program.params.map((p) => p.name));
   const matched = records.map((r) => ({ record: r, scope: scopeValues(graph, r, params) }));
   const unmatched = matched.filter((m) => !m.scope).map((m) => `${m.record.path} (${m.record.className})`);
@@ -65,7 +66,8 @@ export async function firstSubmoduleDivergence(ctx: StageContext, batch: BatchFe
     // Walking back from the loss: the last submodule whose output gradient still matches, fed into the first
     // whose output gradient diverges, has the backward that differs (a custom autograd.Function, a detach).
     let matching: { record: SubmoduleRecord; scope: ScopeValues; error: ValueError } | undefined;
-    for (const { record, scope } of [...usable].reverse()) {
+    // A submodule whose output the loss does not use gets no backward hook call: nothing to compare there.
+    for (const { record, scope } of usable.filter((u) => u.record.gradOutput).reverse()) {
       const error = check(`d loss/d ${scope.exit}`, ...relative(adjoints.get(scope.exit), record.gradOutput));
       compared++;
       if (error.withinTolerance) {
@@ -117,19 +119,25 @@ interface ScopeValues {
   readonly entries: readonly { readonly name: string; readonly index: number }[];
 }
 
-/** The export scope of a module path: `layer1.0.conv1` → `/layer1/layer1.0/conv1/`... as torch 1.13 names it. */
+/**
+ * The export scope of a module path, as torch 1.13's exporter names it: one level per prefix of the path, each
+ * the prefix's last atom, extended back past purely numeric atoms (torch.onnx.utils `_unqualified_variable_name`).
+ * `layer1.0.conv1` → `/layer1/layer1.0/conv1/`, `layer1.0.sub.0` → `/layer1/layer1.0/sub/sub.0/`.
+ */
 export function exportScope(path: string): string {
-  const parts = path.split('.');
-  return `/${parts.map((_, i) => parts.slice(0, i + 1).join('.')).join('/')}/`;
+  const atoms = path.split('.');
+  const level = (end: number) => {
+    let start = end;
+    while (start > 0 && /^\d+$/.test(atoms[start])) start--;
+    return atoms.slice(start, end + 1).join('.');
+  };
+  return `/${atoms.map((_, i) => level(i)).join('/')}/`;
 }
 
 function scopeValues(graph: Graph, record: SubmoduleRecord, params: ReadonlySet<string>): ScopeValues | undefined {
   if (!record.output) return undefined;
   const scope = exportScope(record.path);
-  // torch names a nested module's nodes by its full path (`/layer1/layer1.0/conv1/Conv`), older exports by the
-  // last name only (`/layer1/0/conv1/Conv`): accept both.
-  const short = `/${record.path.split('.').join('/')}/`;
-  const inScope = (n: Node) => n.name.startsWith(scope) || n.name.startsWith(short);
+  const inScope = (n: Node) => n.name.startsWith(scope);
   const nodes = graph.nodes.filter(inScope);
   if (nodes.length === 0) return undefined;
   const produced = new Set(nodes.flatMap((n) => n.outputs));

@@ -24,8 +24,8 @@ export async function writeModuleExperiments(): Promise<string> {
   return dir;
 }
 
-/** A config training `graph` (an .onnx in `dir`) with `parity` added to its parity section; returns its path. */
-export function writeModuleConfig(dir: string, name: string, graph: string, parity: string): string {
+/** A config training `graph` (an .onnx in `dir`) with `parity` added to its parity section (and `modelParams` to the onnx model's); returns its path. */
+export function writeModuleConfig(dir: string, name: string, graph: string, parity: string, modelParams = ''): string {
   const path = join(dir, `${name}.yaml`);
   writeFileSync(
     path,
@@ -37,7 +37,7 @@ adapter:
     keys:
       x: { dtype: float32, dims: [batch, channel, x], shape: [n, 2, 16] }
       y: { dtype: float32, dims: [batch, channel, x], shape: [n, 2, 16] }
-model: { name: onnx, params: { path: ${join(dir, graph)}, outputs: { y: y_hat } } }
+model: { name: onnx, params: { path: ${join(dir, graph)}, outputs: { y: y_hat }${modelParams ? `, ${modelParams}` : ''} } }
 backend: { name: onnxruntime }
 train:
   epochs: 1

@@ -25,8 +25,8 @@ async function parity(name: string, graph: string, section: string, selectors: s
 }
 
 /** The same with `factory` from ports.py as the reference, in this file's one Python process (a faster run). */
-async function parityWith(factory: string, graph: string, selectors: string[], map?: string): Promise<ParityReport> {
-  const configFile = writeModuleConfig(dir, factory, graph, `reference: 'torch-module:ports.py:${factory}'${map ? `, weights: { map: ${map} }` : ''}`);
+async function parityWith(factory: string, graph: string, selectors: string[], map?: string, modelParams?: string): Promise<ParityReport> {
+  const configFile = writeModuleConfig(dir, factory, graph, `reference: 'torch-module:ports.py:${factory}'${map ? `, weights: { map: ${map} }` : ''}`, modelParams);
   const label = `torch-module:ports.py:${factory}`;
   const reference = new ModuleTorchReference({ file: join(dir, 'ports.py'), callable: factory, label, process: shared.process, ...(map ? { weightsMap: { path: join(dir, map), label: map } } : {}) });
   return (await runParity({ configFile, overrides: [], builtins: builtinPlugins, outputsRoot: outputs, selectors, reference })).report;
@@ -49,6 +49,12 @@ describe.skipIf(skip)('the torch-module reference', () => {
     expect(report.cases[0].tensors.map((t) => t.name)).toEqual(expect.arrayContaining(['onnx::MatMul_12', 'onnx::MatMul_13']));
   }, 60_000);
 
+  it("keeps a tensor the graph freezes frozen in the module too (the onnx plugin's freeze)", async () => {
+    const report = await parityWith('build', 'block.onnx', ['*/*/gradients', '*/*/trajectory'], undefined, "freeze: ['head.bias']");
+    expect(verdicts(report)).toEqual({ gradients: 'pass', trajectory: 'pass' });
+    expect(report.cases[0].tensors.map((t) => t.name)).not.toContain('grad:head.bias');
+  }, 60_000);
+
   it.each([
     ['a LayerNorm eps of 1e-6 instead of 1e-5', 'build_eps', 'norm', 'LayerNorm'],
     ["padding_mode='zeros' instead of 'circular'", 'build_zeros', 'conv', 'Conv1d'],
@@ -61,6 +67,14 @@ describe.skipIf(skip)('the torch-module reference', () => {
     expect(c.firstDivergence?.message).toContain(`submodule "${path}" (${className}) is the first whose output leaves the tolerance`);
     // Every submodule before it matched: the port parts exactly there.
     if (path !== 'conv') expect(c.firstDivergence?.submodule?.inputs.every((i) => i.withinTolerance)).toBe(true);
+  }, 60_000);
+
+  it('names a nested submodule by its path (blocks.1.norm, exported as /blocks/blocks.1/norm/)', async () => {
+    const ok = await parityWith('build_stack', 'stack.onnx', ['*/*/forward']);
+    expect(ok.cases[0].verdict).toBe('pass');
+    const report = await parityWith('build_stack_eps', 'stack.onnx', ['*/*/forward']);
+    expect(report.cases[0].firstDivergence?.submodule).toMatchObject({ path: 'blocks.1.norm', className: 'LayerNorm', value: '/blocks/blocks.1/norm/LayerNormalization' });
+    expect(report.cases[0].firstDivergence?.unmatchedSubmodules).toBeUndefined();
   }, 60_000);
 
   it('fails at forward on "head" when a map loads a Linear weight transposed', async () => {
@@ -76,6 +90,18 @@ describe.skipIf(skip)('the torch-module reference', () => {
     expect(verdicts(report)).toEqual({ init: 'pass', forward: 'pass', gradients: 'pass' });
   }, 60_000);
 
+  it('lists a submodule the graph has no scope for, and says the difference lies there when every other one matches', async () => {
+    // The port calls its last layer `out`; the export scoped it `/head/`. Loaded transposed, only `out` differs.
+    writeFileSync(join(dir, 'renamed-transposed-map.yaml'), "rename:\n  - { pattern: '^head\\.', replacement: out. }\ntensors:\n  head.weight: { transpose: true }\n");
+    const report = await parityWith('build_renamed', 'block.onnx', ['*/*/forward'], 'renamed-transposed-map.yaml');
+    const fd = report.cases[0].firstDivergence!;
+    expect(report.cases[0].verdict).toBe('fail');
+    expect(fd.node).toBeNull();
+    expect(fd.unmatchedSubmodules).toEqual(['out (Linear)']);
+    expect(fd.message).toContain('all 3 submodule outputs with a matching graph value agree');
+    expect(fd.message).toContain('no graph value matched out (Linear), so the difference lies there');
+  }, 60_000);
+
   it("catches torch 1.13's wrong export of Conv1d(padding_mode='circular'), which graph-vs-graph parity passes", async () => {
     const graphReference = await parity('circular-torch', 'block_circular.onnx', 'reference: torch', ['*/*/forward']);
     expect(graphReference.cases[0].verdict).toBe('pass'); // the false pass: torch runs the same wrong graph
@@ -83,6 +109,24 @@ describe.skipIf(skip)('the torch-module reference', () => {
     const [c] = report.cases;
     expect(c.verdict).toBe('fail');
     expect(c.firstDivergence?.submodule).toMatchObject({ path: 'conv', className: 'Conv1d', inputs: [{ name: 'x', withinTolerance: true }] });
+  }, 60_000);
+
+  it('carries BatchNorm running statistics as buffers: a faithful port matches them after a step and a trajectory', async () => {
+    const report = await parityWith('build_bn', 'bn.onnx', ['*/*/step', '*/*/trajectory']);
+    expect(verdicts(report)).toEqual({ step: 'pass', trajectory: 'pass' });
+    const buffers = report.cases[0].tensors.filter((t) => t.role === 'buffer').map((t) => t.name);
+    expect(buffers.sort()).toEqual(['bn.running_mean', 'bn.running_var']);
+  }, 60_000);
+
+  it('catches a BatchNorm momentum of 0.01 instead of 0.1 at step, on the buffers, with forward and gradients passing', async () => {
+    const report = await parityWith('build_bn_momentum', 'bn.onnx', ['*/*/forward', '*/*/gradients', '*/*/step']);
+    expect(verdicts(report)).toEqual({ forward: 'pass', gradients: 'pass', step: 'fail' });
+    const failed = report.cases[2].tensors.filter((t) => t.verdict === 'fail');
+    expect(failed.map((t) => [t.name, t.role])).toEqual([
+      ['bn.running_mean', 'buffer'],
+      ['bn.running_var', 'buffer'],
+    ]);
+    expect(report.cases[2].reason).toContain('Buffers differ (bn.running_mean, bn.running_var)');
   }, 60_000);
 
   it('fails at gradients, forward passing, for a custom autograd.Function whose backward does not match its forward; the backward hooks name it', async () => {

@@ -120,3 +120,53 @@ class RenamedBlock(Block):
 
 def build_renamed():
     return RenamedBlock()
+
+
+class BnBlock(nn.Module):
+    """Conv1d → BatchNorm1d → tanh → Linear, with running statistics (buffers) the training step moves."""
+
+    def __init__(self, momentum=0.1):
+        super().__init__()
+        self.conv = nn.Conv1d(2, 2, 3, padding=1)
+        self.bn = nn.BatchNorm1d(2, momentum=momentum)
+        self.head = nn.Linear(16, 16)
+
+    def forward(self, x):
+        return self.head(torch.tanh(self.bn(self.conv(x))))
+
+
+def build_bn():
+    return BnBlock()
+
+
+def build_bn_momentum():
+    return BnBlock(momentum=0.01)
+
+
+class Inner(nn.Module):
+    def __init__(self, eps=1e-5):
+        super().__init__()
+        self.lin = nn.Linear(16, 16, bias=False)  # no bias to swamp the features' variance, which eps is compared with
+        self.norm = nn.LayerNorm(16, eps=eps)
+
+    def forward(self, x):
+        return x + torch.tanh(self.norm(self.lin(x)))
+
+
+class Stack(nn.Module):
+    """Nested submodules (blocks.0.lin, blocks.1.norm, …): the exporter scopes them /blocks/blocks.1/norm/."""
+
+    def __init__(self, eps_last=1e-5):
+        super().__init__()
+        self.blocks = nn.Sequential(Inner(), Inner(eps=eps_last))
+
+    def forward(self, x):
+        return self.blocks(0.01 * x)
+
+
+def build_stack():
+    return Stack()
+
+
+def build_stack_eps():
+    return Stack(eps_last=1e-6)

@@ -12,12 +12,13 @@ import type { TrainingProgram } from '../../../train/program.ts';
  * the module's outputs alone, and is refused.
  */
 export function lossHead(program: TrainingProgram): { graph: Graph; outputValues: string[] } {
-  const cut = cutDerivatives(program.graphs.loss, program.derivatives);
+  // The evaluation graph: the loss without the training-mode extras (`<buffer>/next`), which the module keeps itself.
+  const cut = cutDerivatives(program.graphs.evaluation, program.derivatives);
   // A model output is an Identity of the value the loss reads (the program names it): cut at that value.
   const producers = program.graphs.forward.producers();
   const outputValues = program.outputs.map((o) => (producers.get(o)?.op === 'Identity' ? producers.get(o)!.inputs[0] : o));
   const outputs = new Set(outputValues);
-  const params = new Set(program.params.map((p) => p.name));
+  const params = new Set([...program.params, ...program.buffers].map((p) => p.name));
   const needed = new Set<string>([...cut.outputs.map((o) => o.name), ...program.derivatives.flatMap((d) => [d.of, d.wrt])]);
   const keep = new Array<boolean>(cut.nodes.length).fill(false);
   for (let i = cut.nodes.length - 1; i >= 0; i--) {

@@ -1,6 +1,7 @@
 import type { BatchFeed, GradientsResult, StepResult } from '../../../contracts/backend.ts';
 import { castFeeds } from '../../../contracts/data-feeds.ts';
 import type { Reference, ReferenceRun, ReferenceTrainSettings, SubmoduleRecord, TrajectoryBatch, TrajectoryResult } from '../../../contracts/reference.ts';
+import { isFloat } from '../../../graph/dtype.ts';
 import { toOnnx } from '../../../graph/onnx/to-onnx.ts';
 import type { Tensor } from '../../../graph/tensor.ts';
 import { LOSS_OUTPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
@@ -73,6 +74,7 @@ export class ModuleTorchReference implements Reference {
     }
     const init = program.initialState();
     const params = new Set(program.params.map((p) => p.name));
+    const buffers = program.buffers.map((b) => b.name);
     const forward = program.graphs.forward;
     try {
       const r = await this.ref.process.request(
@@ -83,9 +85,10 @@ export class ModuleTorchReference implements Reference {
           seed: program.spec.seed,
           dtype: program.spec.dtype,
           params: toWireAll(new Map([...params].map((p) => [p, init.get(p)!]))),
-          buffers: toWireAll(new Map([...init].filter(([k]) => !params.has(k) && !program.stateNames.includes(k)))),
+          buffers: toWireAll(new Map(buffers.map((b) => [b, init.get(b)!]))),
+          constants: toWireAll(new Map([...forward.initializers].filter(([, t]) => isFloat(t.dtype) && t.shape.length > 0))),
           ...(this.map ? { weights_map: this.map, map_label: `parity.weights.map "${this.options.weightsMap!.label}"` } : {}),
-          forward_inputs: forward.inputs.map((i) => i.name).filter((n) => !params.has(n)),
+          forward_inputs: forward.inputs.map((i) => i.name).filter((n) => !params.has(n) && !buffers.includes(n)),
           model_outputs: [...program.outputs],
           output_values: head.outputValues,
           head: Buffer.from(toOnnx(head.graph)).toString('base64'),

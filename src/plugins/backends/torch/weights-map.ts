@@ -42,7 +42,7 @@ export function readWeightsMap(path: string): WeightsMap {
   const parsed = mapSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ModuleReferenceError(`parity.weights.map "${path}": ${issue.path.join('.') || '(top level)'}: ${issue.message}; expected {rename: [{pattern, replacement}], tensors: {<graph name>: {transpose: true} | {permute: [...]}}}`);
+    throw new ModuleReferenceError(`parity.weights.map "${path}": ${issue.path.join('.') || '(top level)'}: ${issue.message} (quote names and replacements that YAML would read as numbers); expected {rename: [{pattern, replacement}], tensors: {<graph name>: {transpose: true} | {permute: [...]}}}`);
   }
   for (const r of parsed.data.rename) {
     try {

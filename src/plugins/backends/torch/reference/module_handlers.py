@@ -18,7 +18,8 @@ class ModuleHandlers:
         terms = [{**d, "seed": decode_tensor(d["seed"])} if d.get("seed") else d for d in req.get("derivatives") or []]
         head = Composite(Program(base64.b64decode(req["head"]), req.get("label", "")), terms, external=req["forward_inputs"])
         try:
-            run = ModuleRun({**req, "params": decode_tensors(req["params"]), "buffers": decode_tensors(req.get("buffers"))}, head)
+            tensors = {k: decode_tensors(req.get(k)) for k in ("params", "buffers", "constants")}
+            run = ModuleRun({**req, **tensors}, head)
         except UserModuleError as e:
             raise RequestError(str(e)) from e
         h = f"u{next(self.ids)}"
@@ -38,13 +39,13 @@ class ModuleHandlers:
     def on_module_forward(self, req):
         run = self._module(req)
         with torch.no_grad():
-            return {"outputs": encode_tensors(run.forward(decode_tensors(req["feeds"])))}
+            return {"outputs": encode_tensors(run.mode(False).forward(decode_tensors(req["feeds"])))}
 
     def on_module_evaluate(self, req):
         run = self._module(req)
         # Input derivatives need autograd even for a value-only request.
         with contextlib.nullcontext() if run.head.terms else torch.no_grad():
-            env = run.evaluate(decode_tensors(req["feeds"]))
+            env = run.mode(False).evaluate(decode_tensors(req["feeds"]))
         return {"outputs": encode_tensors({n: env[n] for n in req["fetch"]})}
 
     def on_module_gradients(self, req):

@@ -4,7 +4,7 @@ The module's own forward computes the model outputs; tandem's loss graph, cut at
 "head", interpreted like every graph here), turns them into the loss; torch.autograd gives the gradients and
 torch.optim (training.py) the updates. Parameters live in the module, paired with tandem's names by
 module_weights.py; every request starts from the state it names (the initial one by default), so no stage
-leaks into another. specs/torch-reference.md "The torch-module reference".
+leaks into another. specs/torch-reference.md §9.
 """
 import torch
 
@@ -20,19 +20,22 @@ class ModuleRun:
     def __init__(self, req, head):
         self.label = f'{req["file"]}:{req["callable"]}'
         self.module = load_user_module(req["file"], req["callable"], req["seed"]).to(DTYPES[req["dtype"]])
-        self.module.train()  # tandem's graphs are the training-mode ones (batch statistics, as exported)
         self.head = head
         self.data_inputs = req["forward_inputs"]
         self.model_outputs = req["model_outputs"]
         self.output_values = dict(zip(req["model_outputs"], req["output_values"]))
         self.outputs = head.outputs
-        params, buffers = req["params"], req["buffers"]
-        self.bindings = bind_weights(self.module, params, buffers, req.get("weights_map"), req.get("map_label") or "parity.weights.map")
+        params, buffers, constants = req["params"], req["buffers"], req["constants"]
+        self.bindings = bind_weights(self.module, params, buffers, req.get("weights_map"), req.get("map_label") or "parity.weights.map", constants)
         self.by_tandem = {b.tandem: b for b in self.bindings}
         tensors = {**dict(self.module.named_parameters()), **dict(self.module.named_buffers())}
         self.tensor_of = {b.tandem: tensors[b.module] for b in self.bindings}
+        # Only the graph's parameters are trained; what the graph keeps constant (a freeze) stays out of the optimizer.
         self.trainable = {b.tandem for b in self.bindings if b.tandem in params}
-        self.initial = {**params, **buffers}
+        for b in self.bindings:
+            if b.tandem in constants:
+                self.tensor_of[b.tandem].requires_grad_(False)
+        self.initial = {**constants, **params, **buffers}
         self.load(self.initial)
 
     # -- state -------------------------------------------------------------------------------------------
@@ -47,10 +50,17 @@ class ModuleRun:
                     if target.grad is not None:
                         target.grad = None
 
-    def read(self, names=None):
-        return {n: self.by_tandem[n].to_tandem(self.tensor_of[n].detach().clone()) for n in (names or self.by_tandem)}
+    def read(self):
+        """Every paired tensor by tandem name, in tandem's layout."""
+        return {n: b.to_tandem(self.tensor_of[n].detach().clone()) for n, b in self.by_tandem.items()}
 
     # -- evaluation --------------------------------------------------------------------------------------
+    def mode(self, training):
+        """train() or eval(), as tandem's graphs: forward and evaluation in inference mode (running statistics),
+        the loss, gradients and steps in training mode (batch statistics; the running ones move)."""
+        self.module.train(training)
+        return self
+
     def forward(self, feeds):
         missing = [n for n in self.data_inputs if n not in feeds]
         if missing:
@@ -84,7 +94,7 @@ class ModuleRun:
         return self.head.evaluate(env)
 
     def gradients(self, feeds, loss_name):
-        env = self.evaluate(feeds)
+        env = self.mode(True).evaluate(feeds)
         names = [n for n in self.by_tandem if n in self.trainable]
         grads = torch.autograd.grad(env[loss_name], [self.tensor_of[n] for n in names], allow_unused=True)
         return env, {n: self.by_tandem[n].to_tandem(g if g is not None else torch.zeros_like(self.tensor_of[n])) for n, g in zip(names, grads)}
@@ -93,10 +103,12 @@ class ModuleRun:
     def trainer(self, loss_name, optimizer, schedule, clip):
         """A torch.optim trainer over the module's own parameters (keyed by module name)."""
         leaves = {self.by_tandem[n].module: self.tensor_of[n] for n in self.by_tandem if n in self.trainable}
+        self.mode(True)
         return Trainer(self, leaves, loss_name, optimizer, schedule, clip)
 
     def trained_state(self, trainer):
-        """Parameters, optimizer slots (`<param>/<slot>`) and buffers, by tandem name, in tandem's layout."""
+        """Parameters and buffers (as the module's forward moved them), optimizer slots (`<param>/<slot>`), by
+        tandem name, in tandem's layout."""
         s = trainer.state()
         by_module = {b.module: b for b in self.bindings}
         slots = {}
@@ -136,11 +148,11 @@ class ModuleRun:
                 handles.append(sub.register_full_backward_hook(on_backward(path)))
         try:
             if loss_name:
-                env = self.evaluate(feeds)
+                env = self.mode(True).evaluate(feeds)
                 env[loss_name].backward()
             else:
                 with torch.no_grad():
-                    self.forward(feeds)
+                    self.mode(False).forward(feeds)
         finally:
             for h in handles:
                 h.remove()

@@ -61,13 +61,16 @@ def _same(a, b):
     return a.shape == b.shape and torch.equal(a.to(b.dtype), b)
 
 
-def bind_weights(module, tandem_params, tandem_buffers, weights_map, map_label):
+def bind_weights(module, tandem_params, tandem_buffers, weights_map, map_label, tandem_constants=None):
     """The bindings of every module parameter, and of every module buffer tandem also holds. Raises one
-    RequestError naming every tensor that matched nothing (both sides) or matched several."""
+    RequestError naming every tensor that matched nothing (both sides) or matched several. `tandem_constants`
+    (the graph's float initializers: what a freeze kept constant) pair by name only, with module parameters
+    that then stay frozen on the module side too."""
+    tandem_constants = tandem_constants or {}
     rules = [(r["pattern"], r["replacement"]) for r in (weights_map or {}).get("rename", [])]
     per_tensor = (weights_map or {}).get("tensors", {})
     tandem_all = {**tandem_params, **tandem_buffers}
-    unknown = [n for n in per_tensor if n not in tandem_all]
+    unknown = [n for n in per_tensor if n not in tandem_all and n not in tandem_constants]
     if unknown:
         raise RequestError(
             f'{map_label} names {", ".join(repr(n) for n in unknown)}, which the graph does not have; '
@@ -78,7 +81,7 @@ def bind_weights(module, tandem_params, tandem_buffers, weights_map, map_label):
     bindings, taken = [], set()
 
     def bind(t_name, m_name, how):
-        t, m = tandem_all[t_name], {**params, **buffers}[m_name]
+        t, m = {**tandem_constants, **tandem_all}[t_name], {**params, **buffers}[m_name]
         perm = _map_perm(per_tensor.get(t_name, {}), t_name, t.dim())
         b = Binding(t_name, m_name, perm, "map" if t_name in per_tensor or how == "map" else how)
         if tuple(b.to_module(t).shape) != tuple(m.shape):
@@ -93,6 +96,10 @@ def bind_weights(module, tandem_params, tandem_buffers, weights_map, map_label):
     for t_name in tandem_all:
         m_name = _rename(t_name, rules)
         if m_name in params or m_name in buffers:
+            bind(t_name, m_name, "map" if m_name != t_name else "name")
+    for t_name in tandem_constants:
+        m_name = _rename(t_name, rules)
+        if m_name in params and m_name not in taken:
             bind(t_name, m_name, "map" if m_name != t_name else "name")
     left = [n for n in tandem_params if n not in {b.tandem for b in bindings}]
     ambiguous = []
