@@ -43,6 +43,22 @@ function exportProcesses(): string[] {
   return out.split('\n').filter((l) => l.includes('reference/main.py'));
 }
 
+/** The training program of a prepared torch-module model on (x [1, 8] → y [8]) samples, batch 4. */
+function programOf(m: Model) {
+  return buildTrainingProgram(
+    {
+      name: 'module',
+      model: m,
+      seed: 0,
+      dtype: 'float32',
+      inputs: { x: { dtype: 'float32', shape: [1, 8], perSample: true }, y: { dtype: 'float32', shape: [8], perSample: true } },
+      loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
+      optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
+    },
+    4,
+  );
+}
+
 describe.skipIf(!!skip)('torch-module model: a PyTorch nn.Module exported, checked and imported', () => {
   it("trains exactly the module's named_parameters: buffers constant, a shared weight once, equal zero biases apart", async () => {
     const m = await model('good');
@@ -50,20 +66,17 @@ describe.skipIf(!!skip)('torch-module model: a PyTorch nn.Module exported, check
     const line = await m.prepare!({ batch: new Map([['x', x]]), runDir: dir, seed: 0 });
     expect(line).toMatch(/export fidelity: \d+ values .* agree with the module/);
     expect(existsSync(join(dir, 'torch-module.onnx'))).toBe(true);
-    const program = buildTrainingProgram(
-      {
-        name: 'good',
-        model: m,
-        seed: 0,
-        dtype: 'float32',
-        inputs: { x: { dtype: 'float32', shape: [1, 8], perSample: true }, y: { dtype: 'float32', shape: [8], perSample: true } },
-        loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
-        optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
-      },
-      4,
-    );
+    const program = programOf(m);
     // named_parameters() lists head.weight under its first name, layer.weight; grid is a buffer.
     expect(program.params.map((p) => p.name).sort()).toEqual(['conv.bias', 'conv.weight', 'head.bias', 'layer.bias', 'layer.weight', 'other.bias', 'other.weight']);
+  }, 60_000);
+
+  it('keeps BatchNorm running statistics as buffers, never trained', async () => {
+    const m = await model('normed');
+    expect(await m.prepare!({ batch: new Map([['x', x]]), runDir: runDir('normed'), seed: 0 })).toMatch(/\(6 parameters, 2 buffers\)/);
+    const program = programOf(m);
+    expect(program.params.map((p) => p.name).sort()).toEqual(['bn.bias', 'bn.weight', 'conv.bias', 'conv.weight', 'head.bias', 'head.weight']);
+    expect(program.buffers.map((b) => b.name).sort()).toEqual(['bn.running_mean', 'bn.running_var']);
   }, 60_000);
 
   it("refuses torch 1.13's circular-padding Conv1d export, naming the node and the submodule; writes nothing", async () => {
