@@ -132,3 +132,18 @@ class Normed(nn.Module):
 
 def normed():
     return Normed()
+
+
+class Mismatched(nn.Module):
+    """Built for 5 features, fed 8: its forward raises on the batch."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(5, 5)
+
+    def forward(self, x):
+        return self.lin(x.squeeze(1))
+
+
+def mismatched():
+    return Mismatched()

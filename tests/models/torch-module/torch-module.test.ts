@@ -113,6 +113,7 @@ describe.skipIf(!!skip)('torch-module model: a PyTorch nn.Module exported, check
     ['a missing callable', 'build', undefined, /modules\.py" has no callable "build"; it defines .*circular.*good/],
     ['a factory that raises', 'raising', undefined, /"raising\(\)" in ".*modules\.py" raised ValueError: width must be even at File ".*modules\.py", line \d+, in raising/],
     ['a factory that returns no nn.Module', 'not_module', undefined, /returned a value of type dict, not a torch\.nn\.Module/],
+    ['a forward that raises on the batch', 'mismatched', undefined, /running "mismatched\(\)" from ".*modules\.py" on a batch raised RuntimeError: mat1 and mat2 shapes cannot be multiplied .* at File ".*modules\.py", line \d+, in forward: return self\.lin\(x\.squeeze\(1\)\)/],
     ['an op outside tandem\'s set', 'sorted_values', undefined, /the ONNX export of .*modules\.py:sorted_values uses 1 op type outside tandem's op set: TopK \(1 node: \/TopK\)/],
     ['a module the exporter cannot export', 'spectral', undefined, /torch\.onnx\.export could not export the module .*'aten::fft_rfft'.* \(at File ".*modules\.py", line \d+, in forward: return torch\.fft\.rfft/],
   ];
