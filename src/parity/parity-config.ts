@@ -29,7 +29,7 @@ export const paritySectionSchema = z.strictObject({
       /^(torch|baseline:[A-Za-z0-9][A-Za-z0-9_.-]*|torch-module:.+:[A-Za-z_][A-Za-z0-9_]*)$/,
       'use "torch" (the live PyTorch reference), "baseline:<name>" (a baseline recorded with `tandem baseline record`) or "torch-module:<python file>:<factory>" (your own nn.Module; the path is relative to the config file)',
     )
-    .default('torch'),
+    .optional(),
   weights: z.strictObject({ map: z.string().min(1) }).optional(),
   backends: z.array(z.string().min(1)).min(1).optional(),
   stages: z.array(z.enum(STAGES)).min(1).optional(),
@@ -60,9 +60,13 @@ export interface ParitySettings {
   readonly arbiter: boolean;
 }
 
-/** The section as the engine uses it, defaults filled in (an absent section is all defaults). */
-export function paritySettings(section: unknown): ParitySettings {
-  const s = paritySectionSchema.parse(section ?? {});
+/**
+ * The section as the engine uses it, defaults filled in (an absent section is all defaults). Without
+ * `reference`, `defaultReference` applies: "torch", or the module of a torch-module model.
+ */
+export function paritySettings(section: unknown, defaultReference = 'torch'): ParitySettings {
+  const parsed = paritySectionSchema.parse(section ?? {});
+  const s = { ...parsed, reference: parsed.reference ?? defaultReference };
   const stages = s.stages ? STAGES.filter((st) => s.stages!.includes(st)) : [...STAGES];
   return {
     reference: referenceSetting(s),
@@ -74,7 +78,7 @@ export function paritySettings(section: unknown): ParitySettings {
   };
 }
 
-function referenceSetting(s: ParitySection): ParitySettings['reference'] {
+function referenceSetting(s: ParitySection & { reference: string }): ParitySettings['reference'] {
   if (s.weights && !s.reference.startsWith('torch-module:')) {
     throw new ParityUsageError(`parity.weights pairs a graph with a torch module, so it needs parity.reference: torch-module:<file>:<factory> (the reference is "${s.reference}"); remove parity.weights`);
   }

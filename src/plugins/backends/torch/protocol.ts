@@ -62,6 +62,35 @@ export interface StateReply {
   readonly lr: number;
 }
 
+export interface ExportModuleRequest {
+  /** The python file (as the process may open it) and the factory in it that returns the nn.Module. */
+  readonly file: string;
+  readonly callable: string;
+  readonly seed: number;
+  /** The forward's arguments by name: one real batch. */
+  readonly inputs: WireTensors;
+  /** Names of the module's outputs when it returns a tensor or a tuple (a dict names its own). */
+  readonly outputs: readonly string[];
+}
+
+export interface ExportModuleReply {
+  /** base64 of the exported ModelProto; its initializers carry the module's parameter and buffer names. */
+  readonly onnx: string;
+  /** The graph's inputs (the forward's arguments, in order) and outputs. */
+  readonly inputs: string[];
+  readonly outputs: string[];
+  /** The module's own values on the batch, by ONNX value name: inputs, outputs, each submodule's output. */
+  readonly expected: WireTensors;
+  /** ONNX value → `<submodule path> (<class>)` for the submodule outputs in `expected`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The module's named_parameters() as initializers of the export: the values tandem trains. */
+  readonly parameters: string[];
+  /** Parameters the export does not read (forward never uses them): nothing to train. */
+  readonly unused_parameters: string[];
+  /** The module's named_buffers() as initializers of the export: constant (BatchNorm statistics are updated by training only once buffers exist). */
+  readonly buffers: string[];
+}
+
 /** Request and response fields per message kind. */
 export interface TorchMessages {
   load: {
@@ -109,6 +138,8 @@ export interface TorchMessages {
     request: { readonly model: string; readonly params?: WireTensors; readonly slots?: WireTensors; readonly buffers?: WireTensors; readonly step?: number };
     response: StateReply;
   };
+  /** Exports the user's nn.Module (reference/export_module.py): training mode, opset 17, dynamic batch axis. */
+  export_module: { request: ExportModuleRequest; response: ExportModuleReply };
   shutdown: { request: object; response: object };
   /** The torch-module reference (reference/module_reference.py): the user's nn.Module, paired with the graph's tensors. */
   module_open: { request: ModuleOpenRequest; response: { readonly module: string; readonly bindings: readonly WeightBinding[] } };

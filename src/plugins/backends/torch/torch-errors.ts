@@ -17,6 +17,8 @@ export class TorchReferenceError extends Error {
     readonly pythonTraceback?: string,
     /** Python's own exception message (what a RequestError raised on purpose says to the user). */
     readonly pythonMessage?: string,
+    /** The class name of Python's exception (RequestError, UserModuleError, ...). */
+    readonly pythonType?: string,
   ) {
     super(message);
     this.name = 'TorchReferenceError';
@@ -59,6 +61,7 @@ export function pythonError(kind: TorchKind, what: string, e: PythonErrorInfo, t
     e.last_frame,
     e.traceback,
     e.message,
+    e.type,
   );
 }
 

@@ -6,6 +6,7 @@ import torch
 
 from composite import Composite
 from errors import RequestError
+from export_module import export_module
 from interpreter import Program
 from module_handlers import ModuleHandlers
 from training import Trainer
@@ -113,6 +114,9 @@ class Handlers(ModuleHandlers):
         t = self._trainer(req)
         t.set_state(decode_tensors(req.get("params")), decode_tensors(req.get("slots")), req.get("step"), decode_tensors(req.get("buffers")))
         return self._state(req["model"])
+
+    def on_export_module(self, req):
+        return export_module(req)
 
     def on_shutdown(self, req):
         return {}
