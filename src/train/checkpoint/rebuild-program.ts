@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { DType } from '../../graph/dtype.ts';
 import type { Model } from '../../contracts/model.ts';
 import type { PluginDefinition } from '../../contracts/plugin.ts';
-import { dataLossBuilder, type LossTermConfig } from '../losses/data/data-loss.ts';
+import { lossBuilder } from '../losses/loss-builder.ts';
+import type { LossTermConfig } from '../losses/loss-kind.ts';
 import { createOptimizer } from '../optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type DataInputSpec, type TrainingProgram } from '../program.ts';
 import { tensor } from '../../graph/tensor.ts';
@@ -59,7 +60,7 @@ export async function rebuildProgram(manifest: CheckpointManifest, models: reado
       seed: manifest.experiment.seed,
       dtype: manifest.dtype,
       inputs,
-      loss: dataLossBuilder(train.loss, 'train.loss', manifest.lossContext ?? {}),
+      loss: lossBuilder(train.loss, 'train.loss', manifest.lossContext ?? {}),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     },

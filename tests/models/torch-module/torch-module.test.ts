@@ -11,7 +11,7 @@ import { ParameterSet } from '../../../src/contracts/parameters.ts';
 import { GraphBuilder } from '../../../src/graph/builder.ts';
 import { constructPlugin } from '../../../src/orchestrator/plugins/construct-plugin.ts';
 import { builtinPlugins } from '../../../src/plugins/index.ts';
-import { dataLossBuilder } from '../../../src/train/losses/data/data-loss.ts';
+import { lossBuilder } from '../../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../../src/train/program.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
@@ -52,7 +52,7 @@ function programOf(m: Model) {
       seed: 0,
       dtype: 'float32',
       inputs: { x: { dtype: 'float32', shape: [1, 8], perSample: true }, y: { dtype: 'float32', shape: [8], perSample: true } },
-      loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
+      loss: lossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
       optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
     },
     4,
