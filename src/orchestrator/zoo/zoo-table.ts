@@ -1,0 +1,52 @@
+import { STAGES, type Verdict } from '../../parity/report.ts';
+import { textTable } from '../../util/text-table.ts';
+import type { ZooReport, ZooRow } from './zoo-report.ts';
+
+const SHORT: Readonly<Record<string, string>> = { onnxruntime: 'ort' };
+
+/**
+ * The zoo's terminal table: a row per model, a column per parity stage. A cell is `pass` when every backend
+ * passed; otherwise it names what did not (`FAIL tfjs`, `ERROR ort`); `–` where the model never got there.
+ * Under the table, per model, the refusal or export error, every failed case's reason and first divergence,
+ * and the passes the float64 arbiter or the noise-level gradient rule decided, with their measured numbers.
+ */
+export function zooTable(report: ZooReport): string {
+  const { settings } = report;
+  const header = ['model', 'parameters', ...STAGES, 'result'];
+  const rows = report.models.map((r) => [r.model, r.parameters?.toLocaleString('en-US') ?? '', ...STAGES.map((s) => cell(r.stages[s])), r.status]);
+  const out = [
+    `tandem zoo: ${report.models.length} model(s) exported by torch ${report.torch}, parity of ${(settings.backends as string[]).join(' and ')} against live torch ` +
+      `(batch ${String(settings.batchSize)}, ${String(settings.trajectorySteps)} trajectory steps)`,
+    textTable(header, rows),
+  ];
+  for (const r of report.models) out.push(...details(r));
+  const { summary } = report;
+  out.push(`${summary.verdict.toUpperCase()}: ${summary.passed}/${summary.models} model(s) pass every stage (${summary.seconds.toFixed(1)} s); reports under ${report.out}`);
+  return `${out.join('\n')}\n`;
+}
+
+function cell(byBackend: Record<string, Verdict> | undefined): string {
+  if (!byBackend) return '–';
+  const entries = Object.entries(byBackend);
+  if (entries.every(([, v]) => v === 'pass')) return 'pass';
+  if (entries.every(([, v]) => v === 'skipped')) return '·';
+  return entries
+    .filter(([, v]) => v === 'fail' || v === 'error')
+    .map(([b, v]) => `${v.toUpperCase()} ${SHORT[b] ?? b}`)
+    .join(', ');
+}
+
+function details(r: ZooRow): string[] {
+  const lines: string[] = [];
+  if (r.message) lines.push(`${r.status.toUpperCase()} ${r.model}: ${r.message}`);
+  for (const c of r.cases) {
+    if (c.verdict === 'fail' || c.verdict === 'error') {
+      lines.push(`${c.verdict.toUpperCase()} ${c.id}: ${c.reason ?? ''}`);
+      if (c.firstDivergence) lines.push(`  first divergence: ${c.firstDivergence}`);
+      for (const n of c.notes ?? []) lines.push(`  ${n}`);
+    } else {
+      for (const n of c.notes ?? []) lines.push(`${c.id}: ${n}`);
+    }
+  }
+  return lines;
+}
