@@ -6,6 +6,7 @@ import { DEFAULT_PYTHON, builtinPlugins, openLiveReference } from '../compositio
 import { exitCodeOf, messageOf, UsageError } from '../errors.ts';
 import { runParity, type ParityRequest } from '../parity/run-parity.ts';
 import { createTimestampedDirectory } from '../run/run-directory.ts';
+import { checkExport } from './export-check.ts';
 import { exportZoo, selectModels, zooCatalog } from './zoo-export.ts';
 import { writeZooExperiment, ZOO_SETTINGS } from './zoo-experiment.ts';
 import { rowFromCases, ZOO_SCHEMA, type ZooReport, type ZooRow } from './zoo-report.ts';
@@ -25,8 +26,9 @@ export interface ZooRequest {
 }
 
 /**
- * `tandem zoo`: export the selected architectures with torch, then per model write its data and config and run
- * `tandem parity` on it (onnxruntime and tfjs against one live torch reference), a row per model. The folder:
+ * `tandem zoo`: export the selected architectures with torch, then per model write its data and config, check
+ * tandem's forward against the torch module's own output (export-check.ts), and run `tandem parity` on it
+ * (onnxruntime and tfjs against one live torch reference), a row per model. The folder:
  *
  *   models/             the exports and manifest.json (created whole, by rename)
  *   experiments/        <model>.npz and <model>.yaml (each written atomically; `tandem parity` reruns a row)
@@ -49,18 +51,20 @@ export async function runZoo(request: ZooRequest): Promise<ZooReport> {
       const seconds = () => (performance.now() - t0) / 1000;
       request.progress(`[${i + 1}/${manifest.models.length}] ${model.name}: ${model.what}${model.parameters !== undefined ? `, ${model.parameters.toLocaleString('en-US')} parameters` : ''}`);
       if (model.error || !model.input || !model.output) {
-        rows.push({ ...head, status: 'export-failed', stages: {}, message: `torch.onnx.export failed: ${model.error ?? 'no input or output recorded'}`, cases: [], seconds: seconds() });
+        rows.push({ ...head, status: 'export-failed', export: {}, stages: {}, message: `torch.onnx.export failed: ${model.error ?? 'no input or output recorded'}`, cases: [], seconds: seconds() });
         continue;
       }
       const config = writeZooExperiment({ ...model, input: model.input, output: model.output }, join(out, 'models', `${model.name}.onnx`), join(out, 'experiments'));
       const onCase = (c: ParityCase) => request.progress(`  ${c.id}: ${c.verdict} (${c.timing.seconds.toFixed(1)} s)`);
       try {
+        const exported = await checkExport(config, join(out, 'models', 'expected.npz'), model.name, ZOO_SETTINGS.backends, builtinPlugins);
+        for (const [backend, c] of Object.entries(exported)) request.progress(`  ${model.name}/${backend}/export: ${c.verdict} (max abs ${c.maxAbs.toExponential(2)} from the torch module, whose outputs reach ${c.outputScale.toPrecision(3)})`);
         const { report, reportPath } = await runParity({ configFile: config, overrides: [], builtins: builtinPlugins, outputsRoot: join(out, 'runs', model.name), selectors: [], reference, onCase, ...(request.sides ? { sides: request.sides } : {}) });
-        rows.push(rowFromCases(head, report.cases, relative(out, reportPath), seconds()));
+        rows.push(rowFromCases(head, exported, report.cases, relative(out, reportPath), seconds()));
       } catch (e) {
         // A model tandem refuses (bad input, exit 2) is a row with the importer's message; anything else stops the zoo.
         if (exitCodeOf(e) !== 2) throw e;
-        rows.push({ ...head, status: 'refused', stages: {}, message: messageOf(e), cases: [], seconds: seconds() });
+        rows.push({ ...head, status: 'refused', export: {}, stages: {}, message: messageOf(e), cases: [], seconds: seconds() });
       }
       request.progress(`  ${model.name}: ${rows.at(-1)!.status} (${rows.at(-1)!.seconds.toFixed(1)} s)`);
     }

@@ -1,4 +1,5 @@
 import type { ParityCase, StageName, Verdict } from '../../parity/report.ts';
+import type { ExportCheck } from './export-check.ts';
 
 /**
  * What `tandem zoo` found (`zoo.json`, and `tandem zoo --json`): one row per model. A row's `status` is `pass`
@@ -24,6 +25,8 @@ export interface ZooRow {
   readonly what: string;
   readonly parameters?: number;
   readonly status: ZooStatus;
+  /** backend → tandem's forward against the torch module's own output (export-check.ts); empty for a refused model. */
+  readonly export: Readonly<Record<string, ExportCheck>>;
   /** stage → backend → verdict; empty for a refused model. */
   readonly stages: Partial<Record<StageName, Record<string, Verdict>>>;
   /** The refusal or export error, for a model that never reached the stages. */
@@ -43,8 +46,8 @@ export interface ZooReport {
   readonly summary: { readonly verdict: 'pass' | 'fail'; readonly passed: number; readonly models: number; readonly seconds: number };
 }
 
-/** A row from a finished parity run's cases. */
-export function rowFromCases(head: Pick<ZooRow, 'model' | 'what' | 'parameters'>, cases: readonly ParityCase[], report: string, seconds: number): ZooRow {
+/** A row from the export check and a finished parity run's cases. */
+export function rowFromCases(head: Pick<ZooRow, 'model' | 'what' | 'parameters'>, exported: Record<string, ExportCheck>, cases: readonly ParityCase[], report: string, seconds: number): ZooRow {
   const stages: Partial<Record<StageName, Record<string, Verdict>>> = {};
   for (const c of cases) (stages[c.stage] ??= {})[c.backend] = c.verdict;
   const bad = (c: ParityCase) => c.verdict === 'fail' || c.verdict === 'error';
@@ -57,6 +60,7 @@ export function rowFromCases(head: Pick<ZooRow, 'model' | 'what' | 'parameters'>
       ...(c.firstDivergence ? { firstDivergence: c.firstDivergence.message } : {}),
       ...(c.notes?.length ? { notes: c.notes } : {}),
     }));
-  const status = cases.length > 0 && !cases.some(bad) ? 'pass' : 'fail';
-  return { ...head, status, stages, cases: notes, report, seconds };
+  const exportPassed = Object.values(exported).every((c) => c.verdict === 'pass');
+  const status = exportPassed && cases.length > 0 && !cases.some(bad) ? 'pass' : 'fail';
+  return { ...head, status, export: exported, stages, cases: notes, report, seconds };
 }

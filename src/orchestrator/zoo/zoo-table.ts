@@ -5,15 +5,17 @@ import type { ZooReport, ZooRow } from './zoo-report.ts';
 const SHORT: Readonly<Record<string, string>> = { onnxruntime: 'ort' };
 
 /**
- * The zoo's terminal table: a row per model, a column per parity stage. A cell is `pass` when every backend
+ * The zoo's terminal table: a row per model, a column for the export check (tandem's forward against the torch
+ * module's own output) and one per parity stage. A cell is `pass` when every backend
  * passed; otherwise it names what did not (`FAIL tfjs`, `ERROR ort`); `–` where the model never got there.
  * Under the table, per model, the refusal or export error, every failed case's reason and first divergence,
  * and the passes the float64 arbiter or the noise-level gradient rule decided, with their measured numbers.
  */
 export function zooTable(report: ZooReport): string {
   const { settings } = report;
-  const header = ['model', 'parameters', ...STAGES, 'result'];
-  const rows = report.models.map((r) => [r.model, r.parameters?.toLocaleString('en-US') ?? '', ...STAGES.map((s) => cell(r.stages[s])), r.status]);
+  const header = ['model', 'parameters', 'export', ...STAGES, 'result'];
+  const verdicts = (checks: ZooRow['export']) => (Object.keys(checks).length ? Object.fromEntries(Object.entries(checks).map(([b, c]) => [b, c.verdict])) : undefined);
+  const rows = report.models.map((r) => [r.model, r.parameters?.toLocaleString('en-US') ?? '', cell(verdicts(r.export)), ...STAGES.map((s) => cell(r.stages[s])), r.status]);
   const out = [
     `tandem zoo: ${report.models.length} model(s) exported by torch ${report.torch}, parity of ${(settings.backends as string[]).join(' and ')} against live torch ` +
       `(batch ${String(settings.batchSize)}, ${String(settings.trajectorySteps)} trajectory steps)`,
@@ -39,6 +41,7 @@ function cell(byBackend: Record<string, Verdict> | undefined): string {
 function details(r: ZooRow): string[] {
   const lines: string[] = [];
   if (r.message) lines.push(`${r.status.toUpperCase()} ${r.model}: ${r.message}`);
+  for (const [backend, c] of Object.entries(r.export)) if (c.problem) lines.push(`${c.verdict.toUpperCase()} ${r.model}/${backend}/export: ${c.problem}`);
   for (const c of r.cases) {
     if (c.verdict === 'fail' || c.verdict === 'error') {
       lines.push(`${c.verdict.toUpperCase()} ${c.id}: ${c.reason ?? ''}`);

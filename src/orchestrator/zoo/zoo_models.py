@@ -200,8 +200,12 @@ def tiny_efficientnet():
 
 
 def tiny_vit():
+    """torchvision initializes the ViT's head to zero, so every output is 0 and no gradient reaches the encoder on
+    the first step: the head gets torch's default Linear init instead, so parity compares every layer from step one."""
     from torchvision.models.vision_transformer import VisionTransformer
-    return VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32, num_classes=CLASSES)
+    model = VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32, num_classes=CLASSES)
+    model.heads.head.reset_parameters()
+    return model
 
 
 def torchvision_model(name, **kwargs):
