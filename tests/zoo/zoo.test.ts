@@ -54,7 +54,7 @@ const EXPECTED: Record<string, (r: ZooRow) => boolean> = {
 };
 
 describe.skipIf(!!skip)('tandem zoo', () => {
-  it('every model’s row: exported by torch, 7 stages × onnxruntime and tfjs, one JSON document, the table in zoo.md', async () => {
+  it('every model’s row: exported by torch, its forward the torch module’s, 7 stages × onnxruntime and tfjs, one JSON document, the table in zoo.md', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'tandem-zoo-')), 'zoo');
     const r = await cli('zoo', '--out', out, '--json');
     const report = JSON.parse(r.stdout) as ZooReport & { error?: { message: string } };
@@ -62,6 +62,13 @@ describe.skipIf(!!skip)('tandem zoo', () => {
     for (const row of report.models) {
       expect(EXPECTED[row.model](row), `${row.model}: ${row.status} ${row.message ?? ''} ${row.cases.map((c) => `${c.id}: ${c.reason ?? ''}`).join('; ')}`).toBe(true);
       if (row.status === 'refused') continue;
+      // tandem's forward is the torch module's own, on both backends, and the outputs are not vanishingly small
+      // (BatchNorm statistics calibrated, the ViT head not zero), so the comparison and parity have something to see.
+      for (const backend of ['onnxruntime', 'tfjs']) {
+        const check = row.export[backend];
+        expect(check.verdict, `${row.model}/${backend}/export: ${check.problem ?? ''}`).toBe('pass');
+        expect(check.outputScale, `${row.model}: torch module outputs`).toBeGreaterThan(0.1);
+      }
       expect(Object.keys(row.stages)).toEqual([...STAGES]);
       for (const s of STAGES) expect(Object.keys(row.stages[s]!).sort()).toEqual(['onnxruntime', 'tfjs']);
     }
@@ -74,6 +81,7 @@ describe.skipIf(!!skip)('tandem zoo', () => {
     expect(r.stderr).toContain('exported ptycho_autoencoder');
     expect(r.stderr).toContain('[19/19] ptycho_autoencoder');
     expect(r.stderr).toContain('lstm/tfjs/trajectory: pass');
+    expect(r.stderr).toMatch(/lstm\/onnxruntime\/export: pass \(max abs [\d.e+-]+ from the torch module/);
     // What was written: zoo.json is the document printed, zoo.md the table, each row's config reruns with tandem parity.
     const { error: _, ...written } = report;
     expect(JSON.parse(readFileSync(join(out, 'zoo.json'), 'utf8'))).toEqual(written);
