@@ -40,7 +40,7 @@ onnx.save(m, sys.argv[1])`;
     const bad = await checkExport(config, expected, 'bilinear_aligned', ['onnxruntime', 'tfjs'], builtinPlugins);
     for (const c of Object.values(bad)) {
       expect(c.verdict).toBe('fail');
-      expect(c.problem).toMatch(/^\d+ of 4096 outputs differ from the torch module's beyond rtol 0.0001, atol 0.00001 \(max abs [\d.e+-]+ at \[/);
+      expect(c.problem).toMatch(/^\d+ of 4096 outputs differ from the torch module's beyond rtol 0.0001, atol 0.0000100 \(max abs [\d.e+-]+ at \[/);
     }
   }, 60_000);
 });

@@ -18,25 +18,35 @@ if (skip) console.log(`[tests/zoo/zoo.test.ts] skipping: ${skip}`);
 
 const passes = (r: ZooRow) => r.status === 'pass';
 
-/** Until BatchNorm buffers land, a training-mode export is refused, naming its first BatchNormalization node. */
-const passesOrRefusedForBuffers = (r: ZooRow) => passes(r) || (r.status === 'refused' && /node "\/bn1\/BatchNormalization".*training_mode = 1/.test(r.message ?? ''));
-
 /**
- * squeezenet's 17 zero biases and dead ReLUs leave gradients near Adam's eps: float32 rounding may move a step past
- * tolerance. Where it fails, only step or trajectory may, and the reason must carry the float64 arbiter's
- * measurement (each side's error against float64), not an assumption.
+ * Adam turns a gradient's float32 rounding into a whole ±lr step where the gradient is near eps, and the deep
+ * convnets (BatchNorm statistics calibrated, so activations are O(1)) have such elements. Where a float32 verdict
+ * fails, only step, trajectory or eval may, and the case must carry the float64 arbiter's measurement (each
+ * side's error against float64), not an assumption.
  */
 const passesOrMeasuredNoise = (r: ZooRow) =>
   passes(r) ||
   (r.status === 'fail' &&
-    r.cases.filter((c) => c.verdict !== 'pass').every((c) => /\/(step|trajectory)$/.test(c.id) && /max abs error vs float64: backend [\d.e-]+, float32 reference [\d.e-]+/.test(`${c.reason} ${(c.notes ?? []).join(' ')}`)));
+    Object.values(r.export).every((c) => c.verdict === 'pass') &&
+    r.cases.filter((c) => c.verdict !== 'pass').every((c) => /\/(step|trajectory|eval)$/.test(c.id) && /max abs error vs float64: backend [\d.e-]+, float32 reference [\d.e-]+/.test(`${c.reason} ${(c.notes ?? []).join(' ')}`)));
+
+/**
+ * torch 1.13 exports padding_mode='circular' with the left pad sliced one element early (x[..., -3:-1] for a pad
+ * of 2; pytorch/pytorch#86690): the file computes another function than the module. Parity passes (both sides
+ * run the file's graph); only the export check, against the module's own output, sees it: at the 4 edge outputs
+ * of each sample, on both backends.
+ */
+const exportedWrongByTorch = (r: ZooRow) =>
+  r.status === 'fail' &&
+  Object.values(r.export).every((c) => c.verdict === 'fail' && /^16 of 64 outputs differ from the torch module's/.test(c.problem ?? '')) &&
+  Object.values(r.stages).every((byBackend) => Object.values(byBackend).every((v) => v === 'pass'));
 
 const EXPECTED: Record<string, (r: ZooRow) => boolean> = {
   resnet18: passes,
-  'resnet18-train': passesOrRefusedForBuffers,
-  mobilenet_v2: passes,
+  'resnet18-train': passes,
+  mobilenet_v2: passesOrMeasuredNoise,
   squeezenet1_0: passesOrMeasuredNoise,
-  efficientnet_b0: passes,
+  efficientnet_b0: passesOrMeasuredNoise,
   vit: passes,
   transformer_encoder_layer: passes,
   multihead_attention: passes,
@@ -46,7 +56,7 @@ const EXPECTED: Record<string, (r: ZooRow) => boolean> = {
   groupnorm: passes,
   instancenorm: passes,
   pixelshuffle: passes,
-  conv1d_circular: passes,
+  conv1d_circular: exportedWrongByTorch,
   embedding: passes,
   bilinear: passes,
   bilinear_aligned: passes,
@@ -61,7 +71,10 @@ describe.skipIf(!!skip)('tandem zoo', () => {
     expect(report.models.map((m) => m.model)).toEqual(Object.keys(EXPECTED));
     for (const row of report.models) {
       expect(EXPECTED[row.model](row), `${row.model}: ${row.status} ${row.message ?? ''} ${row.cases.map((c) => `${c.id}: ${c.reason ?? ''}`).join('; ')}`).toBe(true);
-      if (row.status === 'refused') continue;
+      expect(row.status).not.toBe('refused');
+      expect(Object.keys(row.stages)).toEqual([...STAGES]);
+      for (const s of STAGES) expect(Object.keys(row.stages[s]!).sort()).toEqual(['onnxruntime', 'tfjs']);
+      if (row.model === 'conv1d_circular') continue;
       // tandem's forward is the torch module's own, on both backends, and the outputs are not vanishingly small
       // (BatchNorm statistics calibrated, the ViT head not zero), so the comparison and parity have something to see.
       for (const backend of ['onnxruntime', 'tfjs']) {
@@ -69,8 +82,6 @@ describe.skipIf(!!skip)('tandem zoo', () => {
         expect(check.verdict, `${row.model}/${backend}/export: ${check.problem ?? ''}`).toBe('pass');
         expect(check.outputScale, `${row.model}: torch module outputs`).toBeGreaterThan(0.1);
       }
-      expect(Object.keys(row.stages)).toEqual([...STAGES]);
-      for (const s of STAGES) expect(Object.keys(row.stages[s]!).sort()).toEqual(['onnxruntime', 'tfjs']);
     }
     // Exit 0 only when every model passes; otherwise 1, naming the models, the error inside the one document.
     const allPass = report.models.every(passes);

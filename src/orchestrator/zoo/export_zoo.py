@@ -2,7 +2,7 @@
 
 Usage: python3 export_zoo.py OUT_DIR BATCH NAME... (NAME from zoo_models.MODELS; `--list` prints the names).
 Writes OUT_DIR/<name>.onnx; OUT_DIR/expected.npz with each model's export input (<name>.x) and what the torch module
-itself returns for it in the mode it was exported in (<name>.y); and OUT_DIR/manifest.json: per model, what it is,
+itself returns for it in eval mode (<name>.y); and OUT_DIR/manifest.json: per model, what it is,
 its input and output (shape with the batch first, dtype, dims), its parameter count, and the export's error instead
 when torch could not export it.
 Every export has a dynamic batch axis; parameters are torch's own initialization, seeded per model.
@@ -55,9 +55,10 @@ def export(model, out_dir, batch, expected):
         options['do_constant_folding'] = False
     torch.onnx.export(module, x, f'{out_dir}/{model.name}.onnx', input_names=['x'], output_names=['y'], training=mode,
                       dynamic_axes={'x': {0: 'batch'}, 'y': {0: 'batch'}}, **options)
-    module.train(model.training)  # the export may leave another mode behind
+    # tandem's forward runs in inference mode (a training-mode export's BatchNorm with the running statistics the
+    # file holds: those after the export's own forward pass), which is what model.eval() computes now.
     with torch.no_grad():
-        y = module(x)
+        y = module.eval()(x)
     expected[f'{model.name}.x'] = x.numpy()
     expected[f'{model.name}.y'] = y.numpy()
     return {
