@@ -86,4 +86,17 @@ describe('the zoo table: a row per model, a column per stage', () => {
     expect(text).toMatch(/^gru\s+FAIL tfjs(\s+pass){7}\s+fail$/m);
     expect(text).toContain('FAIL gru/tfjs/export: 3 of 40 outputs differ from the torch module');
   });
+
+  it('many arbiter notes: a passing case shows the first, a failed one four, and the rest are counted', () => {
+    const notes = Array.from({ length: 9 }, (_, i) => `grad:w${i}: within the reference's float32 error`);
+    const failed = { verdict: 'fail', reason: 'outside tolerance', notes } as const;
+    const row = rowFromCases({ model: 'net', what: 'deep' }, EXPORT_OK, cases('net', { 'net/tfjs/gradients': { notes }, 'net/tfjs/step': failed }), 'runs/net/d/t/parity.json', 1);
+    const text = zooTable(report([row]));
+    expect(text).toContain('net/tfjs/gradients: grad:w0: within');
+    expect(text).not.toContain('net/tfjs/gradients: grad:w1:');
+    expect(text).toContain('net/tfjs/gradients: … and 8 more (zoo.json; runs/net/d/t/parity.md)');
+    expect(text).toContain('FAIL net/tfjs/step: outside tolerance\n  grad:w0: within');
+    expect(text).toContain('  grad:w3: within the reference\'s float32 error\n  … and 5 more (zoo.json; runs/net/d/t/parity.md)');
+    expect(row.cases[0].notes).toHaveLength(9);
+  });
 });

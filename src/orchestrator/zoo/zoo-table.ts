@@ -38,6 +38,18 @@ function cell(byBackend: Record<string, Verdict> | undefined): string {
     .join(', ');
 }
 
+/**
+ * Notes shown per failed case, and per passing one (the arbiter's passes); the rest are counted. A deep convnet's
+ * arbiter notes run to a hundred lines per case (one per tensor), which would bury the table; zoo.json and the
+ * model's parity.md keep every one.
+ */
+const NOTES_SHOWN = { failed: 4, passed: 1 } as const;
+
+function shown(notes: readonly string[], limit: number, r: ZooRow): string[] {
+  if (notes.length <= limit) return [...notes];
+  return [...notes.slice(0, limit), `… and ${notes.length - limit} more (zoo.json; ${r.report?.replace(/parity\.json$/, 'parity.md') ?? 'the parity report'})`];
+}
+
 function details(r: ZooRow): string[] {
   const lines: string[] = [];
   if (r.message) lines.push(`${r.status.toUpperCase()} ${r.model}: ${r.message}`);
@@ -46,9 +58,9 @@ function details(r: ZooRow): string[] {
     if (c.verdict === 'fail' || c.verdict === 'error') {
       lines.push(`${c.verdict.toUpperCase()} ${c.id}: ${c.reason ?? ''}`);
       if (c.firstDivergence) lines.push(`  first divergence: ${c.firstDivergence}`);
-      for (const n of c.notes ?? []) lines.push(`  ${n}`);
+      for (const n of shown(c.notes ?? [], NOTES_SHOWN.failed, r)) lines.push(`  ${n}`);
     } else {
-      for (const n of c.notes ?? []) lines.push(`${c.id}: ${n}`);
+      for (const n of shown(c.notes ?? [], NOTES_SHOWN.passed, r)) lines.push(`${c.id}: ${n}`);
     }
   }
   return lines;
