@@ -115,7 +115,11 @@ describe.skipIf(!!skip)('tandem zoo', () => {
     expect(report.summary).toMatchObject({ verdict: 'fail', passed: 1, models: 2 });
   }, 120_000);
 
-  it('usage errors exit 2 before anything runs: an unknown model (listing the zoo), a non-empty --out', async () => {
+  it('usage errors exit 2 before anything runs: an unknown model (listing the zoo), a non-empty --out, a Python that is not there', async () => {
+    const noPython = await cli('zoo', '--python', '/nonexistent/python3', '--out', join(tmpdir(), 'never-made'));
+    expect(noPython.code).toBe(2);
+    expect(noPython.stderr).toContain('the zoo could not run its torch exporter (/nonexistent/python3');
+    expect(noPython.stderr).toContain('apt-get install python3-torch python3-torchvision');
     const unknown = await cli('zoo', '--models', 'lstm,resnet50,vgg', '--out', join(tmpdir(), 'never-made'));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--models: unknown models "resnet50", "vgg"; the zoo has resnet18, resnet18-train, .*ptycho_autoencoder/);

@@ -37,14 +37,14 @@ export async function zooCatalog(python: string): Promise<ZooCatalogEntry[]> {
   return JSON.parse((await runExporter(python, ['--list'], () => {})).trim()) as ZooCatalogEntry[];
 }
 
-/** The `--models` list checked against the catalogue: every unknown name at once, with the known ones. */
+/** The `--models` list checked against the catalogue (every unknown name at once, with the known ones), in the zoo's order. */
 export function selectModels(catalog: readonly ZooCatalogEntry[], requested: readonly string[] | undefined): string[] {
   const known = catalog.map((m) => m.name);
   if (!requested) return known;
   const unknown = requested.filter((n) => !known.includes(n));
   if (unknown.length) throw new UsageError(`--models: unknown model${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; the zoo has ${known.join(', ')}`);
   if (!requested.length) throw new UsageError(`--models names no model; the zoo has ${known.join(', ')}`);
-  return [...new Set(requested)];
+  return known.filter((n) => requested.includes(n));
 }
 
 /**
