@@ -1,15 +1,16 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { ParityCase } from '../../parity/report.ts';
+import type { Reference } from '../../contracts/reference.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { DEFAULT_PYTHON, builtinPlugins, openLiveReference } from '../composition-root.ts';
 import { exitCodeOf, messageOf, UsageError } from '../errors.ts';
 import { runParity, type ParityRequest } from '../parity/run-parity.ts';
 import { createTimestampedDirectory } from '../run/run-directory.ts';
 import { checkExport } from './export-check.ts';
-import { exportZoo, selectModels, zooCatalog } from './zoo-export.ts';
+import { exportZoo, selectModels, zooCatalog, type ZooExport } from './zoo-export.ts';
 import { writeZooExperiment, ZOO_SETTINGS } from './zoo-experiment.ts';
-import { rowFromCases, ZOO_SCHEMA, type ZooReport, type ZooRow } from './zoo-report.ts';
+import { rowFromCases, ZOO_SCHEMA, type ZooReport, type ZooRow, type ZooStatus } from './zoo-report.ts';
 import { zooTable } from './zoo-table.ts';
 
 export interface ZooRequest {
@@ -46,27 +47,10 @@ export async function runZoo(request: ZooRequest): Promise<ZooReport> {
   const rows: ZooRow[] = [];
   try {
     for (const [i, model] of manifest.models.entries()) {
-      const head = { model: model.name, what: model.what, ...(model.parameters !== undefined ? { parameters: model.parameters } : {}) };
-      const t0 = performance.now();
-      const seconds = () => (performance.now() - t0) / 1000;
       request.progress(`[${i + 1}/${manifest.models.length}] ${model.name}: ${model.what}${model.parameters !== undefined ? `, ${model.parameters.toLocaleString('en-US')} parameters` : ''}`);
-      if (model.error || !model.input || !model.output) {
-        rows.push({ ...head, status: 'export-failed', export: {}, stages: {}, message: `torch.onnx.export failed: ${model.error ?? 'no input or output recorded'}`, cases: [], seconds: seconds() });
-        continue;
-      }
-      const config = writeZooExperiment({ ...model, input: model.input, output: model.output }, join(out, 'models', `${model.name}.onnx`), join(out, 'experiments'));
-      const onCase = (c: ParityCase) => request.progress(`  ${c.id}: ${c.verdict} (${c.timing.seconds.toFixed(1)} s)`);
-      try {
-        const exported = await checkExport(config, join(out, 'models', 'expected.npz'), model.name, ZOO_SETTINGS.backends, builtinPlugins);
-        for (const [backend, c] of Object.entries(exported)) request.progress(`  ${model.name}/${backend}/export: ${c.verdict} (max abs ${c.maxAbs.toExponential(2)} from the torch module, whose outputs reach ${c.outputScale.toPrecision(3)})`);
-        const { report, reportPath } = await runParity({ configFile: config, overrides: [], builtins: builtinPlugins, outputsRoot: join(out, 'runs', model.name), selectors: [], reference, onCase, ...(request.sides ? { sides: request.sides } : {}) });
-        rows.push(rowFromCases(head, exported, report.cases, relative(out, reportPath), seconds()));
-      } catch (e) {
-        // A model tandem refuses (bad input, exit 2) is a row with the importer's message; anything else stops the zoo.
-        if (exitCodeOf(e) !== 2) throw e;
-        rows.push({ ...head, status: 'refused', export: {}, stages: {}, message: messageOf(e), cases: [], seconds: seconds() });
-      }
-      request.progress(`  ${model.name}: ${rows.at(-1)!.status} (${rows.at(-1)!.seconds.toFixed(1)} s)`);
+      const row = await zooRow(model, out, reference, request);
+      request.progress(`  ${model.name}: ${row.status} (${row.seconds.toFixed(1)} s)`);
+      rows.push(row);
     }
   } finally {
     await reference.dispose();
@@ -84,6 +68,31 @@ export async function runZoo(request: ZooRequest): Promise<ZooReport> {
   writeFileAtomic(join(out, 'zoo.md'), zooTable(report));
   writeFileAtomic(join(out, 'zoo.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+/**
+ * One model's row: its experiment written, the export check, then parity. A model tandem refuses (bad input,
+ * exit 2) is a `refused` row with the importer's message; any other failure an `error` row, and the zoo goes on.
+ */
+async function zooRow(model: ZooExport, out: string, reference: Reference, request: ZooRequest): Promise<ZooRow> {
+  const head = { model: model.name, what: model.what, ...(model.parameters !== undefined ? { parameters: model.parameters } : {}) };
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  const unrun = (status: ZooStatus, message: string): ZooRow => ({ ...head, status, export: {}, stages: {}, message, cases: [], seconds: seconds() });
+  if (model.error || !model.input || !model.output) return unrun('export-failed', `torch.onnx.export failed: ${model.error ?? 'no input or output recorded'}`);
+  const config = writeZooExperiment({ ...model, input: model.input, output: model.output }, join(out, 'models', `${model.name}.onnx`), join(out, 'experiments'));
+  try {
+    const exported = await checkExport(config, join(out, 'models', 'expected.npz'), model.name, ZOO_SETTINGS.backends, builtinPlugins);
+    for (const [backend, c] of Object.entries(exported)) {
+      request.progress(`  ${model.name}/${backend}/export: ${c.verdict} (max abs ${c.maxAbs.toExponential(2)} from the torch module, whose outputs reach ${c.outputScale.toPrecision(3)})`);
+    }
+    const onCase = (c: ParityCase) => request.progress(`  ${c.id}: ${c.verdict} (${c.timing.seconds.toFixed(1)} s)`);
+    const sides = request.sides ? { sides: request.sides } : {};
+    const { report, reportPath } = await runParity({ configFile: config, overrides: [], builtins: builtinPlugins, outputsRoot: join(out, 'runs', model.name), selectors: [], reference, onCase, ...sides });
+    return rowFromCases(head, exported, report.cases, relative(out, reportPath), seconds());
+  } catch (e) {
+    return unrun(exitCodeOf(e) === 2 ? 'refused' : 'error', messageOf(e));
+  }
 }
 
 /** `--out` must be new or empty (a zoo never mixes with an earlier one's files); the default is a fresh folder. */

@@ -4,12 +4,13 @@ import type { ExportCheck } from './export-check.ts';
 /**
  * What `tandem zoo` found (`zoo.json`, and `tandem zoo --json`): one row per model. A row's `status` is `pass`
  * when every stage passed on every backend, `fail` when a stage failed or errored, `refused` when tandem turned
- * the model away before training (an unsupported op, a training-mode BatchNorm: the importer's message), and
- * `export-failed` when torch.onnx.export itself could not export it.
+ * the model away before training (an unsupported op, a shape computed from values: the importer's message),
+ * `export-failed` when torch.onnx.export itself could not export it, and `error` when something else broke (the
+ * message; the zoo goes on with the next model).
  */
 export const ZOO_SCHEMA = 'tandem.zoo/1';
 
-export type ZooStatus = 'pass' | 'fail' | 'refused' | 'export-failed';
+export type ZooStatus = 'pass' | 'fail' | 'refused' | 'export-failed' | 'error';
 
 /** A case worth a line under the table: a failure or error with its reason, or a pass the float64 arbiter decided. */
 export interface ZooCaseNote {
