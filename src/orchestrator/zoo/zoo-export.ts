@@ -67,10 +67,12 @@ export async function exportZoo(python: string, dir: string, batch: number, name
 async function runExporter(python: string, args: readonly string[], progress: (line: string) => void): Promise<string> {
   const child = execa(python, ['-u', EXPORT_SCRIPT, ...args], { reject: false, env: { PYTHONDONTWRITEBYTECODE: '1' } });
   let stderr = '';
+  let reported = 0; // complete lines of stderr already looked at (a chunk may end inside a line)
   child.stderr?.on('data', (chunk: Buffer) => {
-    const text = chunk.toString();
-    stderr += text;
-    for (const line of text.split('\n')) if (line.startsWith('exported ')) progress(line);
+    stderr += chunk.toString();
+    const lines = stderr.split('\n').slice(0, -1);
+    for (const line of lines.slice(reported)) if (line.startsWith('exported ')) progress(line);
+    reported = lines.length;
   });
   const r = await child;
   if (r.failed) {
