@@ -6,9 +6,9 @@ import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.t
 import { tfjsBackend } from '../../src/plugins/backends/tfjs/tfjs-backend.ts';
 import { TorchSession } from '../../src/plugins/backends/torch/torch-session.ts';
 import { mlpModel } from '../../src/plugins/models/mlp/mlp.ts';
-import { materialParameter } from '../../src/physics/elastic/loss-terms.ts';
+import { materialParameter } from '../../src/train/losses/elastic/elastic-terms.ts';
 import { StandingWave } from '../../src/physics/elastic/standing-wave.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { dataLossBuilder } from '../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../src/train/program.ts';
 import { openReference } from '../backends/torch/torch-available.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/graph/tensor.ts';
 import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { mlpModel } from '../../src/plugins/models/mlp/mlp.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { dataLossBuilder } from '../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../src/train/program.ts';
 

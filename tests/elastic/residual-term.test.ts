@@ -4,7 +4,7 @@ import type { Session } from '../../src/contracts/backend.ts';
 import { tensor, type Tensor } from '../../src/graph/tensor.ts';
 import type { Material } from '../../src/physics/elastic/material.ts';
 import { StandingWave } from '../../src/physics/elastic/standing-wave.ts';
-import { dataLossBuilder, type LossTermConfig } from '../../src/train/data-loss.ts';
+import { dataLossBuilder, type LossTermConfig } from '../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../src/train/program.ts';
 import { initialTerm, residualTerm, standingWaveModel, wavePoints } from './helpers.ts';

@@ -4,10 +4,10 @@ import type { Model } from '../../src/contracts/model.ts';
 import type { ParameterSet } from '../../src/contracts/parameters.ts';
 import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import type { Session } from '../../src/contracts/backend.ts';
-import { registerEquationLossTerms } from '../../src/physics/pinn/equation-terms.ts';
-import { dataLossBuilder, type LossTermConfig } from '../../src/train/data-loss.ts';
-import type { PointDomain } from '../../src/train/loss-terms/point-domain.ts';
-import { lossTermSchema } from '../../src/train/loss-terms/term-schema.ts';
+import { registerEquationLossTerms } from '../../src/train/losses/equations/equation-terms.ts';
+import { dataLossBuilder, type LossTermConfig } from '../../src/train/losses/data/data-loss.ts';
+import type { PointDomain } from '../../src/physics/pinn/point-domain.ts';
+import { lossTermSchema } from '../../src/train/losses/term-schema.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../src/train/program.ts';
 

@@ -7,7 +7,7 @@ import { STAGE_RUNNERS } from '../../src/parity/stages.ts';
 import { pinnAdapter, pinnAdapterParams } from '../../src/plugins/adapters/pinn/pinn-adapter.ts';
 import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { mlpModel } from '../../src/plugins/models/mlp/mlp.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { dataLossBuilder } from '../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../src/train/program.ts';
 import { createSchedule } from '../../src/train/schedules/create-schedule.ts';

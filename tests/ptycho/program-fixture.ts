@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { PtychoAdapter, ptychoAdapter } from '../../src/plugins/adapters/ptycho/ptycho-adapter.ts';
 import { ptychoModel } from '../../src/plugins/models/ptycho/ptycho-model.ts';
-import { registerPtychoLossTerms } from '../../src/physics/ptycho/loss-terms.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { registerPtychoLossTerms } from '../../src/train/losses/ptycho/ptycho-terms.ts';
+import { dataLossBuilder } from '../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type DataInputSpec, type TrainingProgram } from '../../src/train/program.ts';
 import { constantFeeds, feedOf } from '../../src/train/trainer.ts';

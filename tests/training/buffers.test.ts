@@ -4,7 +4,7 @@ import type { GraphBuilder, Value } from '../../src/graph/builder.ts';
 import { tensor } from '../../src/graph/tensor.ts';
 import type { Model } from '../../src/contracts/model.ts';
 import type { ParameterSet } from '../../src/contracts/parameters.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { dataLossBuilder } from '../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../src/train/program.ts';
 

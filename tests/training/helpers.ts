@@ -1,5 +1,5 @@
 import { mlpModel } from '../../src/plugins/models/mlp/mlp.ts';
-import { dataLossBuilder, type DataTermConfig } from '../../src/train/data-loss.ts';
+import { dataLossBuilder, type DataTermConfig } from '../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import type { ProgramSpec } from '../../src/train/program.ts';
 

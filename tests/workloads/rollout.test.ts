@@ -1,4 +1,4 @@
-// The rollout loss wiring (src/train/rollout/): the rollout_mse term through the training program equals the
+// The rollout loss wiring (src/train/losses/rollout/): the rollout_mse term through the training program equals the
 // autoregressive chain computed by hand, and the forward graph of a rollout-trained model is one step from
 // frame 0 of each window. Runs the real graphs on ONNX Runtime.
 import { describe, expect, it } from 'vitest';
@@ -8,11 +8,11 @@ import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
 import { param } from '../../src/plugins/models/layers/param.ts';
 import type { Model } from '../../src/contracts/model.ts';
 import type { ParameterSet } from '../../src/contracts/parameters.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { dataLossBuilder } from '../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../src/train/program.ts';
-import { modelForLoss } from '../../src/train/rollout/rollout-model.ts';
-import { registerRolloutLossTerms, rolloutTermSchema } from '../../src/train/rollout/rollout-term.ts';
+import { modelForLoss } from '../../src/train/losses/rollout/rollout-model.ts';
+import { registerRolloutLossTerms, rolloutTermSchema } from '../../src/train/losses/rollout/rollout-term.ts';
 
 registerRolloutLossTerms();
 

@@ -11,7 +11,7 @@ import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.t
 import { convnetModel } from '../../src/plugins/models/convnet/convnet.ts';
 import { silentProgress } from '../../src/train/progress.ts';
 import { readStepLog } from '../../src/train/step-log.ts';
-import { registerRolloutLossTerms, rolloutTermSchema } from '../../src/train/rollout/rollout-term.ts';
+import { registerRolloutLossTerms, rolloutTermSchema } from '../../src/train/losses/rollout/rollout-term.ts';
 import { TrainingRun } from '../../src/train/training-run.ts';
 
 registerRolloutLossTerms();

@@ -1,10 +1,10 @@
 import type { DType } from '../../graph/dtype.ts';
 import type { Model } from '../../contracts/model.ts';
 import type { PluginDefinition } from '../../contracts/plugin.ts';
-import { dataLossBuilder, type LossTermConfig } from '../data-loss.ts';
+import { dataLossBuilder, type LossTermConfig } from '../losses/data/data-loss.ts';
 import { createOptimizer } from '../optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../program.ts';
-import { modelForLoss } from '../rollout/rollout-model.ts';
+import { modelForLoss } from '../losses/rollout/rollout-model.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import type { CheckpointManifest } from './manifest.ts';
 

@@ -11,15 +11,15 @@ import { lossCurve, type RefinementPoint } from '../../reports/run-plots/loss-cu
 import { writeRunReport } from '../../reports/run-plots/write-run-report.ts';
 import { declareReportFiles } from '../../reports/report-files.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import { isDataTerm, type LossTermConfig } from '../data-loss.ts';
+import { isDataTerm, type LossTermConfig } from '../losses/data/data-loss.ts';
 import type { EpochRecord, LossSummary } from '../history.ts';
-import { rolloutTermOf } from '../rollout/rollout-model.ts';
-import type { RolloutTermConfig } from '../rollout/rollout-term.ts';
+import { rolloutTermOf } from '../losses/rollout/rollout-model.ts';
+import type { RolloutTermConfig } from '../losses/rollout/rollout-term.ts';
 import { evaluateField, type FieldScale } from './field-metrics.ts';
 import { evaluateRollout } from './rollout-metrics.ts';
 import { evaluatePinn } from './pinn-evaluation.ts';
 import { parseLayout } from '../../data/layout.ts';
-import { TIME_DIM } from '../rollout/window-frames.ts';
+import { TIME_DIM } from '../losses/rollout/window-frames.ts';
 
 export const ROLLOUT_METRICS_FILE = 'rollout-metrics.json';
 export const FIELD_METRICS_FILE = 'field-metrics.json';

@@ -1,7 +1,7 @@
 import { Rng } from '../../../src/data/rng.ts';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import { mlpModel } from '../../../src/plugins/models/mlp/mlp.ts';
-import { dataLossBuilder } from '../../../src/train/data-loss.ts';
+import { dataLossBuilder } from '../../../src/train/losses/data/data-loss.ts';
 import type { LossBuilder } from '../../../src/train/loss-scope.ts';
 import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';

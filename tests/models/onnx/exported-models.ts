@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { readNpzFile } from '../../../src/data/npz.ts';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import { onnxModel } from '../../../src/plugins/models/onnx/onnx-model.ts';
-import { dataLossBuilder } from '../../../src/train/data-loss.ts';
+import { dataLossBuilder } from '../../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 

@@ -8,7 +8,7 @@ import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts'
 import { TorchSession } from '../../../src/plugins/backends/torch/torch-session.ts';
 import { builtinPlugins } from '../../../src/plugins/index.ts';
 import { onnxModel } from '../../../src/plugins/models/onnx/onnx-model.ts';
-import { dataLossBuilder } from '../../../src/train/data-loss.ts';
+import { dataLossBuilder } from '../../../src/train/losses/data/data-loss.ts';
 import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 import { batches } from '../../backends/torch/program-fixtures.ts';

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import type { Value } from '../../graph/builder.ts';
-import { fmtShape } from '../../graph/shape-utils.ts';
-import { tensor } from '../../graph/tensor.ts';
-import { scopeInput, scopeMask, scopeOutput } from '../../train/data-loss.ts';
-import type { LossScope } from '../../train/loss-scope.ts';
-import { maskedMean } from '../../train/loss-terms/masked.ts';
-import { registerLossTermKind, type LossTermKind } from '../../train/loss-terms/registry.ts';
-import { column } from '../../train/loss-terms/columns.ts';
+import type { Value } from '../../../graph/builder.ts';
+import { fmtShape } from '../../../graph/shape-utils.ts';
+import { tensor } from '../../../graph/tensor.ts';
+import { scopeInput, scopeMask, scopeOutput } from '../data/data-loss.ts';
+import type { LossScope } from '../../loss-scope.ts';
+import { maskedMean } from '../data/masked.ts';
+import { registerLossTermKind, type LossTermKind } from '../registry.ts';
+import { column } from '../columns.ts';
 import { firstDerivatives, secondDerivatives } from './displacement-derivatives.ts';
-import { checkMaterial, MATERIAL_KEYS, type MaterialKey } from './material.ts';
+import { checkMaterial, MATERIAL_KEYS, type MaterialKey } from '../../../physics/elastic/material.ts';
 
 /**
  * The 2D elastic-wave PINN's physics terms, declared in config:

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Value } from '../../graph/builder.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { LossScope } from '../loss-scope.ts';
-import type { PointDomain } from './point-domain.ts';
+import type { PointDomain } from '../../physics/pinn/point-domain.ts';
 
 /**
  * Loss-term kinds beyond the data-fit ones (mse, l1, rel_l2 in data-loss.ts): physics terms a config declares

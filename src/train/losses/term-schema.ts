@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DATA_LOSS_KINDS, dataTermSchema, type LossTermConfig } from '../data-loss.ts';
+import { DATA_LOSS_KINDS, dataTermSchema, type LossTermConfig } from './data/data-loss.ts';
 import { findLossTermKind, registeredLossTermKinds } from './registry.ts';
 
 /**

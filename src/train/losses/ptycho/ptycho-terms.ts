@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { fmtShape, sameShape } from '../../graph/shape-utils.ts';
-import { scopeInput, scopeOutput } from '../../train/data-loss.ts';
-import { registerLossTermKind, type LossTermKind } from '../../train/loss-terms/registry.ts';
-import { poissonNll } from '../../train/losses/poisson-nll.ts';
+import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
+import { scopeInput, scopeOutput } from '../data/data-loss.ts';
+import { registerLossTermKind, type LossTermKind } from '../registry.ts';
+import { poissonNll } from './poisson-nll.ts';
 
 /**
  * `train.loss.<term>: {kind: poisson_nll, output: intensity, target: counts}`: the photon-counting likelihood of

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import type { Value } from '../../graph/builder.ts';
-import { fmtShape } from '../../graph/shape-utils.ts';
-import type { LossScope } from '../../train/loss-scope.ts';
-import { maskedMean, maskedRelativeL2 } from '../../train/loss-terms/masked.ts';
-import type { PointDomain } from '../../train/loss-terms/point-domain.ts';
-import { registerLossTermKind, type LossContext, type LossTermKind } from '../../train/loss-terms/registry.ts';
-import { SetupError } from '../../util/setup-error.ts';
-import { evaluate } from './evaluate.ts';
-import { EquationError, namesIn, parseExpression, type Expr } from './expression.ts';
+import type { Value } from '../../../graph/builder.ts';
+import { fmtShape } from '../../../graph/shape-utils.ts';
+import type { LossScope } from '../../loss-scope.ts';
+import { maskedMean, maskedRelativeL2 } from '../data/masked.ts';
+import type { PointDomain } from '../../../physics/pinn/point-domain.ts';
+import { registerLossTermKind, type LossContext, type LossTermKind } from '../registry.ts';
+import { SetupError } from '../../../util/setup-error.ts';
+import { evaluate } from '../../../physics/pinn/evaluate.ts';
+import { EquationError, namesIn, parseExpression, type Expr } from '../../../physics/pinn/expression.ts';
 import { constantParameter, GraphAlgebra } from './graph-algebra.ts';
-import type { Namespace } from './names.ts';
+import type { Namespace } from '../../../physics/pinn/names.ts';
 
 /**
  * Loss terms written as equations on the `pinn` adapter's points (specs/pinn.md §3):

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { GraphBuilder, Value } from '../graph/builder.ts';
-import { sameShape, fmtShape } from '../graph/shape-utils.ts';
-import type { LossBuilder, LossScope, LossTerm } from './loss-scope.ts';
-import { maskedMean, maskedRelativeL2 } from './loss-terms/masked.ts';
-import { findLossTermKind, registeredLossTermKinds, type LossContext, type PhysicsTermConfig } from './loss-terms/registry.ts';
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
+import { sameShape, fmtShape } from '../../../graph/shape-utils.ts';
+import type { LossBuilder, LossScope, LossTerm } from '../../loss-scope.ts';
+import { maskedMean, maskedRelativeL2 } from './masked.ts';
+import { findLossTermKind, registeredLossTermKinds, type LossContext, type PhysicsTermConfig } from '../registry.ts';
 
 /**
  * Data-fit loss terms named in config (`train.loss.<term>: {kind, output, target, weight}`), written in forward
@@ -11,9 +11,9 @@ import { findLossTermKind, registeredLossTermKinds, type LossContext, type Physi
  * own functions: `mse` = F.mse_loss (mean over every element), `l1` = F.l1_loss, `rel_l2` = the neural-operator
  * LpLoss(p=2): per sample ‖pred − target‖₂ / ‖target‖₂ over all non-batch axes, then the mean over the batch.
  * With `mask` (a [batch, 1] data key of 0/1) the means run over the selected rows only and `rel_l2` becomes the
- * field's relative error over them (loss-terms/masked.ts): how PINN point sets share one batch.
+ * field's relative error over them (./masked.ts): how PINN point sets share one batch.
  *
- * Other kinds (PINN residuals, initial conditions) come from the loss-term registry (loss-terms/registry.ts);
+ * Other kinds (PINN residuals, initial conditions) come from the loss-term registry (../registry.ts);
  * `dataLossBuilder` builds both, so every caller (training run, parity) accepts every registered kind.
  */
 export const DATA_LOSS_KINDS = ['mse', 'l1', 'rel_l2'] as const;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Value } from '../../graph/builder.ts';
-import { scopeInput } from '../data-loss.ts';
-import type { LossScope } from '../loss-scope.ts';
-import { rolloutLoss } from '../losses/rollout.ts';
-import { registerLossTermKind, type LossTermKind } from '../loss-terms/registry.ts';
-import { SetupError } from '../../util/setup-error.ts';
+import type { Value } from '../../../graph/builder.ts';
+import { scopeInput } from '../data/data-loss.ts';
+import type { LossScope } from '../../loss-scope.ts';
+import { rolloutLoss } from './rollout-loss.ts';
+import { registerLossTermKind, type LossTermKind } from '../registry.ts';
+import { SetupError } from '../../../util/setup-error.ts';
 import { windowFrames } from './window-frames.ts';
 
 export const ROLLOUT_KIND = 'rollout_mse';
