@@ -5,9 +5,6 @@ import type { ParameterSet } from '../../src/contracts/parameters.ts';
 import type { StandingWaveOptions } from '../../src/physics/elastic/standing-wave.ts';
 import { StandingWave } from '../../src/physics/elastic/standing-wave.ts';
 import { elasticInitialSchema, elasticResidualSchema } from '../../src/train/losses/elastic/elastic-terms.ts';
-import { registerElasticLossTerms } from '../../src/train/losses/elastic/elastic-terms.ts';
-
-registerElasticLossTerms();
 
 /**
  * A "network" that IS the standing wave, written in graph ops (times a trainable scale, 1 at start): with it the

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphBuilder, type Value } from '../../src/graph/builder.ts';
 import { tensor } from '../../src/graph/tensor.ts';
 import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
-import { dataTerm } from '../../src/train/losses/data/data-loss.ts';
+import { dataTerm } from '../../src/train/losses/data/data-terms.ts';
 import { pdeResidualLoss } from '../../src/train/losses/equations/pde-residual.ts';
 import { poissonNll } from '../../src/train/losses/ptycho/poisson-nll.ts';
 import { rolloutLoss } from '../../src/train/losses/rollout/rollout-loss.ts';

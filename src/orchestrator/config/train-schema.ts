@@ -25,7 +25,7 @@ export const trainSchema = z.strictObject({
   epochs: z.int().min(1),
   batch_size: z.int().min(1),
   optimizer: optimizerSection,
-  /** Named loss terms (data kinds or registered physics kinds, src/train/losses/); the total loss is Σ weight·term (specs/results.md). */
+  /** Named loss terms (any kind of the loss-kind list, src/train/losses/loss-kinds.ts); the total loss is Σ weight·term (specs/results.md). */
   // Optional here (a config whose stages are not built yet has nothing to train); a run or parity that trains
   // requires it before its run directory exists (requireLoss in handshake.ts). Never empty.
   loss: z

@@ -39,7 +39,7 @@ describe.skipIf(skip)('BatchNorm in training mode: running statistics are buffer
     const resolved = model.effectiveSettings().resolved as { buffers: string[]; trainable: string[]; frozen: string[] };
     expect(resolved.buffers).toEqual(['bn.running_mean', 'bn.running_var']);
     expect(resolved.frozen).toEqual([]);
-    expect(resolved.trainable).toEqual(['conv.weight', 'conv.bias', 'bn.weight', 'bn.bias', 'fc.weight', 'fc.bias']);
+    expect(resolved.trainable).toEqual(['conv.weight', 'bn.weight', 'bn.bias', 'fc.weight', 'fc.bias']);
   });
 
   for (const backend of [...GRAPH_BACKENDS, 'torch'] as const) {
@@ -59,6 +59,24 @@ describe.skipIf(skip)('BatchNorm in training mode: running statistics are buffer
       }
     });
   }
+
+  it('torchvision resnet18 exported in training mode imports its 20 BatchNorms\' running statistics as 40 buffers', async () => {
+    const resnet = await exportTorchModels('export_batchnorm_models.py', ['resnet18']);
+    try {
+      const path = join(resnet.dir, 'resnet18.onnx');
+      const resolved = (await onnxModel.create(onnxModel.params.parse({ path }))).effectiveSettings().resolved as { buffers: string[]; trainable: string[]; frozen: string[] };
+      expect(resolved.buffers).toHaveLength(40);
+      expect(resolved.buffers.slice(0, 2)).toEqual(['bn1.running_mean', 'bn1.running_var']);
+      expect(resolved.frozen).toEqual([]);
+      expect(resolved.trainable).toHaveLength(62);
+      const p = await onnxProgram(path, [3, 32, 32], [10], { batch: 4 });
+      expect(p.buffers).toHaveLength(40);
+      expect(p.graphs.step.outputs.filter((o) => o.name.endsWith('running_var/next'))).toHaveLength(20);
+      expect(p.graphs.forward.nodes.filter((n) => n.op === 'BatchNormalization' && n.attrs.training_mode === 1)).toEqual([]);
+    } finally {
+      resnet.cleanup();
+    }
+  }, 120_000);
 
   it('the training-mode forward (what the gradients differentiate) is torch\'s train-mode output', async () => {
     const executor = await (await ortBackend.create(ortBackend.params.parse({ threads: 1 }))).executor();

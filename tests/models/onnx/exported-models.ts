@@ -5,17 +5,17 @@ import { execa } from 'execa';
 import { readNpzFile } from '../../../src/data/npz.ts';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import { onnxModel } from '../../../src/plugins/models/onnx/onnx-model.ts';
-import { dataLossBuilder } from '../../../src/train/losses/data/data-loss.ts';
+import { lossBuilder } from '../../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 
 /**
- * Exports test models with Debian's torch 1.13 (`script`, an export_*.py beside this file) into a fresh temp
+ * Exports test models with Debian's torch 1.13 (`script`, an export_*.py beside this file, with `args`) into a fresh temp
  * dir, exactly as a user's torch.onnx.export would write them. Returns the dir and a cleanup.
  */
-export async function exportTorchModels(script = 'export_torch_models.py'): Promise<{ dir: string; cleanup: () => void }> {
+export async function exportTorchModels(script = 'export_torch_models.py', args: readonly string[] = []): Promise<{ dir: string; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-onnx-'));
-  await execa('/usr/bin/python3', ['-W', 'ignore', join(import.meta.dirname, script), dir]);
+  await execa('/usr/bin/python3', ['-W', 'ignore', join(import.meta.dirname, script), dir, ...args]);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -45,7 +45,7 @@ export async function onnxProgram(path: string, sample: readonly number[], targe
       seed: 3,
       dtype,
       inputs: { x: { dtype, shape: [...sample], perSample: true }, y: { dtype, shape: [...target], perSample: true } },
-      loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
+      loss: lossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
       optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
     },
     opts.batch ?? 6,

@@ -1,7 +1,7 @@
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 import type { Model } from '../../../contracts/model.ts';
 import type { ParameterSet } from '../../../contracts/parameters.ts';
-import type { LossTermConfig } from '../data/data-loss.ts';
+import type { LossTermConfig } from '../loss-kind.ts';
 import { SetupError } from '../../../util/setup-error.ts';
 import { ROLLOUT_KIND, type RolloutTermConfig } from './rollout-term.ts';
 import { windowFrames } from './window-frames.ts';
