@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { castFeeds } from '../contracts/data-feeds.ts';
 import { tensor, type Tensor } from '../graph/tensor.ts';
 import { builtinPlugins } from '../orchestrator/composition-root.ts';
@@ -24,6 +27,13 @@ export interface ProfileRow {
 export async function benchProfile(o: { config: string; backend: string; steps: number }): Promise<{ rows: ProfileRow[]; stepMs: number; graph: string }> {
   const setup = await setUpParity({ configFile: o.config, overrides: [], builtins: builtinPlugins });
   const { experiment } = setup;
+  // A model with a prepare hook (a torch module's export) keeps nothing from a profile: a scratch folder.
+  const scratch = mkdtempSync(join(tmpdir(), 'tandem-profile-'));
+  try {
+    await experiment.prepare(scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   const program = buildTrainingProgram(experiment.programSpec('float32'), experiment.batchSize);
   const [batch] = experiment.trajectory(1);
   const lr = (experiment.train.optimizer as { lr: number }).lr;

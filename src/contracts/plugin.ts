@@ -22,4 +22,10 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, P = any, I 
   readonly description: string;
   readonly params: z.ZodType<P>;
   create(params: P): I | Promise<I>;
+  /**
+   * Optional, for params that name a file relative to the config file that sets them (a torch-module's python
+   * file): returns the params with each such path passed through `resolve`, which gives the path from the working
+   * directory. The handshake calls it after validating the params, so `create` and the resolved config see that path.
+   */
+  resolvePaths?(params: P, resolve: (path: string, key: string) => string): P;
 }

@@ -25,7 +25,24 @@ export interface Reference {
   readonly baseline?: { readonly path: string; readonly configHash: string; readonly graphHash: string; readonly recordedAt: string };
   /** The reference's view of one program (the unmodified program of the experiment, in one dtype). */
   open(program: TrainingProgram, settings: ReferenceTrainSettings): Promise<ReferenceRun>;
+  /**
+   * Checks, before a parity run writes anything, that the reference can serve `program` (the torch-module
+   * reference loads the user's module and pairs its weights); throws a usage error (exit 2) saying what to fix.
+   */
+  prepare?(program: TrainingProgram): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** One submodule of a reference module as its hooks saw it (torch-module reference: first-divergence by submodule). */
+export interface SubmoduleRecord {
+  /** The module path, `layer1.0.conv1`; torch's exporter scopes its nodes `/layer1/layer1.0/conv1/`. */
+  readonly path: string;
+  readonly className: string;
+  readonly inputs: readonly Tensor[];
+  /** Its output (the first tensor of a tuple); absent when it returned no tensor. */
+  readonly output?: Tensor;
+  /** d loss / d output (backward hooks), when asked for. */
+  readonly gradOutput?: Tensor;
 }
 
 export interface ReferenceTrainSettings {
@@ -58,6 +75,11 @@ export interface ReferenceRun {
    */
   readonly execute?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, fetch: readonly string[], derivatives?: readonly DerivativeRecord[]) => Promise<Map<string, Tensor>>;
   /** d sum(of) / d wrt by the reference's own autograd (adjoint probes); recorded baselines as for `execute`. */
+  /**
+   * The reference module's submodules in the order they finished, with their inputs and output on `batch` from
+   * the initial state, and with `gradients` the loss gradient w.r.t. each output. Only a module reference has them.
+   */
+  readonly submodules?: (batch: BatchFeed, gradients: boolean) => Promise<SubmoduleRecord[]>;
   readonly autograd?: (graph: Graph, feeds: ReadonlyMap<string, Tensor>, of: string, wrt: readonly string[], derivatives?: readonly DerivativeRecord[]) => Promise<Map<string, Tensor>>;
   dispose(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { TOKENS } from './tokens.ts';
 import type { Reference } from '../contracts/reference.ts';
 import { builtinPlugins } from '../plugins/index.ts';
 import { LiveTorchReference } from '../plugins/backends/torch/live-torch-reference.ts';
+import { ModuleTorchReference, type ModuleReferenceOptions } from '../plugins/backends/torch/module-torch-reference.ts';
 import { createProgress } from '../train/progress.ts';
 import { StepLog } from '../train/step-log.ts';
 import { RunReportWriter } from '../reports/run-plots/run-report-writer.ts';
@@ -125,4 +126,9 @@ export { DEFAULT_PYTHON } from '../plugins/backends/torch/torch-process.ts';
 /** The live PyTorch reference parity compares against: the torch backend's process, one for the whole run. */
 export function openLiveReference(options: { python?: string; threads?: number } = {}): Reference {
   return new LiveTorchReference(options);
+}
+
+/** The user's nn.Module as the parity reference (parity.reference: torch-module:<file>:<factory>). */
+export function openModuleReference(options: ModuleReferenceOptions): Reference {
+  return new ModuleTorchReference(options);
 }

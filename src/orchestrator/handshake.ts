@@ -4,7 +4,8 @@ import { applyOverrides } from './config/apply-overrides.ts';
 import { composeConfig } from './config/compose.ts';
 import { deepFreeze } from './config/deep-freeze.ts';
 import { resolveInterpolations } from './config/interpolate.ts';
-import { locate } from './config/origins.ts';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { locate, type Origin } from './config/origins.ts';
 import { parseOverride } from './config/override.ts';
 import { configSchema, type TandemConfig } from './config/schema.ts';
 import { validateAgainst } from './config/validate.ts';
@@ -66,6 +67,9 @@ export async function runHandshake(request: HandshakeRequest): Promise<Handshake
       prefix: [kind, 'params'],
       owner: `${kind} '${section.name}'`,
     });
+    if (definition.resolvePaths) {
+      section.params = definition.resolvePaths(section.params, (path, key) => fromConfigFile(path, composed.origins.lookup([kind, 'params', key])));
+    }
   }
 
   deepFreeze(config);
@@ -78,6 +82,15 @@ export async function runHandshake(request: HandshakeRequest): Promise<Handshake
     choices: { ...composed.choices },
   });
   return { frozen, catalog, pendingKinds };
+}
+
+/**
+ * A path written in a config file is relative to that file; one from a command-line override (or with no
+ * origin) to the working directory, as `plugins:` paths are. The result is relative to the working directory.
+ */
+function fromConfigFile(path: string, origin: Origin | undefined): string {
+  if (isAbsolute(path) || !origin || origin.override !== undefined || !origin.file) return path;
+  return relative(process.cwd(), resolve(dirname(origin.file), path)) || '.';
 }
 
 /**

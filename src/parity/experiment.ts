@@ -12,6 +12,7 @@ import { forwardDropoutMasks, type DataInputSpec, type ProgramSpec } from '../tr
 import type { LossSummary } from '../train/history.ts';
 import { constantFeeds, feedOf, meanOverBatches } from '../train/trainer.ts';
 import type { TrainSettings } from '../train/training-run.ts';
+import { prepareModel } from '../train/prepare-model.ts';
 
 /** The parts of the resolved config parity reads. */
 export interface ExperimentSettings {
@@ -47,6 +48,11 @@ export class ParityExperiment {
     this.batchSize = Math.min(train.batch_size, data.split.train.length);
     this.constants = constantFeeds(data);
     if (!train.loss) throw new Error('train.loss is missing: parity compares the loss, so name at least one loss term, e.g. train.loss.data: {kind: mse, output: y, target: u}');
+  }
+
+  /** The model's `prepare` hook (a torch module's export) on the first train batch; `runDir` keeps its files. */
+  prepare(runDir: string): Promise<string | undefined> {
+    return prepareModel(modelForLoss(this.model, this.train.loss), this.data, this.batchSize, this.seed, runDir);
   }
 
   /** The spec of the unmodified program in `dtype` (the reference builds exactly this one). */

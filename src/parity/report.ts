@@ -166,6 +166,16 @@ export const firstDivergenceSchema = z.strictObject({
     .nullable(),
   /** Values compared (each against the reference), in the order compared. */
   compared: z.int().min(0),
+  /**
+   * torch-module reference only: the first submodule of the user's module (by its forward or backward hooks)
+   * whose output (or output gradient) leaves the tolerance against the graph value of its export scope
+   * (`/layer1/layer1.0/conv1/` for `layer1.0.conv1`), with its input errors; and the submodules no graph value
+   * could be matched to (no nodes in their scope, or no value of their output's shape leaving it).
+   */
+  submodule: z
+    .strictObject({ path: z.string(), className: z.string(), value: z.string(), inputs: z.array(valueErrorSchema), output: valueErrorSchema })
+    .optional(),
+  unmatchedSubmodules: z.array(z.string()).optional(),
   message: z.string(),
   /** Where the comparison ran, e.g. "onnxruntime vs torch.autograd (adjoint probes)". */
   method: z.string(),

@@ -7,6 +7,7 @@ import { selectOutputs } from '../train/select-outputs.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { firstForwardDivergence, intermediateNames } from './first-divergence.ts';
 import { firstGradientDivergence } from './gradient-divergence.ts';
+import { firstSubmoduleDivergence } from './submodule-divergence.ts';
 import { LocalizationUnavailable } from './errors.ts';
 import { compareInputDerivatives } from './input-derivatives.ts';
 import { initialFeeds } from './side-graph.ts';
@@ -40,6 +41,8 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const compared = ctx.refProgram.outputs.map((o) => compareTensors(o, 'output', ours.get(o), ref.get(o), tolerance));
     const { tensors, notes } = await judgeValues(ctx, compared, ours, ref, async () => (await ctx.float64!()).forward(batch, []));
     if (!failureOf(tensors)) return outcome(ctx, tensors, 'forward', notes);
+    // Against the user's module there are no graph intermediates on the reference side: localize by submodule.
+    if (ctx.reference.submodules) return { ...outcome(ctx, tensors, 'forward', notes), firstDivergence: await firstSubmoduleDivergence(ctx, batch, tolerance, 'forward') };
     // Bisection: every intermediate value on both sides, the backend's own execution against torch's.
     const names = intermediateNames(ctx.program.graphs.forward);
     const refNames = names.filter((n) => ctx.refProgram.graphs.forward.values.has(n));
@@ -69,6 +72,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       const message = `loss localization unavailable: ${why}`;
       return { ...outcome(ctx, tensors, 'loss', notes), firstDivergence: { kind: 'forward' as const, node: null, compared: 0, message, method: 'none' } };
     };
+    if (ctx.reference.submodules) return unavailable("the reference is the user's module, which has no loss-graph values to compare; the forward and gradients stages localize by submodule");
     if (!ctx.reference.execute) return unavailable('the reference cannot execute graphs');
     // The Session contract exposes no loss-graph intermediates, so the side's loss graph runs on onnxruntime
     // (tandem's executor of record) against the torch interpreter on the reference's loss graph (or the values
@@ -120,6 +124,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     // A gradient rule is blamed only for what it computes from matching forward values.
     const upstream = await forwardDivergence(ctx, batch);
     if (upstream) return { ...outcome(ctx, tensors, 'gradients', notes), firstDivergence: { kind: 'gradient', node: null, compared: 0, message: upstream, method: 'forward and loss comparison' } };
+    if (ctx.reference.submodules) return { ...outcome(ctx, tensors, 'gradients', notes), firstDivergence: await firstSubmoduleDivergence(ctx, batch, tolerance, 'gradient') };
     const divergingDerivatives = tensors.filter((t) => t.role === 'derivative' && t.verdict === 'fail').map((t) => t.name);
     const firstDivergence = await firstGradientDivergence(ctx.program, ctx.refProgram, ctx.reference, ctx.localizer, batch, tolerance, divergingDerivatives);
     return { ...outcome(ctx, tensors, 'gradients', notes), firstDivergence };

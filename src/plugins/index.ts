@@ -13,6 +13,7 @@ import { resnetModel } from './models/resnet/resnet.ts';
 import { unetModel } from './models/unet/unet.ts';
 import { fnoModel } from './models/fno/fno.ts';
 import { onnxModel } from './models/onnx/onnx-model.ts';
+import { torchModuleModel } from './models/torch-module/torch-module-model.ts';
 import { torchBackend } from './backends/torch/torch-backend.ts';
 import { tfjsBackend } from './backends/tfjs/tfjs-backend.ts';
 import type { PluginDefinition } from '../contracts/plugin.ts';
@@ -38,6 +39,7 @@ export const builtinPlugins: PluginDefinition[] = [
   unetModel,
   fnoModel,
   onnxModel,
+  torchModuleModel,
   tfjsBackend,
   burgersAdapter,
   darcyAdapter,

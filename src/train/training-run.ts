@@ -30,6 +30,7 @@ import { CHECKPOINTS_DIR } from './checkpoint/resolve-checkpoint.ts';
 import { checkpointState } from './checkpoint/manifest.ts';
 import { toolVersions } from '../util/package-version.ts';
 import { modelForLoss } from './losses/rollout/rollout-model.ts';
+import { prepareModel } from './prepare-model.ts';
 import { streamedRunReport, workloadReport, type WorkloadReport } from './evaluation/workload-report.ts';
 import type { RefinementPoint } from '../reports/run-plots/loss-curve.ts';
 import { declareReportFiles } from '../reports/report-files.ts';
@@ -117,7 +118,9 @@ export class TrainingRun {
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };
-    const program = (this.program = buildTrainingProgram(spec, Math.min(train.batch_size, data.split.train.length)));
+    const batchSize = Math.min(train.batch_size, data.split.train.length);
+    const prepared = await prepareModel(spec.model, data, batchSize, seed, this.deps.runDir);
+    const program = (this.program = buildTrainingProgram(spec, batchSize));
     const fixed = this.deps.model.fixedBatchSize;
     if (fixed !== undefined && program.buffers.length && program.batchSize !== fixed) {
       // A baked-in batch runs in chunks (fixed-batch.ts): each chunk would normalize by its own, zero-padded statistics.
@@ -136,7 +139,7 @@ export class TrainingRun {
     // A batch size above the train split is a full batch (the PINN configs ask for one that way): said, with the numbers.
     const clamped = train.batch_size > program.batchSize ? ` (train.batch_size ${train.batch_size} clamped to the ${program.batchSize} train samples: every step is the whole train split)` : '';
     const buffers = program.buffers.length ? `, ${program.buffers.length} buffers (${program.buffers.reduce((n, b) => n + sizeOf(b.shape), 0)} values, updated by each step, not trained)` : '';
-    return `${program.params.length} parameter tensors (${count} values)${buffers}, loss terms ${program.terms.join(', ')}, batches of ${program.batchSize}${clamped}; graphs saved to ${relative(process.cwd(), join(this.deps.runDir, 'graphs'))}`;
+    return `${prepared ? `${prepared}; ` : ''}${program.params.length} parameter tensors (${count} values)${buffers}, loss terms ${program.terms.join(', ')}, batches of ${program.batchSize}${clamped}; graphs saved to ${relative(process.cwd(), join(this.deps.runDir, 'graphs'))}`;
   }
 
   async train(): Promise<string> {

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { baselineDir, type BaselineIdentity } from '../../parity/baseline/baseline-files.ts';
 import { RecordedReference } from '../../parity/baseline/recorded-reference.ts';
-import type { ParitySettings } from '../../parity/parity-config.ts';
-import { openLiveReference } from '../composition-root.ts';
+import type { ModuleReferenceSetting, ParitySettings } from '../../parity/parity-config.ts';
+import { openLiveReference, openModuleReference } from '../composition-root.ts';
 import type { Reference } from '../../contracts/reference.ts';
+import { ConfigError } from '../errors.ts';
 
 export interface ReferenceOptions {
   /** The Python with torch for the live reference (default: the torch backend's). */
@@ -13,8 +16,30 @@ export interface ReferenceOptions {
   readonly identity: BaselineIdentity;
 }
 
-/** The reference `parity.reference` names: the live torch process, or a recorded baseline (checked on load). */
+/**
+ * The reference `parity.reference` names: the live torch process, the user's own nn.Module (paths relative to
+ * the config file), or a recorded baseline (checked on load).
+ */
 export function openReference(settings: ParitySettings, options: ReferenceOptions): Reference {
-  if (settings.reference.kind === 'live') return openLiveReference(options.python ? { python: options.python } : {});
-  return RecordedReference.load(settings.reference.name, baselineDir(settings.reference.name, options.baselinesRoot), options.identity);
+  const python = options.python ? { python: options.python } : {};
+  const r = settings.reference;
+  if (r.kind === 'live' && r.name === 'torch-module') return openModuleReferenceOf(r as ModuleReferenceSetting, options.identity.configFile, python);
+  if (r.kind === 'live') return openLiveReference(python);
+  return RecordedReference.load(r.name, baselineDir(r.name, options.baselinesRoot), options.identity);
+}
+
+function openModuleReferenceOf(r: ModuleReferenceSetting, configFile: string, python: { python?: string }): Reference {
+  const base = dirname(resolve(configFile));
+  const file = resolve(base, r.file);
+  if (!existsSync(file)) {
+    throw new ConfigError(`the module file "${r.file}" does not exist (looked for ${file})`, { file: configFile, keyPath: 'parity.reference' }, 'The path in torch-module:<file>:<factory> is relative to the config file.');
+  }
+  const map = r.weightsMap;
+  return openModuleReference({
+    file,
+    callable: r.callable,
+    label: `torch-module:${r.file}:${r.callable}`,
+    ...(map ? { weightsMap: { path: resolve(base, map), label: map } } : {}),
+    ...python,
+  });
 }

@@ -1,3 +1,4 @@
+import { dirname, relative, resolve } from 'node:path';
 import { baselineDir, type BaselineIdentity } from '../../parity/baseline/baseline-files.ts';
 import { ParityExperiment } from '../../parity/experiment.ts';
 import { paritySettings, type ParitySettings } from '../../parity/parity-config.ts';
@@ -34,14 +35,27 @@ const LOCALIZER_BACKEND = 'onnxruntime';
 
 const BASELINE_KEYS = ['experiment', 'adapter', 'model', 'train', 'plugins'] as const;
 
+/**
+ * A torch-module model is checked against its own module unless `parity.reference` says otherwise: the module
+ * is what the user wrote, the export only what the exporter made of it (specs/models.md "torch-module"). The
+ * handshake resolved the model's path to the working directory; a reference path is relative to the config file.
+ */
+function moduleReference(model: { readonly name: string; readonly params?: unknown }, configFile: string): string | undefined {
+  if (model.name !== 'torch-module') return undefined;
+  const spec = (model.params as { module: string }).module;
+  const cut = spec.lastIndexOf(':');
+  const file = relative(dirname(resolve(configFile)), resolve(spec.slice(0, cut)));
+  return `torch-module:${file}:${spec.slice(cut + 1)}`;
+}
+
 export async function setUpParity(request: { configFile: string; overrides: readonly string[]; builtins: readonly PluginDefinition[] }): Promise<ParitySetup> {
   const handshake = await runHandshake(request);
   requireLoss(handshake);
   const { frozen, catalog } = handshake;
-  const settings = paritySettings(frozen.config.parity);
+  const settings = paritySettings(frozen.config.parity, moduleReference(frozen.config.model, frozen.configFile) ?? 'torch');
   const backendNames = settings.backends ?? catalog.ofKind('backend').map((d) => d.name).filter((n) => n !== 'torch');
   for (const name of backendNames) catalog.resolve('backend', name, { keyPath: 'parity.backends' });
-  if (settings.reference.kind === 'live' && backendNames.includes('torch')) {
+  if (settings.reference.kind === 'live' && settings.reference.name === 'torch' && backendNames.includes('torch')) {
     throw new ConfigError(
       'parity.backends lists torch while the reference is the live torch process: that would compare the reference with itself and prove nothing',
       { keyPath: 'parity.backends' },

@@ -1,4 +1,6 @@
-import { dirname } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { recordBaseline as record } from '../../parity/baseline/record-baseline.ts';
 import type { BaselineManifest } from '../../parity/baseline/baseline-files.ts';
 import type { PluginDefinition } from '../../contracts/plugin.ts';
@@ -25,7 +27,10 @@ export async function recordBaseline(request: RecordRequest): Promise<{ dir: str
   const dir = setup.baselineDir(name, request.root);
   prepareWritableRoot(dirname(dir), 'the baselines directory');
   const live = openLiveReference();
+  // A model's prepared files (a torch module's export) are not part of a baseline: they go to a scratch folder.
+  const scratch = mkdtempSync(join(tmpdir(), 'tandem-baseline-'));
   try {
+    await setup.experiment.prepare(scratch);
     const manifest = await record({
       dir,
       name,
@@ -38,6 +43,7 @@ export async function recordBaseline(request: RecordRequest): Promise<{ dir: str
     });
     return { dir, manifest };
   } finally {
+    rmSync(scratch, { recursive: true, force: true });
     await live.dispose();
   }
 }

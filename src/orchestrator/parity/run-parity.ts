@@ -1,13 +1,16 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReference } from './open-reference.ts';
 import type { Reference } from '../../contracts/reference.ts';
 import type { ParityCase, ParityReport } from '../../parity/report.ts';
-import { planCases, runCases, type SideOverride } from '../../parity/run-cases.ts';
-import { parseSelectors } from '../../parity/selectors.ts';
+import { planCases, runCases, type CasePlan, type SideOverride } from '../../parity/run-cases.ts';
+import { parseSelectors, type Selector } from '../../parity/selectors.ts';
 import type { PluginDefinition } from '../../contracts/plugin.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { createRunDirectory, guardRunDirectory, writeRunRecord, writeStatus } from '../run/run-directory.ts';
-import { setUpParity } from './parity-setup.ts';
+import { setUpParity, type ParitySetup } from './parity-setup.ts';
+import { buildTrainingProgram } from '../../train/program.ts';
 import { renderMarkdown } from '../../reports/parity-markdown.ts';
 import { renderHtml } from '../../reports/report-html.ts';
 import { parityOnlyInput } from '../../reports/report-input.ts';
@@ -43,20 +46,41 @@ export interface ParityResult {
  */
 export async function runParity(request: ParityRequest): Promise<ParityResult> {
   const setup = await setUpParity(request);
-  const { frozen, settings, experiment } = setup;
+  const { settings, experiment } = setup;
   const selectors = parseSelectors(request.selectors);
   const plan = planCases(experiment.name, setup.backendNames, settings.stages, selectors);
+  // The model is prepared (a torch module exported and checked) before anything is written, into a scratch
+  // folder whose files join the run directory once it exists.
+  const prepared = mkdtempSync(join(tmpdir(), 'tandem-parity-model-'));
+  try {
+    await experiment.prepare(prepared);
+    return await runPrepared(request, setup, plan, selectors, prepared);
+  } finally {
+    rmSync(prepared, { recursive: true, force: true });
+  }
+}
+
+async function runPrepared(request: ParityRequest, setup: ParitySetup, plan: CasePlan, selectors: readonly Selector[], prepared: string): Promise<ParityResult> {
+  const { frozen, settings, experiment } = setup;
+  const torchPython = frozen.config.backend.name === 'torch' ? (frozen.config.backend.params as { python?: string }).python : undefined;
+  // Opened and checked before the run directory exists: a reference the user must fix (a stale baseline, a
+  // module that cannot load or pair its weights) leaves nothing half-written.
+  const reference = request.reference ?? openReference(settings, { identity: setup.identity, ...(torchPython ? { python: torchPython } : {}), ...(request.baselinesRoot ? { baselinesRoot: request.baselinesRoot } : {}) });
+  try {
+    await reference.prepare?.(buildTrainingProgram(experiment.programSpec('float32'), experiment.batchSize));
+  } catch (e) {
+    if (!request.reference) await reference.dispose();
+    throw e;
+  }
   const startedAt = new Date();
   const runDir = createRunDirectory(request.outputsRoot, startedAt);
   writeRunRecord(runDir, frozen, startedAt);
   const status = (value: 'complete' | 'failed', error?: string) =>
     writeStatus(runDir, { status: value, configHash: frozen.hash, startedAt: startedAt.toISOString(), updatedAt: new Date().toISOString(), ...(error ? { error } : {}) });
-  const torchPython = frozen.config.backend.name === 'torch' ? (frozen.config.backend.params as { python?: string }).python : undefined;
-  let reference: Reference | undefined;
   const localizer = await setup.openLocalizer();
   const releaseGuard = guardRunDirectory(runDir, { configHash: frozen.hash, startedAt: startedAt.toISOString() });
   try {
-    reference = request.reference ?? openReference(settings, { identity: setup.identity, ...(torchPython ? { python: torchPython } : {}), ...(request.baselinesRoot ? { baselinesRoot: request.baselinesRoot } : {}) });
+    cpSync(prepared, runDir, { recursive: true });
     const report = await runCases({
       experiment,
       plan,
@@ -77,7 +101,7 @@ export async function runParity(request: ParityRequest): Promise<ParityResult> {
   } finally {
     releaseGuard();
     // An injected reference belongs to the caller (a test file shares one process across its runs).
-    if (reference && !request.reference) await reference.dispose();
+    if (!request.reference) await reference.dispose();
     await localizer.dispose();
   }
 }

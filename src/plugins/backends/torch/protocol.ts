@@ -62,6 +62,35 @@ export interface StateReply {
   readonly lr: number;
 }
 
+export interface ExportModuleRequest {
+  /** The python file (as the process may open it) and the factory in it that returns the nn.Module. */
+  readonly file: string;
+  readonly callable: string;
+  readonly seed: number;
+  /** The forward's arguments by name: one real batch. */
+  readonly inputs: WireTensors;
+  /** Names of the module's outputs when it returns a tensor or a tuple (a dict names its own). */
+  readonly outputs: readonly string[];
+}
+
+export interface ExportModuleReply {
+  /** base64 of the exported ModelProto; its initializers carry the module's parameter and buffer names. */
+  readonly onnx: string;
+  /** The graph's inputs (the forward's arguments, in order) and outputs. */
+  readonly inputs: string[];
+  readonly outputs: string[];
+  /** The module's own values on the batch, by ONNX value name: inputs, outputs, each submodule's output. */
+  readonly expected: WireTensors;
+  /** ONNX value → `<submodule path> (<class>)` for the submodule outputs in `expected`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The module's named_parameters() as initializers of the export: the values tandem trains. */
+  readonly parameters: string[];
+  /** Parameters the export does not read (forward never uses them): nothing to train. */
+  readonly unused_parameters: string[];
+  /** The module's named_buffers() as initializers of the export: constant (BatchNorm statistics are updated by training only once buffers exist). */
+  readonly buffers: string[];
+}
+
 /** Request and response fields per message kind. */
 export interface TorchMessages {
   load: {
@@ -109,7 +138,78 @@ export interface TorchMessages {
     request: { readonly model: string; readonly params?: WireTensors; readonly slots?: WireTensors; readonly buffers?: WireTensors; readonly step?: number };
     response: StateReply;
   };
+  /** Exports the user's nn.Module (reference/export_module.py): training mode, opset 17, dynamic batch axis. */
+  export_module: { request: ExportModuleRequest; response: ExportModuleReply };
   shutdown: { request: object; response: object };
+  /** The torch-module reference (reference/module_reference.py): the user's nn.Module, paired with the graph's tensors. */
+  module_open: { request: ModuleOpenRequest; response: { readonly module: string; readonly bindings: readonly WeightBinding[] } };
+  /** Every request on an open module starts from `state` (tandem names; default: the state it was opened with). */
+  module_state: { request: ModuleRequest; response: { readonly params: WireTensors } };
+  module_forward: { request: ModuleRequest & { readonly feeds: WireTensors }; response: { readonly outputs: WireTensors } };
+  module_evaluate: { request: ModuleRequest & { readonly feeds: WireTensors; readonly fetch: readonly string[] }; response: { readonly outputs: WireTensors } };
+  module_gradients: {
+    request: ModuleRequest & { readonly feeds: WireTensors; readonly of: string; readonly fetch: readonly string[] };
+    response: { readonly outputs: WireTensors; readonly gradients: WireTensors };
+  };
+  module_train: {
+    request: ModuleRequest & { readonly loss: string; readonly optimizer: OptionSection; readonly schedule?: OptionSection; readonly clip?: { readonly max_norm: number }; readonly steps: readonly TrainStep[] };
+    response: { readonly records: StepRecord[]; readonly params: WireTensors; readonly slots: WireTensors };
+  };
+  /** Forward hooks on every submodule (and, with `of`, backward hooks: the gradient of `of` w.r.t. each output). */
+  module_capture: { request: ModuleRequest & { readonly feeds: WireTensors; readonly of?: string }; response: { readonly submodules: readonly SubmoduleCapture[] } };
+}
+
+export interface ModuleOpenRequest {
+  readonly file: string;
+  readonly callable: string;
+  readonly seed: number;
+  readonly dtype: 'float32' | 'float64';
+  /** The graph's trainable parameters and buffers, by tandem name: the module is loaded with these. */
+  readonly params: WireTensors;
+  readonly buffers: WireTensors;
+  /** The forward graph's float initializers (what a freeze kept constant): paired by name only, kept frozen. */
+  readonly constants: WireTensors;
+  readonly weights_map?: WeightsMap;
+  /** How errors name the map (its file). */
+  readonly map_label?: string;
+  /** The data inputs the module's forward takes, in order, and the model outputs it returns, in order. */
+  readonly forward_inputs: readonly string[];
+  readonly model_outputs: readonly string[];
+  /** The loss head's input for each model output (the value the output names). */
+  readonly output_values: readonly string[];
+  /** tandem's loss graph cut at the model outputs (ONNX, base64), and its input-derivative holes. */
+  readonly head: string;
+  readonly label: string;
+  readonly derivatives: readonly WireDerivativeTerm[];
+}
+
+/** parity.weights.map as Python reads it: regex renames (graph name → module name), then per-tensor axes. */
+export interface WeightsMap {
+  readonly rename: readonly { readonly pattern: string; readonly replacement: string }[];
+  readonly tensors: Readonly<Record<string, { readonly transpose?: boolean; readonly permute?: readonly number[] }>>;
+}
+
+export interface ModuleRequest {
+  readonly module: string;
+  readonly state?: WireTensors;
+}
+
+/** How a graph tensor was paired with a module tensor; `permute`: module = graph.permute(permute). */
+export interface WeightBinding {
+  readonly tandem: string;
+  readonly module: string;
+  readonly how: 'name' | 'value' | 'map';
+  readonly permute?: readonly number[];
+}
+
+export interface SubmoduleCapture {
+  /** The module path (`layer1.0.conv1`) and class name. */
+  readonly path: string;
+  readonly class: string;
+  readonly inputs: readonly WireTensor[];
+  /** The output (the first tensor of a tuple); null when it is not a tensor. */
+  readonly output: WireTensor | null;
+  readonly grad_output?: WireTensor;
 }
 
 export type TorchKind = keyof TorchMessages;

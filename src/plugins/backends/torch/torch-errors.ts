@@ -15,9 +15,22 @@ export class TorchReferenceError extends Error {
     /** The last traceback frame (`File "...", line N, in fn: source`), when Python raised. */
     readonly lastFrame?: string,
     readonly pythonTraceback?: string,
+    /** Python's own exception message (what a RequestError raised on purpose says to the user). */
+    readonly pythonMessage?: string,
+    /** The class name of Python's exception (RequestError, UserModuleError, ...). */
+    readonly pythonType?: string,
   ) {
     super(message);
     this.name = 'TorchReferenceError';
+  }
+}
+
+/** The user's module, its file or its weights map cannot serve as the reference: the user fixes it (exit 2). */
+export class ModuleReferenceError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModuleReferenceError';
   }
 }
 
@@ -47,6 +60,8 @@ export function pythonError(kind: TorchKind, what: string, e: PythonErrorInfo, t
     'python-error',
     e.last_frame,
     e.traceback,
+    e.message,
+    e.type,
   );
 }
 

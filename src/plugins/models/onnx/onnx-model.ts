@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 import { isFloat } from '../../../graph/dtype.ts';
 import { onnx } from '../../../graph/onnx/generated/onnx.js';
-import type { Shape } from '../../../graph/tensor.ts';
 import type { PluginDefinition } from '../../../contracts/plugin.ts';
 import type { Model } from '../../../contracts/model.ts';
 import type { ParameterSet } from '../../../contracts/parameters.ts';
@@ -12,6 +11,10 @@ import { declaredDtype, importGraph } from './import-graph.ts';
 import { inChunks } from './fixed-batch.ts';
 import { bakedBatch, decodeOnnx, prepareOnnx } from './prepare-onnx.ts';
 import { findTies, type Tie } from './tied-initializers.ts';
+import { checkExportFidelity, DEFAULT_FIDELITY_TOLERANCE, fidelityTolerance } from './export-fidelity.ts';
+import { readNpzFile } from '../../../data/npz.ts';
+import type { DType } from '../../../graph/dtype.ts';
+import type { Shape, Tensor } from '../../../graph/tensor.ts';
 
 const FLOAT_CODES = new Set([onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.DOUBLE]);
 
@@ -22,16 +25,31 @@ export const onnxModelParams = z
     outputs: z.record(z.string(), z.string()).default({}).describe('ONNX graph output → model output name (what the loss refers to); default: the ONNX name'),
     freeze: z.array(z.string()).default([]).describe('initializers to keep constant: globs (* any characters) or /regex/; every other float initializer is trained, except BatchNormalization running statistics: buffers in a training-mode export, constants in an eval-mode one'),
     tie: z.enum(['split', 'keep']).default('split').describe('an initializer the exporter shared between modules: split (each module trains its own copy, as it had) or keep (trained as one)'),
+    expected: z.string().min(1).optional().describe('an .npz of what the exported model computes (arrays named after graph inputs, graph outputs and optionally node outputs), relative to the working directory: the file, run on onnxruntime, must reproduce it (export fidelity)'),
+    fidelity: fidelityTolerance.optional().describe('tolerance of the export-fidelity check; default rtol 1.3e-6, atol 1e-5 (parity\'s float32 forward tolerance)'),
   })
   .strict();
 export type OnnxModelParams = z.infer<typeof onnxModelParams>;
+
+/** The graph to import when it does not come from `path` (a torch-module export), and who decides what trains. */
+export interface OnnxSource {
+  readonly bytes: Uint8Array;
+  /** The file, for messages. */
+  readonly file: string;
+  /**
+   * The initializers that are the source module's parameters (its named_parameters()): exactly these train, every
+   * other initializer (buffers, exporter constants) stays constant, and an initializer read by several module
+   * scopes is one shared parameter, never split.
+   */
+  readonly parameters?: ReadonlySet<string>;
+}
 
 /**
  * Bring your own model (specs/bring-your-own-model.md): a user's ONNX file becomes the forward graph. Float
  * initializers become trainable parameters starting from the exported values; `freeze` keeps some constant.
  * tandem's autodiff differentiates the graph, so the model trains on every backend and against torch.
  */
-class OnnxModel implements Model {
+export class OnnxModel implements Model {
   private readonly bytes: Uint8Array;
   private readonly graphInputs: string[];
   private readonly frozen: NamePattern[];
@@ -48,17 +66,30 @@ class OnnxModel implements Model {
   /** The batch size a static export baked into its graph (`x.view(8, -1)`); other batches run in chunks of it. */
   readonly fixedBatchSize: number | undefined;
 
-  constructor(private readonly p: OnnxModelParams) {
-    if (!existsSync(p.path)) throw new Error(`model onnx: no file at ${p.path} (model.params.path, relative to ${process.cwd()})`);
-    this.bytes = readFileSync(p.path);
-    const g = decodeOnnx(this.bytes, p.path).graph;
+  private readonly file: string;
+  /**
+   * Per parameter set, the parameters already declared: a model applied several times in one program (a rollout
+   * loss unrolls it once per step) reuses its weights.
+   */
+  private readonly declared = new WeakMap<ParameterSet, Map<string, Value>>();
+  private readonly applications = new WeakMap<ParameterSet, number>();
+  private readonly parameters: ReadonlySet<string> | undefined;
+
+  constructor(
+    private readonly p: OnnxModelParams,
+    source: OnnxSource = readOnnxFile(p.path),
+  ) {
+    this.bytes = source.bytes;
+    this.file = source.file;
+    this.parameters = source.parameters;
+    const g = decodeOnnx(this.bytes, this.file).graph;
     const inits = new Set((g?.initializer ?? []).map((t) => t.name));
     this.graphInputs = (g?.input ?? []).map((v) => v.name ?? '').filter((n) => !inits.has(n));
     const unknown = Object.keys(p.inputs).filter((k) => !this.graphInputs.includes(k));
-    if (unknown.length) throw new Error(`model onnx: model.params.inputs names ${unknown.map((k) => `"${k}"`).join(', ')}, but ${p.path} has graph inputs ${this.graphInputs.map((k) => `"${k}"`).join(', ')}`);
+    if (unknown.length) throw new Error(`model onnx: model.params.inputs names ${unknown.map((k) => `"${k}"`).join(', ')}, but ${this.file} has graph inputs ${this.graphInputs.map((k) => `"${k}"`).join(', ')}`);
     const outs = (g?.output ?? []).map((v) => v.name ?? '');
     const unknownOut = Object.keys(p.outputs).filter((k) => !outs.includes(k));
-    if (unknownOut.length) throw new Error(`model onnx: model.params.outputs names ${unknownOut.map((k) => `"${k}"`).join(', ')}, but ${p.path} has graph outputs ${outs.map((k) => `"${k}"`).join(', ')}`);
+    if (unknownOut.length) throw new Error(`model onnx: model.params.outputs names ${unknownOut.map((k) => `"${k}"`).join(', ')}, but ${this.file} has graph outputs ${outs.map((k) => `"${k}"`).join(', ')}`);
     this.frozen = p.freeze.map(namePattern);
     // BatchNormalization's mean and variance are the module's running statistics: torch keeps them out of
     // autograd. A training-mode export updates them every step (buffers); an eval-mode one keeps them constant.
@@ -68,24 +99,34 @@ class OnnxModel implements Model {
     this.statistics = new Set(batchNorms.flatMap((n) => (n.input ?? []).slice(3, 5)).filter((name) => !this.buffers.has(name)));
     this.dropoutRatios = new Set((g?.node ?? []).filter((n) => n.opType === 'Dropout' && n.input?.[1]).map((n) => n.input![1]));
     const inFile = (g?.initializer ?? []).filter((t) => FLOAT_CODES.has(t.dataType ?? 0)).map((t) => t.name ?? '');
-    this.ties = findTies(g ?? {}, inFile);
+    // A module's own parameter list decides sharing: the exporter's de-duplication cannot tie what it keeps apart.
+    this.ties = this.parameters ? [] : findTies(g ?? {}, inFile);
     this.fixedBatchSize = bakedBatch(g ?? {});
     if (this.ties.length) {
       const list = this.ties.map((t) => `${t.initializer} (also ${t.copies.join(', ')})`).join('; ');
-      console.warn(`model onnx: ${p.path} shares ${this.ties.length} initializer${this.ties.length > 1 ? 's' : ''} between modules: ${list}. ` +
+      console.warn(`model onnx: ${this.file} shares ${this.ties.length} initializer${this.ties.length > 1 ? 's' : ''} between modules: ${list}. ` +
         (p.tie === 'split' ? 'Each module trains its own copy (model.params.tie=keep trains them as one).' : 'They train as one (model.params.tie=keep).'));
     }
     const floats = p.tie === 'split' ? [...inFile, ...this.ties.flatMap((t) => t.copies)] : inFile;
     const idle = this.frozen.filter((f) => !floats.some((n) => f.test(n)));
     if (idle.length) {
-      throw new Error(`model onnx: freeze pattern${idle.length > 1 ? 's' : ''} ${idle.map((f) => f.text).join(', ')} match${idle.length > 1 ? '' : 'es'} no float initializer of ${p.path}; they are ${floats.join(', ') || '(none)'}`);
+      throw new Error(`model onnx: freeze pattern${idle.length > 1 ? 's' : ''} ${idle.map((f) => f.text).join(', ')} match${idle.length > 1 ? '' : 'es'} no float initializer of ${this.file}; they are ${floats.join(', ') || '(none)'}`);
     }
     this.constants = floats.filter((n) => !this.buffers.has(n) && this.isFrozen(n));
     this.trainable = floats.filter((n) => !this.buffers.has(n) && !this.isFrozen(n));
   }
 
   private isFrozen(name: string): boolean {
+    if (this.parameters && !this.parameters.has(name)) return true;
     return this.statistics.has(name) || this.dropoutRatios.has(name) || this.frozen.some((f) => f.test(name));
+  }
+
+  /** With `expected`: the file, run on onnxruntime, must reproduce the arrays of the .npz (export-fidelity.ts). */
+  async checkExpected(): Promise<string | undefined> {
+    if (!this.p.expected) return undefined;
+    const raw = readNpzFile(this.p.expected);
+    const expected = new Map([...raw.arrays].map(([k, a]): [string, Tensor] => [k, { dtype: a.dtype as DType, shape: [...a.shape], data: a.data as Tensor['data'] }]));
+    return checkExportFidelity({ bytes: this.bytes, file: this.file, expected, source: this.p.expected, tolerance: this.p.fidelity ?? DEFAULT_FIDELITY_TOLERANCE });
   }
 
   forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value> {
@@ -93,7 +134,7 @@ class OnnxModel implements Model {
     for (const name of this.graphInputs) {
       const key = this.p.inputs[name] ?? name;
       const v = inputs[key];
-      if (!v) throw new Error(`model onnx: graph input "${name}" of ${this.p.path} is bound to data key "${key}", which the data does not provide (it has ${Object.keys(inputs).join(', ')}); set model.params.inputs.${name}`);
+      if (!v) throw new Error(`model onnx: graph input "${name}" of ${this.file} is bound to data key "${key}", which the data does not provide (it has ${Object.keys(inputs).join(', ')}); set model.params.inputs.${name}`);
       bound.set(name, v);
     }
     try {
@@ -101,31 +142,35 @@ class OnnxModel implements Model {
     } catch (e) {
       // Whatever stops the import is about the user's file: bad input (exit 2), named by the path.
       const message = (e as Error).message;
-      throw new OnnxImportError(message.startsWith('model onnx:') ? message : `model onnx: ${this.p.path}: ${message}`, { cause: e });
+      throw new OnnxImportError(message.startsWith('model onnx:') ? message : `model onnx: ${this.file}: ${message}`, { cause: e });
     }
   }
 
   private importInto(g: GraphBuilder, bound: ReadonlyMap<string, Value>, params: ParameterSet): Record<string, Value> {
     const n = [...bound.values()][0]?.shape[0] ?? 1;
-    const declared = new Map<string, Value>();
+    const declared = this.declared.get(params) ?? this.declared.set(params, new Map()).get(params)!;
+    // The first application keeps the file's node names (parity localizes by them); later ones are prefixed.
+    const applied = this.applications.get(params) ?? 0;
+    this.applications.set(params, applied + 1);
+    const apply = applied ? `apply${applied}/` : '';
     const fixed = this.fixedBatchSize;
     const outputs =
       fixed === undefined || fixed === n
-        ? this.importOnce(g, bound, params, declared, '')
-        : inChunks(g, bound, n, fixed, (chunk, k) => this.importOnce(g, chunk, params, declared, k ? `chunk${k}/` : ''));
+        ? this.importOnce(g, bound, params, declared, apply)
+        : inChunks(g, bound, n, fixed, (chunk, k) => this.importOnce(g, chunk, params, declared, `${apply}${k ? `chunk${k}/` : ''}`));
     return Object.fromEntries([...outputs].map(([name, v]) => [this.p.outputs[name] ?? name, v]));
   }
 
   private importOnce(g: GraphBuilder, bound: ReadonlyMap<string, Value>, params: ParameterSet, declared: Map<string, Value>, prefix: string): Map<string, Value> {
-    const { graph, opset } = prepareOnnx(this.bytes, new Map([...bound].map(([k, v]): [string, Shape] => [k, v.shape])), this.p.path, this.p.tie === 'split' ? this.ties : []);
+    const { graph, opset } = prepareOnnx(this.bytes, new Map([...bound].map(([k, v]): [string, Shape] => [k, v.shape])), this.file, this.p.tie === 'split' ? this.ties : []);
     for (const i of graph.input as onnx.ValueInfoProto[]) {
       const v = bound.get(i.name);
       const declaredType = declaredDtype(i);
       if (v && declaredType && v.dtype !== declaredType && !(isFloat(v.dtype) && isFloat(declaredType))) {
-        throw new Error(`model onnx: graph input "${i.name}" of ${this.p.path} is ${declaredType}, but data key "${v.name}" is ${v.dtype}`);
+        throw new Error(`model onnx: graph input "${i.name}" of ${this.file} is ${declaredType}, but data key "${v.name}" is ${v.dtype}`);
       }
     }
-    return importGraph(g, graph, bound, params, { file: this.p.path, opset, isTrainable: (name) => !this.isFrozen(name), isBuffer: (name) => this.buffers.has(name), declared, prefix });
+    return importGraph(g, graph, bound, params, { file: this.file, opset, isTrainable: (name) => !this.isFrozen(name), isBuffer: (name) => this.buffers.has(name), declared, prefix });
   }
 
   effectiveSettings(): Record<string, unknown> {
@@ -135,8 +180,13 @@ class OnnxModel implements Model {
 }
 
 /** A model file tandem cannot import: the user's input, so the CLI exits 2 (specs/config-handshake.md §9). */
-class OnnxImportError extends Error {
+export class OnnxImportError extends Error {
   readonly exitCode = 2;
+}
+
+function readOnnxFile(path: string): OnnxSource {
+  if (!existsSync(path)) throw new Error(`model onnx: no file at ${path} (model.params.path, relative to ${process.cwd()})`);
+  return { bytes: readFileSync(path), file: path };
 }
 
 export const onnxModel: PluginDefinition<'model', OnnxModelParams, OnnxModel> = {
@@ -144,5 +194,9 @@ export const onnxModel: PluginDefinition<'model', OnnxModelParams, OnnxModel> = 
   name: 'onnx',
   description: 'Your own model from an .onnx file (torch.onnx.export): initializers train, `freeze` keeps some constant',
   params: onnxModelParams,
-  create: (p) => new OnnxModel(p),
+  create: async (p) => {
+    const model = new OnnxModel(p);
+    await model.checkExpected();
+    return model;
+  },
 };

@@ -1,10 +1,10 @@
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
-import type { Model } from '../../../contracts/model.ts';
+import type { Model, ModelPreparation } from '../../../contracts/model.ts';
 import type { ParameterSet } from '../../../contracts/parameters.ts';
 import type { LossTermConfig } from '../loss-kind.ts';
 import { SetupError } from '../../../util/setup-error.ts';
 import { ROLLOUT_KIND, type RolloutTermConfig } from './rollout-term.ts';
-import { windowFrames } from './window-frames.ts';
+import { firstFrame, windowFrames } from './window-frames.ts';
 
 /**
  * A model trained by a rollout loss sees whole windows in the batch, (batch, time, x[, y], vector), while it maps
@@ -25,6 +25,14 @@ export class RolloutModel implements Model {
     if (!window) throw new SetupError(`${this.where}.field names "${this.term.field}", which is not a data key; the data provides: ${Object.keys(inputs).join(', ')}`);
     const [initial] = windowFrames(g, window, this.term.window, this.where);
     return this.inner.forward(g, { ...inputs, [this.term.input]: initial }, params);
+  }
+
+  /** The inner model prepares on the window's first frames, named as its input: what its forward receives. */
+  prepare(p: ModelPreparation): Promise<string | undefined> {
+    if (!this.inner.prepare) return Promise.resolve(undefined);
+    const window = p.batch.get(this.term.field);
+    if (this.term.input in p.batch || !window) return this.inner.prepare(p);
+    return this.inner.prepare({ ...p, batch: new Map([...p.batch, [this.term.input, firstFrame(window, this.term.window, this.where)]]) });
   }
 
   effectiveSettings(): Record<string, unknown> {

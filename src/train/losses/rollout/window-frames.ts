@@ -1,6 +1,7 @@
 import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 import { parseLayout } from '../../../data/layout.ts';
 import { fmtShape } from '../../../graph/shape-utils.ts';
+import { tensor, type Shape, type Tensor } from '../../../graph/tensor.ts';
 import { SetupError } from '../../../util/setup-error.ts';
 
 /** The dim a rollout window runs along. */
@@ -12,20 +13,38 @@ export const TIME_DIM = 'time';
  * "(time, x, vector)"; each frame keeps the remaining dims in order, which is the layout the model is configured with.
  */
 export function windowFrames(g: GraphBuilder, window: Value, layout: string, where: string): Value[] {
+  const axis = timeAxis(window.shape, window.name, layout, where);
+  const frames = window.shape[axis];
+  return Array.from({ length: frames }, (_, k) => g.squeeze(g.slice(window, [k], [k + 1], [axis]), [axis]));
+}
+
+/** The first frame of a batch of windows, on the host: what the model's forward receives as its input state. */
+export function firstFrame(window: Tensor, layout: string, where: string): Tensor {
+  const axis = timeAxis(window.shape, 'the window', layout, where);
+  const outer = window.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = window.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const shape = window.shape.filter((_, k) => k !== axis);
+  const out = tensor(window.dtype, shape);
+  for (let o = 0; o < outer; o++) {
+    const start = o * window.shape[axis] * inner;
+    (out.data as Float32Array).set((window.data as Float32Array).subarray(start, start + inner), o * inner);
+  }
+  return out;
+}
+
+function timeAxis(shape: Shape, name: string, layout: string, where: string): number {
   let dims: string[];
   try {
     dims = parseLayout(layout).filter((d) => d !== 'batch');
   } catch (e) {
     throw new SetupError(`${where}.window: ${(e as Error).message}`);
   }
-  if (dims.length !== window.rank - 1) {
-    throw new SetupError(`${where}.window "${layout}" names ${dims.length} dims per sample but "${window.name}" ${fmtShape(window.shape)} has ${window.rank - 1} after batch; give one name per axis`);
+  if (dims.length !== shape.length - 1) {
+    throw new SetupError(`${where}.window "${layout}" names ${dims.length} dims per sample but "${name}" ${fmtShape(shape)} has ${shape.length - 1} after batch; give one name per axis`);
   }
   const t = dims.indexOf(TIME_DIM);
   if (t < 0) throw new SetupError(`${where}.window "${layout}" has no "${TIME_DIM}" dim; a rollout window is a sequence of states along time`);
-  const axis = t + 1;
-  const frames = window.shape[axis];
-  return Array.from({ length: frames }, (_, k) => g.squeeze(g.slice(window, [k], [k + 1], [axis]), [axis]));
+  return t + 1;
 }
 
 /** The per-frame layout: the window's dims without `time` (what the model's `layout` must say). */

@@ -16,15 +16,17 @@ from errors import RequestError
 
 
 class Composite:
-    def __init__(self, program, derivatives):
+    def __init__(self, program, derivatives, external=()):
+        """`external`: values the caller feeds that the graph itself does not read (the data inputs of the
+        user's module, which a derivative term of the torch-module reference differentiates with respect to)."""
         self.program = program
         self.terms = {d["name"]: d for d in (derivatives or [])}
-        known = set(program.inputs) | set(program.constants) | {v for n in program.nodes for v in n[3]} | set(self.terms)
+        known = set(program.inputs) | set(program.constants) | {v for n in program.nodes for v in n[3]} | set(self.terms) | set(external)
         for d in self.terms.values():
             for key in ("of", "wrt"):
                 if d[key] not in known:
                     raise RequestError(f'derivative term "{d["name"]}": "{d[key]}" ({key}) is not a value of graph "{program.label}"')
-        self.wrt_inputs = sorted({d["wrt"] for d in self.terms.values() if d["wrt"] in program.inputs})
+        self.wrt_inputs = sorted({d["wrt"] for d in self.terms.values() if d["wrt"] in program.inputs or d["wrt"] in external})
         self.inputs = [i for i in program.inputs if i not in self.terms]
         self.outputs = program.outputs
 

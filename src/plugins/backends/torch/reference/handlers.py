@@ -6,14 +6,17 @@ import torch
 
 from composite import Composite
 from errors import RequestError
+from export_module import export_module
 from interpreter import Program
+from module_handlers import ModuleHandlers
 from training import Trainer
 from wire import decode_tensor, decode_tensors, encode_tensors
 
 
-class Handlers:
+class Handlers(ModuleHandlers):
     def __init__(self):
         self.models = {}
+        self.modules = {}
         self.trainers = {}
         self.ids = itertools.count(1)
 
@@ -40,6 +43,7 @@ class Handlers:
     def on_release(self, req):
         self.models.pop(req["model"], None)
         self.trainers.pop(req["model"], None)
+        self.modules.pop(req["model"], None)
         return {}
 
     def _fetch(self, env, names, where):
@@ -82,7 +86,7 @@ class Handlers:
 
     def on_train_init(self, req):
         model = self._model(req)
-        params = decode_tensors(req["params"])
+        params = {k: v.requires_grad_(True) for k, v in decode_tensors(req["params"]).items()}
         self.trainers[req["model"]] = Trainer(model, params, req["loss"], req["optimizer"], req.get("schedule"), req.get("clip"),
                                               decode_tensors(req.get("buffers")), req.get("buffer_updates"))
         return self._state(req["model"])
@@ -110,6 +114,9 @@ class Handlers:
         t = self._trainer(req)
         t.set_state(decode_tensors(req.get("params")), decode_tensors(req.get("slots")), req.get("step"), decode_tensors(req.get("buffers")))
         return self._state(req["model"])
+
+    def on_export_module(self, req):
+        return export_module(req)
 
     def on_shutdown(self, req):
         return {}

@@ -50,14 +50,18 @@ def make_schedule(opt, c):
 
 
 class Trainer:
-    """Parameters as torch leaves, one optimizer and one scheduler; each step evaluates the composite loss.
-    Buffers (BatchNorm running statistics) are fed like parameters but never trained: a step sets each to the
-    graph output `buffer_updates` names, as computed by torch's own batch_norm in that step's forward pass."""
+    """Parameters as torch leaves, one optimizer and one scheduler; each step evaluates the model's loss.
+
+    `params` are the leaves the optimizer updates, used as given: fresh copies for a graph (handlers.py), the
+    module's own parameters for the torch-module reference (module_reference.py), whose `evaluate` reads them
+    from the module and ignores the parameter feeds. Buffers (BatchNorm running statistics) of a graph are fed
+    like parameters but never trained: a step sets each to the graph output `buffer_updates` names, as computed
+    by torch's own batch_norm in that step's forward pass (a module updates its own buffers in its forward)."""
 
     def __init__(self, model, params, loss, optimizer, schedule=None, clip=None, buffers=None, buffer_updates=None):
         self.model = model
         self.loss_name = loss
-        self.params = {k: v.detach().clone().requires_grad_(True) for k, v in params.items()}
+        self.params = params
         self.buffers = {k: v.detach().clone() for k, v in (buffers or {}).items()}
         self.buffer_updates = dict(buffer_updates or {})
         missing = [k for k in self.buffers if k not in self.buffer_updates]
