@@ -120,6 +120,9 @@ export { builtinPlugins };
 /** `tandem tracker replay`: the mlflow tracker's delivery of a run's spool after an outage (specs/tracking.md §6). */
 export { replaySpool } from '../plugins/trackers/mlflow/replay-spool.ts';
 
+/** The Python with torch the reference runs (TANDEM_TORCH_PYTHON, else Debian's); `tandem zoo` exports with it too. */
+export { DEFAULT_PYTHON } from '../plugins/backends/torch/torch-process.ts';
+
 /** The live PyTorch reference parity compares against: the torch backend's process, one for the whole run. */
 export function openLiveReference(options: { python?: string; threads?: number } = {}): Reference {
   return new LiveTorchReference(options);

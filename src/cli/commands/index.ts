@@ -11,6 +11,7 @@ import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { trackerCommand } from './tracker.ts';
 import { workerCommand } from './worker.ts';
+import { zooCommand } from './zoo.ts';
 
 /** Every `tandem` subcommand, in help order. To add one: write `commands/<name>.ts` and append it here. */
 export const commands: CliCommand[] = [
@@ -23,6 +24,7 @@ export const commands: CliCommand[] = [
   pluginsCommand,
   benchCommand,
   conformanceCommand,
+  zooCommand,
   planCommand,
   reportCommand,
   trackerCommand,
