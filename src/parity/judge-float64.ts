@@ -31,7 +31,8 @@ export async function judgeValues(
   truth: () => Promise<ReadonlyMap<string, Tensor>>,
   second?: () => Promise<ReadonlyMap<string, Tensor>>,
 ): Promise<Judged> {
-  if (!tensors.some(arbitrable)) return { tensors, notes: [] };
+  // Comparisons arbitrated before they came here (input derivatives) keep their sentences.
+  if (!tensors.some(arbitrable)) return { tensors, notes: arbiterNotes(tensors) };
   if (!ctx.float64) return { tensors, notes: noArbiter(ctx) };
   const t = await truth();
   const judge = (c: TensorComparison, other?: ReadonlyMap<string, Tensor>) => arbitrate(c, ours.get(c.name), ref.get(c.name), t.get(c.name), undefined, other?.get(c.name));

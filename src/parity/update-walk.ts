@@ -95,7 +95,7 @@ export async function judgeByUpdates(
     tensors: tensors.map((c) => (further(c) ? { ...c, verdict: 'pass', updates: { steps: walk.steps } } : c)),
     record: { ...record, firstDivergentStep: null },
     notes: [
-      `${what.join(', and ')}, but each of the ${walk.steps} updates, taken from the backend's own state, is within the reference's float32 error of float64's update from that state: float32 rounding carried on by the training dynamics (a ReLU on in one trajectory and off in another), not a wrong update`,
+      `${what.join(', and ')}, but each of the ${walk.steps} updates, taken from the backend's own state, is within the reference's float32 error of float64's update from that state: float32 rounding amplified by the training dynamics (Adam near eps, a ReLU that turns on in one trajectory only), not a wrong update`,
     ],
   };
 }
