@@ -5,12 +5,15 @@ import { sizeOf, tensor, type Shape, type Tensor } from '../graph/tensor.ts';
 import { draw, type Init } from './init.ts';
 
 /**
- * The trainable parameters of one model: each is a graph input (fed every step) with initial values drawn once,
- * in TypeScript, from a stream keyed by the experiment seed and the parameter's name. Every backend and the torch
- * reference therefore start from the same numbers, and renaming or adding one parameter never shifts another.
+ * The state a model declares: trainable parameters and buffers. Each is a graph input (fed every step).
+ * Parameters get initial values drawn once, in TypeScript, from a stream keyed by the experiment seed and the
+ * parameter's name, so every backend and the torch reference start from the same numbers, and renaming or adding
+ * one parameter never shifts another. Buffers (BatchNormalization's running statistics) are state the step
+ * updates but does not train: the model names the value each becomes after a step (`updateBuffer`).
  */
 export class ParameterSet {
   private readonly initial = new Map<string, Tensor>();
+  private readonly buffers = new Map<string, { readonly initial: Tensor; next?: Value }>();
 
   constructor(
     private readonly g: GraphBuilder,
@@ -19,7 +22,7 @@ export class ParameterSet {
   ) {}
 
   declare(name: string, shape: Shape, init: Init): Value {
-    if (this.initial.has(name)) throw new Error(`parameter "${name}" is declared twice; parameter names must be unique`);
+    this.checkNew(name);
     const values = draw(init, sizeOf(shape), rngFor(this.seed, 'init', name));
     this.initial.set(name, tensor(this.dtype, shape, values));
     return this.g.input(name, this.dtype, shape);
@@ -30,9 +33,31 @@ export class ParameterSet {
    * initializer). The values are cast to the set's dtype, so a float32 export can train in float64.
    */
   declareValues(name: string, values: Tensor): Value {
-    if (this.initial.has(name)) throw new Error(`parameter "${name}" is declared twice; parameter names must be unique`);
+    this.checkNew(name);
     this.initial.set(name, tensor(this.dtype, values.shape, values.data as ArrayLike<number>));
     return this.g.input(name, this.dtype, values.shape);
+  }
+
+  /**
+   * A buffer: state with given initial values (cast to the set's dtype) that is not trained. Every buffer must
+   * get its next value from `updateBuffer` before the program is built.
+   */
+  declareBuffer(name: string, values: Tensor): Value {
+    this.checkNew(name);
+    this.buffers.set(name, { initial: tensor(this.dtype, values.shape, values.data as ArrayLike<number>) });
+    return this.g.input(name, this.dtype, values.shape);
+  }
+
+  /** The value buffer `name` takes after a training step (computed from the step's batch at the current state). */
+  updateBuffer(name: string, next: Value): void {
+    const b = this.buffers.get(name);
+    if (!b) throw new Error(`buffer "${name}" is updated but was never declared (declareBuffer)`);
+    if (b.next) throw new Error(`buffer "${name}" is updated twice in one forward pass; a buffer takes one new value per step`);
+    const want = b.initial;
+    if (next.dtype !== want.dtype || next.shape.length !== want.shape.length || next.shape.some((d, i) => d !== want.shape[i])) {
+      throw new Error(`buffer "${name}" is ${want.dtype}[${want.shape.join(', ')}] but its update "${next.name}" is ${next.dtype}[${next.shape.join(', ')}]`);
+    }
+    b.next = next;
   }
 
   names(): string[] {
@@ -41,5 +66,27 @@ export class ParameterSet {
 
   initialValues(): ReadonlyMap<string, Tensor> {
     return this.initial;
+  }
+
+  bufferNames(): string[] {
+    return [...this.buffers.keys()];
+  }
+
+  initialBuffers(): ReadonlyMap<string, Tensor> {
+    return new Map([...this.buffers].map(([n, b]) => [n, b.initial]));
+  }
+
+  /** Each buffer's value after a step; throws, naming it, for a buffer the model declared but never updated. */
+  bufferUpdates(): ReadonlyMap<string, Value> {
+    return new Map(
+      [...this.buffers].map(([n, b]) => {
+        if (!b.next) throw new Error(`buffer "${n}" is declared but the model never says what it becomes after a step (updateBuffer)`);
+        return [n, b.next];
+      }),
+    );
+  }
+
+  private checkNew(name: string): void {
+    if (this.initial.has(name) || this.buffers.has(name)) throw new Error(`"${name}" is declared twice; parameter and buffer names must be unique`);
   }
 }

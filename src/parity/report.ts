@@ -62,7 +62,7 @@ export type TensorMetrics = z.infer<typeof tensorMetricsSchema>;
 
 export const tensorTypeSchema = z.strictObject({ dtype: z.string(), shape: z.array(z.int()) });
 
-export const TENSOR_ROLES = ['param', 'slot', 'output', 'intermediate', 'loss', 'term', 'grad', 'derivative', 'metric'] as const;
+export const TENSOR_ROLES = ['param', 'slot', 'buffer', 'output', 'intermediate', 'loss', 'term', 'grad', 'derivative', 'metric'] as const;
 
 export const tensorComparisonSchema = z.strictObject({
   name: z.string(),

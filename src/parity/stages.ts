@@ -2,7 +2,7 @@ import type { BatchFeed } from '../contracts/backend.ts';
 import { cutDerivatives } from '../contracts/derivative-terms.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import type { LossSummary } from '../train/history.ts';
-import { gradOutput, LOSS_OUTPUT, termOutput } from '../train/program.ts';
+import { gradOutput, LOSS_OUTPUT, stateKinds, termOutput } from '../train/program.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { firstForwardDivergence, intermediateNames } from './first-divergence.ts';
@@ -134,8 +134,8 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     await ctx.session.step(batch, lr, 1);
     const ours = ctx.session.getState();
     const ref = await ctx.reference.step(batch);
-    const params = new Set(ctx.refProgram.params.map((p) => p.name));
-    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.get(n), ref.state.get(n), tolerance));
+    const kind = stateKinds(ctx.refProgram);
+    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tolerance));
     const lrs = { ours: [lr], ref: [lr] };
     const { tensors, notes } = await judgeState(
       ctx,
@@ -157,8 +157,8 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const { ours, ref } = await runTrajectory(ctx);
     const tolerance = tol(ctx, 'trajectory');
     const plain = compareTrajectory(ctx, ours, ref, tolerance);
-    const params = new Set(ctx.refProgram.params.map((p) => p.name));
-    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.state.get(n), ref.state.get(n), tolerance));
+    const kind = stateKinds(ctx.refProgram);
+    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.state.get(n), ref.state.get(n), tolerance));
     const lrs = { ours: ours.lrs, ref: ref.records.map((r) => r.lr) };
     const { tensors, notes } = await judgeState(
       ctx,

@@ -22,7 +22,9 @@ export function stepDiagnosis(
   tol: Tolerance,
 ): string {
   const failing = (role: string) => tensors.filter((t) => t.role === role && t.verdict === 'fail').map((t) => t.name);
-  const [slots, params] = [failing('slot'), failing('param')];
+  const [buffers, slots, params] = [failing('buffer'), failing('slot'), failing('param')];
+  // Buffers come from the forward pass at the initial state alone, before any optimizer arithmetic.
+  if (buffers.length) return `Buffers differ (${buffers.slice(0, 4).join(', ')}${buffers.length > 4 ? ', …' : ''}): the running-statistics update (BatchNormalization's momentum, the unbiased running variance) differs, or the batch statistics do`;
   if (slots.length) return `Optimizer slots differ (${slots.slice(0, 4).join(', ')}${slots.length > 4 ? ', …' : ''}): the slot update itself (betas, momentum, dampening, weight decay folded into the gradient) differs, or the gradient does`;
   if (!params.length) return 'Parameters differ after the update';
   const formula = adamUpdate(options, lr, 1);

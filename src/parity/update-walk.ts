@@ -1,4 +1,5 @@
 import type { Tensor } from '../graph/tensor.ts';
+import { stateKinds } from '../train/program.ts';
 import type { StepResult } from '../contracts/backend.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { toFloat64 } from './float64-reference.ts';
@@ -32,7 +33,7 @@ export async function walkUpdates(ctx: StageContext, tol: Tolerance, lrs: { read
   const r64 = await ctx.float64!();
   if (!update || !r64.update) return { within: false, unavailable: 'the reference cannot update from a given state' };
   const batches = ctx.experiment.trajectory(lrs.ours.length);
-  const params = new Set(ctx.refProgram.params.map((p) => p.name));
+  const kind = stateKinds(ctx.refProgram);
   let state: ReadonlyMap<string, Tensor> = ctx.program.initialState();
   for (const [i, b] of batches.entries()) {
     const index = i + 1;
@@ -44,7 +45,7 @@ export async function walkUpdates(ctx: StageContext, tol: Tolerance, lrs: { read
     const ref = await update(from, b.feed, lr.ref, index);
     let truth: Promise<{ result: StepResult; state: Map<string, Tensor> }> | undefined;
     const float64 = () => (truth ??= r64.update!(toFloat64(from), b.feed, lr.ref, index));
-    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, params.has(n) ? 'param' : 'slot', ours.get(n), ref.state.get(n), tol));
+    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tol));
     const second = async () => (await update(from, ctx.experiment.reversed(b.feed), lr.ref, index)).state;
     const states = await judgeState(ctx, compared, ours, ref.state, { ours: [lr.ours], ref: [lr.ref] }, tol, async () => (await float64()).state, second, { state: from, index });
     const loss = await judgeLoss(ctx, result, ref.result, tol, async () => (await float64()).result);

@@ -3,6 +3,7 @@ import { grad } from '../autodiff/vjp.ts';
 import { GraphBuilder, type Value } from '../graph/builder.ts';
 import { isFloat, type DType } from '../graph/dtype.ts';
 import type { Graph, ValueInfo } from '../graph/ir.ts';
+import { inferenceMode } from '../graph/inference-mode.ts';
 import { fmtShape } from '../graph/shape-utils.ts';
 import { simplifyGraph } from '../graph/simplify/index.ts';
 import { tensor, type Shape, type Tensor } from '../graph/tensor.ts';
@@ -19,12 +20,17 @@ import { selectOutputs } from './select-outputs.ts';
  * Naming contract (specs/backend.md "Graph names"), stable across runs and backends:
  *   inputs   <param>                  a trainable parameter, e.g. `layers.0.weight`
  *            <param>/<slot>           an optimizer slot, e.g. `layers.0.weight/exp_avg`
+ *            <buffer>                 a buffer: state the step updates but does not train, e.g. `bn.running_mean`
  *            lr, step                 rank-0, the parameters' dtype; step is 1-based (torch's state['step'])
  *            <data key>               a batch tensor (leading batch axis) or a constant data tensor
  *   outputs  <model output>           forward graph
  *            loss, loss:<term>        total (Σ weight·term) and each term UNweighted
+ *            <buffer>/next            loss graph and step graph: the buffer after this batch
  *            grad:<param>             gradients graph
  *            <param>/next, <param>/<slot>/next, [grad_norm]   step graph (grad_norm only when clipping)
+ *
+ * The forward and evaluation graphs run in inference mode (graph/inference-mode.ts: BatchNormalization with its
+ * running statistics, as torch's model.eval()); the loss, gradients and step graphs in training mode.
  */
 export interface DataInputSpec {
   readonly dtype: DType;
@@ -57,13 +63,15 @@ export interface ProgramSpec {
 }
 
 export interface ProgramGraphs {
-  /** (params, batch) → model outputs. */
+  /** (params, buffers, batch) → model outputs, in inference mode. */
   readonly forward: Graph;
-  /** (params, batch) → loss, loss:<term>. */
+  /** (params, buffers, batch) → loss, loss:<term>, in inference mode: validation, evaluation. */
+  readonly evaluation: Graph;
+  /** (params, buffers, batch) → loss, loss:<term>, <buffer>/next, in training mode: what the gradients differentiate. */
   readonly loss: Graph;
-  /** (params, batch) → loss, loss:<term>, grad:<param>. */
+  /** (params, buffers, batch) → loss, loss:<term>, grad:<param>. */
   readonly gradients: Graph;
-  /** (params, slots, lr, step, batch) → <param>/next, <param>/<slot>/next, loss, loss:<term> [, grad_norm]. */
+  /** (params, slots, buffers, lr, step, batch) → <param>/next, <param>/<slot>/next, <buffer>/next, loss, loss:<term> [, grad_norm]. */
   readonly step: Graph;
 }
 
@@ -73,7 +81,9 @@ export interface TrainingProgram {
   readonly graphs: ProgramGraphs;
   /** Parameter names, in declaration order. */
   readonly params: readonly ValueInfo[];
-  /** State input names (params, then each param's slots) in the order getState/setState use. */
+  /** Buffers (state the step updates but does not train, e.g. BatchNormalization running statistics), in declaration order. */
+  readonly buffers: readonly ValueInfo[];
+  /** State input names (params, then each param's slots, then the buffers) in the order getState/setState use. */
   readonly stateNames: readonly string[];
   readonly outputs: readonly string[];
   readonly terms: readonly string[];
@@ -81,8 +91,17 @@ export interface TrainingProgram {
   readonly derivatives: readonly DerivativeRecord[];
   /** Data inputs as the graphs declare them (batch axis included, dtype as fed). */
   readonly dataInputs: readonly ValueInfo[];
-  /** Parameters as drawn from the seed, slots as zeros: the state before step 1. */
+  /** Parameters as drawn from the seed, slots as zeros, buffers as the model declared them: the state before step 1. */
   initialState(): Map<string, Tensor>;
+}
+
+export type StateKind = 'param' | 'slot' | 'buffer';
+
+/** Which kind of state each state name of `program` is: a parameter, a buffer, or else an optimizer slot. */
+export function stateKinds(program: Pick<TrainingProgram, 'params' | 'buffers'>): (name: string) => StateKind {
+  const params = new Set(program.params.map((p) => p.name));
+  const buffers = new Set(program.buffers.map((b) => b.name));
+  return (name) => (params.has(name) ? 'param' : buffers.has(name) ? 'buffer' : 'slot');
 }
 
 export const LOSS_OUTPUT = 'loss';
@@ -123,6 +142,9 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
   for (const [name, v] of Object.entries(outputs)) g.output(v, name);
   g.output(total!, LOSS_OUTPUT);
   for (const [name, t] of Object.entries(terms)) g.output(t.value, termOutput(name));
+  const bufferUpdates = paramSet.bufferUpdates();
+  const bufferNames = [...bufferUpdates.keys()];
+  for (const [name, next] of bufferUpdates) g.output(next, nextName(name));
   const lossGraph = g.build();
 
   // The model's parameters, then any the loss declared (an inverse problem's material constants).
@@ -137,14 +159,17 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
     paramNames.map((name) => ({ name, value: sb.value(name), grad: sb.value(gradOutput(name)) })),
     spec.clip,
   );
-  const stateNames = [...paramNames, ...paramNames.flatMap((p) => spec.optimizer.slots.map((s) => slotInputName(p, s)))];
+  const stateNames = [...paramNames, ...paramNames.flatMap((p) => spec.optimizer.slots.map((s) => slotInputName(p, s))), ...bufferNames];
   const stepOutputs = [...stateNames.map(nextName), ...lossOutputs, ...(spec.clip ? [GRAD_NORM_OUTPUT] : [])];
   const simplified = (g: Graph): Graph => (spec.simplify === false ? g : simplifyGraph(g));
   const stepGraph = simplified(selectOutputs(sb.build(), stepOutputs, `${spec.name}.step`));
 
+  const trainingLoss = selectOutputs(lossGraph, [...lossOutputs, ...bufferNames.map(nextName)], `${spec.name}.loss`);
   const graphs: ProgramGraphs = {
-    forward: selectOutputs(lossGraph, Object.keys(outputs), `${spec.name}.forward`),
-    loss: selectOutputs(lossGraph, lossOutputs, `${spec.name}.loss`),
+    forward: inferenceMode(selectOutputs(lossGraph, Object.keys(outputs), `${spec.name}.forward`)),
+    // Without buffers the loss graph has no outputs evaluation must drop, so it is the same graph (compiled once).
+    evaluation: inferenceMode(bufferNames.length ? selectOutputs(lossGraph, lossOutputs, `${spec.name}.evaluation`) : trainingLoss),
+    loss: trainingLoss,
     gradients: simplified(selectOutputs(gradGraph, [...lossOutputs, ...paramNames.map(gradOutput)], `${spec.name}.gradients`)),
     step: stepGraph,
   };
@@ -154,6 +179,7 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
     batchSize,
     graphs,
     params: paramNames.map((n) => lossGraph.value(n)),
+    buffers: bufferNames.map((n) => lossGraph.value(n)),
     stateNames,
     outputs: Object.keys(outputs),
     terms: termNames,
@@ -166,6 +192,7 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
         const { dtype, shape } = initial.get(p)!;
         for (const s of spec.optimizer.slots) state.set(slotInputName(p, s), tensor(dtype, shape));
       }
+      for (const [n, t] of paramSet.initialBuffers()) state.set(n, tensor(t.dtype, t.shape, t.data as Float64Array));
       return state;
     },
   };

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { ProgramGraphs } from './program.ts';
 
 /**
- * Writes every program graph as `<dir>/graphs/<role>.onnx` (forward, loss, gradients, step): what a run trained
+ * Writes every program graph as `<dir>/graphs/<role>.onnx` (forward, evaluation, loss, gradients, step): what a run trained
  * is inspectable in Netron and loadable by any ONNX tool. Returns the paths by role.
  */
 export function saveProgramGraphs(graphs: ProgramGraphs, dir: string): Record<keyof ProgramGraphs, string> {

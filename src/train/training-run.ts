@@ -7,6 +7,7 @@ import type { DataAdapter } from '../contracts/adapter.ts';
 import type { Backend, BatchFeed, Session } from '../contracts/backend.ts';
 import type { Model } from '../contracts/model.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { SetupError } from '../util/setup-error.ts';
 import { dataLossBuilder, type LossTermConfig } from './data-loss.ts';
 import type { EarlyStopOptions } from './early-stop.ts';
 import { epochMetrics, type EpochRecord } from './history.ts';
@@ -25,6 +26,7 @@ import { noCheckpoints, type CheckpointSink } from './checkpoint/loop-state.ts';
 import type { LoadedCheckpoint } from './checkpoint/read-checkpoint.ts';
 import { restoreState } from './checkpoint/restore-state.ts';
 import { CHECKPOINTS_DIR } from './checkpoint/resolve-checkpoint.ts';
+import { checkpointState } from './checkpoint/manifest.ts';
 import { toolVersions } from '../util/package-version.ts';
 import { StepLog } from './step-log.ts';
 import { modelForLoss } from './rollout/rollout-model.ts';
@@ -114,11 +116,21 @@ export class TrainingRun {
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };
     const program = (this.program = buildTrainingProgram(spec, Math.min(train.batch_size, data.split.train.length)));
+    const fixed = this.deps.model.fixedBatchSize;
+    if (fixed !== undefined && program.buffers.length && program.batchSize !== fixed) {
+      // A baked-in batch runs in chunks (fixed-batch.ts): each chunk would normalize by its own, zero-padded statistics.
+      throw new SetupError(`the model computes batches of ${fixed} only and normalizes with batch statistics (BatchNormalization in training mode), so training in batches of ${program.batchSize} would not be torch's BatchNorm; set train.batch_size=${fixed}`);
+    }
+    if (train.lbfgs && program.buffers.length) {
+      // torch's L-BFGS evaluates the loss several times per step, and each evaluation would move the statistics again.
+      throw new SetupError(`train.lbfgs cannot refine a model with buffers (${program.buffers.map((b) => b.name).slice(0, 3).join(', ')}${program.buffers.length > 3 ? ', …' : ''}: BatchNormalization in training mode); remove train.lbfgs, or export the model in eval mode`);
+    }
     this.graphs = saveProgramGraphs(program.graphs, this.deps.runDir);
     const count = program.params.reduce((n, p) => n + sizeOf(p.shape), 0);
     // A batch size above the train split is a full batch (the PINN configs ask for one that way): said, with the numbers.
     const clamped = train.batch_size > program.batchSize ? ` (train.batch_size ${train.batch_size} clamped to the ${program.batchSize} train samples: every step is the whole train split)` : '';
-    return `${program.params.length} parameter tensors (${count} values), loss terms ${program.terms.join(', ')}, batches of ${program.batchSize}${clamped}; graphs saved to ${relative(process.cwd(), join(this.deps.runDir, 'graphs'))}`;
+    const buffers = program.buffers.length ? `, ${program.buffers.length} buffers (${program.buffers.reduce((n, b) => n + sizeOf(b.shape), 0)} values, updated by each step, not trained)` : '';
+    return `${program.params.length} parameter tensors (${count} values)${buffers}, loss terms ${program.terms.join(', ')}, batches of ${program.batchSize}${clamped}; graphs saved to ${relative(process.cwd(), join(this.deps.runDir, 'graphs'))}`;
   }
 
   async train(): Promise<string> {
@@ -204,7 +216,7 @@ export class TrainingRun {
         inputs: Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { dtype: s.dtype, shape: s.shape, perSample: s.perSample, dims: s.dims }])),
         outputs: program.outputs,
         ...(this.deps.adapter.lossContext ? { lossContext: this.deps.adapter.lossContext() } : {}),
-        state: { params: program.params.map((p) => p.name), slots: program.stateNames.slice(program.params.length) },
+        state: checkpointState(program),
         backend: { name: backend.name, settings: backend.effectiveSettings() },
         batchSize: program.batchSize,
         versions: toolVersions(),

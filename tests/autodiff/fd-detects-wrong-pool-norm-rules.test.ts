@@ -29,6 +29,24 @@ const wrong: { rule: GradRule; why: string; cases: readonly NamedCase[]; name: s
     name: 'BatchNormalization inference (x, scale, B, mean, var)',
   },
   {
+    // The inference-mode derivative applied to batch statistics: it ignores that the mean and variance move with x.
+    why: 'BatchNormalization training mode treating the batch statistics as constants',
+    rule: {
+      op: 'BatchNormalization',
+      grad: (ctx) => {
+        const [, ds, db, dm, dv] = defaultRules.get('BatchNormalization')!.grad(ctx);
+        const { b, g, x: [x, scale] } = ctx;
+        const axes = x!.shape.map((_, i) => i).filter((i) => i !== 1);
+        const mean = b.op1('ReduceMean', [x!], { axes, keepdims: 1 });
+        const centered = b.sub(x!, mean);
+        const r = b.div(ctx.scalar(1), b.sqrt(b.add(b.op1('ReduceMean', [b.mul(centered, centered)], { axes, keepdims: 1 }), ctx.scalar(ctx.attr<number>('epsilon')))));
+        return [b.mul(b.mul(g, b.reshape(scale!, [scale!.shape[0], ...new Array<number>(x!.rank - 2).fill(1)])), r), ds, db, dm, dv];
+      },
+    },
+    cases: normalizationCases,
+    name: 'BatchNormalization training (x, scale, B; batch statistics)',
+  },
+  {
     why: 'Elu leaving out α on the negative side',
     rule: { op: 'Elu', grad: ({ b, g, x: [x], scalar }) => [b.where(b.greater(x!, scalar(0)), g, b.mul(g, b.exp(x!)))] },
     cases: activationCases,

@@ -7,6 +7,7 @@ import { STAGES, type ParityReport } from '../../src/parity/report.ts';
 import { runParity } from '../../src/orchestrator/parity/run-parity.ts';
 import { builtinPlugins } from '../../src/plugins/index.ts';
 import { openReference } from '../backends/torch/torch-available.ts';
+import { writeBatchNormExperiment } from './batchnorm-fixture.ts';
 import { tinyConvModel, writeConvExperiment } from './conv-fixture.ts';
 import { MUTATIONS, type Mutation } from './mutations.ts';
 
@@ -22,13 +23,14 @@ const reference = new LiveTorchReference();
 
 const outputs = mkdtempSync(join(tmpdir(), 'tandem-parity-mut-'));
 const convConfig = writeConvExperiment();
+const batchNorm = skip ? undefined : await writeBatchNormExperiment();
 const rows: string[][] = [];
 // Every stage up to trajectory: eval repeats the trajectory's end state and adds nothing to detection.
 const selector = '*/onnxruntime/{init,forward,loss,gradients,step,trajectory}';
 
 async function parity(config: Mutation['config'], overrides: readonly string[], side?: Mutation['side']): Promise<ParityReport> {
   const { report } = await runParity({
-    configFile: config === 'conv' ? convConfig : 'conf/quickstart.yaml',
+    configFile: config === 'conv' ? convConfig : config === 'batchnorm' ? batchNorm!.config : 'conf/quickstart.yaml',
     overrides,
     builtins: [...builtinPlugins, tinyConvModel],
     outputsRoot: outputs,
@@ -44,13 +46,14 @@ const firstFailing = (r: ParityReport) => STAGES.map((s) => r.cases.find((c) => 
 describe.skipIf(skip)('parity mutation suite (onnxruntime vs live torch)', () => {
   afterAll(async () => {
     await reference.dispose();
+    batchNorm?.cleanup();
     const header = ['mutation', 'expected stage', 'caught at', 'verdict', 'first divergence'];
     const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
     const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join(' | ');
     console.log(`\nmutation detection table\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}\n`);
   });
 
-  it.each(['quickstart', 'conv'] as const)('the unmutated %s experiment passes every stage (control)', async (config) => {
+  it.each(['quickstart', 'conv', 'batchnorm'] as const)('the unmutated %s experiment passes every stage (control)', async (config) => {
     const report = await parity(config, []);
     expect(report.cases.map((c) => `${c.stage}:${c.verdict}`)).toEqual(['init', 'forward', 'loss', 'gradients', 'step', 'trajectory'].map((s) => `${s}:pass`));
     rows.push([`none (${config} control)`, '-', '-', 'all pass', '-']);
@@ -69,6 +72,7 @@ describe.skipIf(skip)('parity mutation suite (onnxruntime vs live torch)', () =>
     // Judged through the float64 arbiter: float64 agrees with torch and not with the mutated side.
     expect(first?.tensors.some((t) => t.arbiter?.verdict === 'further-than-reference') || first?.trajectory?.firstDivergentStep, first?.reason).toBeTruthy();
     if (m.note) expect(first?.notes?.join('\n')).toContain(m.note);
+    if (m.names) expect(first?.reason).toContain(m.names);
     if (m.blames) expect([node?.op, ...(node?.unmatchedInputs ?? []).map((u) => u.op)]).toContain(m.blames);
     // A planted bug is never mistaken for rounding.
     if (node && !node.unmatchedInputs) expect(node.severity).toBe('significant');

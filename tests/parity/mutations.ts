@@ -6,6 +6,7 @@ import type { StageName } from '../../src/parity/report.ts';
 import { Adam, torchBiasCorrection, type BiasCorrection } from '../../src/train/optimizers/adam.ts';
 import type { AdamOptions } from '../../src/train/optimizers/optimizer-options.ts';
 import { scalarLike } from '../../src/train/optimizers/graph-optimizer.ts';
+import { tensor } from '../../src/graph/tensor.ts';
 import type { TrainingProgram } from '../../src/train/program.ts';
 import { createSchedule } from '../../src/train/schedules/create-schedule.ts';
 
@@ -17,13 +18,15 @@ export interface Mutation {
   readonly name: string;
   readonly expected: StageName;
   /** The config the bug is visible in, and its overrides. */
-  readonly config: 'quickstart' | 'conv';
+  readonly config: 'quickstart' | 'conv' | 'batchnorm';
   readonly overrides?: readonly string[];
   readonly side: SideOverride;
   /** The op the first-divergence record must blame: its node's, or that of an input node the reference graph lacks. */
   readonly blames?: string;
   /** What the failing case's notes must say (where the float64 arbiter localizes it further). */
   readonly note?: string;
+  /** A state tensor the failure message must name (a buffer). */
+  readonly names?: string;
 }
 
 /** d tanh = g·(1 − y) instead of g·(1 − y²). */
@@ -83,8 +86,70 @@ function swappedKernelLayout(inner: Backend): Backend {
     effectiveSettings: () => inner.effectiveSettings(),
     executor: () => inner.executor(),
     compile: (p: TrainingProgram) =>
-      inner.compile({ ...p, graphs: { forward: swap(p.graphs.forward), loss: swap(p.graphs.loss), gradients: swap(p.graphs.gradients), step: swap(p.graphs.step) } }),
+      inner.compile({ ...p, graphs: { forward: swap(p.graphs.forward), evaluation: swap(p.graphs.evaluation), loss: swap(p.graphs.loss), gradients: swap(p.graphs.gradients), step: swap(p.graphs.step) } }),
   };
+}
+
+/** A backend whose graphs go through `rewrite` first (a planted bug in how it runs some node). */
+function rewritingBackend(inner: Backend, rewrite: (graph: Graph) => Graph): Backend {
+  return {
+    name: inner.name,
+    dtype: inner.dtype,
+    capabilities: () => inner.capabilities(),
+    effectiveSettings: () => inner.effectiveSettings(),
+    executor: () => inner.executor(),
+    compile: (p: TrainingProgram) => {
+      const graphs = Object.fromEntries(Object.entries(p.graphs).map(([role, g]) => [role, rewrite(g)])) as unknown as TrainingProgram['graphs'];
+      return inner.compile({ ...p, graphs });
+    },
+  };
+}
+
+const isTrainingBatchNorm = (n: Node) => n.op === 'BatchNormalization' && n.attrs.training_mode === 1;
+
+/** Training-mode BatchNormalization with ONNX's momentum read as torch's: running = (1 − m)·old + m·batch. */
+function flippedMomentum(graph: Graph): Graph {
+  const nodes = graph.nodes.map((n) => (isTrainingBatchNorm(n) ? { ...n, attrs: { ...n.attrs, momentum: 1 - (n.attrs.momentum as number) } } : n));
+  return new Graph(graph.name, graph.inputs, graph.outputs, graph.initializers, nodes, graph.values);
+}
+
+/**
+ * Training-mode BatchNormalization whose running variance takes the biased (population) batch variance, as the
+ * ONNX text and onnxruntime's own kernel do: from torch's update r = m·old + (1 − m)·v·n/(n − 1), the biased one
+ * is m·old + (r − m·old)·(n − 1)/n.
+ */
+function biasedRunningVariance(graph: Graph): Graph {
+  const nodes: Node[] = [];
+  const values = new Map(graph.values);
+  const initializers = new Map(graph.initializers);
+  for (const n of graph.nodes) {
+    if (!isTrainingBatchNorm(n) || !n.outputs[2]) {
+      nodes.push(n);
+      continue;
+    }
+    const x = graph.value(n.inputs[0]);
+    const perChannel = x.shape.reduce((a, d) => a * d, 1) / x.shape[1];
+    const m = n.attrs.momentum as number;
+    const v = (name: string) => {
+      values.set(name, { name, dtype: x.dtype, shape: [x.shape[1]] });
+      return name;
+    };
+    const scalar = (name: string, value: number) => {
+      initializers.set(name, tensor(x.dtype, [], [value]));
+      values.set(name, { name, dtype: x.dtype, shape: [] });
+      return name;
+    };
+    const node = (what: string, op: string, inputs: string[], output = v(`${n.name}:${what}`)) => {
+      nodes.push({ name: `${n.name}:${what}`, op, inputs, outputs: [output], attrs: {} });
+      return output;
+    };
+    const unbiased = v(`${n.name}:unbiased`);
+    nodes.push({ ...n, outputs: [n.outputs[0], n.outputs[1], unbiased] });
+    const old = node('old', 'Mul', [n.inputs[4], scalar(`${n.name}:m`, m)]);
+    const moved = node('moved', 'Mul', [node('delta', 'Sub', [unbiased, old]), scalar(`${n.name}:k`, (perChannel - 1) / perChannel)]);
+    node('biased', 'Add', [old, moved], n.outputs[2]);
+  }
+  return new Graph(graph.name, graph.inputs, graph.outputs, initializers, nodes, values);
 }
 
 export const MUTATIONS: readonly Mutation[] = [
@@ -183,5 +248,19 @@ export const MUTATIONS: readonly Mutation[] = [
       }),
     },
     blames: 'ReduceSum',
+  },
+  {
+    name: 'BatchNorm running statistics with the momentum flipped',
+    expected: 'step',
+    config: 'batchnorm',
+    side: { backend: (inner) => rewritingBackend(inner, flippedMomentum) },
+    names: 'bn.running_mean',
+  },
+  {
+    name: 'BatchNorm running variance biased (the population variance, as ONNX writes it)',
+    expected: 'step',
+    config: 'batchnorm',
+    side: { backend: (inner) => rewritingBackend(inner, biasedRunningVariance) },
+    names: 'bn.running_var',
   },
 ];

@@ -58,28 +58,42 @@ function checkPerChannel(x: InferInput, params: readonly (InferInput | undefined
 }
 
 /**
- * BatchNormalization (opset 9 to 15 agree on inference): Y = (X − mean)/√(var + ε)·scale + B per channel
- * (axis 1). Training mode (training_mode = 1: batch statistics, running-statistics outputs) needs state that
- * the step updates but does not train, which tandem does not have yet, so it is refused; export with
- * model.eval() (torch.onnx.TrainingMode.EVAL) to get the inference form, whose only output is Y.
+ * BatchNormalization, per channel (axis 1). Opsets 9 to 15 agree on inference; training_mode arrived in 14.
+ * Inference (training_mode = 0): Y = (X − input_mean)/√(input_var + ε)·scale + B; one output.
+ * Training (training_mode = 1): Y normalizes with the batch's own mean and BIASED variance over every axis but
+ * the channels, and two more outputs are the running statistics after this batch:
+ *   running_mean = momentum·input_mean + (1 − momentum)·batch_mean
+ *   running_var  = momentum·input_var  + (1 − momentum)·batch_var·n/(n − 1)   (n values per channel)
+ * The running variance uses the UNBIASED batch variance, as torch's BatchNorm does (ONNX writes the population
+ * variance there; every training-mode model tandem imports is a torch export, and parity judges against torch).
+ * ONNX's `momentum` is the weight of the old value: torch's momentum m exports as 1 − m.
  */
 const BatchNormalization: OpDef = {
   op: 'BatchNormalization',
   since: 9,
   arity: [5, 5],
+  outputs: 3,
   attrs: {
     epsilon: { type: 'float', default: 1e-5 },
     momentum: { type: 'float', default: 0.9 },
     training_mode: { type: 'int', default: 0 },
   },
   dtypes: ['float32', 'float64'],
-  infer([x, ...params], attrs) {
-    if (attrs.training_mode !== 0) {
-      throw new InferError('training_mode = 1 (batch statistics, updated running mean and variance) is not supported: tandem has no buffers for running statistics yet; export the model in eval mode (model.eval(), or torch.onnx.export(..., training=TrainingMode.EVAL))');
-    }
+  infer([x, ...params], attrs, outputCount = 1) {
+    if (attrs.training_mode !== 0 && attrs.training_mode !== 1) throw new InferError(`training_mode must be 0 or 1, got ${attrs.training_mode}`);
     if (x!.shape.length < 2) throw new InferError(`X must be [N, C, …], got rank ${x!.shape.length}`);
     checkPerChannel(x!, params);
-    return [{ dtype: x!.dtype, shape: x!.shape }];
+    const y = { dtype: x!.dtype, shape: x!.shape };
+    if (attrs.training_mode === 0) {
+      if (outputCount > 1) throw new InferError('in inference mode (training_mode = 0) the only output is Y; running_mean and running_var are training-mode outputs');
+      return [y];
+    }
+    const perChannel = x!.shape.reduce((a, d) => a * d, 1) / x!.shape[1];
+    if (perChannel < 2) {
+      throw new InferError(`training mode needs more than one value per channel to estimate a variance, but X ${fmtShape(x!.shape)} has ${perChannel} (torch refuses this too); train with a larger batch`);
+    }
+    const stat = { dtype: x!.dtype, shape: [x!.shape[1]] };
+    return [y, stat, stat];
   },
 };
 

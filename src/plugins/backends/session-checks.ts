@@ -28,7 +28,7 @@ export function checkNewState(
   for (const n of stateNames) {
     const t = state.get(n);
     const want = held(n)!;
-    if (!t) throw new Error(`setState: no value for "${n}"; the state must hold every parameter and optimizer slot`);
+    if (!t) throw new Error(`setState: no value for "${n}"; the state must hold every parameter, optimizer slot and buffer`);
     if (t.dtype !== want.dtype || !sameShape(t.shape, want.shape)) {
       throw new Error(`setState: "${n}" is ${t.dtype}${fmtShape(t.shape)} but ${where} holds ${want.dtype}${fmtShape(want.shape)}`);
     }

@@ -9,7 +9,7 @@ import { epochMetrics, type EpochRecord } from '../history.ts';
 import { pointLink, writeDirAtomic } from './atomic-dir.ts';
 import type { CheckpointOptions } from './checkpoint-options.ts';
 import type { CheckpointSink, CheckpointSummary, LoopSnapshot } from './loop-state.ts';
-import { MANIFEST_FILE, MANIFEST_FORMAT, OPTIMIZER_FILE, PARAMS_FILE, type CheckpointManifest } from './manifest.ts';
+import { BUFFERS_FILE, MANIFEST_FILE, MANIFEST_FORMAT, OPTIMIZER_FILE, PARAMS_FILE, type CheckpointManifest } from './manifest.ts';
 
 /** What does not change between the checkpoints of one run. */
 export type ManifestBase = Omit<CheckpointManifest, 'format' | 'version' | 'name' | 'createdAt' | 'loop' | 'rng' | 'score' | 'files'>;
@@ -103,9 +103,11 @@ export class Checkpointer implements CheckpointSink {
   private files(name: string, loop: LoopSnapshot, session: Session, score: CheckpointManifest['score']): Map<string, Uint8Array> {
     const state = session.getState();
     const pick = (names: readonly string[]) => new Map(names.map((n) => [n, entry(state, n)]));
+    const buffers = this.base.state.buffers ?? [];
     const arrays = new Map([
       [PARAMS_FILE, encodeNpz(pick(this.base.state.params))],
       [OPTIMIZER_FILE, encodeNpz(pick(this.base.state.slots))],
+      ...(buffers.length ? [[BUFFERS_FILE, encodeNpz(pick(buffers))] as const] : []),
     ]);
     const seed = this.base.experiment.seed;
     const manifest: CheckpointManifest = {

@@ -1,13 +1,16 @@
 import type { LossContext } from '../loss-terms/registry.ts';
+import { stateKinds, type StateKind, type TrainingProgram } from '../program.ts';
 import type { LoopSnapshot } from './loop-state.ts';
 
 /**
  * `manifest.json` of a checkpoint directory (specs/checkpoints.md §2). It alone is enough to rebuild the model
- * (`tandem infer`) and, with the two .npz files it lists, to continue training exactly where it stopped.
+ * (`tandem infer`) and, with the .npz files it lists, to continue training exactly where it stopped.
  */
 export const MANIFEST_FILE = 'manifest.json';
 export const PARAMS_FILE = 'params.npz';
 export const OPTIMIZER_FILE = 'optimizer.npz';
+/** Written only for a model with buffers (BatchNormalization running statistics). */
+export const BUFFERS_FILE = 'buffers.npz';
 export const MANIFEST_FORMAT = 'tandem.checkpoint';
 
 export interface DataInputRecord {
@@ -38,8 +41,11 @@ export interface CheckpointManifest {
   readonly outputs: readonly string[];
   /** What the adapter told the loss about its data (a PINN's domain), so the loss rebuilds without the adapter. */
   readonly lossContext?: LossContext;
-  /** Parameter names (params.npz) and optimizer slot names (optimizer.npz), in program state order. */
-  readonly state: { readonly params: readonly string[]; readonly slots: readonly string[] };
+  /**
+   * Parameter names (params.npz), optimizer slot names (optimizer.npz) and buffer names (buffers.npz, only when
+   * the model has buffers), in program state order.
+   */
+  readonly state: { readonly params: readonly string[]; readonly slots: readonly string[]; readonly buffers?: readonly string[] };
   readonly backend: { readonly name: string; readonly settings: Readonly<Record<string, unknown>> };
   readonly batchSize: number;
   /** The training loop's position and host-side state (schedule, early stop, epoch sums, history). */
@@ -57,6 +63,14 @@ export interface CheckpointManifest {
 }
 
 /** The fields a reader relies on, checked before any is used: a manifest from a damaged or foreign file is refused. */
+/** The manifest's `state` for a program: its state names by kind, `buffers` only when the model has some. */
+export function checkpointState(program: TrainingProgram): CheckpointManifest['state'] {
+  const kind = stateKinds(program);
+  const of = (k: StateKind) => program.stateNames.filter((n) => kind(n) === k);
+  const buffers = of('buffer');
+  return { params: of('param'), slots: of('slot'), ...(buffers.length ? { buffers } : {}) };
+}
+
 export function manifestProblem(value: unknown): string | undefined {
   const m = value as Partial<CheckpointManifest> | null;
   if (typeof m !== 'object' || m === null) return 'it is not a JSON object';

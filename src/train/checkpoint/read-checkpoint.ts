@@ -5,20 +5,20 @@ import { isGraphDType } from '../../data/data-dtype.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import { sha256Hex } from '../../util/hash.ts';
 import { CheckpointError } from './checkpoint-error.ts';
-import { MANIFEST_FILE, manifestProblem, OPTIMIZER_FILE, PARAMS_FILE, type CheckpointManifest } from './manifest.ts';
+import { BUFFERS_FILE, MANIFEST_FILE, manifestProblem, OPTIMIZER_FILE, PARAMS_FILE, type CheckpointManifest } from './manifest.ts';
 
 export interface LoadedCheckpoint {
   /** The directory as given (a `last` link stays a link: its target can change under a later save). */
   readonly dir: string;
   readonly manifest: CheckpointManifest;
-  /** Parameters and optimizer slots by state name (`<param>`, `<param>/<slot>`), in manifest order. */
+  /** Parameters, optimizer slots and buffers by state name (`<param>`, `<param>/<slot>`, `<buffer>`), in manifest order. */
   readonly state: Map<string, Tensor>;
 }
 
 /**
  * Reads a checkpoint directory and proves it whole before anything uses it: the manifest parses and is a tandem
  * checkpoint, every file it lists exists with the recorded size and sha256, and the .npz files hold every
- * parameter and slot the manifest names. Any failure is a CheckpointError saying which file and why.
+ * parameter, slot and buffer the manifest names. Any failure is a CheckpointError saying which file and why.
  */
 export function loadCheckpoint(dir: string): LoadedCheckpoint {
   if (!existsSync(dir)) throw new CheckpointError(`checkpoint ${dir} does not exist`);
@@ -33,7 +33,8 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
   }
   const problem = manifestProblem(manifest);
   if (problem) throw new CheckpointError(`checkpoint ${dir}: ${MANIFEST_FILE} is not a tandem checkpoint manifest: ${problem}`);
-  for (const file of [PARAMS_FILE, OPTIMIZER_FILE]) {
+  const buffers = manifest.state.buffers ?? [];
+  for (const file of [PARAMS_FILE, OPTIMIZER_FILE, ...(buffers.length ? [BUFFERS_FILE] : [])]) {
     if (!manifest.files[file]) throw new CheckpointError(`checkpoint ${dir}: ${MANIFEST_FILE} lists no checksum for ${file}`);
   }
   const bytes = new Map<string, Uint8Array>();
@@ -67,5 +68,6 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
   };
   read(PARAMS_FILE, manifest.state.params);
   read(OPTIMIZER_FILE, manifest.state.slots);
+  if (buffers.length) read(BUFFERS_FILE, buffers);
   return { dir, manifest, state };
 }

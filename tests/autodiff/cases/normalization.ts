@@ -1,3 +1,4 @@
+import { tensor } from '../../../src/graph/tensor.ts';
 import { F32, type NamedCase } from '../fd-cases.ts';
 
 // Global pools and per-channel normalizations. Outputs go through sin so the checked function is not linear
@@ -19,6 +20,25 @@ export const normalizationCases: NamedCase[] = [
     dtype: 'float64',
     inputs: [{ shape: [4, 3] }, { shape: [3] }, { shape: [3] }, { shape: [3] }, { shape: [3], range: [0.5, 2] }],
     build: (b, xs) => b.sin(b.op1('BatchNormalization', xs)),
+  },
+  {
+    // The running statistics fed in do not reach Y in training mode, so they are constants here.
+    name: 'BatchNormalization training (x, scale, B; batch statistics)',
+    dtype: 'float64',
+    inputs: [{ shape: [3, 2, 2, 3] }, { shape: [2] }, { shape: [2] }],
+    build: (b, [x, s, c]) => {
+      const stats = [b.constant(tensor('float64', [2], [0.2, -0.1])), b.constant(tensor('float64', [2], [0.7, 1.3]))];
+      return b.sin(b.op('BatchNormalization', [x, s, c, ...stats], { epsilon: 1e-3, momentum: 0.8, training_mode: 1 })[0]);
+    },
+  },
+  {
+    name: 'BatchNormalization training on [N, C]',
+    dtype: 'float64',
+    inputs: [{ shape: [5, 3] }, { shape: [3] }, { shape: [3] }],
+    build: (b, [x, s, c]) => {
+      const stats = [b.constant(tensor('float64', [3], [0, 0, 0])), b.constant(tensor('float64', [3], [1, 1, 1]))];
+      return b.sin(b.op('BatchNormalization', [x, s, c, ...stats], { training_mode: 1 })[0]);
+    },
   },
   {
     name: 'InstanceNormalization 2-D (x, scale, B)',

@@ -139,6 +139,13 @@ export const OP_CASES: OpCase[] = [
   { name: 'GlobalMaxPool 3-D', op: 'GlobalMaxPool', inputs: [f([1, 2, 3, 4, 5])] },
   { name: 'BatchNormalization inference', op: 'BatchNormalization', inputs: [f(NCHW), f([4]), f([4]), f([4]), f([4], 'positive')], attrs: { epsilon: 1e-3 } },
   { name: 'BatchNormalization on [N, C]', op: 'BatchNormalization', inputs: [f([5, 3]), f([3]), f([3]), f([3]), f([3], 'positive')] },
+  {
+    name: 'BatchNormalization training (batch statistics, running statistics with the unbiased variance)',
+    op: 'BatchNormalization',
+    inputs: [f(NCHW), f([4]), f([4]), f([4]), f([4], 'positive')],
+    attrs: { epsilon: 1e-3, momentum: 0.7, training_mode: 1 },
+    outputs: 3,
+  },
   { name: 'InstanceNormalization 2-D, long reduction (cascaded)', op: 'InstanceNormalization', inputs: [f([2, 3, 20, 20]), f([3]), f([3])], attrs: { epsilon: 1e-3 } },
   { name: 'InstanceNormalization 1-D', op: 'InstanceNormalization', inputs: [f([2, 3, 9]), f([3]), f([3])] },
   { name: 'Cast float → int32 truncates', op: 'Cast', inputs: [f([12])], attrs: { to: 6 } },

@@ -119,6 +119,10 @@ export const CASES: Record<string, Case> = {
     const stats = [tensor('float32', [3], [0.3, -0.2, 0.1]), tensor('float32', [3], [0.5, 1.5, 2])].map((t) => b.constant(t));
     return b.op1('BatchNormalization', [x('x', [2, 3, 4, 2]), x('s', [3]), x('bias', [3]), ...stats], { epsilon: 1e-3 });
   }),
+  // Training mode: batch statistics normalize; the running statistics move with torch's unbiased variance.
+  'BatchNormalization training': c('BatchNormalization', (b, x) =>
+    b.op('BatchNormalization', [x('x', [2, 3, 4, 2]), x('s', [3]), x('bias', [3]), x('mean', [3]), x('var', [3], { lo: 0.5, hi: 2 })], { epsilon: 1e-3, momentum: 0.7, training_mode: 1 }),
+  ),
   'InstanceNormalization': c('InstanceNormalization', (b, x) =>
     b.op1('InstanceNormalization', [x('x', [2, 3, 4, 5]), x('s', [3]), x('bias', [3])], { epsilon: 1e-3 }),
   ),

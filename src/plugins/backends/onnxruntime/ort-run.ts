@@ -3,6 +3,7 @@ import type { DType } from '../../../graph/dtype.ts';
 import { GraphError } from '../../../graph/errors.ts';
 import type { Graph } from '../../../graph/ir.ts';
 import { toOnnx } from '../../../graph/onnx/to-onnx.ts';
+import { withTorchBatchNorm } from './torch-batch-norm.ts';
 import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
 import type { Tensor } from '../../../graph/tensor.ts';
 
@@ -36,7 +37,7 @@ function session(graph: Graph, opts: OrtRunOptions): Promise<ort.InferenceSessio
   let s = perGraph.get(key);
   if (!s) {
     checkFloat64(graph);
-    s = ort.InferenceSession.create(toOnnx(graph), {
+    s = ort.InferenceSession.create(toOnnx(withTorchBatchNorm(graph)), {
       graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
       ...(opts.intraOpNumThreads ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),
     }).catch((e: unknown) => {

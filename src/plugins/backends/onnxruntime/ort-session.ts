@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import type { DType } from '../../../graph/dtype.ts';
 import type { Graph } from '../../../graph/ir.ts';
 import { toOnnx } from '../../../graph/onnx/to-onnx.ts';
+import { withTorchBatchNorm } from './torch-batch-norm.ts';
 import { checkNewState, checkStepArguments } from '../session-checks.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import { buildTrainingProgram, GRAD_NORM_OUTPUT, gradOutput, LOSS_OUTPUT, LR_INPUT, nextName, STEP_INPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
@@ -73,7 +74,7 @@ export class OrtSession implements Session {
   }
 
   async evaluate(batch: BatchFeed): Promise<StepResult> {
-    const { graph, session } = await this.graphFor('loss', batchSizeOf(batch, this.program), (p) => p.graphs.loss);
+    const { graph, session } = await this.graphFor('evaluation', batchSizeOf(batch, this.program), (p) => p.graphs.evaluation);
     return lossResult(this.program.terms, await session.run(this.feedsFor(graph, batch)));
   }
 
@@ -150,7 +151,7 @@ export class OrtSession implements Session {
 
 async function loadSession(graph: Graph, options: OrtSessionOptions): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(toOnnx(graph), options.sessionOptions);
+    return await ort.InferenceSession.create(toOnnx(withTorchBatchNorm(graph)), options.sessionOptions);
   } catch (e) {
     throw new Error(`${options.label}: onnxruntime could not load graph "${graph.name}": ${(e as Error).message}`);
   }

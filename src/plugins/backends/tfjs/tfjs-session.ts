@@ -11,7 +11,7 @@ import { activateTfjs, type TfjsDevice } from './runtime.ts';
 
 /**
  * A TrainingProgram on TensorFlow.js, run by tandem's interpreter (never tfjs autograd: the gradients and the
- * optimizer update are ordinary nodes of the step graph). Parameters and optimizer slots stay tfjs tensors
+ * optimizer update are ordinary nodes of the step graph). Parameters, optimizer slots and buffers stay tfjs tensors
  * between steps: a step feeds them as they are, takes the `/next` outputs as the new state and disposes the
  * old, so only the batch and two scalars are uploaded and only the loss scalars are read back.
  */
@@ -32,7 +32,7 @@ export class TfjsSession implements Session {
     await activateTfjs(device);
     const s = new TfjsSession(program, device);
     try {
-      for (const role of ['step', 'loss', 'gradients', 'forward'] as const) s.graphFor(role, program.batchSize, (p) => p.graphs[role]);
+      for (const role of ['step', 'evaluation', 'gradients', 'forward'] as const) s.graphFor(role, program.batchSize, (p) => p.graphs[role]);
     } catch (e) {
       await s.dispose();
       throw e;
@@ -69,7 +69,7 @@ export class TfjsSession implements Session {
 
   async evaluate(batch: BatchFeed): Promise<StepResult> {
     await this.enter();
-    const graph = this.graphFor('loss', this.batchSizeOf(batch), (p) => p.graphs.loss);
+    const graph = this.graphFor('evaluation', this.batchSizeOf(batch), (p) => p.graphs.evaluation);
     const out = graph.run(this.feedsFor(graph.graph, batch));
     try {
       return lossResult(this.program.terms, out);

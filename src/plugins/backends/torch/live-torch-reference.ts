@@ -5,9 +5,9 @@ import { castFeeds } from '../../../contracts/data-feeds.ts';
 import { cutDerivatives } from '../../../contracts/derivative-terms.ts';
 import { toWireAll } from './protocol.ts';
 import { TorchReference } from './torch-reference.ts';
-import { optimizerSection, TorchSession } from './torch-session.ts';
+import { optimizerSection, trainerConfig, TorchSession } from './torch-session.ts';
 import type { DerivativeRecord } from '../../../train/loss-scope.ts';
-import { LOSS_OUTPUT, type TrainingProgram } from '../../../train/program.ts';
+import type { TrainingProgram } from '../../../train/program.ts';
 import { parseScheduleOptions } from '../../../train/schedules/schedule-options.ts';
 import type { Reference, ReferenceRun, TrajectoryBatch, ReferenceTrainSettings, TrajectoryResult } from '../../../contracts/reference.ts';
 
@@ -92,7 +92,7 @@ class LiveTorchRun implements ReferenceRun {
     const r = await this.ref.process.request('train_steps', { model: trainer.model.handle, steps }, ` of graph "${trainer.model.graph.name}"`);
     const state = await trainer.state();
     await release();
-    return { records: r.records.map((x) => ({ loss: x.loss, lr: x.lr })), state: new Map([...state.params, ...state.slots]) };
+    return { records: r.records.map((x) => ({ loss: x.loss, lr: x.lr })), state: new Map([...state.params, ...state.slots, ...state.buffers]) };
   }
 
   /**
@@ -103,15 +103,8 @@ class LiveTorchRun implements ReferenceRun {
     const cut = cutDerivatives(this.program.graphs.loss, this.program.derivatives);
     const copy = new Graph(`${cut.name}.${purpose}`, cut.inputs, cut.outputs, cut.initializers, cut.nodes, cut.values);
     const model = await this.ref.load(copy, this.program.derivatives);
-    const init = this.program.initialState();
     const parsed = schedule ? parseScheduleOptions(schedule, 'train.schedule') : undefined;
-    const trainer = await this.ref.trainer(model, {
-      params: new Map(this.program.params.map((p) => [p.name, init.get(p.name)!])),
-      loss: LOSS_OUTPUT,
-      optimizer: optimizerSection(this.program),
-      ...(parsed ? { schedule: parsed as unknown as { name: string } } : {}),
-      ...(this.program.spec.clip ? { clip: this.program.spec.clip } : {}),
-    });
+    const trainer = await this.ref.trainer(model, { ...trainerConfig(this.program), ...(parsed ? { schedule: parsed as unknown as { name: string } } : {}) });
     return { trainer, release: async () => void (await this.ref.process.request('release', { model: model.handle })) };
   }
 

@@ -56,6 +56,8 @@ export interface StateReply {
   readonly params: WireTensors;
   /** `<param>/<slot>` by torch's optimizer.state keys (exp_avg, exp_avg_sq, momentum_buffer, ...). */
   readonly slots: WireTensors;
+  /** Buffers (state the step updates but does not train, e.g. BatchNormalization running statistics) by name. */
+  readonly buffers: WireTensors;
   readonly step: number;
   readonly lr: number;
 }
@@ -68,7 +70,7 @@ export interface TorchMessages {
   };
   release: { request: { readonly model: string }; response: object };
   run: {
-    /** `with_state`: a model handle whose trainer's current parameters are added to the feeds. */
+    /** `with_state`: a model handle whose trainer's current parameters and buffers are added to the feeds. */
     request: { readonly model: string; readonly feeds: WireTensors; readonly fetch?: readonly string[]; readonly with_state?: string };
     response: { readonly outputs: WireTensors };
   };
@@ -87,6 +89,9 @@ export interface TorchMessages {
     request: {
       readonly model: string;
       readonly params: WireTensors;
+      /** Initial buffers, and for each the graph output holding its value after a step (`<buffer>/next`). */
+      readonly buffers?: WireTensors;
+      readonly buffer_updates?: Readonly<Record<string, string>>;
       readonly loss: string;
       readonly optimizer: OptionSection;
       readonly schedule?: OptionSection;
@@ -101,7 +106,7 @@ export interface TorchMessages {
   };
   get_state: { request: { readonly model: string }; response: StateReply };
   set_state: {
-    request: { readonly model: string; readonly params?: WireTensors; readonly slots?: WireTensors; readonly step?: number };
+    request: { readonly model: string; readonly params?: WireTensors; readonly slots?: WireTensors; readonly buffers?: WireTensors; readonly step?: number };
     response: StateReply;
   };
   shutdown: { request: object; response: object };

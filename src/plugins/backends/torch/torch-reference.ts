@@ -17,6 +17,8 @@ export interface LoadedModel {
 export interface TrainerConfig {
   /** Initial parameter values by graph input name. */
   readonly params: Feeds;
+  /** Initial buffers by graph input name, each with the graph output that holds its value after a step. */
+  readonly buffers?: { readonly initial: Feeds; readonly updates: Readonly<Record<string, string>> };
   /** The scalar output to minimise. */
   readonly loss: string;
   /** An optimizer section (src/train/optimizers/optimizer-options.ts, or `{name: 'lbfgs', ...}` torch kwargs). */
@@ -29,6 +31,7 @@ export interface TrainerConfig {
 export interface TorchState {
   readonly params: Map<string, Tensor>;
   readonly slots: Map<string, Tensor>;
+  readonly buffers: Map<string, Tensor>;
   readonly step: number;
   readonly lr: number;
 }
@@ -102,6 +105,7 @@ export class TorchReference {
       {
         model: model.handle,
         params: toWireAll(config.params),
+        ...(config.buffers ? { buffers: toWireAll(config.buffers.initial), buffer_updates: config.buffers.updates } : {}),
         loss: config.loss,
         optimizer: config.optimizer,
         ...(config.schedule ? { schedule: config.schedule } : {}),
@@ -137,11 +141,12 @@ export class TorchTrainer {
     return toState(await this.process.request('get_state', { model: this.model.handle }));
   }
 
-  async setState(state: { params?: Feeds; slots?: Feeds; step?: number }): Promise<TorchState> {
+  async setState(state: { params?: Feeds; slots?: Feeds; buffers?: Feeds; step?: number }): Promise<TorchState> {
     const r = await this.process.request('set_state', {
       model: this.model.handle,
       ...(state.params ? { params: toWireAll(state.params) } : {}),
       ...(state.slots ? { slots: toWireAll(state.slots) } : {}),
+      ...(state.buffers ? { buffers: toWireAll(state.buffers) } : {}),
       ...(state.step !== undefined ? { step: state.step } : {}),
     });
     return toState(r);
@@ -149,5 +154,5 @@ export class TorchTrainer {
 }
 
 function toState(r: StateReply): TorchState {
-  return { params: fromWireAll(r.params), slots: fromWireAll(r.slots), step: r.step, lr: r.lr };
+  return { params: fromWireAll(r.params), slots: fromWireAll(r.slots), buffers: fromWireAll(r.buffers ?? {}), step: r.step, lr: r.lr };
 }

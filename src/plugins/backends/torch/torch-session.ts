@@ -1,11 +1,11 @@
 import type { Graph } from '../../../graph/ir.ts';
 import { checkNewState, checkStepArguments } from '../session-checks.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
-import { buildTrainingProgram, LOSS_OUTPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
+import { buildTrainingProgram, LOSS_OUTPUT, nextName, stateKinds, termOutput, type StateKind, type TrainingProgram } from '../../../train/program.ts';
 import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../../../contracts/backend.ts';
 import { cutDerivatives } from '../../../contracts/derivative-terms.ts';
 import { fromWireAll, type OptionSection, type StepRecord, toWireAll } from './protocol.ts';
-import type { LoadedModel, TorchReference } from './torch-reference.ts';
+import type { LoadedModel, TorchReference, TrainerConfig } from './torch-reference.ts';
 
 /**
  * A TrainingProgram on the PyTorch reference. Independent of tandem's autodiff and optimizers by construction:
@@ -18,7 +18,7 @@ export class TorchSession implements Session {
   private mirror: Map<string, Tensor>;
   private pendingState = false;
   private disposed = false;
-  private readonly byBatch = new Map<number, Promise<{ loss: LoadedModel; forward: Graph }>>();
+  private readonly byBatch = new Map<number, Promise<BatchModels>>();
 
   private constructor(
     private readonly program: TrainingProgram,
@@ -29,18 +29,12 @@ export class TorchSession implements Session {
     this.mirror = program.initialState();
   }
 
-  /** Loads the program's loss graph and a torch.optim trainer with the program's initial parameters. */
+  /** Loads the program's loss graph and a torch.optim trainer with the program's initial parameters and buffers. */
   static async create(program: TrainingProgram, ref: TorchReference, ownsProcess = true): Promise<TorchSession> {
     const loss = await ref.load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives);
-    const init = program.initialState();
-    await ref.trainer(loss, {
-      params: new Map(program.params.map((p) => [p.name, init.get(p.name)!])),
-      loss: LOSS_OUTPUT,
-      optimizer: optimizerSection(program),
-      ...(program.spec.clip ? { clip: program.spec.clip } : {}),
-    });
+    await ref.trainer(loss, trainerConfig(program));
     const session = new TorchSession(program, ref, loss, ownsProcess);
-    session.byBatch.set(program.batchSize, Promise.resolve({ loss, forward: program.graphs.forward }));
+    session.byBatch.set(program.batchSize, loadEvaluation(ref, program, loss).then((evaluation) => ({ loss, evaluation, forward: program.graphs.forward })));
     return session;
   }
 
@@ -53,19 +47,18 @@ export class TorchSession implements Session {
       { model: this.lossModel.handle, steps: [{ feeds: toWireAll(this.feeds(batch)), lr, step_index: stepIndex, advance_schedule: false }], return_state: true },
       ` of graph "${this.lossModel.graph.name}"`,
     );
-    const params = fromWireAll(r.params ?? {});
-    const slots = fromWireAll(r.slots ?? {});
+    const returned = new Map([...fromWireAll(r.params ?? {}), ...fromWireAll(r.slots ?? {}), ...fromWireAll(r.buffers ?? {})]);
     for (const name of this.program.stateNames) {
-      const t = params.get(name) ?? slots.get(name);
+      const t = returned.get(name);
       if (t) this.mirror.set(name, t);
     }
     return this.result(r.records[0]);
   }
 
   async evaluate(batch: BatchFeed): Promise<StepResult> {
-    const { loss } = await this.models(batch);
+    const { evaluation } = await this.models(batch);
     const fetch = [LOSS_OUTPUT, ...this.program.terms.map(termOutput)];
-    const out = await this.run(loss, batch, fetch);
+    const out = await this.run(evaluation, batch, fetch);
     return this.scalars((n) => out.get(n)!);
   }
 
@@ -111,9 +104,9 @@ export class TorchSession implements Session {
   /** Sends a setState to Python before the next request that reads the state. */
   private async flushState(): Promise<void> {
     if (!this.pendingState) return;
-    const paramNames = new Set(this.program.params.map((p) => p.name));
-    const pick = (keep: boolean) => new Map([...this.mirror].filter(([k]) => paramNames.has(k) === keep));
-    await this.ref.process.request('set_state', { model: this.lossModel.handle, params: toWireAll(pick(true)), slots: toWireAll(pick(false)) });
+    const kind = stateKinds(this.program);
+    const pick = (k: StateKind) => toWireAll(new Map([...this.mirror].filter(([n]) => kind(n) === k)));
+    await this.ref.process.request('set_state', { model: this.lossModel.handle, params: pick('param'), slots: pick('slot'), buffers: pick('buffer') });
     this.pendingState = false;
   }
 
@@ -136,15 +129,17 @@ export class TorchSession implements Session {
     return out;
   }
 
-  /** The loss and forward graphs for a batch size (validation batches differ), built and loaded on first use. */
-  private models(batch: BatchFeed): Promise<{ loss: LoadedModel; forward: Graph }> {
+  /** The loss, evaluation and forward graphs for a batch size (validation batches differ), built and loaded on first use. */
+  private models(batch: BatchFeed): Promise<BatchModels> {
     this.live();
     const perSample = this.program.dataInputs.find((i) => this.program.spec.inputs[i.name]?.perSample && batch.has(i.name));
     const size = perSample ? batch.get(perSample.name)!.shape[0] : this.program.batchSize;
     let entry = this.byBatch.get(size);
     if (!entry) {
       const program = buildTrainingProgram(this.program.spec, size);
-      entry = this.ref.load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives).then((loss) => ({ loss, forward: program.graphs.forward }));
+      entry = this.ref
+        .load(cutDerivatives(program.graphs.loss, program.derivatives), program.derivatives)
+        .then(async (loss) => ({ loss, evaluation: await loadEvaluation(this.ref, program, loss), forward: program.graphs.forward }));
       entry.catch(() => this.byBatch.delete(size));
       this.byBatch.set(size, entry);
     }
@@ -166,6 +161,33 @@ export class TorchSession implements Session {
   private live(): void {
     if (this.disposed) throw new Error('this torch reference session was disposed; compile the program again');
   }
+}
+
+interface BatchModels {
+  /** Training mode: gradients. */
+  readonly loss: LoadedModel;
+  /** Inference mode: evaluate. The same loaded model as `loss` when the program has no buffers. */
+  readonly evaluation: LoadedModel;
+  readonly forward: Graph;
+}
+
+/** The inference-mode loss graph, loaded; without buffers it is the loss graph itself, loaded once. */
+function loadEvaluation(ref: TorchReference, program: TrainingProgram, loss: LoadedModel): Promise<LoadedModel> {
+  if (program.graphs.evaluation === program.graphs.loss) return Promise.resolve(loss);
+  return ref.load(cutDerivatives(program.graphs.evaluation, program.derivatives), program.derivatives);
+}
+
+/** A torch.optim trainer's settings for a program: its initial parameters and buffers, the loss, optimizer and clipping. */
+export function trainerConfig(program: TrainingProgram): TrainerConfig {
+  const init = program.initialState();
+  const buffers = program.buffers.map((b) => b.name);
+  return {
+    params: new Map(program.params.map((p) => [p.name, init.get(p.name)!])),
+    ...(buffers.length ? { buffers: { initial: new Map(buffers.map((b) => [b, init.get(b)!])), updates: Object.fromEntries(buffers.map((b) => [b, nextName(b)])) } } : {}),
+    loss: LOSS_OUTPUT,
+    optimizer: optimizerSection(program),
+    ...(program.spec.clip ? { clip: program.spec.clip } : {}),
+  };
 }
 
 /** The optimizer section as torch keyword arguments: tandem's option schemas use torch's names and defaults. */

@@ -24,8 +24,13 @@ export interface ImportOptions {
   readonly file: string;
   /** Opset the (prepared) model imports. */
   readonly opset: number;
-  /** Float initializers that become trainable parameters; every other initializer is a constant. */
+  /** Float initializers that become trainable parameters; every other initializer is a constant or a buffer. */
   isTrainable(name: string): boolean;
+  /**
+   * Float initializers that become buffers: the running statistics of a training-mode BatchNormalization, which
+   * the step moves to the node's running_mean / running_var outputs.
+   */
+  isBuffer(name: string): boolean;
   /**
    * Parameters declared by an earlier import of the same file (fixed-batch chunks share their weights); the
    * parameters this import declares are added.
@@ -48,10 +53,12 @@ export function importGraph(g: GraphBuilder, gp: onnx.GraphProto, bound: Readonl
   const consts = new Map<string, Tensor>();
   const producers = new Map<string, ImportNode>();
 
+  const declareOnce = (name: string, declare: () => Value) => opts.declared.get(name) ?? opts.declared.set(name, declare()).get(name)!;
   for (const t of gp.initializer as onnx.TensorProto[]) {
     const value = readTensor(t);
-    if (!isFloat(value.dtype) || !opts.isTrainable(t.name)) consts.set(t.name, value);
-    else values.set(t.name, opts.declared.get(t.name) ?? opts.declared.set(t.name, params.declareValues(t.name, value)).get(t.name)!);
+    if (isFloat(value.dtype) && opts.isBuffer(t.name)) values.set(t.name, declareOnce(t.name, () => params.declareBuffer(t.name, value)));
+    else if (!isFloat(value.dtype) || !opts.isTrainable(t.name)) consts.set(t.name, value);
+    else values.set(t.name, declareOnce(t.name, () => params.declareValues(t.name, value)));
   }
   const nodes = readNodes(gp, opts);
   const inputs = (gp.input as onnx.ValueInfoProto[]).filter((v) => bound.has(v.name));
@@ -84,6 +91,10 @@ export function importGraph(g: GraphBuilder, gp: onnx.GraphProto, bound: Readonl
 
   for (const node of nodes) {
     const results = importNode(ctx, node);
+    // Chunks of a fixed-batch import share their buffers; the first chunk's statistics update them.
+    if (node.op === 'BatchNormalization' && !opts.prefix) {
+      for (const k of [3, 4]) if (opts.isBuffer(node.inputs[k]) && results[k - 2] instanceof Value) params.updateBuffer(node.inputs[k], results[k - 2] as Value);
+    }
     node.outputs.forEach((o, k) => {
       if (!o || !results[k]) return;
       const r = results[k];

@@ -20,7 +20,7 @@ export const onnxModelParams = z
     path: z.string().min(1).describe('the .onnx file (e.g. from torch.onnx.export, opset 11 to 17), relative to the working directory'),
     inputs: z.record(z.string(), z.string()).default({}).describe('ONNX graph input → data key; an input not listed binds to the data key of its own name'),
     outputs: z.record(z.string(), z.string()).default({}).describe('ONNX graph output → model output name (what the loss refers to); default: the ONNX name'),
-    freeze: z.array(z.string()).default([]).describe('initializers to keep constant: globs (* any characters) or /regex/; every other float initializer is trained, except BatchNormalization running statistics, which are always constant'),
+    freeze: z.array(z.string()).default([]).describe('initializers to keep constant: globs (* any characters) or /regex/; every other float initializer is trained, except BatchNormalization running statistics: buffers in a training-mode export, constants in an eval-mode one'),
     tie: z.enum(['split', 'keep']).default('split').describe('an initializer the exporter shared between modules: split (each module trains its own copy, as it had) or keep (trained as one)'),
   })
   .strict();
@@ -35,8 +35,10 @@ class OnnxModel implements Model {
   private readonly bytes: Uint8Array;
   private readonly graphInputs: string[];
   private readonly frozen: NamePattern[];
-  /** Initializers read as BatchNormalization running statistics. */
+  /** Initializers read as running statistics by inference-mode BatchNormalization: constants. */
   private readonly statistics: Set<string>;
+  /** Initializers read as running statistics by training-mode BatchNormalization: buffers the step updates. */
+  private readonly buffers: Set<string>;
   /** Float initializers of the file (and the copies of split ties), split by `freeze`. */
   private readonly trainable: string[];
   private readonly constants: string[];
@@ -57,8 +59,11 @@ class OnnxModel implements Model {
     if (unknownOut.length) throw new Error(`model onnx: model.params.outputs names ${unknownOut.map((k) => `"${k}"`).join(', ')}, but ${p.path} has graph outputs ${outs.map((k) => `"${k}"`).join(', ')}`);
     this.frozen = p.freeze.map(namePattern);
     // BatchNormalization's mean and variance are the module's running statistics: torch keeps them out of
-    // autograd (buffers, not parameters), so they stay constants here too, as the module had them.
-    this.statistics = new Set((g?.node ?? []).filter((n) => n.opType === 'BatchNormalization').flatMap((n) => (n.input ?? []).slice(3, 5)));
+    // autograd. A training-mode export updates them every step (buffers); an eval-mode one keeps them constant.
+    const batchNorms = (g?.node ?? []).filter((n) => n.opType === 'BatchNormalization');
+    const updates = (n: onnx.INodeProto) => (n.attribute ?? []).some((a) => a.name === 'training_mode' && Number(a.i) === 1) && (n.output ?? []).length === 3;
+    this.buffers = new Set(batchNorms.filter(updates).flatMap((n) => (n.input ?? []).slice(3, 5)).filter((name) => inits.has(name)));
+    this.statistics = new Set(batchNorms.flatMap((n) => (n.input ?? []).slice(3, 5)).filter((name) => !this.buffers.has(name)));
     const inFile = (g?.initializer ?? []).filter((t) => FLOAT_CODES.has(t.dataType ?? 0)).map((t) => t.name ?? '');
     this.ties = findTies(g ?? {}, inFile);
     this.fixedBatchSize = bakedBatch(g ?? {});
@@ -72,8 +77,8 @@ class OnnxModel implements Model {
     if (idle.length) {
       throw new Error(`model onnx: freeze pattern${idle.length > 1 ? 's' : ''} ${idle.map((f) => f.text).join(', ')} match${idle.length > 1 ? '' : 'es'} no float initializer of ${p.path}; they are ${floats.join(', ') || '(none)'}`);
     }
-    this.constants = floats.filter((n) => this.isFrozen(n));
-    this.trainable = floats.filter((n) => !this.isFrozen(n));
+    this.constants = floats.filter((n) => !this.buffers.has(n) && this.isFrozen(n));
+    this.trainable = floats.filter((n) => !this.buffers.has(n) && !this.isFrozen(n));
   }
 
   private isFrozen(name: string): boolean {
@@ -117,12 +122,12 @@ class OnnxModel implements Model {
         throw new Error(`model onnx: graph input "${i.name}" of ${this.p.path} is ${declaredType}, but data key "${v.name}" is ${v.dtype}`);
       }
     }
-    return importGraph(g, graph, bound, params, { file: this.p.path, opset, isTrainable: (name) => !this.isFrozen(name), declared, prefix });
+    return importGraph(g, graph, bound, params, { file: this.p.path, opset, isTrainable: (name) => !this.isFrozen(name), isBuffer: (name) => this.buffers.has(name), declared, prefix });
   }
 
   effectiveSettings(): Record<string, unknown> {
     const tied = Object.fromEntries(this.ties.map((t) => [t.initializer, t.copies]));
-    return { ...this.p, resolved: { trainable: this.trainable, frozen: this.constants, tied } };
+    return { ...this.p, resolved: { trainable: this.trainable, frozen: this.constants, buffers: [...this.buffers], tied } };
   }
 }
 

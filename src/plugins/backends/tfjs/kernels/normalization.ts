@@ -31,12 +31,25 @@ const layerNormalization: Kernel = (c) => {
 /** A per-channel [C] input as [C, 1, …], broadcasting along axis 1 of a rank-`rank` input. */
 const alongChannels = (p: tf.Tensor, rank: number) => p.reshape([p.shape[0], ...new Array<number>(rank - 2).fill(1)]);
 
-/** BatchNormalization, inference mode (the only one the op definition accepts): Y = (X − mean)·(var + ε)^−½·scale + B. */
+/**
+ * BatchNormalization. Inference: Y = (X − mean)·(var + ε)^−½·scale + B with the given statistics. Training
+ * (training_mode = 1): the batch's mean and biased variance normalize, and the running statistics move towards
+ * the batch's with the UNBIASED variance, as torch does (graph/ops/normalization.ts).
+ */
 const batchNormalization: Kernel = (c) => {
   const x = c.input(0);
-  const [scale, b, mean, variance] = [1, 2, 3, 4].map((k) => alongChannels(c.input(k), x.rank));
-  const invStd = tf.rsqrt(tf.add(variance, c.attrs.epsilon as number));
-  return [tf.add(tf.mul(tf.mul(tf.sub(x, mean), invStd), scale), b)];
+  const [scale, b, inputMean, inputVar] = [1, 2, 3, 4].map((k) => alongChannels(c.input(k), x.rank));
+  const eps = c.attrs.epsilon as number;
+  const normalize = (mean: tf.Tensor, variance: tf.Tensor) => tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), scale), b);
+  if (c.attrs.training_mode !== 1) return [normalize(inputMean, inputVar)];
+  const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  const mean = cascadeMean(x, axes, true);
+  const variance = cascadeMean(tf.square(tf.sub(x, mean)), axes, true);
+  const channels = [x.shape[1]!];
+  const n = x.size / channels[0];
+  const m = c.attrs.momentum as number;
+  const running = (old: number, batch: tf.Tensor, factor: number) => tf.add(tf.mul(c.input(old), m), tf.mul(batch.reshape(channels), (1 - m) * factor));
+  return [normalize(mean, variance), c.wantsOutput(1) ? running(3, mean, 1) : undefined, c.wantsOutput(2) ? running(4, variance, n / (n - 1)) : undefined];
 };
 
 /** InstanceNormalization: each (sample, channel) over its spatial axes with the biased variance, then scale and B per channel. */

@@ -49,10 +49,12 @@ class Handlers:
         return encode_tensors({n: env[n] for n in names})
 
     def _feeds(self, req):
-        """The request's feeds, plus the current parameters of the trainer of model `with_state`, when given."""
+        """The request's feeds, plus the current parameters and buffers of the trainer of model `with_state`, when given."""
         feeds = decode_tensors(req["feeds"])
         if req.get("with_state"):
-            feeds.update({k: v.detach() for k, v in self._trainer({"model": req["with_state"]}).params.items()})
+            trainer = self._trainer({"model": req["with_state"]})
+            feeds.update(trainer.buffers)
+            feeds.update({k: v.detach() for k, v in trainer.params.items()})
         return feeds
 
     def on_run(self, req):
@@ -81,7 +83,8 @@ class Handlers:
     def on_train_init(self, req):
         model = self._model(req)
         params = decode_tensors(req["params"])
-        self.trainers[req["model"]] = Trainer(model, params, req["loss"], req["optimizer"], req.get("schedule"), req.get("clip"))
+        self.trainers[req["model"]] = Trainer(model, params, req["loss"], req["optimizer"], req.get("schedule"), req.get("clip"),
+                                              decode_tensors(req.get("buffers")), req.get("buffer_updates"))
         return self._state(req["model"])
 
     def _trainer(self, req):
@@ -97,7 +100,7 @@ class Handlers:
 
     def _state(self, h):
         s = self.trainers[h].state()
-        return {"params": encode_tensors(s["params"]), "slots": encode_tensors(s["slots"]), "step": s["step"], "lr": s["lr"]}
+        return {"params": encode_tensors(s["params"]), "slots": encode_tensors(s["slots"]), "buffers": encode_tensors(s["buffers"]), "step": s["step"], "lr": s["lr"]}
 
     def on_get_state(self, req):
         self._trainer(req)
@@ -105,7 +108,7 @@ class Handlers:
 
     def on_set_state(self, req):
         t = self._trainer(req)
-        t.set_state(decode_tensors(req.get("params")), decode_tensors(req.get("slots")), req.get("step"))
+        t.set_state(decode_tensors(req.get("params")), decode_tensors(req.get("slots")), req.get("step"), decode_tensors(req.get("buffers")))
         return self._state(req["model"])
 
     def on_shutdown(self, req):

@@ -131,8 +131,15 @@ def LayerNormalization(x, a):
 
 
 def BatchNormalization(x, a):
+    """Inference mode: the given statistics. Training mode: torch's own F.batch_norm(training=True), which updates
+    copies of the running statistics in place (unbiased variance; ONNX momentum is torch's 1 - momentum)."""
     t, scale, bias, mean, var = x
-    return F.batch_norm(t, mean, var, scale, bias, training=False, eps=a.get("epsilon", 1e-5))
+    eps = a.get("epsilon", 1e-5)
+    if not a.get("training_mode", 0):
+        return F.batch_norm(t, mean, var, scale, bias, training=False, eps=eps)
+    running_mean, running_var = mean.detach().clone(), var.detach().clone()
+    y = F.batch_norm(t, running_mean, running_var, scale, bias, training=True, momentum=1 - a.get("momentum", 0.9), eps=eps)
+    return y, running_mean, running_var
 
 
 def InstanceNormalization(x, a):

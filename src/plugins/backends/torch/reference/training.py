@@ -50,19 +50,29 @@ def make_schedule(opt, c):
 
 
 class Trainer:
-    """Parameters as torch leaves, one optimizer and one scheduler; each step evaluates the composite loss."""
+    """Parameters as torch leaves, one optimizer and one scheduler; each step evaluates the composite loss.
+    Buffers (BatchNorm running statistics) are fed like parameters but never trained: a step sets each to the
+    graph output `buffer_updates` names, as computed by torch's own batch_norm in that step's forward pass."""
 
-    def __init__(self, model, params, loss, optimizer, schedule=None, clip=None):
+    def __init__(self, model, params, loss, optimizer, schedule=None, clip=None, buffers=None, buffer_updates=None):
         self.model = model
         self.loss_name = loss
         self.params = {k: v.detach().clone().requires_grad_(True) for k, v in params.items()}
+        self.buffers = {k: v.detach().clone() for k, v in (buffers or {}).items()}
+        self.buffer_updates = dict(buffer_updates or {})
+        missing = [k for k in self.buffers if k not in self.buffer_updates]
+        if missing:
+            raise RequestError(f'train_init: buffer(s) {", ".join(missing)} have no update output (buffer_updates)')
         self.opt = make_optimizer(list(self.params.values()), optimizer)
+        if self.buffers and isinstance(self.opt, torch.optim.LBFGS):
+            raise RequestError("L-BFGS evaluates the loss several times per step, and each evaluation would move the running "
+                               "statistics again; train models with buffers (BatchNorm in training mode) with a first-order optimizer")
         self.sched = make_schedule(self.opt, schedule)
         self.clip = clip
         self.steps = 0
 
     def evaluate(self, feeds):
-        return self.model.evaluate({**feeds, **self.params})
+        return self.model.evaluate({**feeds, **self.buffers, **self.params})
 
     def step(self, feeds, advance_schedule=True, lr=None, step_index=None):
         """One optimizer update on one batch. Returns the loss and every scalar graph output before the update,
@@ -83,6 +93,7 @@ class Trainer:
             if self.clip:
                 record.setdefault("grad_norm", float(torch.nn.utils.clip_grad_norm_(list(self.params.values()), self.clip["max_norm"])))
             if "loss" not in record:
+                record["buffers"] = {k: env[out].detach().clone() for k, out in self.buffer_updates.items()}
                 record["loss"] = float(loss)
                 record["values"] = {k: float(env[k]) for k in self.model.outputs if env[k].numel() == 1 and env[k].is_floating_point()}
             return loss
@@ -93,6 +104,7 @@ class Trainer:
         else:
             closure()
             self.opt.step()
+        self.buffers.update(record["buffers"])
         self.steps += 1
         if self.sched is not None and advance_schedule:
             if isinstance(self.sched, L.ReduceLROnPlateau):
@@ -116,15 +128,19 @@ class Trainer:
                 st["step"] = torch.tensor(float(k - 1))
 
     def state(self):
-        """Parameters by name and optimizer slots as `<param>/<slot>` (torch's state keys), plus the step count."""
+        """Parameters by name, optimizer slots as `<param>/<slot>` (torch's state keys), buffers by name, and the step count."""
         slots = {}
         for name, p in self.params.items():
             for key, v in self.opt.state.get(p, {}).items():
                 if torch.is_tensor(v) and key != "step" and v.shape == p.shape:
                     slots[f"{name}/{key}"] = v
-        return {"params": dict(self.params), "slots": slots, "step": self.steps, "lr": self.opt.param_groups[0]["lr"]}
+        return {"params": dict(self.params), "slots": slots, "buffers": dict(self.buffers), "step": self.steps, "lr": self.opt.param_groups[0]["lr"]}
 
-    def set_state(self, params, slots, step):
+    def set_state(self, params, slots, step, buffers=None):
+        for k, v in (buffers or {}).items():
+            if k not in self.buffers:
+                raise RequestError(f'set_state: "{k}" is not a buffer; buffers are {", ".join(self.buffers) or "(none)"}')
+            self.buffers[k] = v.detach().clone()
         with torch.no_grad():
             for k, v in params.items():
                 if k not in self.params:
