@@ -170,6 +170,24 @@ describe('an Adam update near eps, judged by backward stability', () => {
     expect(judged.fromSlots).toMatchObject({ within: true, multiple: ARBITER_MULTIPLE });
   });
 
+  it('never passes a parameter further from the formula of its own slots than the multiple of the reference', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1.01, max: 1e6, noNaN: true }), fc.constantFrom(1, -1), (factor, sign) => {
+        const ours = after(oursGradient, f32);
+        const w = [...ours.get('w')!.data].map(Number);
+        const formulaOf = (side: typeof ours) => torchFormula(p0[0], Number(side.get('w/exp_avg')!.data[0]), Number(side.get('w/exp_avg_sq')!.data[0]));
+        const refError = Math.abs(Number(ref.get('w')!.data[0]) - formulaOf(ref));
+        // At least the float32 spacing of the parameter: the floor the rule uses.
+        const floor = Math.max(refError, 2 ** (Math.floor(Math.log2(Math.abs(truth.get('w')!.data[1] as number))) - 23));
+        w[0] = formulaOf(ours) + sign * ARBITER_MULTIPLE * factor * floor * 1.01;
+        ours.set('w', f32(w));
+        const judged = judge(ours);
+        expect(judged.verdict).toBe('fail');
+        expect(judged.fromSlots?.within).toBe(false);
+      }),
+    );
+  });
+
   it('fails Adam without bias correction, whose parameter is not the formula of its slots', () => {
     const noCorrection = (p: number, m: number, v: number) => p - (lr * m) / (Math.sqrt(v) + 1e-8);
     const judged = judge(after(oursGradient, f32, noCorrection));
