@@ -15,7 +15,7 @@ import { writeVisionExperiment } from './vision-fixture.ts';
  * at lr 1e-2. Many of their units are near dead at this size, so some gradients are near Adam's eps, where the update
  * magnifies float32 rounding of the gradient (4.4× the reference's distance from float64 on one element), and a ReLU
  * can turn on in one trajectory and not another. Before the backward-stability rule and the update-by-update
- * trajectory judgement, squeezenet1_1 failed step or trajectory on single elements (12/14); now both pass 14/14, with
+ * trajectory judgement, squeezenet1_1 failed tfjs step and both trajectories on single elements (11/14); now both pass 14/14, with
  * the rules named in the notes.
  */
 const { ref, skip } = await openReference('tests/parity/vision.test.ts');
