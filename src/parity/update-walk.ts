@@ -5,7 +5,7 @@ import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { toFloat64 } from './float64-reference.ts';
 import { judgeState, judgeValues } from './judge-float64.ts';
 import type { TensorComparison, Tolerance, TrajectoryRecord } from './report.ts';
-import { failureOf, type StageContext } from './stage-context.ts';
+import { failureOf, tol as stageTolerance, type StageContext } from './stage-context.ts';
 import { sameLr } from './trajectory.ts';
 
 /** What judging a trajectory update by update found: every update within, or the first one that is not. */
@@ -28,7 +28,9 @@ export type UpdateWalk =
  * float64 updates from that same state, with the reference's LR. A wrong rule, optimizer or schedule is wrong at
  * some update from any state; rounding amplified by the dynamics is not.
  */
-export async function walkUpdates(ctx: StageContext, tol: Tolerance, lrs: { readonly ours: readonly number[]; readonly ref: readonly number[] }): Promise<UpdateWalk> {
+export async function walkUpdates(ctx: StageContext, lrs: { readonly ours: readonly number[]; readonly ref: readonly number[] }): Promise<UpdateWalk> {
+  // One update at a time: the step stage's tolerance, not the trajectory's (which allows for N updates compounding).
+  const tol = stageTolerance(ctx, 'step');
   const update = ctx.reference.update;
   const r64 = await ctx.float64!();
   if (!update || !r64.update) return { within: false, unavailable: 'the reference cannot update from a given state' };
@@ -48,7 +50,7 @@ export async function walkUpdates(ctx: StageContext, tol: Tolerance, lrs: { read
     const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tol));
     const second = async () => (await update(from, ctx.experiment.reversed(b.feed), lr.ref, index)).state;
     const states = await judgeState(ctx, compared, ours, ref.state, { ours: [lr.ours], ref: [lr.ref] }, tol, async () => (await float64()).state, second, { state: from, index });
-    const loss = await judgeLoss(ctx, result, ref.result, tol, async () => (await float64()).result);
+    const loss = await judgeLoss(ctx, result, ref.result, stageTolerance(ctx, 'loss'), async () => (await float64()).result);
     const tensors: TensorComparison[] = [...loss.tensors, ...states.tensors];
     const failure = failureOf(tensors);
     if (failure) return { within: false, step: index, failure, notes: [...loss.notes, ...states.notes] };
@@ -84,7 +86,7 @@ export async function judgeByUpdates(
   // different LR fails as it is.
   const otherFailures = tensors.some((c) => c.verdict === 'fail' && !further(c));
   if ((!tensors.some(further) && record.firstDivergentStep === null) || !ctx.float64 || otherFailures || !curveRounding) return { tensors, record, notes: [] };
-  const walk = await walkUpdates(ctx, tol, lrs);
+  const walk = await walkUpdates(ctx, lrs);
   if ('unavailable' in walk) return { tensors, record, notes: [`not judged update by update: ${walk.unavailable}`] };
   if (!walk.within) {
     const why = `judged update by update from the backend's own states, update ${walk.step} already differs: ${walk.failure}`;
