@@ -10,7 +10,8 @@ import { Adam } from '../../src/train/optimizers/adam.ts';
 import { scalarLike } from '../../src/train/optimizers/graph-optimizer.ts';
 import { openReference } from '../backends/torch/torch-available.ts';
 import { tinyAttentionModel, writeAttentionExperiment } from './attention-fixture.ts';
-import { exportWithTorch, onnxModel } from './npz-experiment.ts';
+import { onnxModel } from './npz-experiment.ts';
+import { exportTorchModels } from '../models/onnx/exported-models.ts';
 
 /**
  * Multi-head attention with a packed in_proj bias (attention-fixture.ts): the key third of the bias has an
@@ -26,7 +27,7 @@ const reference = new LiveTorchReference();
 const outputs = mkdtempSync(join(tmpdir(), 'tandem-parity-attention-'));
 const config = writeAttentionExperiment({ steps: 5 });
 const KEY_BIAS = 'att.in_proj.bias[8]–att.in_proj.bias[15]';
-const exported = skip ? '' : await exportWithTorch(join(import.meta.dirname, 'export_attention.py'));
+const exported = skip ? '' : (await exportTorchModels(join(import.meta.dirname, 'export_attention.py'))).dir;
 
 describe.skipIf(skip)('attention: exactly-zero key-bias gradients (onnxruntime and tfjs vs live torch)', () => {
   afterAll(() => reference.dispose());

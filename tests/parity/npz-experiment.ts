@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { writeNpzFile } from '../../src/data/npz.ts';
 
 /** One float32 data key: its per-sample layout is `shape` without the leading sample axis. */
@@ -55,13 +54,6 @@ parity: ${o.parity}
 `,
   );
   return config;
-}
-
-/** Runs a torch export script (`python3 script OUT_DIR`, as a user would export) into a fresh folder; returns it. */
-export async function exportWithTorch(script: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'tandem-parity-onnx-'));
-  await execa('/usr/bin/python3', ['-W', 'ignore', script, dir]);
-  return dir;
 }
 
 /** The `model:` section loading an exported ONNX file, unmodified. */

@@ -7,7 +7,7 @@ import { LiveTorchReference } from '../../src/plugins/backends/torch/live-torch-
 import { STAGES } from '../../src/parity/report.ts';
 import { builtinPlugins } from '../../src/plugins/index.ts';
 import { openReference } from '../backends/torch/torch-available.ts';
-import { exportWithTorch } from './npz-experiment.ts';
+import { exportTorchModels } from '../models/onnx/exported-models.ts';
 import { writeVisionExperiment } from './vision-fixture.ts';
 
 /**
@@ -22,7 +22,7 @@ const { ref, skip } = await openReference('tests/parity/vision.test.ts');
 await ref.dispose();
 const reference = new LiveTorchReference();
 const outputs = mkdtempSync(join(tmpdir(), 'tandem-parity-vision-'));
-const exported = skip ? '' : await exportWithTorch(join(import.meta.dirname, 'export_vision.py'));
+const exported = skip ? '' : (await exportTorchModels(join(import.meta.dirname, 'export_vision.py'))).dir;
 
 describe.skipIf(skip)('torchvision squeezenet exports (onnxruntime and tfjs vs live torch)', () => {
   afterAll(() => reference.dispose());
