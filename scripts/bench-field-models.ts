@@ -21,7 +21,7 @@ import type { FieldIoSettings, FieldModel } from '../src/plugins/models/layers/f
 import { resnetModel } from '../src/plugins/models/resnet/resnet.ts';
 import { unetModel } from '../src/plugins/models/unet/unet.ts';
 import type { PluginDefinition } from '../src/contracts/plugin.ts';
-import { dataTerm } from '../src/train/data-loss.ts';
+import { dataTerm } from '../src/train/losses/data/data-terms.ts';
 import { createOptimizer } from '../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../src/train/program.ts';
 

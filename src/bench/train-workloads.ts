@@ -3,9 +3,9 @@ import { tensor } from '../graph/tensor.ts';
 import { rngFor } from '../data/rng.ts';
 import { builtinPlugins } from '../orchestrator/composition-root.ts';
 import { constructPlugin } from '../orchestrator/plugins/construct-plugin.ts';
-import { dataTerm } from '../train/data-loss.ts';
+import { dataTerm } from '../train/losses/data/data-terms.ts';
 import type { LossBuilder, LossScope } from '../train/loss-scope.ts';
-import { pdeResidualLoss } from '../train/losses/pde-residual.ts';
+import { pdeResidualLoss } from '../train/losses/equations/pde-residual.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
 import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
 

@@ -1,4 +1,4 @@
-import type { Exclusion } from './exclusions.ts';
+import { OPS_WITHOUT_NODE_TESTS, type Exclusion } from './exclusions.ts';
 import type { ConformanceRow } from './run-conformance.ts';
 
 /**
@@ -28,7 +28,8 @@ export function judgeConformance(backend: string, rows: readonly ConformanceRow[
 
 /**
  * The per-op table: one row per op, one column per backend, each cell `passed/tests`, then how many of the
- * rest are expected (refused by design or a listed gap) and, marked with `!`, how many are not.
+ * rest are expected (refused by design or a listed gap) and, marked with `!`, how many are not. Ops of the set
+ * that the data has no test for are named below the table, with where they are checked instead.
  */
 export function formatConformanceTable(results: readonly BackendConformance[]): string {
   const ops = [...new Set(results.flatMap((r) => r.rows.map((row) => row.op)))].sort((a, b) => a.localeCompare(b));
@@ -46,6 +47,7 @@ export function formatConformanceTable(results: readonly BackendConformance[]): 
   const widths = header.map((_, k) => Math.max(...table.map((row) => row[k].length)));
   const line = (row: string[]) => row.map((c, k) => c.padEnd(widths[k])).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), widths.map((w) => '-'.repeat(w)).join('  '), line(totals)];
+  for (const [op, why] of Object.entries(OPS_WITHOUT_NODE_TESTS)) out.push(`${op}: no node test in the data: ${why}`);
   for (const r of results) {
     for (const row of r.unexpected) out.push(`! ${r.backend} ${row.test}: ${row.status}: ${row.reason.split('\n')[0]}`);
     for (const t of r.stale) out.push(`! ${r.backend} ${t}: listed as a gap but passes; remove it from the backend's node-test gaps (its capabilities().nodeTestGaps)`);

@@ -1,7 +1,7 @@
 import type { DataContainer, EpochBatches, EpochOptions, SplitName } from '../data/container.ts';
 import type { DataView } from '../data/data-view.ts';
 import type { Tensor } from '../graph/tensor.ts';
-import type { LossContext } from '../train/loss-terms/registry.ts';
+import type { LossContext } from '../train/losses/loss-kind.ts';
 import type { BatchFeed } from './backend.ts';
 import type { Configured } from './plugin.ts';
 import type { PlotSpec } from './plot-spec.ts';

@@ -6,7 +6,7 @@ import type { Configured } from './plugin.ts';
 
 /**
  * The backend contract (specs/backend.md). A backend compiles a TrainingProgram into a Session that holds the
- * training state (parameters and optimizer slots) between steps, and opens a GraphExecutor that runs any other
+ * training state (parameters, optimizer slots and buffers) between steps, and opens a GraphExecutor that runs any other
  * graph (parity localization, conformance, inference, benchmarks). Anything a backend cannot serve (an op in a
  * dtype, a device) is refused at `compile` or `run`, naming the op or device, never worked around silently.
  */
@@ -97,11 +97,12 @@ export interface GradientsResult extends StepResult {
 export interface Session {
   /** One optimizer update with learning rate `lr` as update number `stepIndex` (1-based, torch's state['step']). */
   step(batch: BatchFeed, lr: number, stepIndex: number): Promise<StepResult>;
-  /** Loss and terms at the current state, without updating it (validation). Any batch size. */
+  /** Loss and terms at the current state in inference mode (running statistics), without updating it (validation). Any batch size. */
   evaluate(batch: BatchFeed): Promise<StepResult>;
+  /** Model outputs in inference mode (as torch's model.eval()), plus any extra values asked for. */
   forward(batch: BatchFeed, options?: ForwardOptions): Promise<Map<string, Tensor>>;
   gradients(batch: BatchFeed): Promise<GradientsResult>;
-  /** Copies of the parameters and slots by state name (`<param>`, `<param>/<slot>`). */
+  /** Copies of the parameters, slots and buffers by state name (`<param>`, `<param>/<slot>`, `<buffer>`). */
   getState(): Map<string, Tensor>;
   /** Replaces the whole state; every state name must be present with its exact dtype and shape. */
   setState(state: ReadonlyMap<string, Tensor>): void;

@@ -2,6 +2,7 @@ import { rngFor } from '../data/rng.ts';
 import type { GraphBuilder, Value } from '../graph/builder.ts';
 import type { DType } from '../graph/dtype.ts';
 import { sizeOf, tensor, type Shape, type Tensor } from '../graph/tensor.ts';
+import type { DropoutMask } from './dropout-masks.ts';
 import { draw, type Init } from './init.ts';
 
 /**
@@ -10,10 +11,13 @@ import { draw, type Init } from './init.ts';
  * parameter's name, so every backend and the torch reference start from the same numbers, and renaming or adding
  * one parameter never shifts another. Buffers (BatchNormalization's running statistics) are state the step
  * updates but does not train: the model names the value each becomes after a step (`updateBuffer`).
+ * The set also holds the mask inputs of training-mode Dropouts (dropout-masks.ts): like parameters they are
+ * graph inputs the model declares and the program feeds, drawn from the seed, but anew at every step.
  */
 export class ParameterSet {
   private readonly initial = new Map<string, Tensor>();
   private readonly buffers = new Map<string, { readonly initial: Tensor; next?: Value }>();
+  private readonly dropout = new Map<string, DropoutMask>();
 
   constructor(
     private readonly g: GraphBuilder,
@@ -58,6 +62,27 @@ export class ParameterSet {
       throw new Error(`buffer "${name}" is ${want.dtype}[${want.shape.join(', ')}] but its update "${next.name}" is ${next.dtype}[${next.shape.join(', ')}]`);
     }
     b.next = next;
+  }
+
+  /**
+   * The mask input of a training-mode Dropout. A model built twice on one builder (a loss's input derivatives
+   * rebuild the forward pass) gets the same input back; another shape under the same name is an error.
+   */
+  dropoutMask(name: string, shape: Shape, ratio: number): Value {
+    const known = this.dropout.get(name);
+    if (known) {
+      if (known.shape.join() !== shape.join() || known.ratio !== ratio) {
+        throw new Error(`the Dropout mask "${name}" is declared again with shape [${shape.join(', ')}] (ratio ${ratio}), first with [${known.shape.join(', ')}] (ratio ${known.ratio}); a training-mode Dropout must see one shape per program`);
+      }
+      return this.g.value(name);
+    }
+    this.dropout.set(name, { name, shape: [...shape], ratio });
+    return this.g.input(name, this.dtype, shape);
+  }
+
+  /** The Dropout masks declared so far, in declaration order. */
+  dropoutMasks(): DropoutMask[] {
+    return [...this.dropout.values()];
   }
 
   names(): string[] {

@@ -3,7 +3,7 @@ import { ONNX_DTYPE_CODE, type DType } from './dtype.ts';
 import { GraphError } from './errors.ts';
 import { Graph, type AttrValue, type Node, type ValueInfo } from './ir.ts';
 import { inferNode } from './infer-node.ts';
-import { circularPad, gelu, groupNorm, mish } from './lowerings.ts';
+import { circularPad, gelu, groupNorm } from './lowerings.ts';
 import { constantOf } from './ops/constant.ts';
 import { tensor, type Shape, type Tensor } from './tensor.ts';
 
@@ -172,8 +172,8 @@ export class GraphBuilder {
   softplus(x: Value): Value { return this.op1('Softplus', [x]); }
   /** Exact (erf) GELU, lowered to Erf·Mul·Add because Gelu itself is opset 20. */
   gelu(x: Value): Value { return gelu(this, x); }
-  /** x·tanh(softplus(x)), lowered as torch exports it (Mish itself is opset 18). */
-  mish(x: Value): Value { return mish(this, x); }
+  /** Mish, x·tanh(softplus(x)) (opset 18). */
+  mish(x: Value): Value { return this.op1('Mish', [x]); }
   /** Clip to [min, max] (either may be omitted), the bounds as scalar constants of x's dtype. */
   clip(x: Value, min?: number, max?: number): Value {
     const bound = (v: number | undefined) => (v === undefined ? null : this.scalar(v, x.dtype));
@@ -220,7 +220,7 @@ export class GraphBuilder {
   layerNorm(x: Value, scale: Value, bias: Value | null = null, attrs: { axis?: number; epsilon?: number } = {}): Value {
     return this.op('LayerNormalization', bias ? [x, scale, bias] : [x, scale], { ...attrs }, { outputs: 1 })[0];
   }
-  /** torch's nn.GroupNorm (per-channel scale and bias), lowered to Reshape + InstanceNormalization as torch exports it. */
+  /** torch's nn.GroupNorm (per-channel scale and bias): GroupNormalization, then the per-channel affine. */
   groupNorm(x: Value, scale: Value, bias: Value, groups: number, epsilon?: number): Value { return groupNorm(this, x, scale, bias, groups, epsilon); }
   cast(x: Value, to: DType): Value { return this.op1('Cast', [x], { to: ONNX_DTYPE_CODE[to] }); }
   identity(x: Value): Value { return this.op1('Identity', [x]); }

@@ -33,24 +33,17 @@ export function circularPad(b: GraphBuilder, x: Value, pads: readonly number[]):
   return y;
 }
 
-/** mish(x) = x·tanh(softplus(x)): how torch exports F.mish below opset 18 (ONNX Mish is an opset-18 op). */
-export function mish(b: GraphBuilder, x: Value): Value {
-  return b.mul(x, b.tanh(b.softplus(x)));
-}
-
 /**
- * GroupNorm (torch's nn.GroupNorm: per-channel scale and bias) in opset-17 ops, the way torch 1.13 exports it:
- * Reshape [N, C, …] to [N, G, rest], InstanceNormalization with unit scale and zero bias, Reshape back, then
- * ·scale + bias per channel. ONNX's own GroupNormalization is opset 18 (with per-group scale until opset 21).
+ * torch's nn.GroupNorm (per-channel scale and bias) as the opset-18 GroupNormalization with unit per-group scale
+ * and zero bias, then ·scale + bias per channel (ONNX made GroupNormalization's scale per channel only in opset 21).
  */
 export function groupNorm(b: GraphBuilder, x: Value, scale: Value, bias: Value, groups: number, epsilon = 1e-5): Value {
-  const [n, c] = x.shape;
+  const c = x.shape[1];
   if (x.rank < 2 || groups < 1 || c % groups !== 0) {
     throw new GraphError(x.name, 'GroupNorm', `${groups} groups do not divide the ${c ?? 'missing'} channels (axis 1) of [${x.shape.join(', ')}]`);
   }
   const unit = (v: number) => b.constant(tensor(x.dtype, [groups], new Array<number>(groups).fill(v)));
-  const grouped = b.reshape(x, [n, groups, -1]);
-  const normalized = b.reshape(b.op1('InstanceNormalization', [grouped, unit(1), unit(0)], { epsilon }), x.shape);
+  const normalized = b.op1('GroupNormalization', [x, unit(1), unit(0)], { num_groups: groups, epsilon });
   const perChannel = (p: Value) => b.reshape(p, [c, ...new Array<number>(x.rank - 2).fill(1)]);
   return b.add(b.mul(normalized, perChannel(scale)), perChannel(bias));
 }

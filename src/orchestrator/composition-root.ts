@@ -1,14 +1,17 @@
+import { join } from 'node:path';
 import { Container, ContainerModule } from 'inversify';
 import type { PluginKind } from '../contracts/plugin.ts';
+import type { RunHooks } from '../contracts/run-hooks.ts';
 import type { FrozenConfig } from './frozen-config.ts';
-import { HookDispatcher } from './hook-dispatcher.ts';
+import { HookDispatcher, type HookReceiver } from './hook-dispatcher.ts';
 import type { BuiltPlugin } from './plugins/construct-plugin.ts';
 import { TOKENS } from './tokens.ts';
 import type { Reference } from '../contracts/reference.ts';
 import { builtinPlugins } from '../plugins/index.ts';
 import { LiveTorchReference } from '../plugins/backends/torch/live-torch-reference.ts';
-import { epochMetrics } from '../train/history.ts';
 import { createProgress } from '../train/progress.ts';
+import { StepLog } from '../train/step-log.ts';
+import { RunReportWriter } from '../reports/run-plots/run-report-writer.ts';
 import type { LoadedCheckpoint } from '../train/checkpoint/read-checkpoint.ts';
 import { TrainingRun } from '../train/training-run.ts';
 import { trainingStages } from '../train/training-stages.ts';
@@ -20,10 +23,11 @@ import { Workflow } from './workflow/workflow.ts';
  * The composition root: the only module that touches the DI container (scripts/lint.mjs enforces it). Everything
  * it wires receives its dependencies through constructors.
  *
- * Modules: one for the run (FrozenConfig, run directory), one for the hook receivers (trackers and reporters),
- * one for the workflow (stages, hook dispatcher, Workflow). Only what is resolved is bound: the adapter, model and
- * backend reach the training stages through their constructors (stagesFor). The FrozenConfig is bound before
- * anything that needs it can be resolved, so nothing runs without it.
+ * Modules: one for the run (FrozenConfig, run directory), one for the hook receivers (trackers and reporters,
+ * the run's own step log and report writer among them) and their dispatcher, one for the workflow (stages,
+ * Workflow). Only what is resolved is bound: the adapter, model and backend reach the training stages through
+ * their constructors (stagesFor), and so does the dispatcher, as the RunHooks the training run reports to. The
+ * FrozenConfig is bound before anything that needs it can be resolved, so nothing runs without it.
  */
 // The plugin kinds that receive run hooks; the dispatcher orders them per hook (run-hooks.ts documents it).
 const HOOK_KINDS = ['tracker', 'reporter'] as const;
@@ -35,22 +39,34 @@ function runModule(frozen: FrozenConfig, runDir: string): ContainerModule {
   });
 }
 
-function hookReceiverModule(plugins: readonly BuiltPlugin[]): ContainerModule {
+/**
+ * What every run records beside its plugins' files, received through the same hooks: steps.tsv (each optimizer
+ * step, as a tracker records) and report.html (the reporter of the evaluate stage's report).
+ */
+function runRecordReceivers(runDir: string): HookReceiver[] {
+  return [
+    { kind: 'tracker', label: "tracker 'steps.tsv'", hooks: new StepLog(join(runDir, 'steps.tsv')) },
+    { kind: 'reporter', label: "reporter 'report.html'", hooks: new RunReportWriter(runDir) },
+  ];
+}
+
+function hookReceiverModule(plugins: readonly BuiltPlugin[], runDir: string): ContainerModule {
   return new ContainerModule(({ bind }) => {
     for (const kind of HOOK_KINDS) {
       for (const plugin of plugins.filter((p): p is BuiltPlugin<'tracker' | 'reporter'> => p.kind === kind)) {
         bind(TOKENS.HookReceiver).toConstantValue({ kind: plugin.kind, label: plugin.label, hooks: plugin.instance });
       }
     }
+    for (const receiver of runRecordReceivers(runDir)) bind(TOKENS.HookReceiver).toConstantValue(receiver);
+    bind(TOKENS.HookDispatcher)
+      .toDynamicValue((context) => new HookDispatcher(context.getAll(TOKENS.HookReceiver)))
+      .inSingletonScope();
   });
 }
 
 function workflowModule(stages: readonly Stage[]): ContainerModule {
   return new ContainerModule(({ bind }) => {
     for (const stage of stages) bind(TOKENS.Stage).toConstantValue(stage);
-    bind(TOKENS.HookDispatcher)
-      .toDynamicValue((context) => new HookDispatcher(context.getAll(TOKENS.HookReceiver)))
-      .inSingletonScope();
     bind<Workflow>(TOKENS.Workflow).to(Workflow).inSingletonScope();
   });
 }
@@ -59,10 +75,10 @@ function workflowModule(stages: readonly Stage[]): ContainerModule {
 export function assembleWorkflow(frozen: FrozenConfig, runDir: string, plugins: readonly BuiltPlugin[], resume?: LoadedCheckpoint): Workflow {
   const container = new Container();
   container.load(runModule(frozen, runDir));
-  container.load(hookReceiverModule(plugins));
-  // Per-epoch metrics go to the trackers through the same dispatcher the workflow uses (resolved when first used).
-  const logMetrics = (metrics: Record<string, number>, step: number) => container.get(TOKENS.HookDispatcher).emit('logMetrics', metrics, step);
-  container.load(workflowModule(stagesFor(frozen, runDir, plugins, logMetrics, resume)));
+  container.load(hookReceiverModule(plugins, runDir));
+  // Training reports to the same dispatcher the workflow uses, so its steps, epochs and report reach every receiver.
+  const hooks = container.get(TOKENS.HookDispatcher).asRunHooks();
+  container.load(workflowModule(stagesFor(frozen, runDir, plugins, hooks, resume)));
   return container.get<Workflow>(TOKENS.Workflow);
 }
 
@@ -71,7 +87,7 @@ function stagesFor(
   frozen: FrozenConfig,
   runDir: string,
   plugins: readonly BuiltPlugin[],
-  logMetrics: (metrics: Record<string, number>, step: number) => Promise<void>,
+  hooks: RunHooks,
   resume: LoadedCheckpoint | undefined,
 ): readonly Stage[] {
   const of = <K extends PluginKind>(kind: K) => plugins.find((p): p is BuiltPlugin<K> => p.kind === kind)?.instance;
@@ -87,7 +103,7 @@ function stagesFor(
     seed: experiment.seed,
     train,
     progress: createProgress(process.stderr),
-    onEpoch: (record) => logMetrics(epochMetrics(record), record.steps),
+    hooks,
     identity: { configHash: frozen.hash, config: frozen.config as Record<string, unknown> },
     ...(resume ? { resume } : {}),
   });

@@ -1,7 +1,10 @@
 import type { RunHooks } from '../contracts/run-hooks.ts';
 import { invokePlugin } from './plugins/invoke.ts';
 
-/** A plugin that listens to run hooks, with the label its errors carry (e.g. "tracker 'mlflow'"). */
+/**
+ * What listens to run hooks — a tracker or reporter plugin, or one of the run's own records (steps.tsv, report.html)
+ * — with the label its errors carry (e.g. "tracker 'mlflow'").
+ */
 export interface HookReceiver {
   readonly kind: 'tracker' | 'reporter';
   readonly label: string;
@@ -18,14 +21,20 @@ type HookArgs<K extends keyof RunHooks> = Parameters<NonNullable<RunHooks[K]>>;
  * did) before the first failure is thrown.
  */
 export class HookDispatcher {
-  constructor(private readonly receivers: readonly HookReceiver[]) {}
+  /** Trackers then reporters (every hook but onRunEnd), and the reverse (onRunEnd); fixed once, as emit runs per step. */
+  private readonly trackersFirst: readonly HookReceiver[];
+  private readonly reportersFirst: readonly HookReceiver[];
+
+  constructor(receivers: readonly HookReceiver[]) {
+    const of = (kind: HookReceiver['kind']) => receivers.filter((r) => r.kind === kind);
+    this.trackersFirst = [...of('tracker'), ...of('reporter')];
+    this.reportersFirst = [...of('reporter'), ...of('tracker')];
+  }
 
   async emit<K extends keyof RunHooks>(hook: K, ...args: HookArgs<K>): Promise<void> {
     const atEnd = hook === 'onRunEnd';
-    const first = atEnd ? 'reporter' : 'tracker';
-    const ordered = [...this.receivers.filter((r) => r.kind === first), ...this.receivers.filter((r) => r.kind !== first)];
     let failure: { error: unknown } | undefined;
-    for (const receiver of ordered) {
+    for (const receiver of atEnd ? this.reportersFirst : this.trackersFirst) {
       const fn = receiver.hooks[hook] as ((...a: HookArgs<K>) => void | Promise<void>) | undefined;
       if (!fn) continue;
       try {
@@ -36,5 +45,20 @@ export class HookDispatcher {
       }
     }
     if (failure) throw failure.error;
+  }
+
+  /**
+   * The receivers as one RunHooks object: what the training run and its trainer report to. So training is
+   * observed one way, through these hooks, in their documented order, with the plugin named in any error.
+   */
+  asRunHooks(): Required<RunHooks> {
+    return {
+      onRunStart: (run) => this.emit('onRunStart', run),
+      onTrainStep: (step) => this.emit('onTrainStep', step),
+      logMetrics: (metrics, step) => this.emit('logMetrics', metrics, step),
+      onReport: (report) => this.emit('onReport', report),
+      onStageEnd: (stage) => this.emit('onStageEnd', stage),
+      onRunEnd: (summary) => this.emit('onRunEnd', summary),
+    };
   }
 }

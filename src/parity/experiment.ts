@@ -1,13 +1,14 @@
 import type { DataContainer } from '../data/container.ts';
 import { isGraphDType } from '../data/data-dtype.ts';
 import type { BatchFeed } from '../contracts/backend.ts';
+import { withDropoutMasks, type DropoutMask } from '../contracts/dropout-masks.ts';
 import type { Model } from '../contracts/model.ts';
 import type { TrajectoryBatch } from '../contracts/reference.ts';
-import { dataLossBuilder } from '../train/data-loss.ts';
-import type { LossContext } from '../train/loss-terms/registry.ts';
-import { modelForLoss } from '../train/rollout/rollout-model.ts';
+import { lossBuilder } from '../train/losses/loss-builder.ts';
+import type { LossContext } from '../train/losses/loss-kind.ts';
+import { modelForLoss } from '../train/losses/rollout/rollout-model.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
-import type { DataInputSpec, ProgramSpec } from '../train/program.ts';
+import { forwardDropoutMasks, type DataInputSpec, type ProgramSpec } from '../train/program.ts';
 import type { LossSummary } from '../train/history.ts';
 import { constantFeeds, feedOf, meanOverBatches } from '../train/trainer.ts';
 import type { TrainSettings } from '../train/training-run.ts';
@@ -29,6 +30,7 @@ export class ParityExperiment {
   readonly batchSize: number;
   readonly train: TrainSettings;
   private readonly constants;
+  private masks?: readonly DropoutMask[];
 
   constructor(
     config: ExperimentSettings,
@@ -61,7 +63,7 @@ export class ParityExperiment {
       seed: this.seed,
       dtype,
       inputs,
-      loss: dataLossBuilder(train.loss!, 'train.loss', this.lossContext),
+      loss: lossBuilder(train.loss!, 'train.loss', this.lossContext),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };
@@ -71,8 +73,12 @@ export class ParityExperiment {
    * The same batch with its samples in reverse order: the same loss (a mean over samples does not depend on their
    * order), summed in another order. A second, equally valid float32 run of the reference from it shows how far
    * float32 rounding alone can move a result (the float64 arbiter, judge-float64.ts). Constant keys are unchanged.
+   * A model with training-mode Dropout gets the feed unchanged: a mask need not have the batch on axis 0, and
+   * reversing the samples without their mask rows would be another loss. Its second run then repeats the first,
+   * so the arbiter judges against one reference run rather than a wrongly wide spread.
    */
   reversed(feed: BatchFeed): BatchFeed {
+    if (this.dropoutMasks().length) return feed;
     const perSample = this.data.specs();
     return new Map(
       [...feed].map(([key, t]) => {
@@ -88,12 +94,21 @@ export class ParityExperiment {
     );
   }
 
-  /** The batch the single-batch stages (forward, loss, gradients, step) use: the first one of epoch 0. */
+  /** The model's training-mode Dropout masks (none for most models), found once from its forward pass. */
+  dropoutMasks(): readonly DropoutMask[] {
+    this.masks ??= forwardDropoutMasks(this.programSpec('float32'), this.batchSize);
+    return this.masks;
+  }
+
+  /**
+   * The batch the single-batch stages (forward, loss, gradients, step) use: the first one of epoch 0, with the
+   * Dropout masks of step 1 (the stages compare the first update).
+   */
   firstBatch(): BatchFeed {
     return this.trajectory(1)[0].feed;
   }
 
-  /** The first `steps` training batches, in training order, across as many epochs as needed. */
+  /** The first `steps` training batches, in training order, across as many epochs as needed, each with its step's Dropout masks. */
   trajectory(steps: number): TrajectoryBatch[] {
     const out: TrajectoryBatch[] = [];
     for (let epoch = 0; out.length < steps; epoch++) {
@@ -101,7 +116,7 @@ export class ParityExperiment {
       if (batches.count === 0) throw new Error(`train.batch_size ${this.batchSize} leaves no full batch in the train split of ${this.data.split.train.length} samples`);
       for (const batch of batches) {
         if (out.length === steps) break;
-        out.push({ feed: feedOf(batch, this.constants), epoch, endOfEpoch: batch.index === batches.count - 1 });
+        out.push({ feed: withDropoutMasks(feedOf(batch, this.constants), this.dropoutMasks(), this.seed, out.length + 1), epoch, endOfEpoch: batch.index === batches.count - 1 });
       }
     }
     return out;

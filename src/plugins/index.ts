@@ -3,13 +3,9 @@ import { burgersAdapter } from './adapters/burgers/burgers-adapter.ts';
 import { darcyAdapter } from './adapters/darcy/darcy-adapter.ts';
 import { elasticAdapter } from './adapters/elastic/elastic-adapter.ts';
 import { pinnAdapter } from './adapters/pinn/pinn-adapter.ts';
-import { registerEquationLossTerms } from '../physics/pinn/equation-terms.ts';
-import { registerElasticLossTerms } from '../physics/elastic/loss-terms.ts';
 import { npzAdapter } from './adapters/npz/npz-adapter.ts';
 import { ptychoAdapter } from './adapters/ptycho/ptycho-adapter.ts';
 import { ptychoModel } from './models/ptycho/ptycho-model.ts';
-import { registerPtychoLossTerms } from '../physics/ptycho/loss-terms.ts';
-import { registerRolloutLossTerms } from '../train/rollout/rollout-term.ts';
 import { ortBackend } from './backends/onnxruntime/ort-backend.ts';
 import { mlpModel } from './models/mlp/mlp.ts';
 import { convnetModel } from './models/convnet/convnet.ts';
@@ -50,9 +46,3 @@ export const builtinPlugins: PluginDefinition[] = [
   ptychoAdapter,
   ptychoModel,
 ];
-
-/** Physics loss-term kinds a config's `train.loss.<term>.kind` may name (besides mse, l1, rel_l2). */
-registerElasticLossTerms();
-registerEquationLossTerms();
-registerPtychoLossTerms();
-registerRolloutLossTerms();

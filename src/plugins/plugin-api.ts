@@ -4,5 +4,5 @@
  * so it needs no package.json or node_modules of its own. Types only, plus the params helpers plugins share.
  */
 export type { Configured, PluginDefinition, PluginKind } from '../contracts/plugin.ts';
-export type { RunHooks, RunStart, RunStatus, RunSummary, StageRecord, StageStatus } from '../contracts/run-hooks.ts';
+export type { RunHooks, RunReport, RunStart, RunStatus, RunSummary, StageRecord, StageStatus, TrainStep } from '../contracts/run-hooks.ts';
 export { runDirFile } from './run-dir-file.ts';

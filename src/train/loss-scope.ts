@@ -3,7 +3,7 @@ import { grad } from '../autodiff/vjp.ts';
 import { GraphBuilder, type Value } from '../graph/builder.ts';
 import type { DType } from '../graph/dtype.ts';
 import type { Shape, Tensor } from '../graph/tensor.ts';
-import { columnSeed } from './loss-terms/columns.ts';
+import { columnSeed } from './losses/columns.ts';
 import { taylorDerivatives } from '../autodiff/taylor.ts';
 import type { Init } from '../contracts/init.ts';
 import { ParameterSet } from '../contracts/parameters.ts';
@@ -79,7 +79,7 @@ export class LossScope {
 
   /**
    * The model applied to other inputs than the batch, sharing its weights with the forward pass: an
-   * autoregressive rollout feeds the model its own prediction (src/train/rollout/).
+   * autoregressive rollout feeds the model its own prediction (src/train/losses/rollout/).
    */
   model(inputs: Readonly<Record<string, Value>>): Record<string, Value> {
     if (!this.applyModel) throw new Error('this loss scope was built without its model, so a loss term cannot apply the model again (a rollout loss needs it)');

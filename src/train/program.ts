@@ -9,6 +9,7 @@ import { simplifyGraph } from '../graph/simplify/index.ts';
 import { tensor, type Shape, type Tensor } from '../graph/tensor.ts';
 import type { Model } from '../contracts/model.ts';
 import { ParameterSet } from '../contracts/parameters.ts';
+import type { DropoutMask } from '../contracts/dropout-masks.ts';
 import type { GraphOptimizer } from './optimizers/graph-optimizer.ts';
 import { emitOptimizerStep, GRAD_NORM_OUTPUT, LR_INPUT, nextName, slotInputName, STEP_INPUT } from './optimizers/optimizer-step.ts';
 import { LossScope, type DerivativeRecord, type LossBuilder } from './loss-scope.ts';
@@ -23,6 +24,7 @@ import { selectOutputs } from './select-outputs.ts';
  *            <buffer>                 a buffer: state the step updates but does not train, e.g. `bn.running_mean`
  *            lr, step                 rank-0, the parameters' dtype; step is 1-based (torch's state['step'])
  *            <data key>               a batch tensor (leading batch axis) or a constant data tensor
+ *            <node>/mask              a training-mode Dropout's mask (contracts/dropout-masks.ts), ones when not fed
  *   outputs  <model output>           forward graph
  *            loss, loss:<term>        total (Σ weight·term) and each term UNweighted
  *            <buffer>/next            loss graph and step graph: the buffer after this batch
@@ -91,6 +93,8 @@ export interface TrainingProgram {
   readonly derivatives: readonly DerivativeRecord[];
   /** Data inputs as the graphs declare them (batch axis included, dtype as fed). */
   readonly dataInputs: readonly ValueInfo[];
+  /** The masks of the model's training-mode Dropouts, fed per step by the trainer and parity (none for most models). */
+  readonly dropoutMasks: readonly DropoutMask[];
   /** Parameters as drawn from the seed, slots as zeros, buffers as the model declared them: the state before step 1. */
   initialState(): Map<string, Tensor>;
 }
@@ -109,8 +113,8 @@ export const termOutput = (term: string): string => `loss:${term}`;
 export const gradOutput = (param: string): string => `grad:${param}`;
 export { GRAD_NORM_OUTPUT, LR_INPUT, nextName, slotInputName, STEP_INPUT };
 
-export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): TrainingProgram {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`the batch size must be a positive integer, got ${batchSize}`);
+/** The model's forward pass on a fresh builder at `batchSize`: its data inputs, parameter set and outputs. */
+function buildForward(spec: ProgramSpec, batchSize: number) {
   const b = new GraphBuilder(spec.name);
   const inputs: Record<string, Value> = {};
   for (const [key, s] of Object.entries(spec.inputs)) {
@@ -119,6 +123,17 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
   }
   const paramSet = new ParameterSet(b, spec.seed, spec.dtype);
   const outputs = spec.model.forward(b, inputs, paramSet);
+  return { b, inputs, paramSet, outputs };
+}
+
+/** The training-mode Dropout masks of the program at `batchSize`, from its forward pass alone (no autodiff). */
+export function forwardDropoutMasks(spec: ProgramSpec, batchSize: number): DropoutMask[] {
+  return buildForward(spec, batchSize).paramSet.dropoutMasks();
+}
+
+export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): TrainingProgram {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`the batch size must be a positive integer, got ${batchSize}`);
+  const { b, inputs, paramSet, outputs } = buildForward(spec, batchSize);
   for (const name of Object.keys(outputs)) {
     if (name in inputs) {
       throw new Error(`the model output "${name}" has the same name as the data key "${name}"; rename the model output (e.g. model.params.output) so the two stay distinguishable`);
@@ -185,6 +200,7 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
     terms: termNames,
     derivatives: scope.derivatives,
     dataInputs: Object.keys(inputs).map((k) => lossGraph.value(k)),
+    dropoutMasks: paramSet.dropoutMasks(),
     initialState() {
       const state = new Map<string, Tensor>();
       for (const [n, t] of initial) state.set(n, tensor(t.dtype, t.shape, t.data as Float64Array));

@@ -1,18 +1,19 @@
 import { appendFileSync } from 'node:fs';
-import type { StepRecord } from './trainer.ts';
+import type { RunHooks, TrainStep } from '../contracts/run-hooks.ts';
 
 /**
  * `steps.tsv` in the run directory: one line per optimizer step (step, epoch, batch, lr, loss, each term) as it
  * happens. Appended, not rewritten, so a run that is killed keeps every step it took; numbers are written in
  * JavaScript's shortest round-trip form, so the file holds the exact float32/float64 losses (a resumed run's
  * trajectory can be compared bit for bit with an uninterrupted one). A resumed run logs only its own steps.
+ * It observes training like any tracker, through RunHooks (the composition root adds it to every run's receivers).
  */
-export class StepLog {
+export class StepLog implements RunHooks {
   private terms: string[] | undefined;
 
   constructor(private readonly path: string) {}
 
-  append(r: StepRecord): void {
+  onTrainStep(r: TrainStep): void {
     if (!this.terms) {
       this.terms = Object.keys(r.result.terms);
       appendFileSync(this.path, `${['step', 'epoch', 'batch', 'lr', 'loss', ...this.terms.map((t) => `loss:${t}`)].join('\t')}\n`);

@@ -3,10 +3,12 @@ import type { DataView } from '../data/data-view.ts';
 import { DataError } from '../data/errors.ts';
 import { toGraphTensor } from '../data/named-tensor.ts';
 import type { Tensor } from '../graph/tensor.ts';
-import type { BatchFeed, Session, StepResult } from '../contracts/backend.ts';
+import type { BatchFeed, Session } from '../contracts/backend.ts';
+import type { RunHooks } from '../contracts/run-hooks.ts';
+import { withDropoutMasks, type DropoutMask } from '../contracts/dropout-masks.ts';
 import { noCheckpoints, type CheckpointSink, type LoopSnapshot } from './checkpoint/loop-state.ts';
 import { EarlyStopping, type EarlyStopOptions, type StopReason } from './early-stop.ts';
-import { EpochAccumulator, type EpochRecord, type LossSummary } from './history.ts';
+import { EpochAccumulator, epochMetrics, type EpochRecord, type LossSummary } from './history.ts';
 import { guardFinite } from './nan-guard.ts';
 import type { TrainProgress } from './progress.ts';
 import type { LrSchedule } from './schedules/lr-schedule.ts';
@@ -22,10 +24,11 @@ export interface TrainerOptions {
   readonly scheduleInterval: 'epoch' | 'step';
   readonly earlyStop?: EarlyStopOptions;
   readonly progress: TrainProgress;
-  /** Called after each epoch with its record (metrics to a tracker). */
-  readonly onEpoch?: (record: EpochRecord) => void | Promise<void>;
-  /** Called after each optimizer step with the loss at the parameters before it (the per-step trajectory). */
-  readonly onStep?: (step: StepRecord) => void;
+  /**
+   * Who observes training: `onTrainStep` after each optimizer step (the loss at the parameters before it),
+   * `logMetrics` after each epoch (epochMetrics, at the epoch's last step). Default: nobody.
+   */
+  readonly hooks?: RunHooks;
   /** Where checkpoints go (default: nowhere). */
   readonly checkpoints?: CheckpointSink;
   /** Continue from a checkpoint's loop state (the session must already hold its parameters and slots). */
@@ -34,14 +37,8 @@ export interface TrainerOptions {
   readonly batches?: (split: SplitName, options: EpochOptions) => EpochBatches;
   /** Validate in batches of this size (a streamed data set); default: the whole split as one batch. */
   readonly validationBatchSize?: number;
-}
-
-export interface StepRecord {
-  readonly step: number;
-  readonly epoch: number;
-  readonly batch: number;
-  readonly lr: number;
-  readonly result: StepResult;
+  /** The program's training-mode Dropout masks, drawn for each step from (seed, step); validation feeds none. */
+  readonly dropoutMasks?: readonly DropoutMask[];
 }
 
 export interface TrainOutcome {
@@ -62,7 +59,7 @@ export class Trainer {
   constructor(private readonly options: TrainerOptions) {}
 
   async run(session: Session, data: DataView): Promise<TrainOutcome> {
-    const { epochs, batchSize, seed, schedule, scheduleInterval, progress, resume } = this.options;
+    const { epochs, batchSize, seed, schedule, scheduleInterval, progress, resume, hooks = {} } = this.options;
     const checkpoints = this.options.checkpoints ?? noCheckpoints;
     const constants = constantFeeds(data);
     const perEpoch = Math.floor(data.split.train.length / batchSize);
@@ -105,13 +102,13 @@ export class Trainer {
       });
       for (let index = cont?.batch ?? 0; index < batches.count; index++) {
         const batch = batches.at(index);
-        const feed = feedOf(batch, constants);
         steps++;
+        const feed = withDropoutMasks(feedOf(batch, constants), this.options.dropoutMasks ?? [], seed, steps);
         const stepLr = schedule.lr;
         const result = await session.step(feed, stepLr, steps);
         guardFinite(result, { step: steps, epoch, batch: batch.index }, feed);
         acc.add(result);
-        this.options.onStep?.({ step: steps, epoch, batch: batch.index, lr: stepLr, result });
+        await hooks.onTrainStep?.({ step: steps, epoch, batch: batch.index, lr: stepLr, result });
         progress.step(epoch, batch.index, result.loss, schedule.lr);
         if (scheduleInterval === 'step') schedule.step(result.loss);
         await checkpoints.afterStep(steps, () => snapshot(index + 1), session);
@@ -128,7 +125,7 @@ export class Trainer {
       // ReduceLROnPlateau watches the validation loss when there is one; other schedules ignore the metric.
       if (scheduleInterval === 'epoch') schedule.step(record.validation?.loss ?? record.train.loss);
       progress.epochEnd(record);
-      await this.options.onEpoch?.(record);
+      await hooks.logMetrics?.(epochMetrics(record), record.steps);
       early = stopper.update(record);
       // The epoch is complete: the next position is the start of the following epoch, with fresh sums.
       await checkpoints.afterEpoch(record, () => ({ ...snapshot(0), epoch: epoch + 1, epochLr: schedule.lr, epochSeconds: 0, accumulator: new EpochAccumulator().state() }), session);

@@ -6,13 +6,14 @@ import { sizeOf } from '../graph/tensor.ts';
 import type { DataAdapter } from '../contracts/adapter.ts';
 import type { Backend, BatchFeed, Session } from '../contracts/backend.ts';
 import type { Model } from '../contracts/model.ts';
+import type { RunHooks } from '../contracts/run-hooks.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { SetupError } from '../util/setup-error.ts';
-import { dataLossBuilder, type LossTermConfig } from './data-loss.ts';
+import { lossBuilder, lossTermEstimates } from './losses/loss-builder.ts';
+import type { LossTermConfig } from './losses/loss-kind.ts';
 import type { EarlyStopOptions } from './early-stop.ts';
-import { epochMetrics, type EpochRecord } from './history.ts';
+import { epochMetrics } from './history.ts';
 import { refineWithLbfgs, type LbfgsPhaseConfig } from './lbfgs-phase.ts';
-import { lossTermEstimates } from './loss-terms/registry.ts';
 import { createOptimizer } from './optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type DataInputSpec, type TrainingProgram } from './program.ts';
 import type { TrainProgress } from './progress.ts';
@@ -20,7 +21,7 @@ import { resultsJson, resultTable, type TrainResults } from './results.ts';
 import { saveProgramGraphs } from './save-graphs.ts';
 import { createSchedule } from './schedules/create-schedule.ts';
 import { constantFeeds, feedOf, splitLoss, Trainer, type TrainOutcome } from './trainer.ts';
-import { Checkpointer, type SavedCheckpoint } from './checkpoint/checkpointer.ts';
+import { Checkpointer } from './checkpoint/checkpointer.ts';
 import type { CheckpointOptions } from './checkpoint/checkpoint-options.ts';
 import { noCheckpoints, type CheckpointSink } from './checkpoint/loop-state.ts';
 import type { LoadedCheckpoint } from './checkpoint/read-checkpoint.ts';
@@ -28,9 +29,8 @@ import { restoreState } from './checkpoint/restore-state.ts';
 import { CHECKPOINTS_DIR } from './checkpoint/resolve-checkpoint.ts';
 import { checkpointState } from './checkpoint/manifest.ts';
 import { toolVersions } from '../util/package-version.ts';
-import { StepLog } from './step-log.ts';
-import { modelForLoss } from './rollout/rollout-model.ts';
-import { streamedRunReport, workloadReport } from './evaluation/workload-report.ts';
+import { modelForLoss } from './losses/rollout/rollout-model.ts';
+import { streamedRunReport, workloadReport, type WorkloadReport } from './evaluation/workload-report.ts';
 import type { RefinementPoint } from '../reports/run-plots/loss-curve.ts';
 import { declareReportFiles } from '../reports/report-files.ts';
 
@@ -64,13 +64,15 @@ export interface TrainingRunDeps {
   readonly seed: number;
   readonly train: TrainSettings;
   readonly progress: TrainProgress;
-  readonly onEpoch?: (record: EpochRecord) => void | Promise<void>;
+  /**
+   * Who observes the run (trackers, reporters, the step log, through the orchestrator's dispatcher): each step and
+   * epoch of training (onTrainStep, logMetrics) and the report of the evaluate stage (onReport). Default: nobody.
+   */
+  readonly hooks?: RunHooks;
   /** Needed when train.checkpoint is set: what the checkpoint manifests record about the config. */
   readonly identity?: RunIdentity;
   /** Continue from this checkpoint (already checked against the config by openResume). */
   readonly resume?: LoadedCheckpoint;
-  /** Called after each checkpoint is written (a tracker uploading it as an artifact). */
-  readonly onCheckpoint?: (saved: SavedCheckpoint) => void | Promise<void>;
 }
 
 /**
@@ -111,7 +113,7 @@ export class TrainingRun {
       seed,
       dtype: backend.dtype,
       inputs,
-      loss: dataLossBuilder(train.loss, 'train.loss', this.deps.adapter.lossContext?.()),
+      loss: lossBuilder(train.loss, 'train.loss', this.deps.adapter.lossContext?.()),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     };
@@ -120,6 +122,10 @@ export class TrainingRun {
     if (fixed !== undefined && program.buffers.length && program.batchSize !== fixed) {
       // A baked-in batch runs in chunks (fixed-batch.ts): each chunk would normalize by its own, zero-padded statistics.
       throw new SetupError(`the model computes batches of ${fixed} only and normalizes with batch statistics (BatchNormalization in training mode), so training in batches of ${program.batchSize} would not be torch's BatchNorm; set train.batch_size=${fixed}`);
+    }
+    const single = program.graphs.step.nodes.find((n) => n.op === 'BatchNormalization' && n.attrs.training_mode === 1 && valuesPerChannel(program.graphs.step.value(n.inputs[0]).shape) < 2);
+    if (single) {
+      throw new SetupError(`node "${single.name}" (BatchNormalization in training mode) sees one value per channel in batches of ${program.batchSize}, and a batch variance needs two (torch refuses this too); raise train.batch_size`);
     }
     if (train.lbfgs && program.buffers.length) {
       // torch's L-BFGS evaluates the loss several times per step, and each evaluation would move the statistics again.
@@ -136,13 +142,12 @@ export class TrainingRun {
   async train(): Promise<string> {
     const data = this.need(this.data, 'data');
     const program = this.need(this.program, 'model');
-    const { train, backend, progress, seed, runDir, resume } = this.deps;
+    const { train, backend, progress, seed, resume } = this.deps;
     const optimizer = createOptimizer(train.optimizer);
     const schedule = createSchedule(train.schedule ?? { name: 'constant' }, optimizer.options.lr);
     const checkpoints = this.checkpointer(data, program);
     const session = (this.session = await backend.compile(program));
     if (resume) restoreState(session, program, resume);
-    const steps = new StepLog(join(runDir, 'steps.tsv'));
     const trainer = new Trainer({
       epochs: train.epochs,
       batchSize: program.batchSize,
@@ -151,12 +156,12 @@ export class TrainingRun {
       scheduleInterval: train.schedule_interval ?? 'epoch',
       ...(train.early_stop ? { earlyStop: train.early_stop } : {}),
       progress,
-      ...(this.deps.onEpoch ? { onEpoch: this.deps.onEpoch } : {}),
-      onStep: (r) => steps.append(r),
+      ...(this.deps.hooks ? { hooks: this.deps.hooks } : {}),
       checkpoints,
       ...(resume ? { resume: resume.manifest.loop } : {}),
       ...(this.deps.adapter.epochBatches ? { batches: this.deps.adapter.epochBatches.bind(this.deps.adapter) } : {}),
       ...(this.inBatches(data) ? { validationBatchSize: program.batchSize } : {}),
+      dropoutMasks: program.dropoutMasks,
     });
     this.checkpoints = checkpoints;
     this.outcome = await trainer.run(session, data);
@@ -221,7 +226,6 @@ export class TrainingRun {
         batchSize: program.batchSize,
         versions: toolVersions(),
       },
-      this.deps.onCheckpoint,
     );
   }
 
@@ -284,10 +288,16 @@ export class TrainingRun {
     const loss = this.deps.train.loss ?? {};
     const forward = (batch: BatchFeed) => session.forward(batch);
     const trained = { runDir, experiment, history: outcome.history, final, forward, loss, ...(this.lbfgsCurve ? { lbfgs: this.lbfgsCurve } : {}) };
-    if (!(data instanceof DataContainer)) return { workload: await streamedRunReport(trained, data, this.need(this.program, 'model').batchSize) };
+    if (!(data instanceof DataContainer)) return { workload: await this.report(await streamedRunReport(trained, data, this.need(this.program, 'model').batchSize)) };
     const domain = adapter.afterTraining ? await adapter.afterTraining({ runDir, container: data, forward }) : undefined;
     const workload = await workloadReport({ ...trained, container: data, adapter, model, ...(domain ? { domain } : {}) });
-    return { ...(domain ? { domain: domain.line } : {}), workload };
+    return { ...(domain ? { domain: domain.line } : {}), workload: await this.report(workload) };
+  }
+
+  /** Hands the report to the reporters (they write report.html) and returns the evaluate stage's line. */
+  private async report({ line, report }: WorkloadReport): Promise<string> {
+    await this.deps.hooks?.onReport?.(report);
+    return line;
   }
 
   /**
@@ -302,4 +312,9 @@ export class TrainingRun {
     if (value === undefined) throw new Error(`the ${stage} stage has not run yet; stages run in the order data, model, train, evaluate`);
     return value;
   }
+}
+
+/** How many values each channel (axis 1) of a [N, C, …] tensor holds: what a batch statistic averages. */
+function valuesPerChannel(shape: readonly number[]): number {
+  return shape.reduce((a, d) => a * d, 1) / shape[1];
 }

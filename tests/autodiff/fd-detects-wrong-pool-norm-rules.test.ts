@@ -5,6 +5,7 @@ import { normalizationCases } from './cases/normalization.ts';
 import { activationCases } from './cases/activations.ts';
 import type { NamedCase } from './fd-cases.ts';
 import { fdCheck } from './fd-helpers.ts';
+import { constantBatchStatisticsRule } from '../parity/mutations.ts';
 
 // The finite-difference cases of the pooling, normalization and activation rules can fail: each plausible
 // wrong rule below, injected into a registry copy, is caught on the case that exercises it.
@@ -31,20 +32,27 @@ const wrong: { rule: GradRule; why: string; cases: readonly NamedCase[]; name: s
   {
     // The inference-mode derivative applied to batch statistics: it ignores that the mean and variance move with x.
     why: 'BatchNormalization training mode treating the batch statistics as constants',
+    rule: constantBatchStatisticsRule,
+    cases: normalizationCases,
+    name: 'BatchNormalization training (x, scale, B; batch statistics)',
+  },
+  {
+    why: 'GroupNormalization summing the scale gradient over the groups too (one value for all)',
     rule: {
-      op: 'BatchNormalization',
+      op: 'GroupNormalization',
       grad: (ctx) => {
-        const [, ds, db, dm, dv] = defaultRules.get('BatchNormalization')!.grad(ctx);
-        const { b, g, x: [x, scale] } = ctx;
-        const axes = x!.shape.map((_, i) => i).filter((i) => i !== 1);
-        const mean = b.op1('ReduceMean', [x!], { axes, keepdims: 1 });
-        const centered = b.sub(x!, mean);
-        const r = b.div(ctx.scalar(1), b.sqrt(b.add(b.op1('ReduceMean', [b.mul(centered, centered)], { axes, keepdims: 1 }), ctx.scalar(ctx.attr<number>('epsilon')))));
-        return [b.mul(b.mul(g, b.reshape(scale!, [scale!.shape[0], ...new Array<number>(x!.rank - 2).fill(1)])), r), ds, db, dm, dv];
+        const [dx, ds, db] = defaultRules.get('GroupNormalization')!.grad(ctx);
+        return [dx, ctx.b.expand(ctx.b.reduceSum(ds!, [0], true), ds!.shape), db];
       },
     },
     cases: normalizationCases,
-    name: 'BatchNormalization training (x, scale, B; batch statistics)',
+    name: 'GroupNormalization (opset 18: scale and bias per group; x, scale, bias)',
+  },
+  {
+    why: 'Mish missing the x·(1 − t²)·σ(x) term (t = tanh softplus x)',
+    rule: { op: 'Mish', grad: ({ b, g, x: [x] }) => [b.mul(g, b.tanh(b.softplus(x!)))] },
+    cases: activationCases,
+    name: 'Mish (opset 18; onnxruntime runs its Softplus·Tanh·Mul body)',
   },
   {
     why: 'Elu leaving out α on the negative side',

@@ -7,7 +7,7 @@ import { ParameterSet } from '../../src/contracts/parameters.ts';
 import { builtinPlugins } from '../../src/orchestrator/composition-root.ts';
 import { constructPlugin } from '../../src/orchestrator/plugins/construct-plugin.ts';
 import { LossScope } from '../../src/train/loss-scope.ts';
-import { columnSeed } from '../../src/train/loss-terms/columns.ts';
+import { columnSeed } from '../../src/train/losses/columns.ts';
 import { Rng } from '../../src/data/rng.ts';
 
 const ort = await (await constructPlugin(builtinPlugins, 'backend', 'onnxruntime', { threads: 1 })).executor();

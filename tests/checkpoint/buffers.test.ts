@@ -81,6 +81,30 @@ describe.skipIf(skip)('checkpoints of a model with buffers (training-mode BatchN
     expect(ok.code, ok.stderr).toBe(0);
   }, 60_000);
 
+  it('BatchNorm1d: training at one value per channel is refused (exit 2); infer of a single sample works in inference mode', async () => {
+    const dir = join(experiment!.config, '..');
+    const n = 16;
+    const x = Float32Array.from({ length: n * 4 }, (_, i) => Math.sin(i));
+    writeNpzFile(join(dir, 'linear.npz'), {
+      x: { dtype: 'float32', shape: [n, 4], data: x, dims: ['batch', 'vector'] },
+      y: { dtype: 'float32', shape: [n, 2], data: x.filter((_, i) => i % 2 === 0), dims: ['batch', 'vector'] },
+    });
+    const config = join(dir, 'linear.yaml');
+    writeFileSync(config, readFileSync(experiment!.config, 'utf8').replace('batchnorm.npz', 'linear.npz').replace('convbn.onnx', 'linearbn.onnx')
+      .replace('[n, 2, 6, 6]', '[n, 4]').replace('[batch, channel, y, x]', '[batch, vector]').replace('[n, 3]', '[n, 2]'));
+    const root = mkdtempSync(join(tmpdir(), 'tandem-bn1d-'));
+    const refused = await cli('run', config, '--outputs', root, 'train.batch_size=1');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('(BatchNormalization in training mode) sees one value per channel in batches of 1, and a batch variance needs two (torch refuses this too); raise train.batch_size');
+    const trained = await cli('run', config, '--outputs', root, '+train.checkpoint={}');
+    expect(trained.code, trained.stderr).toBe(0);
+    const input = join(dir, 'one.npz');
+    writeNpzFile(input, { x: { dtype: 'float32', shape: [1, 4], data: x.slice(0, 4) } });
+    const r = await cli('infer', '--checkpoint', join(runDirs(root).at(-1)!, 'checkpoints', 'last'), '--input', input, '--output', join(dir, 'one.out.npz'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(readNpzFile(join(dir, 'one.out.npz')).arrays.get('y_hat')!.shape).toEqual([1, 2]);
+  }, 60_000);
+
   it('train.lbfgs on a model with buffers is refused before any step, exit 2', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tandem-bn-lbfgs-'));
     const r = await cli('run', experiment!.config, '--outputs', root, '+train.lbfgs={steps:5}', 'train.batch_size=32');

@@ -6,9 +6,9 @@ import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.t
 import { tfjsBackend } from '../../src/plugins/backends/tfjs/tfjs-backend.ts';
 import { TorchSession } from '../../src/plugins/backends/torch/torch-session.ts';
 import { mlpModel } from '../../src/plugins/models/mlp/mlp.ts';
-import { materialParameter } from '../../src/physics/elastic/loss-terms.ts';
+import { materialParameter } from '../../src/train/losses/elastic/elastic-terms.ts';
 import { StandingWave } from '../../src/physics/elastic/standing-wave.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { lossBuilder } from '../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../src/train/program.ts';
 import { openReference } from '../backends/torch/torch-available.ts';
@@ -37,7 +37,7 @@ async function program(dtype: 'float32' | 'float64'): Promise<TrainingProgram> {
       seed: 3,
       dtype,
       inputs: { xyt: perSample(3), u_ref: perSample(2), v_ref: perSample(2), mask_bc: perSample(1) },
-      loss: dataLossBuilder({
+      loss: lossBuilder({
         pde: residualTerm({ lambda: { trainable: 1.5 }, mu: { trainable: 0.7 }, rho: 1 }),
         bc: { kind: 'mse', output: 'u', target: 'u_ref', mask: 'mask_bc', weight: 10 },
         ic: { ...initialTerm(), weight: 10 },

@@ -75,7 +75,7 @@ describe('the elastic PINN through the config path', () => {
     await missing.loadData();
     await expect(missing.buildModel()).rejects.toThrow('train.loss.pde.lambda is not set and the data has no key "lambda"');
     const issues = (loss: unknown) => trainSchema.safeParse({ epochs: 1, batch_size: 1, optimizer: { name: 'adam', lr: 1e-3 }, loss }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    expect(issues({ pde: { kind: 'elastic_residul' } })?.join()).toMatch(/^loss\.pde\.kind: "elastic_residul" is not a loss-term kind; the kinds are: mse, l1, rel_l2, .*elastic_residual/);
+    expect(issues({ pde: { kind: 'elastic_residul' } })?.join()).toMatch(/^loss\.pde\.kind: unknown loss kind 'elastic_residul'\. Registered loss kinds: mse, l1, rel_l2, .*elastic_residual.*\. Did you mean 'elastic_residual'\?/);
     expect(issues({ pde: { kind: 'elastic_residual', lamda: 2 } })?.join()).toMatch(/loss\.pde.*lamda/);
   });
 });

@@ -4,10 +4,7 @@ import type { Model } from '../../src/contracts/model.ts';
 import type { ParameterSet } from '../../src/contracts/parameters.ts';
 import type { StandingWaveOptions } from '../../src/physics/elastic/standing-wave.ts';
 import { StandingWave } from '../../src/physics/elastic/standing-wave.ts';
-import { elasticInitialSchema, elasticResidualSchema } from '../../src/physics/elastic/loss-terms.ts';
-import { registerElasticLossTerms } from '../../src/physics/elastic/loss-terms.ts';
-
-registerElasticLossTerms();
+import { elasticInitialSchema, elasticResidualSchema } from '../../src/train/losses/elastic/elastic-terms.ts';
 
 /**
  * A "network" that IS the standing wave, written in graph ops (times a trainable scale, 1 at start): with it the

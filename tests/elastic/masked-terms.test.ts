@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/graph/tensor.ts';
 import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { mlpModel } from '../../src/plugins/models/mlp/mlp.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { lossBuilder } from '../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../src/train/program.ts';
 
@@ -18,7 +18,7 @@ describe('masked data terms (mse, l1, rel_l2 with mask)', () => {
         seed: 1,
         dtype: 'float64',
         inputs: { x: { dtype: 'float64', shape: [1], perSample: true }, y: { dtype: 'float64', shape: [2], perSample: true }, m: { dtype: 'float64', shape: [1], perSample: true } },
-        loss: dataLossBuilder({
+        loss: lossBuilder({
           mse: { kind: 'mse', output: 'p', target: 'y', mask: 'm', weight: 1 },
           l1: { kind: 'l1', output: 'p', target: 'y', mask: 'm', weight: 1 },
           rel: { kind: 'rel_l2', output: 'p', target: 'y', mask: 'm', weight: 0 },

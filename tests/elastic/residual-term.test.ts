@@ -4,7 +4,8 @@ import type { Session } from '../../src/contracts/backend.ts';
 import { tensor, type Tensor } from '../../src/graph/tensor.ts';
 import type { Material } from '../../src/physics/elastic/material.ts';
 import { StandingWave } from '../../src/physics/elastic/standing-wave.ts';
-import { dataLossBuilder, type LossTermConfig } from '../../src/train/data-loss.ts';
+import { lossBuilder } from '../../src/train/losses/loss-builder.ts';
+import type { LossTermConfig } from '../../src/train/losses/loss-kind.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../src/train/program.ts';
 import { initialTerm, residualTerm, standingWaveModel, wavePoints } from './helpers.ts';
@@ -33,7 +34,7 @@ async function sessionFor(terms: Record<string, LossTermConfig>): Promise<Sessio
         v_ref: { dtype: 'float64', shape: [2], perSample: true },
         ...Object.fromEntries(MATERIAL_KEYS.map((k) => [k, { dtype: 'float64' as const, shape: [1], perSample: false }])),
       },
-      loss: dataLossBuilder(terms),
+      loss: lossBuilder(terms),
       optimizer: createOptimizer({ name: 'sgd', lr: 0.1 }),
     },
     N,

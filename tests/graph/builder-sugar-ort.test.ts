@@ -18,6 +18,12 @@ describe('builder sugar lowered to opset-17 ops, run on onnxruntime-node', () =>
     const b = new GraphBuilder('gelu64');
     b.output(b.op1('Erf', [b.input('x', 'float64', [2])], {}, { name: 'erf1' }), 'y');
     await expect(runOnOrt(b.build(), { x: tensor('float64', [2], [0, 1]) })).rejects.toThrow('node "erf1" (Erf): onnxruntime CPU has no float64 kernel for Erf');
+    // Written as Softplus and InstanceNormalization, which have none either.
+    const c = new GraphBuilder('opset18-64');
+    const x = c.input('x', 'float64', [1, 2, 3]);
+    const unit = c.constant(tensor('float64', [1], [1]));
+    c.output(c.op1('GroupNormalization', [c.op1('Mish', [x], {}, { name: 'mish1' }), unit, unit], { num_groups: 1 }), 'y');
+    await expect(runOnOrt(c.build(), { x: tensor('float64', [1, 2, 3], [1, 2, 3, 4, 5, 6]) })).rejects.toThrow('node "mish1" (Mish): onnxruntime CPU has no float64 kernel for Mish');
   });
 
   it('circular pad wraps around, on both ends and several axes', async () => {

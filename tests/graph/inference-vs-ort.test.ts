@@ -64,6 +64,18 @@ describe('inferred output shapes equal the shapes ORT produces', () => {
     );
   });
 
+  it('a ceil_mode pool whose last window would start in the end padding: ORT drops it (2, not 3), and a graph that multiplies the output by a tensor of that shape loads', async () => {
+    // 4 + 1 + 1 − 2 = 4 over stride 3: ceil gives 3 windows, the third would start at 6 − 1 = 5 ≥ 4. ORT's kernel
+    // drops it; opset 17's shape inference (run by ORT at load) does not, which failed the Mul at load time.
+    for (const pool of ['MaxPool', 'AveragePool']) {
+      await inferredEqualsOrt([1, 2, 4, 5], (b, x) => {
+        const y = b.op(pool, [x], { kernel_shape: [2, 2], strides: [3, 3], pads: [1, 1, 1, 1], ceil_mode: 1 }, { outputs: 1 })[0];
+        expect(y.shape).toEqual([1, 2, 2, 2]);
+        return b.mul(y, b.constant(tensor('float32', [1, 2, 2, 2], new Float32Array(8).fill(2))));
+      });
+    }
+  });
+
   it('Resize of 10 by scale 0.7 gives 7, as ORT\'s float32 product rounds (not 6 = floor of 6.99999988)', async () => {
     await inferredEqualsOrt([1, 1, 10, 10], (b, x) => {
       const y = b.resize(x, { scales: [1, 1, 0.7, 1] });

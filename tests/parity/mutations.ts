@@ -1,4 +1,5 @@
 import { defaultRules } from '../../src/autodiff/register-all-rules.ts';
+import type { GradRule } from '../../src/autodiff/rule.ts';
 import { Graph, type Node } from '../../src/graph/ir.ts';
 import type { Backend } from '../../src/contracts/backend.ts';
 import type { SideOverride } from '../../src/parity/run-cases.ts';
@@ -152,6 +153,22 @@ function biasedRunningVariance(graph: Graph): Graph {
   return new Graph(graph.name, graph.inputs, graph.outputs, initializers, nodes, values);
 }
 
+/**
+ * The training-mode BatchNormalization rule with the inference-mode derivative dX = g·scale·r on the batch
+ * statistics: it misses that the batch mean and variance move with X.
+ */
+export const constantBatchStatisticsRule: GradRule = {
+  op: 'BatchNormalization',
+  grad: (ctx) => {
+    const right = defaultRules.get('BatchNormalization')!.grad(ctx);
+    const { b, g, x: [x, scale], attr, scalar } = ctx;
+    const axes = x!.shape.map((_, i) => i).filter((i) => i !== 1);
+    const centered = b.sub(x!, b.op1('ReduceMean', [x!], { axes, keepdims: 1 }));
+    const r = b.div(scalar(1), b.sqrt(b.add(b.op1('ReduceMean', [b.mul(centered, centered)], { axes, keepdims: 1 }), scalar(attr<number>('epsilon')))));
+    return [b.mul(b.mul(g, b.reshape(scale!, [scale!.shape[0], ...new Array<number>(x!.rank - 2).fill(1)])), r), ...right.slice(1)];
+  },
+};
+
 export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'tanh gradient rule uses 1 − y',
@@ -262,5 +279,12 @@ export const MUTATIONS: readonly Mutation[] = [
     config: 'batchnorm',
     side: { backend: (inner) => rewritingBackend(inner, biasedRunningVariance) },
     names: 'bn.running_var',
+  },
+  {
+    name: 'BatchNorm training gradient treating the batch statistics as constants',
+    expected: 'gradients',
+    config: 'batchnorm',
+    side: { spec: (s) => ({ ...s, rules: defaultRules.with(constantBatchStatisticsRule) }) },
+    blames: 'BatchNormalization',
   },
 ];

@@ -2,15 +2,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { elasticAdapter } from '../../src/plugins/adapters/elastic/elastic-adapter.ts';
 import type { Session } from '../../src/contracts/backend.ts';
 import { mlpModel } from '../../src/plugins/models/mlp/mlp.ts';
-import { registerElasticLossTerms } from '../../src/physics/elastic/loss-terms.ts';
-import { dataLossBuilder, type LossTermConfig } from '../../src/train/data-loss.ts';
-import type { PointDomain } from '../../src/train/loss-terms/point-domain.ts';
+import { lossBuilder } from '../../src/train/losses/loss-builder.ts';
+import type { LossTermConfig } from '../../src/train/losses/loss-kind.ts';
+import type { PointDomain } from '../../src/physics/pinn/point-domain.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../src/train/program.ts';
 import { constantFeeds, feedOf } from '../../src/train/trainer.ts';
 import { ortSession, terms } from './helpers.ts';
-
-registerElasticLossTerms();
 
 // specs/pinn.md §5: the 2D elastic-wave PINN (specs/elastic-pinn.md) written as equations gives the loss values
 // of the hand-written `elastic_residual` kind, on the elastic adapter's own points and the same network weights.
@@ -27,7 +25,7 @@ afterAll(() => Promise.all(sessions.map((s) => s.dispose())));
 
 async function session(outputs: { output: string } | { outputs: string[] }, loss: Record<string, LossTermConfig>, domain?: PointDomain) {
   const model = await mlpModel.create(mlpModel.params.parse({ input: 'xyt', in_features: 3, hidden: [16, 16], out_features: 2, activation: 'sin', init: 'xavier', ...outputs }));
-  const program = buildTrainingProgram({ name: 'elastic', model, seed: 3, dtype: 'float64', inputs, loss: dataLossBuilder(loss, 'train.loss', domain ? { domain } : {}), optimizer: createOptimizer({ name: 'sgd', lr: 0.1 }) }, n);
+  const program = buildTrainingProgram({ name: 'elastic', model, seed: 3, dtype: 'float64', inputs, loss: lossBuilder(loss, 'train.loss', domain ? { domain } : {}), optimizer: createOptimizer({ name: 'sgd', lr: 0.1 }) }, n);
   const s = await ortSession(program);
   sessions.push(s);
   return s;

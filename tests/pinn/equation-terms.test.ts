@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../src/contracts/backend.ts';
-import { lossTermEstimates } from '../../src/train/loss-terms/registry.ts';
+import { lossTermEstimates } from '../../src/train/losses/loss-builder.ts';
 import { analyticFeed, analyticProgram, domainOf, ortSession, terms } from './helpers.ts';
 
 // specs/pinn.md §3: an equation compiles to forward ops whose derivatives come from scope.derivative. On a

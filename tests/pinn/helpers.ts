@@ -4,14 +4,12 @@ import type { Model } from '../../src/contracts/model.ts';
 import type { ParameterSet } from '../../src/contracts/parameters.ts';
 import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import type { Session } from '../../src/contracts/backend.ts';
-import { registerEquationLossTerms } from '../../src/physics/pinn/equation-terms.ts';
-import { dataLossBuilder, type LossTermConfig } from '../../src/train/data-loss.ts';
-import type { PointDomain } from '../../src/train/loss-terms/point-domain.ts';
-import { lossTermSchema } from '../../src/train/loss-terms/term-schema.ts';
+import { lossBuilder } from '../../src/train/losses/loss-builder.ts';
+import type { LossTermConfig } from '../../src/train/losses/loss-kind.ts';
+import type { PointDomain } from '../../src/physics/pinn/point-domain.ts';
+import { lossTermSchema } from '../../src/train/losses/term-schema.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../src/train/program.ts';
-
-registerEquationLossTerms();
 
 /**
  * A "network" that is a known function of (x, y, t), written in graph ops, times a trainable scale (1 at start):
@@ -52,7 +50,7 @@ export function analyticProgram(loss: Record<string, LossTermConfig>, domain = d
       seed: 0,
       dtype: 'float64',
       inputs: { coords: { dtype: 'float64', shape: [3], perSample: true }, mask_all: { dtype: 'float64', shape: [1], perSample: true } },
-      loss: dataLossBuilder(loss, 'train.loss', { domain }),
+      loss: lossBuilder(loss, 'train.loss', { domain }),
       optimizer: createOptimizer({ name: 'sgd', lr: 0.1 }),
     },
     N,

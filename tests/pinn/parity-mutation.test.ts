@@ -7,7 +7,7 @@ import { STAGE_RUNNERS } from '../../src/parity/stages.ts';
 import { pinnAdapter, pinnAdapterParams } from '../../src/plugins/adapters/pinn/pinn-adapter.ts';
 import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { mlpModel } from '../../src/plugins/models/mlp/mlp.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { lossBuilder } from '../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../src/train/program.ts';
 import { createSchedule } from '../../src/train/schedules/create-schedule.ts';
@@ -34,7 +34,7 @@ const loss = terms({
 });
 const model = await mlpModel.create(mlpModel.params.parse({ input: 'coords', in_features: 2, hidden: [8, 8], out_features: 1, output: 'u' }));
 const inputs = Object.fromEntries(Object.entries(data.specs()).map(([k, s]) => [k, { dtype: 'float32' as const, shape: s.shape, perSample: s.perSample }]));
-const good = buildTrainingProgram({ name: 'burgers-eq', model, seed: 0, dtype: 'float32', inputs, loss: dataLossBuilder(loss, 'train.loss', adapter.lossContext()), optimizer: createOptimizer({ name: 'adam', lr: 1e-3 }) }, n);
+const good = buildTrainingProgram({ name: 'burgers-eq', model, seed: 0, dtype: 'float32', inputs, loss: lossBuilder(loss, 'train.loss', adapter.lossContext()), optimizer: createOptimizer({ name: 'adam', lr: 1e-3 }) }, n);
 
 const localizer = await (await ortBackend.create(ortBackend.params.parse({}))).executor();
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { pinnAdapterParams } from '../../src/plugins/adapters/pinn/pinn-adapter.ts';
-import { lossTermSchema } from '../../src/train/loss-terms/term-schema.ts';
+import { lossTermSchema } from '../../src/train/losses/term-schema.ts';
 import './helpers.ts';
 
 // Every ```yaml block of specs/pinn.md and of the README's PINN section is valid config: adapter params checked by

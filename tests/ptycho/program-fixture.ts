@@ -1,15 +1,12 @@
 import { join } from 'node:path';
 import { PtychoAdapter, ptychoAdapter } from '../../src/plugins/adapters/ptycho/ptycho-adapter.ts';
 import { ptychoModel } from '../../src/plugins/models/ptycho/ptycho-model.ts';
-import { registerPtychoLossTerms } from '../../src/physics/ptycho/loss-terms.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { lossBuilder } from '../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type DataInputSpec, type TrainingProgram } from '../../src/train/program.ts';
 import { constantFeeds, feedOf } from '../../src/train/trainer.ts';
 import type { BatchFeed } from '../../src/contracts/backend.ts';
 import { scratchDir, TINY_SIMULATION } from './fixtures.ts';
-
-registerPtychoLossTerms();
 
 /** A tiny simulated ptycho data set (16×16 object, N = 8) through the real adapter, and its training program. */
 export async function tinyPtycho(label: string, params: Record<string, unknown> = {}, batch = 4): Promise<{ adapter: PtychoAdapter; program: TrainingProgram; batch: BatchFeed; dir: string }> {
@@ -25,7 +22,7 @@ export async function tinyPtycho(label: string, params: Record<string, unknown> 
       seed: 3,
       dtype: 'float32',
       inputs,
-      loss: dataLossBuilder({ nll: { kind: 'poisson_nll', output: 'intensity', target: 'counts', eps: 1e-8, weight: 1 } }),
+      loss: lossBuilder({ nll: { kind: 'poisson_nll', output: 'intensity', target: 'counts', eps: 1e-8, weight: 1 } }),
       optimizer: createOptimizer({ name: 'adam', lr: 1e-2 }),
     },
     batch,

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphBuilder, type Value } from '../../src/graph/builder.ts';
 import { tensor } from '../../src/graph/tensor.ts';
 import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
-import { dataTerm } from '../../src/train/data-loss.ts';
-import { pdeResidualLoss } from '../../src/train/losses/pde-residual.ts';
-import { poissonNll } from '../../src/train/losses/poisson-nll.ts';
-import { rolloutLoss } from '../../src/train/losses/rollout.ts';
+import { dataTerm } from '../../src/train/losses/data/data-terms.ts';
+import { pdeResidualLoss } from '../../src/train/losses/equations/pde-residual.ts';
+import { poissonNll } from '../../src/train/losses/ptycho/poisson-nll.ts';
+import { rolloutLoss } from '../../src/train/losses/rollout/rollout-loss.ts';
 import { runTorch, torchUnavailable } from './helpers/torch-python.ts';
 
 // Fixed data: a batch of 3 samples of 4 values. Expected values are written out element by element below.

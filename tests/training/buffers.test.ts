@@ -4,7 +4,7 @@ import type { GraphBuilder, Value } from '../../src/graph/builder.ts';
 import { tensor } from '../../src/graph/tensor.ts';
 import type { Model } from '../../src/contracts/model.ts';
 import type { ParameterSet } from '../../src/contracts/parameters.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { lossBuilder } from '../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../src/train/program.ts';
 
@@ -32,7 +32,7 @@ const build = (update: (params: ParameterSet, outs: Value[]) => void) =>
       seed: 0,
       dtype: 'float32',
       inputs: { x: { dtype: 'float32', shape: [2, 3], perSample: true }, u: { dtype: 'float32', shape: [2, 3], perSample: true } },
-      loss: dataLossBuilder({ fit: { kind: 'mse', output: 'y', target: 'u', weight: 1 } }),
+      loss: lossBuilder({ fit: { kind: 'mse', output: 'y', target: 'u', weight: 1 } }),
       optimizer: createOptimizer({ name: 'sgd', lr: 0.1 }),
     },
     4,

@@ -1,5 +1,6 @@
 import { mlpModel } from '../../src/plugins/models/mlp/mlp.ts';
-import { dataLossBuilder, type DataTermConfig } from '../../src/train/data-loss.ts';
+import { lossBuilder } from '../../src/train/losses/loss-builder.ts';
+import type { DataTermConfig } from '../../src/train/losses/data/data-terms.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import type { ProgramSpec } from '../../src/train/program.ts';
 
@@ -13,7 +14,7 @@ export async function smallSpec(overrides: Partial<ProgramSpec> & { terms?: Reco
     seed: 3,
     dtype: 'float32',
     inputs: { x: { dtype: 'float32', shape: [2], perSample: true }, u: { dtype: 'float32', shape: [1], perSample: true } },
-    loss: dataLossBuilder(terms ?? { data: { kind: 'mse', output: 'y', target: 'u', weight: 1 } }),
+    loss: lossBuilder(terms ?? { data: { kind: 'mse', output: 'y', target: 'u', weight: 1 } }),
     optimizer: createOptimizer({ name: 'adam', lr: 1e-2 }),
     ...rest,
   };

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { BatchFeed, Session } from '../../src/contracts/backend.ts';
+import { drawDropoutMasks } from '../../src/contracts/dropout-masks.ts';
+import type { Tensor } from '../../src/graph/tensor.ts';
 import { DataContainer } from '../../src/data/container.ts';
 import { validate } from '../../src/data/contract.ts';
 import { analyticAdapter } from '../../src/plugins/adapters/analytic/analytic-adapter.ts';
@@ -102,5 +105,27 @@ describe('progress', () => {
     const ci: string[] = [];
     createProgress({ isTTY: true, write: (t: string) => ci.push(t) }, { CI: 'true' }).step(0, 9, 0.5, 1e-3);
     expect(ci).toEqual([]); // line mode prints per epoch, never per step
+  });
+});
+
+describe('Trainer and training-mode Dropout masks', () => {
+  it('feeds step k the masks drawn for (seed, k), and validation none (Dropout off)', async () => {
+    const data = (await analyticAdapter.create(analyticAdapter.params.parse({ n_train: 128, n_val: 32 }))).container();
+    const masks = [{ name: 'drop/mask', shape: [64, 3], ratio: 0.25 }];
+    const seen: { step?: number; mask?: Tensor }[] = [];
+    const record = (step: number | undefined, batch: BatchFeed) => seen.push({ ...(step ? { step } : {}), ...(batch.has('drop/mask') ? { mask: batch.get('drop/mask')! } : {}) });
+    const result = { loss: 1, terms: {} };
+    const session = {
+      step: async (batch: BatchFeed, _lr: number, step: number) => (record(step, batch), result),
+      evaluate: async (batch: BatchFeed) => (record(undefined, batch), result),
+    } as unknown as Session;
+    await new Trainer(options({ epochs: 2, seed: 7, dropoutMasks: masks })).run(session, data);
+    const steps = seen.filter((s) => s.step);
+    expect(steps.map((s) => s.step)).toEqual([1, 2, 3, 4]);
+    for (const s of steps) expect(s.mask!.data).toEqual(drawDropoutMasks(masks, 7, s.step!).get('drop/mask')!.data);
+    expect(steps[0].mask!.data).not.toEqual(steps[1].mask!.data);
+    const validation = seen.filter((s) => !s.step);
+    expect(validation).toHaveLength(2);
+    expect(validation.every((s) => !s.mask)).toBe(true);
   });
 });

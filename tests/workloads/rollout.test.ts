@@ -1,4 +1,4 @@
-// The rollout loss wiring (src/train/rollout/): the rollout_mse term through the training program equals the
+// The rollout loss wiring (src/train/losses/rollout/): the rollout_mse term through the training program equals the
 // autoregressive chain computed by hand, and the forward graph of a rollout-trained model is one step from
 // frame 0 of each window. Runs the real graphs on ONNX Runtime.
 import { describe, expect, it } from 'vitest';
@@ -8,13 +8,11 @@ import { runOnOrt } from '../../src/plugins/backends/onnxruntime/ort-run.ts';
 import { param } from '../../src/plugins/models/layers/param.ts';
 import type { Model } from '../../src/contracts/model.ts';
 import type { ParameterSet } from '../../src/contracts/parameters.ts';
-import { dataLossBuilder } from '../../src/train/data-loss.ts';
+import { lossBuilder } from '../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram } from '../../src/train/program.ts';
-import { modelForLoss } from '../../src/train/rollout/rollout-model.ts';
-import { registerRolloutLossTerms, rolloutTermSchema } from '../../src/train/rollout/rollout-term.ts';
-
-registerRolloutLossTerms();
+import { modelForLoss } from '../../src/train/losses/rollout/rollout-model.ts';
+import { rolloutTermSchema } from '../../src/train/losses/rollout/rollout-term.ts';
 
 /** next = a·state + b, with two scalar parameters: simple enough to unroll by hand. */
 class AffineStep implements Model {
@@ -41,7 +39,7 @@ function program(horizon: number) {
       seed: 3,
       dtype: 'float32',
       inputs: { velocity: { dtype: 'float32', shape: [T, X, 1], perSample: true } },
-      loss: dataLossBuilder(loss),
+      loss: lossBuilder(loss),
       optimizer: createOptimizer({ name: 'sgd', lr: 0.1 }),
     },
     B,

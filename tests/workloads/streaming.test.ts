@@ -10,11 +10,10 @@ import { burgersAdapter } from '../../src/plugins/adapters/burgers/burgers-adapt
 import { ortBackend } from '../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { convnetModel } from '../../src/plugins/models/convnet/convnet.ts';
 import { silentProgress } from '../../src/train/progress.ts';
-import { readStepLog } from '../../src/train/step-log.ts';
-import { registerRolloutLossTerms, rolloutTermSchema } from '../../src/train/rollout/rollout-term.ts';
+import { readStepLog, StepLog } from '../../src/train/step-log.ts';
+import { RunReportWriter } from '../../src/reports/run-plots/run-report-writer.ts';
+import { rolloutTermSchema } from '../../src/train/losses/rollout/rollout-term.ts';
 import { TrainingRun } from '../../src/train/training-run.ts';
-
-registerRolloutLossTerms();
 
 const root = mkdtempSync(join(tmpdir(), 'tandem-streaming-'));
 const cache = join(root, 'cache');
@@ -22,6 +21,8 @@ const cache = join(root, 'cache');
 async function train(stream: boolean) {
   const runDir = mkdtempSync(join(root, stream ? 'stream-' : 'memory-'));
   const params = { n_sims: 6, resolution: 16, steps: 6, rollout: 2, cache_dir: cache, max_resident_sims: 2, stream };
+  // What the composition root adds to every run's receivers: steps.tsv and report.html.
+  const [stepLog, reportWriter] = [new StepLog(join(runDir, 'steps.tsv')), new RunReportWriter(runDir)];
   const run = new TrainingRun({
     adapter: await burgersAdapter.create(burgersAdapter.params.parse(params)),
     model: await convnetModel.create(convnetModel.params.parse({ input: 'u', output: 'u_pred', layout: '(x, vector)', width: 4, depth: 1 })),
@@ -30,6 +31,7 @@ async function train(stream: boolean) {
     experiment: 'streaming',
     seed: 0,
     progress: silentProgress,
+    hooks: { onTrainStep: (s) => stepLog.onTrainStep(s), onReport: (r) => reportWriter.onReport(r) },
     train: {
       epochs: 2,
       batch_size: 4,

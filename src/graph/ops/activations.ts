@@ -38,7 +38,10 @@ const PRelu: OpDef = {
   },
 };
 
-/** Activations (opset 17). Gelu (opset 20) and Mish (opset 18) are builder lowerings instead (lowerings.ts). */
+/**
+ * Activations (opset 17, and Mish from opset 18: onnxruntime, which reads opset 17, runs Mish as its ONNX function
+ * body, x·tanh(softplus(x)), see onnx/opset17-expansions.ts). Gelu (opset 20) is a builder lowering (lowerings.ts).
+ */
 export const activationOps: OpDef[] = [
   { ...unary('Sigmoid'), since: 6 },
   { ...unary('Relu'), since: 6 },
@@ -53,4 +56,5 @@ export const activationOps: OpDef[] = [
   { ...unary('Selu', { alpha: { type: 'float', default: 1.67326319217681884765625 }, gamma: { type: 'float', default: 1.05070102214813232421875 } }), since: 6 },
   { ...unary('Celu', { alpha: { type: 'float', default: 1 } }), since: 12 },
   { ...unary('Softsign'), since: 1 },
+  { ...unary('Mish'), since: 18 },
 ];

@@ -63,7 +63,7 @@ function checkPerChannel(x: InferInput, params: readonly (InferInput | undefined
  * Training (training_mode = 1): Y normalizes with the batch's own mean and BIASED variance over every axis but
  * the channels, and two more outputs are the running statistics after this batch:
  *   running_mean = momentum·input_mean + (1 − momentum)·batch_mean
- *   running_var  = momentum·input_var  + (1 − momentum)·batch_var·n/(n − 1)   (n values per channel)
+ *   running_var  = momentum·input_var  + (1 − momentum)·batch_var·n/(n − 1)   (n values per channel, n ≥ 2 to train)
  * The running variance uses the UNBIASED batch variance, as torch's BatchNorm does (ONNX writes the population
  * variance there; every training-mode model tandem imports is a torch export, and parity judges against torch).
  * ONNX's `momentum` is the weight of the old value: torch's momentum m exports as 1 − m.
@@ -88,10 +88,8 @@ const BatchNormalization: OpDef = {
       if (outputCount > 1) throw new InferError('in inference mode (training_mode = 0) the only output is Y; running_mean and running_var are training-mode outputs');
       return [y];
     }
-    const perChannel = x!.shape.reduce((a, d) => a * d, 1) / x!.shape[1];
-    if (perChannel < 2) {
-      throw new InferError(`training mode needs more than one value per channel to estimate a variance, but X ${fmtShape(x!.shape)} has ${perChannel} (torch refuses this too); train with a larger batch`);
-    }
+    // One value per channel (a batch of 1 after global pooling) has no unbiased variance; the training run refuses
+    // to train at such a batch (as torch does), while inference-mode graphs built at that size stay valid.
     const stat = { dtype: x!.dtype, shape: [x!.shape[1]] };
     return [y, stat, stat];
   },
@@ -111,4 +109,29 @@ const InstanceNormalization: OpDef = {
   },
 };
 
-export const normalizationOps: OpDef[] = [Softmax, LayerNormalization, BatchNormalization, InstanceNormalization];
+/**
+ * GroupNormalization (opset 18): the C channels fall into `num_groups` groups of C/G; each (sample, group) is
+ * standardized over its channels and spatial axes (biased variance), then scale and bias per GROUP ([G], as opset 18
+ * defines them; opset 21 made them per channel, which is torch's nn.GroupNorm: the builder's `groupNorm` composes that).
+ */
+const GroupNormalization: OpDef = {
+  op: 'GroupNormalization',
+  since: 18,
+  arity: [3, 3],
+  attrs: { epsilon: { type: 'float', default: 1e-5 }, num_groups: { type: 'int' } },
+  dtypes: ['float32', 'float64'],
+  infer([x, scale, bias], attrs) {
+    const groups = attrs.num_groups as number | undefined;
+    if (groups === undefined) throw new InferError('num_groups is required');
+    if (x!.shape.length < 2) throw new InferError(`X must be [N, C, …], got rank ${x!.shape.length}`);
+    const c = x!.shape[1];
+    if (groups < 1 || c % groups !== 0) throw new InferError(`num_groups ${groups} does not divide the ${c} channels (axis 1)`);
+    for (const [what, p] of [['scale', scale!], ['bias', bias!]] as const) {
+      if (p.dtype !== x!.dtype) throw new InferError(`${what} is ${p.dtype}, but X is ${x!.dtype}`);
+      if (!sameShape(p.shape, [groups])) throw new InferError(`${what} must be [num_groups] = [${groups}] (opset 18: one per group), got ${fmtShape(p.shape)}`);
+    }
+    return [{ dtype: x!.dtype, shape: x!.shape }];
+  },
+};
+
+export const normalizationOps: OpDef[] = [Softmax, LayerNormalization, BatchNormalization, InstanceNormalization, GroupNormalization];

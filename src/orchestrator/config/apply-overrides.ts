@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../errors.ts';
-import { didYouMean } from '../suggest.ts';
+import { didYouMean } from '../../util/suggest.ts';
 import { requireSingleValue, type Override } from './override.ts';
 import { OriginMap, overrideLabel } from './origins.ts';
 import { isTree, type Tree } from './tree.ts';

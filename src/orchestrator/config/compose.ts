@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
-import { didYouMean } from '../suggest.ts';
+import { didYouMean } from '../../util/suggest.ts';
 import { requireSingleValue, type Override } from './override.ts';
 import { locate, OriginMap, overrideLabel, type Origin } from './origins.ts';
 import { isTree, mergeTrees, type Tree } from './tree.ts';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.ts';
-import { didYouMean } from '../suggest.ts';
+import { didYouMean } from '../../util/suggest.ts';
 import { InterpolationSyntaxError, mentionsInterpolation, parseSegments, type Argument, type Interpolation, type Segment } from './interpolation-syntax.ts';
 import { formatPath, locate, type KeyPath, type OriginMap } from './origins.ts';
 import { parseOverrideValue, typePrimitive } from './override-value.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checkpointSchema } from '../../train/checkpoint/checkpoint-options.ts';
 import { earlyStopSchema } from '../../train/early-stop.ts';
 import { lbfgsPhaseSchema } from '../../train/lbfgs-phase.ts';
-import { lossTermSchema } from '../../train/loss-terms/term-schema.ts';
+import { lossTermSchema } from '../../train/losses/term-schema.ts';
 import { clipGradNormOptions, optimizerSection } from '../../train/optimizers/optimizer-options.ts';
 import { parseScheduleOptions } from '../../train/schedules/schedule-options.ts';
 
@@ -25,7 +25,7 @@ export const trainSchema = z.strictObject({
   epochs: z.int().min(1),
   batch_size: z.int().min(1),
   optimizer: optimizerSection,
-  /** Named loss terms (data kinds or registered physics kinds, src/train/loss-terms/); the total loss is Σ weight·term (specs/results.md). */
+  /** Named loss terms (any kind of the loss-kind list, src/train/losses/loss-kinds.ts); the total loss is Σ weight·term (specs/results.md). */
   // Optional here (a config whose stages are not built yet has nothing to train); a run or parity that trains
   // requires it before its run directory exists (requireLoss in handshake.ts). Never empty.
   loss: z

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-import { didYouMean } from '../suggest.ts';
+import { didYouMean } from '../../util/suggest.ts';
 import { formatPath, locate, type KeyPath, type OriginMap } from './origins.ts';
 
 /**

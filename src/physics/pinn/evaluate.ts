@@ -2,7 +2,7 @@ import type { BinaryOp, Expr } from './expression.ts';
 import { resolveDerivative, resolveName, type Namespace, type Resolved } from './names.ts';
 
 /**
- * One walk over an equation for every way of computing it: graph ops for a loss term (./graph-algebra.ts),
+ * One walk over an equation for every way of computing it: graph ops for a loss term (src/train/losses/equations/graph-algebra.ts),
  * float64 arrays for an exact solution on the points (./numeric-algebra.ts). Names are resolved on the way, so
  * an unknown name fails with the equation's config key before anything is built.
  */

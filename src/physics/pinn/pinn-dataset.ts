@@ -1,5 +1,5 @@
 import type { RawArray, RawData } from '../../data/raw-data.ts';
-import type { DomainConstant, PointDomain } from '../../train/loss-terms/point-domain.ts';
+import type { DomainConstant, PointDomain } from './point-domain.ts';
 import { SetupError } from '../../util/setup-error.ts';
 import { evaluate } from './evaluate.ts';
 import { FUNCTIONS, parseExpression } from './expression.ts';

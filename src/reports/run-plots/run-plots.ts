@@ -21,7 +21,7 @@ export function termCurves(id: string, history: readonly EpochRecord[]): PlotSpe
     ...Object.entries(r.train.terms).map(([term, value]) => ({ epoch: r.epoch + 1, value, term: `${term} (train)` })),
     ...Object.entries(r.validation?.terms ?? {}).map(([term, value]) => ({ epoch: r.epoch + 1, value, term: `${term} (validation)` })),
   ]);
-  // A masked relative-L2 term over a split without its rows sits at its 1e-15 floor (loss-terms/masked.ts): not data.
+  // A masked relative-L2 term over a split without its rows sits at its 1e-15 floor (train/losses/data/masked.ts): not data.
   const shown = new Set(rows.filter((r) => r.value > 1e-12).map((r) => r.term));
   return {
     id: `${id}-terms`,

@@ -6,12 +6,13 @@ import type { PlotSpec } from '../../contracts/plot-spec.ts';
 import { renderSvg } from '../plots/vega-svg.ts';
 
 export const RUN_PLOTS_DIR = 'plots';
+export const RUN_REPORT_FILE = 'report.html';
 
 /**
  * Writes a run's plots as `<runDir>/plots/<id>.svg` (plus the vega-lite JSON, which re-renders it) and a
  * `report.html` that shows them with their captions and the metrics table. Returns the report path.
  */
-export async function writeRunReport(runDir: string, title: string, metrics: readonly [string, string][], plots: readonly PlotSpec[]): Promise<string> {
+export async function writeRunReport(runDir: string, title: string, metrics: readonly (readonly [string, string])[], plots: readonly PlotSpec[]): Promise<string> {
   const dir = join(runDir, RUN_PLOTS_DIR);
   mkdirSync(dir, { recursive: true });
   const figures: string[] = [];
@@ -25,9 +26,9 @@ export async function writeRunReport(runDir: string, title: string, metrics: rea
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}figure{margin:1.5em 0}img{max-width:100%}figcaption{color:#555}</style>
 </head><body><h1>${escape(title)}</h1><table>${rows}</table>${figures.join('\n')}</body></html>\n`;
-  const path = join(runDir, 'report.html');
+  const path = join(runDir, RUN_REPORT_FILE);
   writeFileAtomic(path, html);
-  declareReportFiles(runDir, 'report.html', RUN_PLOTS_DIR);
+  declareReportFiles(runDir, RUN_REPORT_FILE, RUN_PLOTS_DIR);
   return path;
 }
 

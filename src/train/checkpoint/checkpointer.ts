@@ -16,12 +16,6 @@ export type ManifestBase = Omit<CheckpointManifest, 'format' | 'version' | 'name
 
 export const LAST = 'last';
 
-export interface SavedCheckpoint {
-  readonly path: string;
-  readonly kind: 'last' | 'epoch';
-  readonly steps: number;
-}
-
 interface Kept {
   readonly name: string;
   readonly score: number;
@@ -30,8 +24,7 @@ interface Kept {
 /**
  * Lightning's ModelCheckpoint for tandem (specs/checkpoints.md §1): epoch-end checkpoints `epoch=E-step=S`
  * ranked by `monitor` and pruned to `save_top_k`, plus `last`, a symlink swapped atomically to the newest state
- * (every `every_n_steps` steps, at every epoch-end checkpoint, and when training ends). `onSaved` is the hook for
- * a tracker that uploads checkpoints as artifacts.
+ * (every `every_n_steps` steps, at every epoch-end checkpoint, and when training ends).
  */
 export class Checkpointer implements CheckpointSink {
   private readonly kept: Kept[] = [];
@@ -44,7 +37,6 @@ export class Checkpointer implements CheckpointSink {
     /** The run's checkpoints folder, `<run dir>/checkpoints`. */
     private readonly dir: string,
     private readonly base: ManifestBase,
-    private readonly onSaved: (saved: SavedCheckpoint) => void | Promise<void> = () => {},
   ) {}
 
   async afterStep(steps: number, snapshot: () => LoopSnapshot, session: Session): Promise<void> {
@@ -85,7 +77,6 @@ export class Checkpointer implements CheckpointSink {
     if (named) {
       writeDirAtomic(this.dir, name, files);
       this.keep(name, score?.value ?? loop.steps);
-      await this.onSaved({ path: join(this.dir, name), kind: 'epoch', steps: loop.steps });
     }
     if (this.options.save_last) {
       const current = `${LAST}.step=${loop.steps}`;
@@ -96,7 +87,6 @@ export class Checkpointer implements CheckpointSink {
       this.lastTarget = target;
       this.lastKey = keyOf(loop);
       this.wroteLast = true;
-      await this.onSaved({ path: join(this.dir, LAST), kind: 'last', steps: loop.steps });
     }
   }
 

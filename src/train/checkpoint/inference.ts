@@ -7,7 +7,7 @@ import { fmtShape, sameShape } from '../../graph/shape-utils.ts';
 import { tensor, type Tensor } from '../../graph/tensor.ts';
 import type { Backend } from '../../contracts/backend.ts';
 import type { PluginDefinition } from '../../contracts/plugin.ts';
-import type { LossTermConfig } from '../data-loss.ts';
+import type { LossTermConfig } from '../losses/loss-kind.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import type { CheckpointManifest } from './manifest.ts';
 import type { LoadedCheckpoint } from './read-checkpoint.ts';

@@ -1,4 +1,4 @@
-import type { LossContext } from '../loss-terms/registry.ts';
+import type { LossContext } from '../losses/loss-kind.ts';
 import { stateKinds, type StateKind, type TrainingProgram } from '../program.ts';
 import type { LoopSnapshot } from './loop-state.ts';
 

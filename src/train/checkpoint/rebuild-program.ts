@@ -1,10 +1,11 @@
 import type { DType } from '../../graph/dtype.ts';
 import type { Model } from '../../contracts/model.ts';
 import type { PluginDefinition } from '../../contracts/plugin.ts';
-import { dataLossBuilder, type LossTermConfig } from '../data-loss.ts';
+import { lossBuilder } from '../losses/loss-builder.ts';
+import type { LossTermConfig } from '../losses/loss-kind.ts';
 import { createOptimizer } from '../optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../program.ts';
-import { modelForLoss } from '../rollout/rollout-model.ts';
+import { modelForLoss } from '../losses/rollout/rollout-model.ts';
 import { CheckpointError } from './checkpoint-error.ts';
 import type { CheckpointManifest } from './manifest.ts';
 
@@ -38,7 +39,7 @@ export async function rebuildProgram(manifest: CheckpointManifest, models: reado
       seed: manifest.experiment.seed,
       dtype: manifest.dtype,
       inputs,
-      loss: dataLossBuilder(train.loss, 'train.loss', manifest.lossContext ?? {}),
+      loss: lossBuilder(train.loss, 'train.loss', manifest.lossContext ?? {}),
       optimizer: createOptimizer(train.optimizer),
       ...(train.clip_grad_norm ? { clip: train.clip_grad_norm } : {}),
     },

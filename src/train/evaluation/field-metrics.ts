@@ -1,7 +1,7 @@
 import type { DataContainer } from '../../data/container.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed } from '../../contracts/backend.ts';
-import type { DataTermConfig } from '../data-loss.ts';
+import type { DataTermConfig } from '../losses/data/data-terms.ts';
 import { constantFeeds, feedOf } from '../trainer.ts';
 
 /** Mean and std a field was normalised with: value = normalised·std + mean. */

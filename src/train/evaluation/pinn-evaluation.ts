@@ -3,7 +3,7 @@ import type { Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed } from '../../contracts/backend.ts';
 import type { PlotSpec } from '../../contracts/plot-spec.ts';
 import { heatmaps, profiles, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
-import type { PointDomain } from '../loss-terms/point-domain.ts';
+import type { PointDomain } from '../../physics/pinn/point-domain.ts';
 import { constantFeeds, feedOf } from '../trainer.ts';
 
 /** Errors of one predicted field against its exact solution on the test grid. */

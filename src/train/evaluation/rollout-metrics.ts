@@ -2,8 +2,8 @@ import type { DataView } from '../../data/data-view.ts';
 import { parseLayout } from '../../data/layout.ts';
 import type { Tensor } from '../../graph/tensor.ts';
 import type { BatchFeed } from '../../contracts/backend.ts';
-import type { RolloutTermConfig } from '../rollout/rollout-term.ts';
-import { TIME_DIM } from '../rollout/window-frames.ts';
+import type { RolloutTermConfig } from '../losses/rollout/rollout-term.ts';
+import { TIME_DIM } from '../losses/rollout/window-frames.ts';
 import { constantFeeds, feedOf } from '../trainer.ts';
 import { axisSlice, withAxisSlice } from './frames.ts';
 

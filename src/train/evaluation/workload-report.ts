@@ -2,24 +2,26 @@ import { join, relative } from 'node:path';
 import type { DataContainer } from '../../data/container.ts';
 import type { DataView } from '../../data/data-view.ts';
 import type { Tensor } from '../../graph/tensor.ts';
-import type { DataAdapter } from '../../contracts/adapter.ts';
+import type { DataAdapter, DomainResults } from '../../contracts/adapter.ts';
 import type { BatchFeed } from '../../contracts/backend.ts';
 import type { Model } from '../../contracts/model.ts';
 import type { PlotSpec } from '../../contracts/plot-spec.ts';
+import type { RunReport } from '../../contracts/run-hooks.ts';
 import { heatmaps, rolloutErrors, termCurves, type HeatmapPanel } from '../../reports/run-plots/run-plots.ts';
 import { lossCurve, type RefinementPoint } from '../../reports/run-plots/loss-curve.ts';
-import { writeRunReport } from '../../reports/run-plots/write-run-report.ts';
+import { RUN_REPORT_FILE } from '../../reports/run-plots/write-run-report.ts';
 import { declareReportFiles } from '../../reports/report-files.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import { isDataTerm, type LossTermConfig } from '../data-loss.ts';
+import { isDataTerm } from '../losses/data/data-terms.ts';
+import type { LossTermConfig } from '../losses/loss-kind.ts';
 import type { EpochRecord, LossSummary } from '../history.ts';
-import { rolloutTermOf } from '../rollout/rollout-model.ts';
-import type { RolloutTermConfig } from '../rollout/rollout-term.ts';
+import { rolloutTermOf } from '../losses/rollout/rollout-model.ts';
+import type { RolloutTermConfig } from '../losses/rollout/rollout-term.ts';
 import { evaluateField, type FieldScale } from './field-metrics.ts';
 import { evaluateRollout } from './rollout-metrics.ts';
 import { evaluatePinn } from './pinn-evaluation.ts';
 import { parseLayout } from '../../data/layout.ts';
-import { TIME_DIM } from '../rollout/window-frames.ts';
+import { TIME_DIM } from '../losses/rollout/window-frames.ts';
 
 export const ROLLOUT_METRICS_FILE = 'rollout-metrics.json';
 export const FIELD_METRICS_FILE = 'field-metrics.json';
@@ -40,15 +42,18 @@ export interface TrainedRun {
 }
 
 /** The report section an adapter's afterTraining contributes (ptycho reconstructions, elastic field maps). */
-export interface DomainReport {
-  readonly rows: readonly [string, string][];
-  readonly plots: readonly PlotSpec[];
-}
+export type DomainReport = Omit<DomainResults, 'line'>;
 
 /** A trained run whose session is still open: its forward pass and loss terms, for the test evaluations. */
 export interface EvaluatedRun extends TrainedRun {
   readonly forward: (batch: BatchFeed) => Promise<Map<string, Tensor>>;
   readonly loss: Readonly<Record<string, LossTermConfig>>;
+}
+
+/** A run's evaluation: the line the evaluate stage prints, and the report the reporters render (report.html). */
+export interface WorkloadReport {
+  readonly line: string;
+  readonly report: RunReport;
 }
 
 export interface WorkloadRun extends EvaluatedRun {
@@ -58,12 +63,13 @@ export interface WorkloadRun extends EvaluatedRun {
 }
 
 /**
- * The evaluation a run gets after training, before the session closes, and its report.html with plots: a
+ * The evaluation a run gets after training, before the session closes, and what its report.html shows: a
  * rollout-trained model (Burgers) gets per-step L2/L1/L∞ errors over the test rollouts, a field-to-field model
  * (Darcy) the relative L2 error in physical units, each with its metrics JSON; every other run (quickstart, PINN …)
- * the loss curve and the final losses. Returns the line the evaluate stage prints.
+ * the loss curve and the final losses. Returns the line the evaluate stage prints and the report, which the
+ * training run hands to the reporters (RunHooks.onReport): they alone write report.html.
  */
-export async function workloadReport(run: WorkloadRun): Promise<string> {
+export async function workloadReport(run: WorkloadRun): Promise<WorkloadReport> {
   const rollout = rolloutTermOf(run.loss);
   if (rollout) return rolloutReport(run, rollout.term, run.container);
   return (await pinnReport(run)) ?? (await fieldReport(run)) ?? lossReport(run, `${run.experiment}: training run`, []);
@@ -74,7 +80,7 @@ export async function workloadReport(run: WorkloadRun): Promise<string> {
  * numbers as in memory); any other workload evaluation reads whole splits from memory, so such a run gets the loss
  * curve and final losses, and the report says why the rest is missing.
  */
-export async function streamedRunReport(run: EvaluatedRun, data: DataView, batchSize: number): Promise<string> {
+export async function streamedRunReport(run: EvaluatedRun, data: DataView, batchSize: number): Promise<WorkloadReport> {
   const rollout = rolloutTermOf(run.loss);
   if (rollout) return rolloutReport(run, rollout.term, data, batchSize);
   const note = 'skipped: the data is streamed from disk (adapter stream: true) and the workload evaluation (test metrics, example plot) needs every test sample in memory; the final losses above are over all of them';
@@ -82,11 +88,14 @@ export async function streamedRunReport(run: EvaluatedRun, data: DataView, batch
 }
 
 /** A report with the loss curve and the final losses, plus any rows the caller adds. */
-async function lossReport(run: TrainedRun, title: string, extra: readonly [string, string][]): Promise<string> {
-  const report = await writeRunReport(run.runDir, title, [...finalLossRows(run), ...extra, ...domainRows(run)], [...lossPlots(run), ...domainPlots(run)]);
+function lossReport(run: TrainedRun, title: string, extra: readonly [string, string][]): WorkloadReport {
+  const report = { title, rows: [...finalLossRows(run), ...extra, ...domainRows(run)], plots: [...lossPlots(run), ...domainPlots(run)] };
   const shown = ['loss curve', 'final losses', ...domainPlots(run).map((p) => p.title.replace(/^[^:]*: /, ''))];
-  return `report ${relative(process.cwd(), report)} (${shown.join(', ')})${extra.length ? `; ${extra.map(([k, v]) => `${k} ${v}`).join('; ')}` : ''}`;
+  return { line: `report ${reportPath(run)} (${shown.join(', ')})${extra.length ? `; ${extra.map(([k, v]) => `${k} ${v}`).join('; ')}` : ''}`, report };
 }
+
+/** Where the reporters write the report, as the evaluate line names it. */
+const reportPath = (run: TrainedRun) => relative(process.cwd(), join(run.runDir, RUN_REPORT_FILE));
 
 /** One row per split: the final loss on the whole split and each term's share, the table every report starts with. */
 function finalLossRows(run: TrainedRun): [string, string][] {
@@ -115,7 +124,7 @@ const monitorTerms = (run: TrainedRun) => Object.entries(run.loss ?? {}).filter(
 const domainRows = (run: TrainedRun) => run.domain?.rows ?? [];
 const domainPlots = (run: TrainedRun) => run.domain?.plots ?? [];
 
-async function rolloutReport(run: EvaluatedRun, term: RolloutTermConfig, data: DataView, batchSize?: number): Promise<string> {
+async function rolloutReport(run: EvaluatedRun, term: RolloutTermConfig, data: DataView, batchSize?: number): Promise<WorkloadReport> {
   const r = await evaluateRollout(term, data, run.forward, batchSize);
   const trainHorizon = term.horizon ?? r.horizon;
   const file = join(run.runDir, ROLLOUT_METRICS_FILE);
@@ -124,19 +133,18 @@ async function rolloutReport(run: EvaluatedRun, term: RolloutTermConfig, data: D
   const frameDims = parseLayout(term.window).filter((d) => d !== 'batch' && d !== TIME_DIM);
   const example = rolloutExample(run.experiment, frameDims, r.example);
   const last = r.perStep[r.perStep.length - 1];
-  const report = await writeRunReport(
-    run.runDir,
-    `${run.experiment}: rollout surrogate`,
-    [
+  const report: RunReport = {
+    title: `${run.experiment}: rollout surrogate`,
+    rows: [
       ...finalLossRows(run),
       ['test windows', `${r.windows} (${r.split} split), rolled out ${r.horizon} steps (trained on ${trainHorizon})`],
       ...r.perStep.map((s): [string, string] => [`step ${s.step}`, `L2 ${s.l2.toExponential(3)}, L1 ${s.l1.toExponential(3)}, L∞ ${s.linf.toExponential(3)}, rel L2 ${s.rel_l2.toExponential(3)}`]),
       ...domainRows(run),
     ],
-    [...lossPlots(run), rolloutErrors(run.experiment, r.perStep, trainHorizon), example, ...domainPlots(run)],
-  );
+    plots: [...lossPlots(run), rolloutErrors(run.experiment, r.perStep, trainHorizon), example, ...domainPlots(run)],
+  };
   const first = r.perStep[0];
-  return `rollout on ${r.windows} test windows (${ROLLOUT_METRICS_FILE}): step 1 L2 ${first.l2.toExponential(3)}, step ${last.step} L2 ${last.l2.toExponential(3)} L∞ ${last.linf.toExponential(3)} rel L2 ${last.rel_l2.toExponential(3)}; report ${relative(process.cwd(), report)}`;
+  return { line: `rollout on ${r.windows} test windows (${ROLLOUT_METRICS_FILE}): step 1 L2 ${first.l2.toExponential(3)}, step ${last.step} L2 ${last.l2.toExponential(3)} L∞ ${last.linf.toExponential(3)} rel L2 ${last.rel_l2.toExponential(3)}; report ${reportPath(run)}`, report };
 }
 
 /** Caption sentence for every prediction | truth | error figure. */
@@ -180,7 +188,7 @@ function planeOf(dims: readonly string[], shape: readonly number[]): (frame: Arr
 }
 
 /** A PINN on the pinn adapter's test grid: errors against the exact solution, and the fields beside it. */
-async function pinnReport(run: WorkloadRun): Promise<string | undefined> {
+async function pinnReport(run: WorkloadRun): Promise<WorkloadReport | undefined> {
   const domain = run.adapter.lossContext?.().domain;
   if (!domain?.grid) return undefined;
   const e = await evaluatePinn(run.experiment, run.container, domain, domain.grid, run.forward);
@@ -189,12 +197,16 @@ async function pinnReport(run: WorkloadRun): Promise<string | undefined> {
   declareReportFiles(run.runDir, SOLUTION_METRICS_FILE);
   const rows = Object.entries(e.fields).map(([f, x]): [string, string] => [`${f} vs exact on the test grid`, `relative L2 ${x.rel_l2.toExponential(4)}, RMS ${x.rms.toExponential(4)}, max |error| ${x.max_abs.toExponential(4)}`]);
   const curves = run.history.length ? [termCurves(run.experiment, run.history)] : [];
-  const report = await writeRunReport(run.runDir, `${run.experiment}: physics-informed network`, [...finalLossRows(run), ['test grid', `${Object.entries(e.grid).map(([c, k]) => `${c} ${k}`).join(' × ')} = ${e.points} points`], ...rows], [...lossPlots(run), ...curves, ...e.plots]);
+  const report: RunReport = {
+    title: `${run.experiment}: physics-informed network`,
+    rows: [...finalLossRows(run), ['test grid', `${Object.entries(e.grid).map(([c, k]) => `${c} ${k}`).join(' × ')} = ${e.points} points`], ...rows],
+    plots: [...lossPlots(run), ...curves, ...e.plots],
+  };
   const summary = Object.entries(e.fields).map(([f, x]) => `${f} relative L2 ${x.rel_l2.toExponential(4)}`).join(', ');
-  return `test grid (${e.points} points, ${SOLUTION_METRICS_FILE})${summary ? `: ${summary}` : ''}; report ${relative(process.cwd(), report)}`;
+  return { line: `test grid (${e.points} points, ${SOLUTION_METRICS_FILE})${summary ? `: ${summary}` : ''}; report ${reportPath(run)}`, report };
 }
 
-async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
+async function fieldReport(run: WorkloadRun): Promise<WorkloadReport | undefined> {
   const inputKey = run.model.effectiveSettings().input;
   const specs = run.container.specs();
   const term = Object.values(run.loss).find(isDataTerm);
@@ -215,17 +227,16 @@ async function fieldReport(run: WorkloadRun): Promise<string | undefined> {
     { title: `${term.target} (true)`, ...truth, scaleGroup: 'field' },
     { title: 'error (predicted − true)', rows: pred.rows, cols: pred.cols, values: Float64Array.from(pred.values, (v, i) => v - truth.values[i]), diverging: true },
   ]);
-  const report = await writeRunReport(
-    run.runDir,
-    `${run.experiment}: field surrogate`,
-    [
+  const report: RunReport = {
+    title: `${run.experiment}: field surrogate`,
+    rows: [
       ...finalLossRows(run),
       ['test samples', `${f.samples} (${f.split} split)`],
       ['relative L2 (mean over samples)', f.rel_l2.toExponential(4)],
       ['MSE', f.mse.toExponential(4)],
       ...domainRows(run),
     ],
-    [...lossPlots(run), example, ...domainPlots(run)],
-  );
-  return `${term.output} vs ${term.target} on ${f.samples} test samples (${FIELD_METRICS_FILE}): relative L2 ${f.rel_l2.toExponential(4)}${f.denormalized ? ' (physical units)' : ''}; report ${relative(process.cwd(), report)}`;
+    plots: [...lossPlots(run), example, ...domainPlots(run)],
+  };
+  return { line: `${term.output} vs ${term.target} on ${f.samples} test samples (${FIELD_METRICS_FILE}): relative L2 ${f.rel_l2.toExponential(4)}${f.denormalized ? ' (physical units)' : ''}; report ${reportPath(run)}`, report };
 }

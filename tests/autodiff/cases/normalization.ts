@@ -53,7 +53,19 @@ export const normalizationCases: NamedCase[] = [
     build: (b, xs) => b.sin(b.op1('InstanceNormalization', xs)),
   },
   {
-    name: 'groupNorm (lowered to Reshape + InstanceNormalization + per-channel affine; x, scale, bias)',
+    name: 'GroupNormalization (opset 18: scale and bias per group; x, scale, bias)',
+    ...F32,
+    inputs: [{ shape: [2, 6, 3, 2] }, { shape: [3], range: [0.5, 1.5] }, { shape: [3] }],
+    build: (b, xs) => b.sin(b.op1('GroupNormalization', xs, { num_groups: 3, epsilon: 1e-3 })),
+  },
+  {
+    name: 'GroupNormalization 1-D, one group',
+    ...F32,
+    inputs: [{ shape: [2, 4, 5] }, { shape: [1] }, { shape: [1] }],
+    build: (b, xs) => b.sin(b.op1('GroupNormalization', xs, { num_groups: 1 })),
+  },
+  {
+    name: 'groupNorm (torch nn.GroupNorm: GroupNormalization + per-channel affine; x, scale, bias)',
     ...F32,
     inputs: [{ shape: [2, 4, 3, 2] }, { shape: [4] }, { shape: [4] }],
     build: (b, [x, s, c]) => b.sin(b.groupNorm(x, s, c, 2)),

@@ -76,6 +76,13 @@ export const CASES: Record<string, Case> = {
     const v = x('x', [1, 3, 6, 5]);
     return [0, 1].map((cip) => b.averagePool(v, { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 0], count_include_pad: cip }));
   }),
+  // ceil_mode where the last window would start in the end padding (4 + 1 + 1 − 2 = 4 over stride 3): onnxruntime
+  // drops it and gives 2 per axis, the ONNX output-size formula alone gives 3 (the torch interpreter did).
+  'MaxPool and AveragePool ceil_mode, last window dropped': c(['MaxPool', 'AveragePool'], (b, x) => {
+    const v = x('x', [1, 2, 4, 5]);
+    const attrs = { kernel_shape: [2, 2], strides: [3, 3], pads: [1, 1, 1, 1], ceil_mode: 1 };
+    return [b.maxPool(v, attrs), ...[0, 1].map((cip) => b.averagePool(v, { ...attrs, count_include_pad: cip }))];
+  }),
   'Resize nearest and linear': c('Resize', (b, x) => {
     const v = x('x', [1, 2, 4, 5]);
     return [
@@ -126,6 +133,10 @@ export const CASES: Record<string, Case> = {
   'InstanceNormalization': c('InstanceNormalization', (b, x) =>
     b.op1('InstanceNormalization', [x('x', [2, 3, 4, 5]), x('s', [3]), x('bias', [3])], { epsilon: 1e-3 }),
   ),
+  'GroupNormalization (opset 18, per-group scale)': c('GroupNormalization', (b, x) =>
+    b.op1('GroupNormalization', [x('x', [2, 6, 4, 3]), x('s', [3]), x('bias', [3])], { num_groups: 3, epsilon: 1e-3 }),
+  ),
+  'Mish (opset 18)': c('Mish', (b, x) => b.mish(x('x', [3, 7], { lo: -5, hi: 5 }))),
   'Cast and Constant': c(['Cast', 'Constant'], (b, x) => {
     const k = b.op1('Constant', [], { value: tensor('float32', [2], [1.5, -2]) });
     return [b.cast(b.mul(x('x', [2], { lo: -5, hi: 5 }), k), 'int32'), b.cast(x('y', [3]), 'float64')];

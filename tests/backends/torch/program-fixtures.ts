@@ -1,7 +1,7 @@
 import { Rng } from '../../../src/data/rng.ts';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import { mlpModel } from '../../../src/plugins/models/mlp/mlp.ts';
-import { dataLossBuilder } from '../../../src/train/data-loss.ts';
+import { lossBuilder } from '../../../src/train/losses/loss-builder.ts';
 import type { LossBuilder } from '../../../src/train/loss-scope.ts';
 import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
@@ -18,7 +18,7 @@ export async function regressionProgram(dtype: Float, optimizer: Record<string, 
       seed: 11,
       dtype,
       inputs: { x: { dtype, shape: [2], perSample: true }, y: { dtype, shape: [1], perSample: true } },
-      loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
+      loss: lossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
       optimizer: createOptimizer(optimizer),
       ...(clip ? { clip } : {}),
     },

@@ -60,7 +60,10 @@ const ROWS: [model: string, what: string, message: RegExp, sequences?: boolean][
   ['datashape', 'a shape computed from tensor values', /node "reshape" \(Reshape\): its Reshape shape input \(input 1, "shape"\) is computed from tensor values by node "to_int" \(Cast\), not only from shapes/],
   ['lstm_lens', 'an LSTM with sequence_lens', /node "lstm" \(LSTM\): sequence_lens is given: tandem unrolls the recurrence over the static sequence length/, true],
   ['dropout_ratio', 'a Dropout whose ratio is a graph input', /node "dropout" \(Dropout\): its ratio "p" is a graph input or computed, not a constant/],
-  ['opset10', 'opset 10', /opset10\.onnx imports ONNX opset 10; tandem reads opset 11 to 17: export again with opset_version=17/],
+  ['dropout_all', 'a training-mode Dropout with ratio 1', /node "dropout" \(Dropout\): its ratio is 1; a training-mode Dropout needs a ratio in \[0, 1\)/],
+  ['reduce_axes18', 'an opset-18 ReduceMean whose axes are computed', /node "pool" \(ReduceMean\): its axes input "axes" is not a constant in .*reduce_axes18\.onnx/],
+  ['opset19', 'opset 19', /opset19\.onnx imports ONNX opset 19; tandem reads opset 11 to 18: export again with opset_version=17/],
+  ['opset10', 'opset 10', /opset10\.onnx imports ONNX opset 10; tandem reads opset 11 to 18: export again with opset_version=17/],
   ['notonnx', 'a file that is not ONNX', /notonnx\.onnx (is not an ONNX model|has no graph)/],
 ];
 

@@ -47,8 +47,22 @@ save('lstm_lens', [
 save('dropout_ratio', [helper.make_node('Dropout', ['x', 'p'], ['y'], name='dropout')],
      [x, helper.make_tensor_value_info('p', TensorProto.FLOAT, ['batch'])], [])
 
-# Opset 10: older than tandem reads.
+# A training-mode Dropout that would drop everything.
+save('dropout_all', [helper.make_node('Dropout', ['x', 'ratio', 'training'], ['y'], name='dropout')], [x],
+     [helper.make_tensor('ratio', TensorProto.FLOAT, [], [1.0]), helper.make_tensor('training', TensorProto.BOOL, [], [True])])
+
+# Opset 10: older than tandem reads; opset 19: newer.
 save('opset10', [helper.make_node('Relu', ['x'], ['y'], name='relu')], [x], [], opset=10)
+save('opset19', [helper.make_node('Relu', ['x'], ['y'], name='relu')], [x], [], opset=19)
+
+# Opset 18 ReduceMean whose axes input is computed from the input's values.
+save('reduce_axes18', [
+    helper.make_node('Slice', ['x', 'zero', 'one', 'one'], ['first'], name='first'),
+    helper.make_node('ReduceMax', ['first'], ['top'], name='top', keepdims=0),
+    helper.make_node('Cast', ['top'], ['axis'], name='to_axis', to=TensorProto.INT64),
+    helper.make_node('Reshape', ['axis', 'one_d'], ['axes'], name='axes'),
+    helper.make_node('ReduceMean', ['x', 'axes'], ['y'], name='pool', keepdims=1),
+], [x], [ints('zero', [0]), ints('one', [1]), ints('one_d', [1])], opset=18)
 
 with open(f'{out}/notonnx.onnx', 'w') as f:
     f.write('x,y\n0.1,0.2\n')

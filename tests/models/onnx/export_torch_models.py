@@ -35,6 +35,18 @@ class Axes(torch.nn.Module):
         return (x.squeeze(1) * self.scale).unsqueeze(1).sum(dim=2, keepdim=True).squeeze(1)
 
 
+class Split(torch.nn.Module):
+    """torch.split into unequal parts: Split with a `split` attribute before opset 13, an input from 13 on."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(3, 5)
+
+    def forward(self, x):
+        a, b = torch.split(self.fc(x), [2, 3], dim=1)
+        return torch.cat([b * 2, torch.tanh(a)], dim=1)
+
+
 class ViewBatch(torch.nn.Module):
     """x.view(x.size(0), -1) in a static export: Reshape to the constant [8, -1], the export batch baked in."""
 
@@ -113,6 +125,7 @@ models = [
     # Linear on a 3-D input: MatMul (with the weight pre-transposed, renamed onnx::MatMul_*) + Add, not Gemm.
     ('linear3d', torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh()), torch.rand(6, 5, 3) * 2 - 1, 17, False),
     ('softmax11', torch.nn.Softmax(dim=-1), torch.rand(4, 3), 11, False),
+    ('split11', Split(), torch.rand(4, 3) * 2 - 1, 11, True),
     ('viewbatch', ViewBatch(), torch.rand(8, 3, 4) * 2 - 1, 17, False),
     ('attention', CausalAttention(), torch.rand(6, 5, 4) * 2 - 1, 17, True),
     ('pixelshuffle', PixelShuffle(), torch.rand(6, 1, 4, 4) * 2 - 1, 17, True),

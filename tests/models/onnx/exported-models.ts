@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { readNpzFile } from '../../../src/data/npz.ts';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
 import { onnxModel } from '../../../src/plugins/models/onnx/onnx-model.ts';
-import { dataLossBuilder } from '../../../src/train/data-loss.ts';
+import { lossBuilder } from '../../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 
@@ -45,7 +45,7 @@ export async function onnxProgram(path: string, sample: readonly number[], targe
       seed: 3,
       dtype,
       inputs: { x: { dtype, shape: [...sample], perSample: true }, y: { dtype, shape: [...target], perSample: true } },
-      loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
+      loss: lossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
       optimizer: createOptimizer({ name: 'adam', lr: 0.01 }),
     },
     opts.batch ?? 6,

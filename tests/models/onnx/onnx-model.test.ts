@@ -8,7 +8,7 @@ import { tfjsBackend } from '../../../src/plugins/backends/tfjs/tfjs-backend.ts'
 import { TorchSession } from '../../../src/plugins/backends/torch/torch-session.ts';
 import { builtinPlugins } from '../../../src/plugins/index.ts';
 import { onnxModel } from '../../../src/plugins/models/onnx/onnx-model.ts';
-import { dataLossBuilder } from '../../../src/train/data-loss.ts';
+import { lossBuilder } from '../../../src/train/losses/loss-builder.ts';
 import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 import { batches } from '../../backends/torch/program-fixtures.ts';
@@ -18,12 +18,17 @@ import { expectedOf, exportTorchModels, firstSamples, onnxProgram } from './expo
 const { ref, skip } = await openReference('onnx-model');
 let dir = '';
 let cleanup = () => {};
+let dir18 = '';
+let cleanup18 = () => {};
 beforeAll(async () => {
-  if (!skip) ({ dir, cleanup } = await exportTorchModels());
+  if (skip) return;
+  ({ dir, cleanup } = await exportTorchModels());
+  ({ dir: dir18, cleanup: cleanup18 } = await exportTorchModels('export_opset18_model.py'));
 }, 60_000);
 afterAll(async () => {
   await ref.dispose();
   cleanup();
+  cleanup18();
 });
 
 // Three float32 engines (MLAS, XNNPACK, ATen) summing in different orders, compounded over the steps.
@@ -146,7 +151,7 @@ describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem
         seed: 0,
         dtype: 'float32',
         inputs: { x: { dtype: 'float32', shape: [1, 3], perSample: true }, y: { dtype: 'float32', shape: [1], perSample: true } },
-        loss: dataLossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
+        loss: lossBuilder({ data: { kind: 'mse', output: 'y_hat', target: 'y', weight: 1 } }),
         optimizer: createOptimizer({ name: 'sgd', lr: 0.1 }),
       },
       x.shape[0],
@@ -154,6 +159,36 @@ describe.skipIf(!!skip)('model onnx: a torch.onnx.export model trained by tandem
     const tfjs = await (await tfjsBackend.create(tfjsBackend.params.parse({}))).compile(p);
     expect(mismatch((await tfjs.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
     await tfjs.dispose();
+  });
+
+  it(`reads an opset 11 torch.split: the split attribute becomes Split's sizes input; forward is torch's, and ${STEPS} Adam steps match torch`, async () => {
+    const { x, y } = expected('split11');
+    const atExport = await program('split11.onnx', [3], 5, {}, x.shape[0]);
+    expect(atExport.graphs.forward.nodes.find((n) => n.op === 'Split')?.inputs).toHaveLength(2);
+    const ort = await (await ortBackend.create(ortBackend.params.parse({}))).compile(atExport);
+    expect(mismatch((await ort.forward(new Map([['x', x], ['y', y]]))).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+    await ort.dispose();
+    const p = await program('split11.onnx', [3], 5);
+    expectStatesMatchTorch(await trainEverywhere(p), p);
+  });
+
+  it(`reads an opset 18 model (GroupNormalization, Mish, ReduceMean axes input, Split num_outputs): forward is torch's on every backend, and ${STEPS} Adam steps match torch`, async () => {
+    const { x, y } = expectedOf(dir18, 'opset18');
+    const file = join(dir18, 'opset18.onnx');
+    const atExport = await onnxProgram(file, [6, 4], [2], { batch: x.shape[0] });
+    expect(atExport.graphs.forward.nodes.map((n) => n.op)).toEqual(expect.arrayContaining(['GroupNormalization', 'Mish']));
+    const batch = new Map([['x', x], ['y', y]]);
+    const sessions = [
+      await (await ortBackend.create(ortBackend.params.parse({}))).compile(atExport),
+      await (await tfjsBackend.create(tfjsBackend.params.parse({ device: 'wasm' }))).compile(atExport),
+      await TorchSession.create(atExport, ref, false),
+    ];
+    for (const s of sessions) {
+      expect(mismatch((await s.forward(batch)).get('y_hat')!, y, { rtol: 1e-5, atol: 1e-5 })).toBeUndefined();
+      await s.dispose();
+    }
+    const p = await onnxProgram(file, [6, 4], [2]);
+    expectStatesMatchTorch(await trainEverywhere(p), p);
   });
 
   it('Linear on a 3-D input (MatMul + Add, weight pre-transposed by the exporter) computes torch\'s forward and trains both initializers', async () => {

@@ -4,7 +4,7 @@ import { validate, type KeyContract } from '../../../data/contract.ts';
 import { parseExpression } from '../../../physics/pinn/expression.ts';
 import { SOLUTION_FUNCTIONS } from '../../../physics/pinn/numeric-algebra.ts';
 import { COORDS_KEY, pinnDataset, pinnDomain } from '../../../physics/pinn/pinn-dataset.ts';
-import type { LossContext } from '../../../train/loss-terms/registry.ts';
+import type { LossContext } from '../../../train/losses/loss-kind.ts';
 import type { PluginDefinition } from '../../../contracts/plugin.ts';
 import type { DataAdapter } from '../../../contracts/adapter.ts';
 

@@ -7,7 +7,7 @@ import type { PluginDefinition } from '../../../contracts/plugin.ts';
 import { ownFeeds, type Backend, type BackendCapabilities, type ExecutorOptions, type GraphExecutor, type Session } from '../../../contracts/backend.ts';
 import { ORT_NODE_TEST_GAPS } from './node-test-gaps.ts';
 import { availableDevices, cudaUnavailable } from './ort-providers.ts';
-import { runOnOrt } from './ort-run.ts';
+import { ORT_CPU_NO_FLOAT64, runOnOrt } from './ort-run.ts';
 import { OrtSession } from './ort-session.ts';
 
 export const ortBackendParams = z
@@ -20,8 +20,6 @@ export const ortBackendParams = z
   .strict();
 export type OrtBackendParams = z.infer<typeof ortBackendParams>;
 
-/** Ops the ORT CPU build has no float64 kernel for (tested on 1.30, see docs/reference/backends.md §1.5). */
-export const ORT_CPU_FLOAT64_MISSING = ['Conv', 'ConvTranspose', 'AveragePool', 'Erf', 'Softplus'] as const;
 
 class OrtBackend implements Backend {
   readonly name = 'onnxruntime';
@@ -40,7 +38,7 @@ class OrtBackend implements Backend {
     return {
       dtypes: ['float32', 'float64', 'int32', 'int64', 'bool', 'uint8'],
       devices: availableDevices(),
-      unsupported: { float64: this.p.device === 'cpu' ? [...ORT_CPU_FLOAT64_MISSING] : [] },
+      unsupported: { float64: this.p.device === 'cpu' ? [...ORT_CPU_NO_FLOAT64] : [] },
       nodeTestGaps: ORT_NODE_TEST_GAPS,
     };
   }
@@ -76,7 +74,7 @@ class OrtBackend implements Backend {
     if (node) {
       throw new Error(
         `backend onnxruntime: op ${node.op} (node "${node.name}"${node.origin ? `, from "${node.origin}"` : ''} in graph "${graph.name}") has no ${this.dtype} kernel on the ONNX Runtime ${this.p.device.toUpperCase()} build; ` +
-          `train in float32 (backend.params.dtype=float32)${node.op === 'Softplus' || node.op === 'Erf' ? ' or use another activation' : ''}`,
+          `train in float32 (backend.params.dtype=float32)${['Softplus', 'Erf', 'Mish'].includes(node.op) ? ' or use another activation' : ''}`,
       );
     }
   }

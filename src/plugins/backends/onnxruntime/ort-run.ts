@@ -14,8 +14,11 @@ export interface OrtRunOptions {
   readonly intraOpNumThreads?: number;
 }
 
-/** Ops onnxruntime-node's CPU build has no float64 kernel for (docs/reference/backends.md §1.5, tested on 1.30). */
-export const ORT_CPU_NO_FLOAT64: ReadonlySet<string> = new Set(['Conv', 'ConvTranspose', 'AveragePool', 'Erf', 'Softplus']);
+/**
+ * Ops onnxruntime-node's CPU build has no float64 kernel for (docs/reference/backends.md §1.5, tested on 1.30);
+ * Mish and GroupNormalization are written as Softplus and InstanceNormalization (onnx/opset17-expansions.ts).
+ */
+export const ORT_CPU_NO_FLOAT64: ReadonlySet<string> = new Set(['Conv', 'ConvTranspose', 'AveragePool', 'Erf', 'Softplus', 'InstanceNormalization', 'Mish', 'GroupNormalization']);
 
 /** Names the first node ORT CPU cannot run in float64, before ORT fails with a less helpful message. */
 function checkFloat64(graph: Graph): void {

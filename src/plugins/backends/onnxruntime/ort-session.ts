@@ -140,7 +140,7 @@ export class OrtSession implements Session {
   /** The batch as ORT tensors: wrapped without a copy when the dtype matches, converted on the host otherwise. */
   private dataFeeds(graph: Graph, batch: BatchFeed): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of graphDataFeeds(graph, this.program.dataInputs, batch)) feeds[name] = new ort.Tensor(t.dtype, t.data as FloatArray, [...t.shape]);
+    for (const [name, t] of graphDataFeeds(graph, this.program, batch)) feeds[name] = new ort.Tensor(t.dtype, t.data as FloatArray, [...t.shape]);
     return feeds;
   }
 

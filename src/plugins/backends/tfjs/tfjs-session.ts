@@ -159,7 +159,7 @@ export class TfjsSession implements Session {
 
   /** The batch keys the graph reads; float data of another float dtype is converted on the host. */
   private dataFeeds(graph: Graph, batch: BatchFeed): Record<string, Feed> {
-    return Object.fromEntries(graphDataFeeds(graph, this.program.dataInputs, batch));
+    return Object.fromEntries(graphDataFeeds(graph, this.program, batch));
   }
 
   private batchSizeOf(batch: BatchFeed): number {

@@ -121,7 +121,7 @@ export class TorchReference {
   }
 }
 
-/** torch.optim stepping one loaded model: parameters and optimizer state live in the Python process. */
+/** torch.optim stepping one loaded model: parameters, optimizer state and buffers live in the Python process. */
 export class TorchTrainer {
   constructor(
     private readonly process: TorchProcess,

@@ -3,6 +3,7 @@ import { checkNewState, checkStepArguments } from '../session-checks.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import { buildTrainingProgram, LOSS_OUTPUT, nextName, stateKinds, termOutput, type StateKind, type TrainingProgram } from '../../../train/program.ts';
 import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../../../contracts/backend.ts';
+import { graphDataFeeds } from '../../../contracts/data-feeds.ts';
 import { cutDerivatives } from '../../../contracts/derivative-terms.ts';
 import { fromWireAll, type OptionSection, type StepRecord, toWireAll } from './protocol.ts';
 import type { LoadedModel, TorchReference, TrainerConfig } from './torch-reference.ts';
@@ -44,7 +45,7 @@ export class TorchSession implements Session {
     await this.flushState();
     const r = await this.ref.process.request(
       'train_steps',
-      { model: this.lossModel.handle, steps: [{ feeds: toWireAll(this.feeds(batch)), lr, step_index: stepIndex, advance_schedule: false }], return_state: true },
+      { model: this.lossModel.handle, steps: [{ feeds: toWireAll(graphDataFeeds(this.lossModel.graph, this.program, batch)), lr, step_index: stepIndex, advance_schedule: false }], return_state: true },
       ` of graph "${this.lossModel.graph.name}"`,
     );
     const returned = new Map([...fromWireAll(r.params ?? {}), ...fromWireAll(r.slots ?? {}), ...fromWireAll(r.buffers ?? {})]);
@@ -75,7 +76,7 @@ export class TorchSession implements Session {
     const params = this.program.params.map((p) => p.name);
     const r = await this.ref.process.request(
       'gradients',
-      { model: loss.handle, feeds: toWireAll(this.feeds(batch)), of: LOSS_OUTPUT, wrt: params, fetch: [LOSS_OUTPUT, ...this.program.terms.map(termOutput)], with_state: this.lossModel.handle },
+      { model: loss.handle, feeds: toWireAll(graphDataFeeds(loss.graph, this.program, batch)), of: LOSS_OUTPUT, wrt: params, fetch: [LOSS_OUTPUT, ...this.program.terms.map(termOutput)], with_state: this.lossModel.handle },
       ` of graph "${loss.graph.name}"`,
     );
     const outputs = fromWireAll(r.outputs);
@@ -113,20 +114,8 @@ export class TorchSession implements Session {
   private async run(model: LoadedModel, batch: BatchFeed, fetch: readonly string[]): Promise<Map<string, Tensor>> {
     this.live();
     await this.flushState();
-    const r = await this.ref.process.request('run', { model: model.handle, feeds: toWireAll(this.feeds(batch)), fetch, with_state: this.lossModel.handle }, ` of graph "${model.graph.name}"`);
+    const r = await this.ref.process.request('run', { model: model.handle, feeds: toWireAll(graphDataFeeds(model.graph, this.program, batch)), fetch, with_state: this.lossModel.handle }, ` of graph "${model.graph.name}"`);
     return fromWireAll(r.outputs);
-  }
-
-  /** The data feeds of a batch, checked and cast to the program's float dtype (as the other backends do). */
-  private feeds(batch: BatchFeed): Map<string, Tensor> {
-    const out = new Map<string, Tensor>();
-    for (const input of this.program.dataInputs) {
-      const t = batch.get(input.name);
-      if (!t) throw new Error(`the torch reference needs the data key "${input.name}", which the batch lacks (batch keys: ${[...batch.keys()].join(', ')})`);
-      const cast = t.dtype !== input.dtype && (input.dtype === 'float32' || input.dtype === 'float64') ? tensor(input.dtype, t.shape, t.data as Float64Array) : t;
-      out.set(input.name, cast);
-    }
-    return out;
   }
 
   /** The loss, evaluation and forward graphs for a batch size (validation batches differ), built and loaded on first use. */

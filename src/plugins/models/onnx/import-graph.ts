@@ -18,6 +18,7 @@ import type { ParameterSet } from '../../../contracts/parameters.ts';
 import { FOLDABLE_OPS, foldNode } from './fold-constants.ts';
 import type { ImportContext, ImportNode, ImportOp } from './import-op.ts';
 import { importOps } from './import-ops.ts';
+import { NEWEST_OPSET } from './prepare-onnx.ts';
 
 export interface ImportOptions {
   /** The file, for messages. */
@@ -78,6 +79,7 @@ export function importGraph(g: GraphBuilder, gp: onnx.GraphProto, bound: Readonl
       return c;
     },
     type: (name) => values.get(name) ?? consts.get(name)!,
+    dropoutMask: (node, shape, ratio) => params.dropoutMask(`${node.name}/mask`, shape, ratio),
     refuseComputed(node, k, what) {
       const from = producers.get(node.inputs[k]);
       throw new GraphError(
@@ -150,7 +152,7 @@ function readNodes(gp: onnx.GraphProto, opts: ImportOptions): ImportNode[] {
     // prepare-onnx.ts refused every op outside both sets, so def is defined here.
     const since = special ? 0 : (findOp(op)!.since ?? ONNX_OPSET);
     if (opts.opset < since) {
-      throw new GraphError(name, op, `the model imports opset ${opts.opset}, but tandem reads ${op} as defined from opset ${since} to ${ONNX_OPSET}; export again with opset_version ≥ ${since}`);
+      throw new GraphError(name, op, `the model imports opset ${opts.opset}, but tandem reads ${op} as defined from opset ${since} to ${NEWEST_OPSET}; export again with opset_version ≥ ${since}`);
     }
     const read: Record<string, AttrValue> = attrsFromProto(name, def as OpDef, np.attribute);
     // Import-time ops read their attributes here, with defaults filled in; tandem's ops get them at inference.

@@ -24,13 +24,15 @@ export interface ImportContext {
   /** The value as a graph value (a constant becomes an initializer the first time a node needs it). */
   value(name: string): Value;
   type(name: string): { readonly dtype: DType; readonly shape: Shape };
+  /** The mask input of `node`, a training-mode Dropout (contracts/dropout-masks.ts): fed anew at every step. */
+  dropoutMask(node: ImportNode, shape: Shape, ratio: number): Value;
   /** Refuses input `k` of `node`, which must be known at import, because it is computed from tensor values. */
   refuseComputed(node: ImportNode, k: number, what: string): never;
 }
 
 /**
  * An op tandem reads from ONNX files but does not carry in its op set: it is folded to a constant (Shape,
- * ConstantOfShape …) or rewritten into ops of the set (LSTM unrolled, Dropout dropped) while importing.
+ * ConstantOfShape …) or rewritten into ops of the set (LSTM unrolled, Dropout a product with a fed mask) while importing.
  * `import` returns one result per node output: a constant, or a value of the graph under construction.
  */
 export interface ImportOp {

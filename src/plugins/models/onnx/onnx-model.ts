@@ -37,6 +37,8 @@ class OnnxModel implements Model {
   private readonly frozen: NamePattern[];
   /** Initializers read as running statistics by inference-mode BatchNormalization: constants. */
   private readonly statistics: Set<string>;
+  /** Initializers read as a Dropout's ratio: a hyperparameter of the file, never trained. */
+  private readonly dropoutRatios: Set<string>;
   /** Initializers read as running statistics by training-mode BatchNormalization: buffers the step updates. */
   private readonly buffers: Set<string>;
   /** Float initializers of the file (and the copies of split ties), split by `freeze`. */
@@ -64,6 +66,7 @@ class OnnxModel implements Model {
     const updates = (n: onnx.INodeProto) => (n.attribute ?? []).some((a) => a.name === 'training_mode' && Number(a.i) === 1) && (n.output ?? []).length === 3;
     this.buffers = new Set(batchNorms.filter(updates).flatMap((n) => (n.input ?? []).slice(3, 5)).filter((name) => inits.has(name)));
     this.statistics = new Set(batchNorms.flatMap((n) => (n.input ?? []).slice(3, 5)).filter((name) => !this.buffers.has(name)));
+    this.dropoutRatios = new Set((g?.node ?? []).filter((n) => n.opType === 'Dropout' && n.input?.[1]).map((n) => n.input![1]));
     const inFile = (g?.initializer ?? []).filter((t) => FLOAT_CODES.has(t.dataType ?? 0)).map((t) => t.name ?? '');
     this.ties = findTies(g ?? {}, inFile);
     this.fixedBatchSize = bakedBatch(g ?? {});
@@ -82,7 +85,7 @@ class OnnxModel implements Model {
   }
 
   private isFrozen(name: string): boolean {
-    return this.statistics.has(name) || this.frozen.some((f) => f.test(name));
+    return this.statistics.has(name) || this.dropoutRatios.has(name) || this.frozen.some((f) => f.test(name));
   }
 
   forward(g: GraphBuilder, inputs: Readonly<Record<string, Value>>, params: ParameterSet): Record<string, Value> {

@@ -11,8 +11,13 @@ import { splitTies, type Tie } from './tied-initializers.ts';
 
 /** The oldest opset we upgrade from; older models are refused with a re-export hint. */
 export const OLDEST_OPSET = 11;
-/** Squeeze, Unsqueeze and ReduceSum took `axes` as an attribute before opset 13, and as an input since. */
-const AXES_MOVED_AT_13 = new Set(['Squeeze', 'Unsqueeze', 'ReduceSum']);
+/** The newest opset read: its changes to ops of the set are undone into their opset-17 forms (readOpset18). */
+export const NEWEST_OPSET = 18;
+/**
+ * Attributes that became input 1 at opset 13: Squeeze, Unsqueeze and ReduceSum `axes`, and Split's `split`
+ * (the part sizes; without it, equal parts, one per output, in both opsets).
+ */
+const MOVED_TO_INPUT_AT_13: Readonly<Record<string, string>> = { Squeeze: 'axes', Unsqueeze: 'axes', ReduceSum: 'axes', Split: 'split' };
 
 /**
  * Rewrites a user's ModelProto (as torch.onnx.export writes it) into one the importer (import-graph.ts) reads:
@@ -21,9 +26,11 @@ const AXES_MOVED_AT_13 = new Set(['Squeeze', 'Unsqueeze', 'ReduceSum']);
  * - graph inputs get the shapes of the data they are bound to (a dynamic or exported batch axis becomes the
  *   training batch), and declared output shapes are dropped so inference recomputes them;
  * - Flatten (emitted by torch.flatten / nn.Flatten) becomes Reshape, which tandem has;
- * - an opset 11/12 model has Squeeze/Unsqueeze/ReduceSum axes moved from attribute to input and is then read
+ * - an opset 11/12 model has Squeeze/Unsqueeze/ReduceSum axes and Split sizes moved from attribute to input and is then read
  *   as opset 13 (the other ops of our set that changed between 11 and 13 only gained dtypes, except Softmax,
- *   whose opset-11 meaning (flatten to 2-D) differs and is refused).
+ *   whose opset-11 meaning (flatten to 2-D) differs and is refused);
+ * - an opset 18 model (Mish, GroupNormalization) has ReduceMean/ReduceMax axes moved back to the attribute and
+ *   Split's num_outputs dropped (readOpset18).
  * `file` is only used in messages.
  */
 export function prepareOnnx(bytes: Uint8Array, inputShapes: ReadonlyMap<string, Shape>, file: string, ties: readonly Tie[]): PreparedModel {
@@ -140,25 +147,63 @@ function lowerFlatten(graph: onnx.GraphProto, file: string): void {
 function upgradeOpset(model: onnx.ModelProto, file: string): number {
   const imp = model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
   const version = imp ? int64ToNumber(imp.version ?? 1) : 1;
-  if (version > ONNX_OPSET) throw new Error(`model onnx: ${file} imports ONNX opset ${version}; tandem reads opset ${OLDEST_OPSET} to ${ONNX_OPSET}: export again with opset_version=${ONNX_OPSET}`);
+  if (version < OLDEST_OPSET || version > NEWEST_OPSET) {
+    throw new Error(`model onnx: ${file} imports ONNX opset ${version}; tandem reads opset ${OLDEST_OPSET} to ${NEWEST_OPSET}: export again with opset_version=${ONNX_OPSET}`);
+  }
+  if (version === 18) return readOpset18(model.graph as onnx.GraphProto, file);
   if (version >= 13) return version;
-  if (version < OLDEST_OPSET) throw new Error(`model onnx: ${file} imports ONNX opset ${version}; tandem reads opset ${OLDEST_OPSET} to ${ONNX_OPSET}: export again with opset_version=${ONNX_OPSET}`);
   const graph = model.graph as onnx.GraphProto;
   for (const [i, n] of nodesOf(graph).entries()) {
     const name = n.name || `${n.opType}_${i}`;
     if (n.opType === 'Softmax') {
       throw new GraphError(name, 'Softmax', `${file} imports opset ${version}, where Softmax flattens its input to 2-D; export again with opset_version ≥ 13`);
     }
-    if (!AXES_MOVED_AT_13.has(n.opType)) continue;
-    const axes = (n.attribute as onnx.AttributeProto[]).find((a) => a.name === 'axes');
-    n.attribute = (n.attribute as onnx.AttributeProto[]).filter((a) => a.name !== 'axes');
-    if (!axes) continue; // no axes: all axes (or, for Squeeze, every unit axis) in both opsets
-    const axesName = `${name}/axes`;
-    graph.initializer.push(toTensorProto(tensor('int64', [axes.ints.length], axes.ints.map((a) => int64ToNumber(a))), axesName));
-    n.input = [n.input[0], axesName];
+    const moved = MOVED_TO_INPUT_AT_13[n.opType];
+    if (!moved) continue;
+    const attr = (n.attribute as onnx.AttributeProto[]).find((a) => a.name === moved);
+    n.attribute = (n.attribute as onnx.AttributeProto[]).filter((a) => a.name !== moved);
+    if (!attr) continue; // absent: all axes (Squeeze: every unit axis; Split: equal parts) in both opsets
+    const inputName = `${name}/${moved}`;
+    graph.initializer.push(toTensorProto(tensor('int64', [attr.ints.length], attr.ints.map((a) => int64ToNumber(a))), inputName));
+    n.input = [n.input[0], inputName];
   }
   imp!.version = 13;
   return 13;
+}
+
+/**
+ * Opset 18 changed four ops of the set: ReduceMean and ReduceMax take `axes` as an input (read here as the opset-17
+ * attribute, so it must be a constant), Split gained `num_outputs` (dropped: the parts follow from the outputs, and
+ * unequal parts are refused by the shape rule), and Pad an optional `axes` input (refused). Resize's and the scatters'
+ * additions are refused by their attribute checks. The graph is then read as opset 18 (Mish, GroupNormalization).
+ */
+function readOpset18(graph: onnx.GraphProto, file: string): number {
+  const constants = new Map<string, onnx.ITensorProto>(graph.initializer.map((t) => [t.name ?? '', t]));
+  for (const n of nodesOf(graph)) {
+    const value = n.opType === 'Constant' ? (n.attribute as onnx.AttributeProto[]).find((a) => a.name === 'value')?.t : undefined;
+    if (value) constants.set(n.output[0], value);
+  }
+  for (const [i, n] of nodesOf(graph).entries()) {
+    const name = n.name || `${n.opType}_${i}`;
+    const attrs = n.attribute as onnx.AttributeProto[];
+    if (n.opType === 'ReduceMean' || n.opType === 'ReduceMax') {
+      const axesName = n.input[1];
+      const noop = attrs.find((a) => a.name === 'noop_with_empty_axes');
+      if (!axesName && noop && int64ToNumber(noop.i ?? 0) === 1) {
+        throw new GraphError(name, n.opType, `noop_with_empty_axes = 1 without axes makes ${n.opType} the identity; remove the node and export again`);
+      }
+      const axes = axesName ? constants.get(axesName) : undefined;
+      if (axesName && !axes) throw new GraphError(name, n.opType, `its axes input "${axesName}" is not a constant in ${file}; tandem reads reduction axes at import, so export them as constants`);
+      n.attribute = attrs.filter((a) => a.name !== 'noop_with_empty_axes');
+      if (axes) n.attribute.push(onnx.AttributeProto.create({ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: toNumbers(fromTensorProto(axes, `axes of ${name}`)) }));
+      n.input = [n.input[0]];
+    } else if (n.opType === 'Split') {
+      n.attribute = attrs.filter((a) => a.name !== 'num_outputs');
+    } else if (n.opType === 'Pad' && n.input[3]) {
+      throw new GraphError(name, 'Pad', `its axes input (opset 18) is not read by tandem; give pads for every axis and export again`);
+    }
+  }
+  return 18;
 }
 
 /** Decoded messages carry every field (defaults live on the prototype), so the class types apply. */

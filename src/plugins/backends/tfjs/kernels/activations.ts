@@ -35,4 +35,5 @@ export const activationKernels: Record<string, Kernel> = {
   Selu: unary((x, a) => expLinear(x, a('gamma'), a('alpha'), 1)),
   Celu: unary((x, a) => expLinear(x, 1, a('alpha'), 1 / a('alpha'))),
   Softsign: unary((x) => tf.div(x, tf.add(tf.abs(x), 1))),
+  Mish: unary((x) => tf.mul(x, tf.tanh(tf.softplus(x)))),
 };

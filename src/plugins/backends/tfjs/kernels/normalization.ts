@@ -61,9 +61,21 @@ const instanceNormalization: Kernel = (c) => {
   return [tf.add(tf.mul(tf.mul(centred, invStd), alongChannels(c.input(1), x.rank)), alongChannels(c.input(2), x.rank))];
 };
 
+/** GroupNormalization (opset 18): each (sample, group) over its channels and spatial axes, then scale and bias per group. */
+const groupNormalization: Kernel = (c) => {
+  const x = c.input(0);
+  const groups = c.attrs.num_groups as number;
+  const grouped = x.reshape([x.shape[0], groups, -1]);
+  const centred = tf.sub(grouped, cascadeMean(grouped, [2], true));
+  const invStd = tf.rsqrt(tf.add(cascadeMean(tf.square(centred), [2], true), c.attrs.epsilon as number));
+  const perGroup = (p: tf.Tensor) => p.reshape([1, groups, 1]);
+  return [tf.add(tf.mul(tf.mul(centred, invStd), perGroup(c.input(1))), perGroup(c.input(2))).reshape(x.shape)];
+};
+
 export const normalizationKernels: Record<string, Kernel> = {
   Softmax: softmax,
   LayerNormalization: layerNormalization,
   BatchNormalization: batchNormalization,
   InstanceNormalization: instanceNormalization,
+  GroupNormalization: groupNormalization,
 };

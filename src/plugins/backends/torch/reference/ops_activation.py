@@ -44,4 +44,5 @@ OPS = {
     "Selu": Selu,
     "Celu": lambda x, a: F.celu(x[0], a.get("alpha", 1.0)),
     "Softsign": lambda x, a: F.softsign(x[0]),
+    "Mish": lambda x, a: F.mish(x[0]),
 }

@@ -146,6 +146,13 @@ def InstanceNormalization(x, a):
     return F.instance_norm(x[0], weight=x[1], bias=x[2], eps=a.get("epsilon", 1e-5))
 
 
+def GroupNormalization(x, a):
+    # Opset 18 scales and shifts per group; F.group_norm per channel, so each group's value is repeated C/G times.
+    t, scale, bias = x
+    per_group = t.shape[1] // a["num_groups"]
+    return F.group_norm(t, a["num_groups"], scale.repeat_interleave(per_group), bias.repeat_interleave(per_group), eps=a.get("epsilon", 1e-5))
+
+
 OPS = {
     "Add": lambda x, a: x[0] + x[1],
     "Sub": lambda x, a: x[0] - x[1],
@@ -183,4 +190,5 @@ OPS = {
     "LayerNormalization": LayerNormalization,
     "BatchNormalization": BatchNormalization,
     "InstanceNormalization": InstanceNormalization,
+    "GroupNormalization": GroupNormalization,
 }

@@ -44,6 +44,9 @@ def _window_geometry(ins, a, kernel, dil, ceil_mode=0):
         begin, end = pads[:n], pads[n:]
         rnd = math.ceil if ceil_mode else math.floor
         out = [rnd((i + b + en - e) / s) + 1 for i, b, en, e, s in zip(ins, begin, end, eff, strides)]
+        if ceil_mode:
+            # As onnxruntime (and torch): a last window that would start in the end padding is dropped.
+            out = [o - 1 if (o - 1) * s >= i + b else o for o, s, i, b in zip(out, strides, ins, begin)]
     overhang = [max(0, (o - 1) * s + e - (i + b + en)) for o, s, e, i, b, en in zip(out, strides, eff, ins, begin, end)]
     return begin, end, overhang, out, strides
 

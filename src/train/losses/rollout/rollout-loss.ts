@@ -1,6 +1,6 @@
-import type { GraphBuilder, Value } from '../../graph/builder.ts';
-import { fmtShape, sameShape } from '../../graph/shape-utils.ts';
-import { dataTerm } from '../data-loss.ts';
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
+import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
+import { dataTerm } from '../data/data-terms.ts';
 
 /** One autoregressive step of a model: the next state from the current one, emitted into `g`. */
 export type RolloutStep = (g: GraphBuilder, state: Value, stepIndex: number) => Value;

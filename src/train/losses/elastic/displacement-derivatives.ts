@@ -1,6 +1,6 @@
-import type { Value } from '../../graph/builder.ts';
-import type { LossScope } from '../../train/loss-scope.ts';
-import { column, columnSeed } from '../../train/loss-terms/columns.ts';
+import type { Value } from '../../../graph/builder.ts';
+import type { LossScope } from '../../loss-scope.ts';
+import { column, columnSeed } from '../columns.ts';
 
 /**
  * Input derivatives of a displacement field u = (u_x, u_y) over coordinates X = (x, y, t), taken with

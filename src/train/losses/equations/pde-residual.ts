@@ -1,4 +1,4 @@
-import type { GraphBuilder, Value } from '../../graph/builder.ts';
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 
 /**
  * The PDE term of a PINN loss: the mean of the squared residual over every collocation point (and component).

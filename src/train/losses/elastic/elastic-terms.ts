@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import type { Value } from '../../graph/builder.ts';
-import { fmtShape } from '../../graph/shape-utils.ts';
-import { tensor } from '../../graph/tensor.ts';
-import { scopeInput, scopeMask, scopeOutput } from '../../train/data-loss.ts';
-import type { LossScope } from '../../train/loss-scope.ts';
-import { maskedMean } from '../../train/loss-terms/masked.ts';
-import { registerLossTermKind, type LossTermKind } from '../../train/loss-terms/registry.ts';
-import { column } from '../../train/loss-terms/columns.ts';
+import type { Value } from '../../../graph/builder.ts';
+import { fmtShape } from '../../../graph/shape-utils.ts';
+import { tensor } from '../../../graph/tensor.ts';
+import { scopeInput, scopeMask, scopeOutput } from '../scope-keys.ts';
+import type { LossScope } from '../../loss-scope.ts';
+import { maskedMean } from '../data/masked.ts';
+import type { LossKindDefinition } from '../loss-kind.ts';
+import { column } from '../columns.ts';
 import { firstDerivatives, secondDerivatives } from './displacement-derivatives.ts';
-import { checkMaterial, MATERIAL_KEYS, type MaterialKey } from './material.ts';
+import { checkMaterial, MATERIAL_KEYS, type MaterialKey } from '../../../physics/elastic/material.ts';
 
 /**
  * The 2D elastic-wave PINN's physics terms, declared in config:
@@ -55,10 +55,10 @@ export type ElasticInitialConfig = z.infer<typeof elasticInitialSchema>;
 /** The name of the trainable parameter behind a material constant. */
 export const materialParameter = (key: MaterialKey): string => `material.log_${key}`;
 
-export const elasticResidualTerm: LossTermKind<ElasticResidualConfig> = {
-  kind: 'elastic_residual',
+export const elasticResidualTerm: LossKindDefinition<ElasticResidualConfig> = {
+  name: 'elastic_residual',
   description: 'residual of ρ ü = ∇·σ (2D plane strain, isotropic), ½(mean R_x² + mean R_y²)',
-  schema: elasticResidualSchema,
+  params: elasticResidualSchema,
   build(scope, t, where) {
     const { u, coords, mask } = fieldAndPoints(scope, t, where);
     const m = material(scope, t, where, u);
@@ -81,10 +81,10 @@ export const elasticResidualTerm: LossTermKind<ElasticResidualConfig> = {
   },
 };
 
-export const elasticInitialTerm: LossTermKind<ElasticInitialConfig> = {
-  kind: 'elastic_initial',
+export const elasticInitialTerm: LossKindDefinition<ElasticInitialConfig> = {
+  name: 'elastic_initial',
   description: 'initial condition at t = 0: ½(MSE of u against target + MSE of ∂u/∂t against velocity)',
-  schema: elasticInitialSchema,
+  params: elasticInitialSchema,
   build(scope, t, where) {
     const { u, coords, mask } = fieldAndPoints(scope, t, where);
     const target = pairInput(scope, t.target, u, `${where}.target`);
@@ -143,10 +143,4 @@ function material(scope: LossScope, t: ElasticResidualConfig, where: string, u: 
 /** Every row selected: the term without a mask. */
 function ones(u: Value) {
   return tensor(u.dtype, [u.shape[0], 1], new Array<number>(u.shape[0]).fill(1));
-}
-
-/** Registers both kinds (called once by the plugin list). */
-export function registerElasticLossTerms(): void {
-  registerLossTermKind(elasticResidualTerm);
-  registerLossTermKind(elasticInitialTerm);
 }

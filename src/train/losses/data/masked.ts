@@ -1,4 +1,4 @@
-import type { GraphBuilder, Value } from '../../graph/builder.ts';
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 
 /**
  * Means over the rows a mask selects. PINN point sets (interior, boundary, initial, test) travel as ONE batch

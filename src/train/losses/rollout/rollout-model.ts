@@ -1,8 +1,8 @@
-import type { GraphBuilder, Value } from '../../graph/builder.ts';
-import type { Model } from '../../contracts/model.ts';
-import type { ParameterSet } from '../../contracts/parameters.ts';
-import type { LossTermConfig } from '../data-loss.ts';
-import { SetupError } from '../../util/setup-error.ts';
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
+import type { Model } from '../../../contracts/model.ts';
+import type { ParameterSet } from '../../../contracts/parameters.ts';
+import type { LossTermConfig } from '../loss-kind.ts';
+import { SetupError } from '../../../util/setup-error.ts';
 import { ROLLOUT_KIND, type RolloutTermConfig } from './rollout-term.ts';
 import { windowFrames } from './window-frames.ts';
 

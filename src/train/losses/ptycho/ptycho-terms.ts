@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { fmtShape, sameShape } from '../../graph/shape-utils.ts';
-import { scopeInput, scopeOutput } from '../../train/data-loss.ts';
-import { registerLossTermKind, type LossTermKind } from '../../train/loss-terms/registry.ts';
-import { poissonNll } from '../../train/losses/poisson-nll.ts';
+import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
+import { scopeInput, scopeOutput } from '../scope-keys.ts';
+import type { LossKindDefinition } from '../loss-kind.ts';
+import { poissonNll } from './poisson-nll.ts';
 
 /**
  * `train.loss.<term>: {kind: poisson_nll, output: intensity, target: counts}`: the photon-counting likelihood of
@@ -19,10 +19,10 @@ export const poissonNllSchema = z.strictObject({
 });
 export type PoissonNllConfig = z.infer<typeof poissonNllSchema>;
 
-export const poissonNllTerm: LossTermKind<PoissonNllConfig> = {
-  kind: 'poisson_nll',
+export const poissonNllTerm: LossKindDefinition<PoissonNllConfig> = {
+  name: 'poisson_nll',
   description: 'Poisson negative log-likelihood mean(rate − counts·log(rate + eps)) of measured counts (torch PoissonNLLLoss)',
-  schema: poissonNllSchema,
+  params: poissonNllSchema,
   build(scope, t, where) {
     const rate = scopeOutput(scope, t.output, `${where}.output`);
     const counts = scopeInput(scope, t.target, `${where}.target`);
@@ -32,7 +32,3 @@ export const poissonNllTerm: LossTermKind<PoissonNllConfig> = {
     return poissonNll(scope.g, rate, counts, t.eps);
   },
 };
-
-export function registerPtychoLossTerms(): void {
-  registerLossTermKind(poissonNllTerm);
-}

@@ -1,10 +1,10 @@
-import type { Value } from '../../graph/builder.ts';
-import type { LossScope } from '../../train/loss-scope.ts';
-import { column, columnSeed } from '../../train/loss-terms/columns.ts';
-import type { DomainConstant } from '../../train/loss-terms/point-domain.ts';
-import type { BinaryOp } from './expression.ts';
-import type { Algebra } from './evaluate.ts';
-import type { Resolved } from './names.ts';
+import type { Value } from '../../../graph/builder.ts';
+import type { LossScope } from '../../loss-scope.ts';
+import { column, columnSeed } from '../columns.ts';
+import type { DomainConstant } from '../../../physics/pinn/point-domain.ts';
+import type { BinaryOp } from '../../../physics/pinn/expression.ts';
+import type { Algebra } from '../../../physics/pinn/evaluate.ts';
+import type { Resolved } from '../../../physics/pinn/names.ts';
 
 /**
  * Equations as forward ops on the loss graph. Every derivative comes from `scope.derivative` (our reverse-mode

@@ -1,4 +1,4 @@
-import type { GraphBuilder, Value } from '../../graph/builder.ts';
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
 
 /**
  * Poisson negative log-likelihood of observed counts under predicted intensities, as

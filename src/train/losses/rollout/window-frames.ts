@@ -1,7 +1,7 @@
-import type { GraphBuilder, Value } from '../../graph/builder.ts';
-import { parseLayout } from '../../data/layout.ts';
-import { fmtShape } from '../../graph/shape-utils.ts';
-import { SetupError } from '../../util/setup-error.ts';
+import type { GraphBuilder, Value } from '../../../graph/builder.ts';
+import { parseLayout } from '../../../data/layout.ts';
+import { fmtShape } from '../../../graph/shape-utils.ts';
+import { SetupError } from '../../../util/setup-error.ts';
 
 /** The dim a rollout window runs along. */
 export const TIME_DIM = 'time';

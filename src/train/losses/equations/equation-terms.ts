@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import type { Value } from '../../graph/builder.ts';
-import { fmtShape } from '../../graph/shape-utils.ts';
-import type { LossScope } from '../../train/loss-scope.ts';
-import { maskedMean, maskedRelativeL2 } from '../../train/loss-terms/masked.ts';
-import type { PointDomain } from '../../train/loss-terms/point-domain.ts';
-import { registerLossTermKind, type LossContext, type LossTermKind } from '../../train/loss-terms/registry.ts';
-import { SetupError } from '../../util/setup-error.ts';
-import { evaluate } from './evaluate.ts';
-import { EquationError, namesIn, parseExpression, type Expr } from './expression.ts';
+import type { Value } from '../../../graph/builder.ts';
+import { fmtShape } from '../../../graph/shape-utils.ts';
+import type { LossScope } from '../../loss-scope.ts';
+import { maskedMean, maskedRelativeL2 } from '../data/masked.ts';
+import type { PointDomain } from '../../../physics/pinn/point-domain.ts';
+import type { LossContext, LossKindDefinition } from '../loss-kind.ts';
+import { SetupError } from '../../../util/setup-error.ts';
+import { evaluate } from '../../../physics/pinn/evaluate.ts';
+import { EquationError, namesIn, parseExpression, type Expr } from '../../../physics/pinn/expression.ts';
 import { constantParameter, GraphAlgebra } from './graph-algebra.ts';
-import type { Namespace } from './names.ts';
+import type { Namespace } from '../../../physics/pinn/names.ts';
 
 /**
  * Loss terms written as equations on the `pinn` adapter's points (specs/pinn.md §3):
@@ -52,10 +52,10 @@ export type SolutionErrorConfig = z.infer<typeof solutionErrorSchema>;
 
 const equationsOf = (t: { equation: string | string[] }): string[] => (Array.isArray(t.equation) ? t.equation : [t.equation]);
 
-export const residualTerm: LossTermKind<ResidualConfig> = {
-  kind: 'residual',
+export const residualTerm: LossKindDefinition<ResidualConfig> = {
+  name: 'residual',
   description: 'an equation (or a system) written in config, e.g. "u_t - alpha*u_xx": mean of R² over the `on` points',
-  schema: residualSchema,
+  params: residualSchema,
   build(scope, t, where, context) {
     const domain = domainOf(context, where);
     const mask = pointSet(scope, domain, t.on, `${where}.on`);
@@ -84,10 +84,10 @@ export const residualTerm: LossTermKind<ResidualConfig> = {
   },
 };
 
-export const solutionErrorTerm: LossTermKind<SolutionErrorConfig> = {
-  kind: 'solution_error',
+export const solutionErrorTerm: LossKindDefinition<SolutionErrorConfig> = {
+  name: 'solution_error',
   description: 'relative L2 error ‖u − u*‖/‖u*‖ of a field against the adapter\'s exact solution, over the `on` points',
-  schema: solutionErrorSchema,
+  params: solutionErrorSchema,
   build(scope, t, where, context) {
     const domain = domainOf(context, where);
     const mask = pointSet(scope, domain, t.on, `${where}.on`);
@@ -150,10 +150,4 @@ function pointwise(scope: LossScope, r: Value, mask: Value, key: string, text: s
   if (r.rank === 0 || (r.rank === 1 && r.shape[0] === 1)) return scope.g.expand(r, [rows, 1]);
   if (r.rank !== 2 || r.shape[0] !== rows || r.shape[1] !== 1) throw new EquationError(key, `"${text}" has shape ${fmtShape(r.shape)}; a residual is one value per point, [${rows}, 1]`);
   return r;
-}
-
-/** Registers both kinds (called once by the plugin list). */
-export function registerEquationLossTerms(): void {
-  registerLossTermKind(residualTerm);
-  registerLossTermKind(solutionErrorTerm);
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Value } from '../../graph/builder.ts';
-import { scopeInput } from '../data-loss.ts';
-import type { LossScope } from '../loss-scope.ts';
-import { rolloutLoss } from '../losses/rollout.ts';
-import { registerLossTermKind, type LossTermKind } from '../loss-terms/registry.ts';
-import { SetupError } from '../../util/setup-error.ts';
+import type { Value } from '../../../graph/builder.ts';
+import { scopeInput } from '../scope-keys.ts';
+import type { LossScope } from '../../loss-scope.ts';
+import { rolloutLoss } from './rollout-loss.ts';
+import type { LossKindDefinition } from '../loss-kind.ts';
+import { SetupError } from '../../../util/setup-error.ts';
 import { windowFrames } from './window-frames.ts';
 
 export const ROLLOUT_KIND = 'rollout_mse';
@@ -12,7 +12,7 @@ export const ROLLOUT_KIND = 'rollout_mse';
 /**
  * `train.loss.<term>: {kind: rollout_mse, field, window, input, output, horizon}`: the model is applied to its own
  * output `horizon` times from the first frame of each window, and the MSE against the true frames is averaged
- * over the steps (losses/rollout.ts). The window is the data key `field`, its per-sample dims named by `window`;
+ * over the steps (./rollout-loss.ts). The window is the data key `field`, its per-sample dims named by `window`;
  * each predicted state is fed back as the model input `input`, and read from the model output `output`.
  */
 export const rolloutTermSchema = z.strictObject({
@@ -26,10 +26,10 @@ export const rolloutTermSchema = z.strictObject({
 });
 export type RolloutTermConfig = z.infer<typeof rolloutTermSchema>;
 
-export const rolloutTerm: LossTermKind<RolloutTermConfig> = {
-  kind: ROLLOUT_KIND,
+export const rolloutTerm: LossKindDefinition<RolloutTermConfig> = {
+  name: ROLLOUT_KIND,
   description: 'autoregressive rollout MSE: the model fed its own predictions for horizon steps, averaged over the steps',
-  schema: rolloutTermSchema,
+  params: rolloutTermSchema,
   build(scope: LossScope, c: RolloutTermConfig, where: string): Value {
     const window = scopeInput(scope, c.field, `${where}.field`);
     const frames = windowFrames(scope.g, window, c.window, where);
@@ -45,7 +45,3 @@ export const rolloutTerm: LossTermKind<RolloutTermConfig> = {
     return rolloutLoss(scope.g, frames[0], frames.slice(1, horizon + 1), step).total;
   },
 };
-
-export function registerRolloutLossTerms(): void {
-  registerLossTermKind(rolloutTerm);
-}

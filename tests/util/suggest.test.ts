@@ -1,6 +1,6 @@
 // spec: specs/config-handshake.md §5.2 (closest-match suggestions)
 import { describe, expect, it } from 'vitest';
-import { closestMatch, levenshtein } from '../../src/orchestrator/suggest.ts';
+import { closestMatch, levenshtein } from '../../src/util/suggest.ts';
 
 describe('levenshtein', () => {
   it.each([

@@ -1,0 +1,155 @@
+// spec: specs/bring-your-own-model.md "Dropout". An MLP with nn.Dropout(0.2) exported by torch in training mode:
+// each Dropout becomes x · mask with the mask fed per step from the seeded RNG, the same numbers to every backend
+// and to the torch reference, so the model trains and parity holds; evaluation feeds ones (torch's eval()).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mismatch } from '../../../src/conformance/compare.ts';
+import type { Backend, BatchFeed, Session } from '../../../src/contracts/backend.ts';
+import { drawDropoutMasks, withDropoutMasks } from '../../../src/contracts/dropout-masks.ts';
+import { writeNpzFile } from '../../../src/data/npz.ts';
+import { Rng } from '../../../src/data/rng.ts';
+import { runParity } from '../../../src/orchestrator/parity/run-parity.ts';
+import { LiveTorchReference } from '../../../src/plugins/backends/torch/live-torch-reference.ts';
+import { builtinPlugins } from '../../../src/plugins/index.ts';
+import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
+import { STAGES } from '../../../src/parity/report.ts';
+import { openReference } from '../../backends/torch/torch-available.ts';
+import { cli, runStatuses } from '../../cli/run-cli.ts';
+import { expectedOf, exportTorchModels, onnxProgram } from './exported-models.ts';
+
+const { ref, skip } = await openReference('onnx dropout');
+await ref.dispose();
+let dir = '';
+let cleanup = () => {};
+const outputs = mkdtempSync(join(tmpdir(), 'tandem-dropout-runs-'));
+beforeAll(async () => {
+  if (skip) return;
+  ({ dir, cleanup } = await exportTorchModels('export_dropout_model.py'));
+  const rng = new Rng(11);
+  const n = 64;
+  const x = Float32Array.from({ length: 2 * n }, () => 2 * rng.uniform() - 1);
+  const y = Float32Array.from({ length: n }, (_, i) => Math.sin(Math.PI * x[2 * i]) * x[2 * i + 1]);
+  writeNpzFile(join(dir, 'data.npz'), { x: { dtype: 'float32', shape: [n, 2], data: x }, y: { dtype: 'float32', shape: [n, 1], data: y } });
+  writeFileSync(join(dir, 'dropout.yaml'), `
+experiment: { name: dropout, seed: 0 }
+adapter:
+  name: npz
+  params:
+    path: ${join(dir, 'data.npz')}
+    keys:
+      x: { dtype: float32, dims: [batch, vector], shape: [n, 2] }
+      y: { dtype: float32, dims: [batch, vector], shape: [n, 1] }
+model:
+  name: onnx
+  params: { path: ${join(dir, 'dropout_mlp.onnx')}, outputs: { y: y_hat } }
+backend: { name: onnxruntime }
+train:
+  epochs: 2
+  batch_size: 16
+  optimizer: { name: adam, lr: 0.01 }
+  loss:
+    data: { kind: mse, output: y_hat, target: y }
+tracker: { name: none }
+reporter: { name: json }
+`);
+}, 60_000);
+afterAll(() => cleanup());
+
+describe('Dropout masks', () => {
+  const masks = [{ name: 'd/mask', shape: [50, 40], ratio: 0.2 }];
+
+  it('drop a ratio of the elements, scale the rest by 1/(1-ratio), and repeat exactly for one (seed, step)', () => {
+    const m = drawDropoutMasks(masks, 7, 3).get('d/mask')!;
+    const values = [...m.data as Float64Array];
+    expect(new Set(values)).toEqual(new Set([0, 1.25]));
+    expect(values.filter((v) => v === 0).length / values.length).toBeCloseTo(0.2, 1);
+    expect(drawDropoutMasks(masks, 7, 3).get('d/mask')!.data).toEqual(m.data);
+    expect(drawDropoutMasks(masks, 7, 4).get('d/mask')!.data).not.toEqual(m.data);
+    expect(drawDropoutMasks(masks, 8, 3).get('d/mask')!.data).not.toEqual(m.data);
+  });
+
+  it('leave a feed of a model without Dropout as it is', () => {
+    const feed: BatchFeed = new Map();
+    expect(withDropoutMasks(feed, [], 0, 1)).toBe(feed);
+  });
+});
+
+describe.skipIf(!!skip)('an MLP with nn.Dropout(0.2) exported in training mode', () => {
+  it('imports each Dropout as a product with a mask input; without masks it computes torch eval() exactly, with them it drops', async () => {
+    const { x, y } = expectedOf(dir, 'dropout_mlp');
+    const program = await onnxProgram(join(dir, 'dropout_mlp.onnx'), [2], [1], { batch: 8 });
+    expect(program.dropoutMasks.map((m) => [m.name, m.shape])).toEqual([['/2/Dropout/mask', [8, 16]], ['/5/Dropout/mask', [8, 16]]]);
+    const session = await (await ortBackend.create(ortBackend.params.parse({}))).compile(program);
+    try {
+      const batch = new Map([['x', x], ['y', y]]);
+      const evaluated = (await session.forward(batch)).get('y_hat')!;
+      expect(mismatch(evaluated, y, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();
+      const dropped = (await session.forward(withDropoutMasks(batch, program.dropoutMasks, 0, 1))).get('y_hat')!;
+      expect(mismatch(dropped, y, { rtol: 1e-3, atol: 1e-3 })).toBeDefined();
+    } finally {
+      await session.dispose();
+    }
+  }, 60_000);
+
+  it('tandem run trains it on tfjs to the end', async () => {
+    const r = await cli('run', join(dir, 'dropout.yaml'), 'backend.name=tfjs', '--outputs', join(outputs, 'runs'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(runStatuses(join(outputs, 'runs'))).toEqual(['complete']);
+  }, 120_000);
+
+  it('tandem parity passes every stage on onnxruntime and tfjs against live torch (14/14)', async () => {
+    const r = await cli('parity', join(dir, 'dropout.yaml'), '+parity.trajectory_steps=8', '--outputs', join(outputs, 'parity'));
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/PASS: 14 pass, 0 fail, 0 error/);
+  }, 180_000);
+
+  it('a backend fed other masks than the reference (the next step\'s) fails parity from the forward stage on', async () => {
+    const reference = new LiveTorchReference();
+    try {
+      const { report } = await runParity({
+        configFile: join(dir, 'dropout.yaml'),
+        overrides: [],
+        builtins: builtinPlugins,
+        outputsRoot: join(outputs, 'mutated'),
+        selectors: ['*/onnxruntime/*'],
+        reference,
+        sides: { onnxruntime: { backend: shiftedMasks } },
+      });
+      const verdicts = Object.fromEntries(report.cases.map((c) => [c.stage, c.verdict]));
+      expect(Object.keys(verdicts)).toEqual([...STAGES]);
+      expect(verdicts).toMatchObject({ init: 'pass', forward: 'fail', loss: 'fail', gradients: 'fail', step: 'fail', trajectory: 'fail' });
+    } finally {
+      await reference.dispose();
+    }
+  }, 180_000);
+});
+
+/** The backend with every fed mask replaced by the masks of the step after: a Dropout that draws its own. */
+function shiftedMasks(backend: Backend): Backend {
+  return {
+    name: backend.name,
+    dtype: backend.dtype,
+    capabilities: () => backend.capabilities(),
+    executor: (options) => backend.executor(options),
+    effectiveSettings: () => backend.effectiveSettings(),
+    async compile(program) {
+      const session = await backend.compile(program);
+      const shift = (batch: BatchFeed): BatchFeed => {
+        const fed = program.dropoutMasks.filter((m) => batch.has(m.name));
+        return new Map([...batch, ...drawDropoutMasks(fed, program.spec.seed, 99)]);
+      };
+      const shifted: Session = {
+        step: (batch, lr, stepIndex) => session.step(shift(batch), lr, stepIndex),
+        evaluate: (batch) => session.evaluate(shift(batch)),
+        forward: (batch, options) => session.forward(shift(batch), options),
+        gradients: (batch) => session.gradients(shift(batch)),
+        getState: () => session.getState(),
+        setState: (state) => session.setState(state),
+        dispose: () => session.dispose(),
+      };
+      return shifted;
+    },
+  };
+}
