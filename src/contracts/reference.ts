@@ -69,6 +69,12 @@ export interface ReferenceRun {
   /** Updates from the initial state, with the reference's OWN schedule deciding every LR. */
   trajectory(batches: readonly TrajectoryBatch[]): Promise<TrajectoryResult>;
   /**
+   * Update number `index` (1-based, as the backend's step input) with `lr` from any `state` (parameters and slots,
+   * in the program's dtype): the float64 arbiter judges a trajectory update by update from the backend's own states
+   * (src/parity/update-walk.ts). Live references only: a recording holds no answer for states it never saw.
+   */
+  readonly update?: (state: ReadonlyMap<string, Tensor>, batch: BatchFeed, lr: number, index: number) => Promise<{ readonly result: StepResult; readonly state: Map<string, Tensor> }>;
+  /**
    * Values of a graph the reference executes (first-divergence localization), `derivatives` filled as holes by
    * its autograd. A recorded baseline answers only for the graphs and feeds it recorded, and otherwise throws
    * LocalizationUnavailable saying why.

@@ -23,16 +23,16 @@ export function adamStepBound(o: OptimizerOptions, t: number): number | undefine
 }
 
 /**
- * The most |p_T − p_0| can be after updates with the LRs `lrs` (update t uses lrs[t−1]) for an element starting at
- * |p_0| = `start`; undefined when the optimizer gives no such bound (SGD moves noise by lr·noise, which the
- * ordinary tolerances judge).
+ * The most |p_T − p_0| can be after updates with the LRs `lrs` (numbered from `first`: update first + i uses lrs[i])
+ * for an element starting at |p_0| = `start`; undefined when the optimizer gives no such bound (SGD moves noise by
+ * lr·noise, which the ordinary tolerances judge).
  */
-export function adamUpdateBound(options: OptimizerOptions, lrs: readonly number[], start: number): number | undefined {
+export function adamUpdateBound(options: OptimizerOptions, lrs: readonly number[], start: number, first = 1): number | undefined {
   const decay = options.name === 'adamw' ? options.weight_decay : 0;
   let total = 0;
   let reach = start;
   for (const [i, lr] of lrs.entries()) {
-    const b = adamStepBound(options, i + 1);
+    const b = adamStepBound(options, first + i);
     if (b === undefined) return undefined;
     const step = lr * b + lr * decay * reach;
     total += step;

@@ -12,7 +12,7 @@ import type { ReferenceRun } from '../contracts/reference.ts';
 import type { Tolerance, ValueError } from './report.ts';
 import { arbitrate } from './arbiter.ts';
 import { LocalizationUnavailable } from './errors.ts';
-import { toFloat64Graph } from './float64-graph.ts';
+import { toFloat64Derivatives, toFloat64Graph } from './float64-graph.ts';
 import { toFloat64 } from './float64-reference.ts';
 
 /**
@@ -135,14 +135,14 @@ export async function runProbes(plan: ProbePlan, rules: RuleRegistry | undefined
 }
 
 /**
- * The reference's adjoints on the probed graph in float64, from the same (float32) feeds cast exactly; undefined
- * where it cannot answer (a baseline records float32 requests only) or the plan has derivative holes (their
- * seeds are float32 terms of the program).
+ * The reference's adjoints on the probed graph in float64, from the same (float32) feeds cast exactly, derivative
+ * holes (PINN terms) filled by its autograd in float64 too; undefined where it cannot answer (a baseline records
+ * float32 requests only).
  */
 async function float64Adjoints(plan: ProbePlan, reference: ReferenceRun, probes: readonly string[]): Promise<ReadonlyMap<string, Tensor> | undefined> {
-  if (plan.derivatives.length || ![...plan.feeds.values()].some((t) => t.dtype === 'float32')) return undefined;
+  if (![...plan.feeds.values()].some((t) => t.dtype === 'float32')) return undefined;
   try {
-    return await reference.autograd!(toFloat64Graph(plan.ref), toFloat64(plan.feeds), plan.target, probes);
+    return await reference.autograd!(toFloat64Graph(plan.ref), toFloat64(plan.feeds), plan.target, probes, toFloat64Derivatives(plan.derivatives));
   } catch (e) {
     if (e instanceof LocalizationUnavailable) return undefined;
     throw e;

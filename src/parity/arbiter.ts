@@ -44,10 +44,7 @@ export function arbitrate(
 ): TensorComparison {
   if (c.problem || !ours || !ref || !truth || truth.data.length !== ref.data.length) return c;
   if (c.verdict === 'pass' && !c.arbiter) return c;
-  const oursError = maxAbsError(ours, truth, skip);
-  const referenceError = Math.max(maxAbsError(ref, truth, skip), second && second.data.length === truth.data.length ? maxAbsError(second, truth, skip) : 0);
-  const resolution = ref.dtype === 'float32' ? float32Spacing(truth, skip) : 0;
-  const within = oursError <= ARBITER_MULTIPLE * Math.max(referenceError, resolution);
+  const { oursError, referenceError, resolution, within } = measureAgainstFloat64(ours, ref, truth, skip, second);
   return {
     ...c,
     verdict: within ? 'pass' : 'fail',
@@ -62,8 +59,16 @@ export function arbitrate(
   };
 }
 
+/** The arbiter's rule on one tensor: both sides' max abs error against float64, and whether ours is within. */
+export function measureAgainstFloat64(ours: Tensor, ref: Tensor, truth: Tensor, skip?: ReadonlySet<number>, second?: Tensor) {
+  const oursError = maxAbsError(ours, truth, skip);
+  const referenceError = Math.max(maxAbsError(ref, truth, skip), second && second.data.length === truth.data.length ? maxAbsError(second, truth, skip) : 0);
+  const resolution = ref.dtype === 'float32' ? float32Spacing(truth, skip) : 0;
+  return { oursError, referenceError, resolution, within: oursError <= ARBITER_MULTIPLE * Math.max(referenceError, resolution) };
+}
+
 /** The spacing of float32 numbers at the largest |value| of `truth` (2⁻²³ relative; 0 for an all-zero tensor). */
-function float32Spacing(truth: Tensor, skip?: ReadonlySet<number>): number {
+export function float32Spacing(truth: Tensor, skip?: ReadonlySet<number>): number {
   let largest = 0;
   for (let i = 0; i < truth.data.length; i++) if (!skip?.has(i)) largest = Math.max(largest, Math.abs(Number(truth.data[i])));
   return largest === 0 || !Number.isFinite(largest) ? 0 : 2 ** (Math.floor(Math.log2(largest)) - 23);
@@ -72,7 +77,8 @@ function float32Spacing(truth: Tensor, skip?: ReadonlySet<number>): number {
 /** One sentence per comparison the arbiter decided, with both numbers. */
 export function arbiterNotes(tensors: readonly TensorComparison[]): string[] {
   return tensors.flatMap((t) => {
-    if (!t.arbiter) return [];
+    // A parameter passed by backward stability has its own sentence (update-from-slots.ts).
+    if (!t.arbiter || t.fromSlots?.within) return [];
     const { oursError, referenceError, verdict, referenceRuns } = t.arbiter;
     const how = verdict === 'within-reference-error' ? "within the reference's float32 error" : `further from float64 than ${ARBITER_MULTIPLE}× the reference`;
     const runs = referenceRuns ? `, the larger of ${referenceRuns} runs: the batches in order and reversed` : '';

@@ -1,6 +1,7 @@
 import { ONNX_DTYPE_CODE } from '../graph/dtype.ts';
 import { Graph, type AttrValue, type ValueInfo } from '../graph/ir.ts';
 import type { Tensor } from '../graph/tensor.ts';
+import type { DerivativeRecord } from '../train/loss-scope.ts';
 import { toFloat64 } from './float64-reference.ts';
 
 /**
@@ -22,3 +23,8 @@ export function toFloat64Graph(graph: Graph): Graph {
 }
 
 const isTensor = (a: AttrValue): a is Tensor => typeof a === 'object' && a !== null && 'dtype' in a && 'data' in a;
+
+/** Derivative holes of a graph computing in float64 (toFloat64Graph): their seeds, float32 terms of the program, widened. */
+export function toFloat64Derivatives(derivatives: readonly DerivativeRecord[]): DerivativeRecord[] {
+  return derivatives.map((d) => (d.seed ? { ...d, seed: toFloat64(new Map([['seed', d.seed]])).get('seed')! } : d));
+}

@@ -6,6 +6,7 @@ import { adamStepBound, adamUpdateBound } from './adam-bound.ts';
 import { arbiterNotes, arbitrate } from './arbiter.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { judgeNoiseParam, noiseLevelElements, noiseNote, type NoiseElements } from './noise-gradients.ts';
+import { fromSlotsNotes, judgeFromSlots } from './update-from-slots.ts';
 import type { TensorComparison, Tolerance } from './report.ts';
 import type { StageContext } from './stage-context.ts';
 
@@ -30,7 +31,8 @@ export async function judgeValues(
   truth: () => Promise<ReadonlyMap<string, Tensor>>,
   second?: () => Promise<ReadonlyMap<string, Tensor>>,
 ): Promise<Judged> {
-  if (!tensors.some(arbitrable)) return { tensors, notes: [] };
+  // Comparisons arbitrated before they came here (input derivatives) keep their sentences.
+  if (!tensors.some(arbitrable)) return { tensors, notes: arbiterNotes(tensors) };
   if (!ctx.float64) return { tensors, notes: noArbiter(ctx) };
   const t = await truth();
   const judge = (c: TensorComparison, other?: ReadonlyMap<string, Tensor>) => arbitrate(c, ours.get(c.name), ref.get(c.name), t.get(c.name), undefined, other?.get(c.name));
@@ -70,13 +72,15 @@ export async function judgeState(
   truth: () => Promise<ReadonlyMap<string, Tensor>>,
   /** The same state from a second float32 run of the reference on reversed batches (withSecondRun). */
   second?: () => Promise<ReadonlyMap<string, Tensor>>,
+  /** The state both sides updated from, and the number of its first update (the stages: the initial state, 1). */
+  from: { readonly state: ReadonlyMap<string, Tensor>; readonly index: number } = { state: ctx.refProgram.initialState(), index: 1 },
 ): Promise<Judged> {
   if (!tensors.some(arbitrable)) return { tensors, notes: [] };
   if (!ctx.float64) return { tensors, notes: noArbiter(ctx) };
   const options = referenceOptimizer(ctx);
   // Without a bound on the update (SGD: lr·noise, which the tolerances judge) no element is set apart.
   const noise = adamStepBound(options, 1) === undefined ? new Map<string, Set<number>>() : await noiseElements(ctx);
-  const start = ctx.refProgram.initialState();
+  const start = from.state;
   const ownerOf = (name: string) => (noise.has(name) ? name : ctx.refProgram.params.find((p) => name.startsWith(`${p.name}/`))?.name);
   const denoised = tensors.map((c) => {
     const owner = ownerOf(c.name);
@@ -86,7 +90,7 @@ export async function judgeState(
     const p0 = start.get(c.name)!;
     const reach = Math.max(...[...elements].map((i) => Math.abs(Number(p0.data[i]))));
     // Each side is held to the bound of its own LRs (a schedule bug shows in the trajectory's LR column).
-    const bound = Math.max(adamUpdateBound(options, lrs.ours, reach) ?? NaN, adamUpdateBound(options, lrs.ref, reach) ?? NaN);
+    const bound = Math.max(adamUpdateBound(options, lrs.ours, reach, from.index) ?? NaN, adamUpdateBound(options, lrs.ref, reach, from.index) ?? NaN);
     return judgeNoiseParam(c.name, ours.get(c.name), ref.get(c.name), p0, elements, Number.isNaN(bound) ? undefined : bound, tol);
   });
   const shapes = new Map(ctx.refProgram.params.map((p) => [p.name, p.shape] as const));
@@ -98,8 +102,11 @@ export async function judgeState(
     if (c.noise && !c.noise.withinBound) return c;
     return arbitrate(c, ours.get(c.name), ref.get(c.name), t.get(c.name), owner ? noise.get(owner) : undefined, other?.get(c.name));
   };
-  const judged = await withSecondRun(denoised.map((c) => judge(c)), judge, second);
-  return { tensors: judged, notes: [...notes, ...arbiterNotes(judged)] };
+  const arbitrated = await withSecondRun(denoised.map((c) => judge(c)), judge, second);
+  // One update: a parameter still further from float64 is judged by backward stability (update-from-slots.ts).
+  const states = { before: { ours: start, ref: start }, ours, ref, truth: t, index: from.index, lr: { ours: lrs.ours[0], ref: lrs.ref[0] } };
+  const judged = lrs.ours.length === 1 ? arbitrated.map((c) => (c.role === 'param' ? judgeFromSlots(c, options, states, noise.get(c.name)) : c)) : arbitrated;
+  return { tensors: judged, notes: [...notes, ...arbiterNotes(judged), ...fromSlotsNotes(judged)] };
 }
 
 /** Losses by comparison name (`loss`, `loss:<term>`, with a prefix), as the tensors compareLosses compares. */

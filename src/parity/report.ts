@@ -91,6 +91,25 @@ export const tensorComparisonSchema = z.strictObject({
     })
     .optional(),
   /**
+   * A parameter after one Adam update that the arbiter found further from float64 than the reference, judged by
+   * backward stability (src/parity/update-from-slots.ts): its slots within the reference's float32 error, and the max
+   * abs difference between each side's parameter and Adam's formula applied to that side's own slots.
+   */
+  fromSlots: z
+    .strictObject({
+      oursError: jsonFloat,
+      referenceError: jsonFloat,
+      resolution: jsonFloat,
+      multiple: z.number(),
+      within: z.boolean(),
+    })
+    .optional(),
+  /**
+   * A trajectory end state further from float64 than the reference's, judged update by update from the backend's
+   * own states (src/parity/update-walk.ts): each of its `steps` updates within the reference's float32 error.
+   */
+  updates: z.strictObject({ steps: z.int() }).optional(),
+  /**
    * Elements judged as noise-level gradients (src/parity/noise-gradients.ts): left out of `metrics` and judged by
    * Adam's bound on their update instead. `largestUpdate` is the larger of the two sides' |Δ|.
    */

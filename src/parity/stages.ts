@@ -16,6 +16,7 @@ import { failureOf, tol, type StageContext, type StageOutcome } from './stage-co
 import { arbitrateCurve, compareTrajectory, runFloat64Trajectory, runReversedTrajectory, runTrajectory } from './trajectory.ts';
 import { judgeState, judgeValues, lossTensors, referenceOptimizer } from './judge-float64.ts';
 import { stepDiagnosis } from './step-diagnosis.ts';
+import { judgeByUpdates } from './update-walk.ts';
 
 /**
  * One function per parity stage (docs/architecture.md "A parity run"). Each resets the backend to the program's
@@ -175,8 +176,9 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       async () => (await runReversedTrajectory(ctx)).state,
     );
     const curve = plain.firstDivergentStep !== null && ctx.float64 ? arbitrateCurve(plain, await runFloat64Trajectory(ctx), await runReversedTrajectory(ctx), tolerance) : { record: plain, notes: [] };
-    const trajectory = curve.record;
-    const base = outcome(ctx, tensors, 'trajectory', [...curve.notes, ...notes]);
+    const walked = await judgeByUpdates(ctx, tensors, curve.record, tolerance, lrs);
+    const trajectory = walked.record;
+    const base = outcome(ctx, walked.tensors, 'trajectory', [...curve.notes, ...notes, ...walked.notes]);
     const step = trajectory.firstDivergentStep;
     const p = step === null ? undefined : trajectory.steps[step - 1];
     const failure = p

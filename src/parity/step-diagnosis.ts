@@ -1,5 +1,6 @@
 import type { Tensor } from '../graph/tensor.ts';
 import type { OptimizerOptions } from '../train/optimizers/optimizer-options.ts';
+import { adamUpdate, secondMomentSlot } from './adam-formula.ts';
 import { unravel } from './compare-tensors.ts';
 import type { TensorComparison, Tolerance } from './report.ts';
 
@@ -26,12 +27,12 @@ export function stepDiagnosis(
   if (buffers.length) return `Buffers differ (${buffers.slice(0, 4).join(', ')}${buffers.length > 4 ? ', …' : ''}): the running-statistics update (BatchNormalization's momentum, the unbiased running variance) differs, or the batch statistics do`;
   if (slots.length) return `Optimizer slots differ (${slots.slice(0, 4).join(', ')}${slots.length > 4 ? ', …' : ''}): the slot update itself (betas, momentum, dampening, weight decay folded into the gradient) differs, or the gradient does`;
   if (!params.length) return 'Parameters differ after the update';
-  const formula = adamFormula(options, lr);
+  const formula = adamUpdate(options, lr, 1);
   if (!formula) return `Every optimizer slot matches torch.optim; parameters differ after the update (${params.slice(0, 4).join(', ')})`;
   const within = (a: number, e: number) => Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
   for (const name of params) {
     const [a, e, p0] = [ours.get(name), ref.get(name), start.get(name)];
-    const [m, v] = [ours.get(`${name}/exp_avg`), ours.get(`${name}/exp_avg_sq`)];
+    const [m, v] = [ours.get(`${name}/exp_avg`), ours.get(`${name}/${secondMomentSlot(options)}`)];
     if (!a || !e || !p0 || !m || !v) continue;
     for (let i = 0; i < e.data.length; i++) {
       if (within(Number(a.data[i]), Number(e.data[i]))) continue;
@@ -42,13 +43,4 @@ export function stepDiagnosis(
     }
   }
   return `Every optimizer slot matches torch.optim and the backend's update is what Adam computes from its own slots (${params.slice(0, 4).join(', ')}): the update rule is right, and the parameters differ by the update's sensitivity to slot differences within tolerance (gradients near Adam's eps or at rounding level)`;
-}
-
-/** p1 from p0 and update-1 slots by torch.optim.Adam/AdamW's formula (float64), or undefined for other optimizers. */
-function adamFormula(o: OptimizerOptions, lr: number): ((p0: number, m: number, v: number) => number) | undefined {
-  if (o.name === 'sgd') return undefined;
-  const [b1, b2] = o.betas;
-  const eps = o.eps;
-  const decay = o.name === 'adamw' ? o.weight_decay : 0;
-  return (p0, m, v) => p0 * (1 - lr * decay) - (lr * (m / (1 - b1))) / (Math.sqrt(v / (1 - b2)) + eps);
 }

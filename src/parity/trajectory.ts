@@ -88,10 +88,6 @@ export function compareTrajectory(ctx: StageContext, ours: OurTrajectory, ref: T
  * Returns the record with `firstDivergentStep` recomputed, and a note for the steps the arbiter passed.
  */
 export function arbitrateCurve(record: TrajectoryRecord, truth: TrajectoryResult, second: TrajectoryResult, tolerance: Tolerance): { record: TrajectoryRecord; notes: string[] } {
-  const sameLr = (lr: { actual: JsonFloat; expected: JsonFloat }) => {
-    const [a, e] = [fromJsonFloat(lr.actual), fromJsonFloat(lr.expected)];
-    return Math.abs(a - e) <= tolerance.atol + tolerance.rtol * Math.abs(e);
-  };
   const cleared: { step: number; ours: number; ref: number }[] = [];
   let first: number | null = null;
   for (const p of record.steps) {
@@ -100,11 +96,17 @@ export function arbitrateCurve(record: TrajectoryRecord, truth: TrajectoryResult
     const ours = Math.abs(fromJsonFloat(p.loss.actual) - t);
     // The larger of the reference's two float32 runs (the batches in order and reversed), as for tensors.
     const ref = Math.max(Math.abs(fromJsonFloat(p.loss.expected) - t), Math.abs((second.records[p.step - 1]?.loss ?? NaN) - t) || 0);
-    if (sameLr(p.lr) && ours <= ARBITER_MULTIPLE * ref) cleared.push({ step: p.step, ours, ref });
+    if (sameLr(p.lr, tolerance) && ours <= ARBITER_MULTIPLE * ref) cleared.push({ step: p.step, ours, ref });
     else first ??= p.step;
   }
   if (cleared.length === 0) return { record, notes: [] };
   const worst = cleared.reduce((w, c) => (c.ours > w.ours ? c : w));
   const note = `loss at step${cleared.length > 1 ? 's' : ''} ${cleared.map((c) => c.step).join(', ')}: within the reference's float32 error of the float64 trajectory (largest: step ${worst.step}, backend ${worst.ours.toPrecision(3)} vs float32 reference ${worst.ref.toPrecision(3)} from float64)`;
   return { record: { ...record, firstDivergentStep: first }, notes: [note] };
+}
+
+/** Whether both sides used the same LR at a point of the curve (an LR is exact arithmetic: never rounding). */
+export function sameLr(lr: { actual: JsonFloat; expected: JsonFloat }, tolerance: Tolerance): boolean {
+  const [a, e] = [fromJsonFloat(lr.actual), fromJsonFloat(lr.expected)];
+  return Math.abs(a - e) <= tolerance.atol + tolerance.rtol * Math.abs(e);
 }

@@ -6,6 +6,8 @@ import { ARBITER_MULTIPLE, arbitrate, maxAbsError } from '../../src/parity/arbit
 import { compareTensors } from '../../src/parity/compare-tensors.ts';
 import { noiseLevelElements } from '../../src/parity/noise-gradients.ts';
 import { stepDiagnosis } from '../../src/parity/step-diagnosis.ts';
+import { judgeFromSlots } from '../../src/parity/update-from-slots.ts';
+import { adamUpdate } from '../../src/parity/adam-formula.ts';
 import { GraphBuilder } from '../../src/graph/builder.ts';
 import { ONNX_DTYPE_CODE } from '../../src/graph/dtype.ts';
 import { toFloat64Graph } from '../../src/parity/float64-graph.ts';
@@ -136,5 +138,70 @@ describe('step diagnosis', () => {
     const text = stepDiagnosis(tensors, ours, ref, start, 0.01, adam, tol);
     expect(text).not.toContain('bias correction');
     expect(text).toContain('update rule is right');
+  });
+});
+
+describe('an Adam update near eps, judged by backward stability', () => {
+  // Element 0: gradient 3.58e-8 (near eps 1e-8; measured on squeezenet1_1's features.6.expand3x3.weight), its float32
+  // gradient 0.7% off on torch and 3% off on the backend. Element 1: an ordinary gradient, torch's rounding the larger.
+  // Adam's update amplifies element 0's difference to 4.4× the reference's distance from float64, though each side's
+  // parameter is exactly Adam's update of its own slots.
+  const adam = parseOptimizerOptions({ name: 'adam', lr: 1e-2 });
+  const lr = 1e-2;
+  const p0 = [0.06624, -0.125];
+  const torchFormula = adamUpdate(adam, lr, 1)!;
+  const after = (g: readonly number[], make: (xs: readonly number[]) => ReturnType<typeof f32>, formula = torchFormula) => {
+    const [m, v] = [g.map((x) => 0.1 * x), g.map((x) => 0.001 * x * x)];
+    return new Map([['w', make(p0.map((p, i) => formula(p, m[i], v[i])))], ['w/exp_avg', make(m)], ['w/exp_avg_sq', make(v)]]);
+  };
+  const truth = after([3.5791e-8, 0.0213], f64);
+  const ref = after([3.5531e-8, 0.0213 + 2e-9], f32);
+  const oursGradient = [3.4664e-8, 0.0213 - 1e-9];
+  const before = new Map([['w', f32(p0)]]);
+  const judge = (ours: Map<string, ReturnType<typeof f32>>) => {
+    const c = arbitrate(compareTensors('w', 'param', ours.get('w'), ref.get('w'), tol), ours.get('w'), ref.get('w'), truth.get('w'));
+    return judgeFromSlots(c, adam, { before: { ours: before, ref: before }, ours, ref, truth, index: 1, lr: { ours: lr, ref: lr } });
+  };
+
+  it('passes a parameter further from float64 than the reference when it is Adam’s update of slots within float32 error', () => {
+    const judged = judge(after(oursGradient, f32));
+    expect(judged.arbiter?.verdict).toBe('further-than-reference');
+    expect(judged.verdict).toBe('pass');
+    expect(judged.fromSlots).toMatchObject({ within: true, multiple: ARBITER_MULTIPLE });
+  });
+
+  it('never passes a parameter further from the formula of its own slots than the multiple of the reference', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1.01, max: 1e6, noNaN: true }), fc.constantFrom(1, -1), (factor, sign) => {
+        const ours = after(oursGradient, f32);
+        const w = [...ours.get('w')!.data].map(Number);
+        const formulaOf = (side: typeof ours) => torchFormula(p0[0], Number(side.get('w/exp_avg')!.data[0]), Number(side.get('w/exp_avg_sq')!.data[0]));
+        const refError = Math.abs(Number(ref.get('w')!.data[0]) - formulaOf(ref));
+        // At least the float32 spacing of the parameter: the floor the rule uses.
+        const floor = Math.max(refError, 2 ** (Math.floor(Math.log2(Math.abs(truth.get('w')!.data[1] as number))) - 23));
+        w[0] = formulaOf(ours) + sign * ARBITER_MULTIPLE * factor * floor * 1.01;
+        ours.set('w', f32(w));
+        const judged = judge(ours);
+        // Moved back toward torch or float64 it passes the tolerance or the arbiter's own rule (covered above).
+        if (judged.arbiter?.verdict !== 'further-than-reference') return;
+        expect(judged.verdict).toBe('fail');
+        expect(judged.fromSlots?.within).toBe(false);
+      }),
+    );
+  });
+
+  it('fails Adam without bias correction, whose parameter is not the formula of its slots', () => {
+    const noCorrection = (p: number, m: number, v: number) => p - (lr * m) / (Math.sqrt(v) + 1e-8);
+    const judged = judge(after(oursGradient, f32, noCorrection));
+    expect(judged.verdict).toBe('fail');
+    expect(judged.fromSlots?.within).toBe(false);
+  });
+
+  it('leaves the verdict alone when a slot is further from float64 than the reference’s (a wrong slot update)', () => {
+    const ours = after(oursGradient, f32);
+    ours.set('w/exp_avg_sq', f32(oursGradient.map((x) => 0.01 * x * x)));
+    const judged = judge(ours);
+    expect(judged.verdict).toBe('fail');
+    expect(judged.fromSlots).toBeUndefined();
   });
 });

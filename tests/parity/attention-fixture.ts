@@ -1,14 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { writeNpzFile } from '../../src/data/npz.ts';
 import { rngFor } from '../../src/data/rng.ts';
 import type { GraphBuilder, Value } from '../../src/graph/builder.ts';
 import { torchDefault } from '../../src/contracts/init.ts';
 import type { Model } from '../../src/contracts/model.ts';
 import type { ParameterSet } from '../../src/contracts/parameters.ts';
 import type { PluginDefinition } from '../../src/contracts/plugin.ts';
+import { writeNpzExperiment } from './npz-experiment.ts';
 
 const TOKENS = 4;
 const WIDTH = 8;
@@ -48,9 +45,8 @@ export const tinyAttentionModel: PluginDefinition<'model', Record<string, never>
   create: () => new TinyAttention(),
 };
 
-/** Writes the data file and the config into a fresh temporary folder; returns the config path. */
-export function writeAttentionExperiment(options: { steps?: number } = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tandem-parity-attention-'));
+/** The attention experiment (tiny-attention unless `model` names another `model:` section); returns the config path. */
+export function writeAttentionExperiment(options: { steps?: number; model?: string } = {}): string {
   // 64 train and 16 validation samples: whole batches of 16, as a graph exported with a fixed batch size needs.
   const n = 80;
   const rng = rngFor(11, 'parity-attention');
@@ -62,32 +58,14 @@ export function writeAttentionExperiment(options: { steps?: number } = {}): stri
     for (let t = 0; t < TOKENS; t++) mean += x[(s * TOKENS + t) * WIDTH + 1] / TOKENS;
     for (let t = 0; t < TOKENS; t++) y[s * TOKENS + t] = x[(s * TOKENS + t) * WIDTH] + mean;
   }
-  const data = join(dir, 'attention.npz');
   const dims = ['batch', 'token', 'vector'];
-  writeNpzFile(data, {
-    x: { dtype: 'float32', shape: [n, TOKENS, WIDTH], data: x, dims },
-    y: { dtype: 'float32', shape: [n, TOKENS, 1], data: y, dims },
+  return writeNpzExperiment({
+    name: 'attention',
+    x: { shape: [n, TOKENS, WIDTH], dims, data: x },
+    y: { shape: [n, TOKENS, 1], dims, data: y },
+    model: options.model ?? '{ name: tiny-attention, params: {} }',
+    batchSize: 16,
+    lr: 1e-2,
+    parity: `{ trajectory_steps: ${options.steps ?? 10} }`,
   });
-  const config = join(dir, 'attention.yaml');
-  writeFileSync(
-    config,
-    `experiment: { name: attention, seed: 0 }
-adapter:
-  name: npz
-  params:
-    path: ${data}
-    keys:
-      x: { dtype: float32, dims: [batch, token, vector], shape: [n, ${TOKENS}, ${WIDTH}] }
-      y: { dtype: float32, dims: [batch, token, vector], shape: [n, ${TOKENS}, 1] }
-model: { name: tiny-attention, params: {} }
-backend: { name: onnxruntime, params: {} }
-train:
-  epochs: 1
-  batch_size: 16
-  optimizer: { name: adam, lr: 1.0e-2 }
-  loss: { data: { kind: mse, output: y_hat, target: y } }
-parity: { trajectory_steps: ${options.steps ?? 10} }
-`,
-  );
-  return config;
 }

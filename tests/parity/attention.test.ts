@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runParity } from '../../src/orchestrator/parity/run-parity.ts';
 import { LiveTorchReference } from '../../src/plugins/backends/torch/live-torch-reference.ts';
@@ -11,6 +10,8 @@ import { Adam } from '../../src/train/optimizers/adam.ts';
 import { scalarLike } from '../../src/train/optimizers/graph-optimizer.ts';
 import { openReference } from '../backends/torch/torch-available.ts';
 import { tinyAttentionModel, writeAttentionExperiment } from './attention-fixture.ts';
+import { onnxModel } from './npz-experiment.ts';
+import { exportTorchModels } from '../models/onnx/exported-models.ts';
 
 /**
  * Multi-head attention with a packed in_proj bias (attention-fixture.ts): the key third of the bias has an
@@ -26,8 +27,7 @@ const reference = new LiveTorchReference();
 const outputs = mkdtempSync(join(tmpdir(), 'tandem-parity-attention-'));
 const config = writeAttentionExperiment({ steps: 5 });
 const KEY_BIAS = 'att.in_proj.bias[8]–att.in_proj.bias[15]';
-const exported = mkdtempSync(join(tmpdir(), 'tandem-parity-attention-onnx-'));
-if (!skip) await execa('/usr/bin/python3', ['-W', 'ignore', join(import.meta.dirname, 'export_attention.py'), exported]);
+const exported = skip ? '' : (await exportTorchModels(join(import.meta.dirname, 'export_attention.py'))).dir;
 
 describe.skipIf(skip)('attention: exactly-zero key-bias gradients (onnxruntime and tfjs vs live torch)', () => {
   afterAll(() => reference.dispose());
@@ -80,9 +80,7 @@ describe.skipIf(skip)('attention: exactly-zero key-bias gradients (onnxruntime a
     ['mha', 'torch.nn.MultiheadAttention', ['att.in_proj_bias[8]–att.in_proj_bias[15]']],
     ['vit', 'a 2-block ViT (LayerNorm, GELU MLP, cls token)', ['blocks.0.att.in_proj_bias[16]–blocks.0.att.in_proj_bias[31]']],
   ])('%s: %s from torch.onnx.export passes 14/14', async (name, _what, noise) => {
-    const mha = join(outputs, `${name}.yaml`);
-    const model = `model: { name: onnx, params: { path: ${join(exported, `${name}.onnx`)} } }`;
-    writeFileSync(mha, readFileSync(config, 'utf8').replace('model: { name: tiny-attention, params: {} }', model));
+    const mha = writeAttentionExperiment({ steps: 5, model: onnxModel(join(exported, `${name}.onnx`)) });
     const { report } = await runParity({ configFile: mha, overrides: [], builtins: builtinPlugins, outputsRoot: outputs, selectors: [], reference });
     expect(report.cases).toHaveLength(14);
     for (const c of report.cases) expect(c.verdict, `${c.id}: ${c.reason ?? ''}`).toBe('pass');

@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeNpzFile } from '../../src/data/npz.ts';
 import { rngFor } from '../../src/data/rng.ts';
 import { exportTorchModels } from '../models/onnx/exported-models.ts';
+import { writeNpzExperiment } from './npz-experiment.ts';
 
 /**
  * A training-mode BatchNorm experiment: torch's Conv → BatchNorm2d(momentum 0.2) → ReLU → Linear, exported with
@@ -16,31 +15,15 @@ export async function writeBatchNormExperiment(): Promise<{ config: string; clea
   const rng = rngFor(11, 'parity-batchnorm');
   const x = new Float32Array(n * 72).map(() => rng.normal());
   const y = new Float32Array(n * 3).map((_, i) => Math.tanh(x[Math.floor(i / 3) * 72 + (i % 3) * 7]));
-  const data = join(dir, 'batchnorm.npz');
-  writeNpzFile(data, {
-    x: { dtype: 'float32', shape: [n, 2, 6, 6], data: x, dims: ['batch', 'channel', 'y', 'x'] },
-    y: { dtype: 'float32', shape: [n, 3], data: y, dims: ['batch', 'vector'] },
+  const dims = ['batch', 'channel', 'y', 'x'];
+  const config = writeNpzExperiment({
+    name: 'batchnorm',
+    x: { shape: [n, 2, 6, 6], dims, data: x },
+    y: { shape: [n, 3], dims: ['batch', 'vector'], data: y },
+    model: `{ name: onnx, params: { path: ${join(dir, 'convbn.onnx')}, outputs: { y: y_hat } } }`,
+    batchSize: 8,
+    lr: 1e-2,
+    parity: '{ backends: [onnxruntime, tfjs], trajectory_steps: 4 }',
   });
-  const config = join(dir, 'batchnorm.yaml');
-  writeFileSync(
-    config,
-    `experiment: { name: batchnorm, seed: 0 }
-adapter:
-  name: npz
-  params:
-    path: ${data}
-    keys:
-      x: { dtype: float32, dims: [batch, channel, y, x], shape: [n, 2, 6, 6] }
-      y: { dtype: float32, dims: [batch, vector], shape: [n, 3] }
-model: { name: onnx, params: { path: ${join(dir, 'convbn.onnx')}, outputs: { y: y_hat } } }
-backend: { name: onnxruntime, params: {} }
-train:
-  epochs: 1
-  batch_size: 8
-  optimizer: { name: adam, lr: 1.0e-2 }
-  loss: { data: { kind: mse, output: y_hat, target: y } }
-parity: { backends: [onnxruntime, tfjs], trajectory_steps: 4 }
-`,
-  );
   return { config, cleanup };
 }

@@ -1,14 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { writeNpzFile } from '../../src/data/npz.ts';
 import { rngFor } from '../../src/data/rng.ts';
 import type { GraphBuilder, Value } from '../../src/graph/builder.ts';
 import { torchDefault } from '../../src/contracts/init.ts';
 import type { Model } from '../../src/contracts/model.ts';
 import type { ParameterSet } from '../../src/contracts/parameters.ts';
 import type { PluginDefinition } from '../../src/contracts/plugin.ts';
+import { writeNpzExperiment } from './npz-experiment.ts';
 
 /**
  * A two-layer convnet experiment for the layout mutation (no conv model plugin ships yet): x [n, 1, 6, 6] →
@@ -37,7 +34,6 @@ export const tinyConvModel: PluginDefinition<'model', Record<string, never>, Mod
 
 /** Writes the data file and the config into a fresh temporary folder; returns the config path. */
 export function writeConvExperiment(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tandem-parity-conv-'));
   const n = 32;
   const rng = rngFor(7, 'parity-conv');
   const x = new Float32Array(n * 36).map(() => rng.normal());
@@ -47,29 +43,14 @@ export function writeConvExperiment(): string {
     const at = (a: number, b: number) => (a >= 0 && a < 6 && b >= 0 && b < 6 ? x[s * 36 + a * 6 + b] : 0);
     y[s * 36 + i * 6 + j] = 0.5 * at(i, j) + 0.3 * at(i, j + 1) + 0.2 * at(i + 1, j);
   }
-  const data = join(dir, 'conv.npz');
   const dims = ['batch', 'channel', 'y', 'x'];
-  writeNpzFile(data, { x: { dtype: 'float32', shape: [n, 1, 6, 6], data: x, dims }, y: { dtype: 'float32', shape: [n, 1, 6, 6], data: y, dims } });
-  const config = join(dir, 'conv.yaml');
-  writeFileSync(
-    config,
-    `experiment: { name: convmut, seed: 0 }
-adapter:
-  name: npz
-  params:
-    path: ${data}
-    keys:
-      x: { dtype: float32, dims: [batch, channel, y, x], shape: [n, 1, 6, 6] }
-      y: { dtype: float32, dims: [batch, channel, y, x], shape: [n, 1, 6, 6] }
-model: { name: tiny-conv, params: {} }
-backend: { name: onnxruntime, params: {} }
-train:
-  epochs: 1
-  batch_size: 8
-  optimizer: { name: adam, lr: 1.0e-2 }
-  loss: { data: { kind: mse, output: y_hat, target: y } }
-parity: { backends: [onnxruntime], trajectory_steps: 4 }
-`,
-  );
-  return config;
+  return writeNpzExperiment({
+    name: 'convmut',
+    x: { shape: [n, 1, 6, 6], dims, data: x },
+    y: { shape: [n, 1, 6, 6], dims, data: y },
+    model: '{ name: tiny-conv, params: {} }',
+    batchSize: 8,
+    lr: 1e-2,
+    parity: '{ backends: [onnxruntime], trajectory_steps: 4 }',
+  });
 }

@@ -71,6 +71,7 @@ describe.skipIf(skip)('parity mutation suite (onnxruntime vs live torch)', () =>
     expect(first?.verdict, first?.reason).toBe('fail');
     // Judged through the float64 arbiter: float64 agrees with torch and not with the mutated side.
     expect(first?.tensors.some((t) => t.arbiter?.verdict === 'further-than-reference') || first?.trajectory?.firstDivergentStep, first?.reason).toBeTruthy();
+    if (m.note) expect(first?.notes?.join('\n')).toContain(m.note);
     if (m.names) expect(first?.reason).toContain(m.names);
     if (m.blames) expect([node?.op, ...(node?.unmatchedInputs ?? []).map((u) => u.op)]).toContain(m.blames);
     // A planted bug is never mistaken for rounding.

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { readNpzFile } from '../../../src/data/npz.ts';
 import { tensor, type Tensor } from '../../../src/graph/tensor.ts';
@@ -10,12 +10,12 @@ import { createOptimizer } from '../../../src/train/optimizers/create-optimizer.
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 
 /**
- * Exports test models with Debian's torch 1.13 (`script`, an export_*.py beside this file, with `args`) into a fresh temp
- * dir, exactly as a user's torch.onnx.export would write them. Returns the dir and a cleanup.
+ * Exports test models with Debian's torch 1.13 (`script`, an export_*.py beside this file or an absolute path, with
+ * `args`) into a fresh temp dir, exactly as a user's torch.onnx.export would write them. Returns the dir and a cleanup.
  */
 export async function exportTorchModels(script = 'export_torch_models.py', args: readonly string[] = []): Promise<{ dir: string; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-onnx-'));
-  await execa('/usr/bin/python3', ['-W', 'ignore', join(import.meta.dirname, script), dir, ...args]);
+  await execa('/usr/bin/python3', ['-W', 'ignore', resolve(import.meta.dirname, script), dir, ...args]);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -77,6 +77,12 @@ class LiveTorchRun implements ReferenceRun {
     return { result, state: this.session.getState() };
   }
 
+  readonly update = async (state: ReadonlyMap<string, Tensor>, batch: BatchFeed, lr: number, index: number) => {
+    this.session.setState(state);
+    const result = await this.session.step(batch, lr, index);
+    return { result, state: this.session.getState() };
+  };
+
   async trajectory(batches: readonly TrajectoryBatch[]): Promise<TrajectoryResult> {
     const { trainer, release } = await this.freshTrainer('trajectory', this.settings.schedule);
     const steps = batches.map((b) => ({
