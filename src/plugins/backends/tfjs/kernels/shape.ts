@@ -16,9 +16,10 @@ const transpose: Kernel = (c) => {
   const x = c.input(0);
   const perm = (c.attrs.perm as number[] | undefined) ?? [...Array(x.rank).keys()].reverse();
   const merged = mergedTranspose(x.shape, perm);
-  if (merged.perm.length === x.rank) return [tf.transpose(x, perm)];
+  // A transpose that moves no data (only size-1 axes move) stays a real transpose: a reshape would share the
+  // input's buffer, and an output that aliases a fed state tensor broke the next step on wasm (optimizer tests).
+  if (merged.perm.length === x.rank || merged.perm.every((p, i) => p === i)) return [tf.transpose(x, perm)];
   const out = [...c.outputInfo(0).shape];
-  if (merged.perm.every((p, i) => p === i)) return [tf.reshape(x, out)];
   return [tf.reshape(tf.transpose(tf.reshape(x, merged.shape), merged.perm), out)];
 };
 
