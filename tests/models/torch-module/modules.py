@@ -147,3 +147,48 @@ class Mismatched(nn.Module):
 
 def mismatched():
     return Mismatched()
+
+
+class Droppy(nn.Module):
+    """A training-mode nn.Dropout(0.2): the module reference must drop exactly tandem's elements each step."""
+
+    def __init__(self, p=0.2, own_dropout=False):
+        super().__init__()
+        self.lin = nn.Linear(8, 16)
+        self.drop = nn.Dropout(p)
+        self.out = nn.Linear(16, 8)
+        self.own_dropout = own_dropout
+
+    def forward(self, x):
+        h = torch.tanh(self.lin(x.flatten(1)))
+        # The mutation: torch's own random dropout, ignoring the nn.Dropout submodule (and so tandem's mask).
+        h = nn.functional.dropout(h, self.drop.p, self.training) if self.own_dropout else self.drop(h)
+        return self.out(h)
+
+
+def droppy():
+    return Droppy()
+
+
+def droppy_other_p():
+    return Droppy(p=0.5)
+
+
+def droppy_random():
+    return Droppy(own_dropout=True)
+
+
+class DroppyRenamed(Droppy):
+    """The same network with its nn.Dropout under another name: the graph's mask scope "drop" names no submodule."""
+
+    def __init__(self):
+        super().__init__()
+        self.dropper = self.drop
+        del self.drop
+
+    def forward(self, x):
+        return self.out(self.dropper(torch.tanh(self.lin(x.flatten(1)))))
+
+
+def droppy_renamed():
+    return DroppyRenamed()

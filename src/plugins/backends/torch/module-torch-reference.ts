@@ -76,6 +76,7 @@ export class ModuleTorchReference implements Reference {
     const params = new Set(program.params.map((p) => p.name));
     const buffers = program.buffers.map((b) => b.name);
     const forward = program.graphs.forward;
+    const masks = program.dropoutMasks.map((m) => m.name);
     try {
       const r = await this.ref.process.request(
         'module_open',
@@ -88,7 +89,8 @@ export class ModuleTorchReference implements Reference {
           buffers: toWireAll(new Map(buffers.map((b) => [b, init.get(b)!]))),
           constants: toWireAll(new Map([...forward.initializers].filter(([, t]) => isFloat(t.dtype) && t.shape.length > 0))),
           ...(this.map ? { weights_map: this.map, map_label: `parity.weights.map "${this.options.weightsMap!.label}"` } : {}),
-          forward_inputs: forward.inputs.map((i) => i.name).filter((n) => !params.has(n) && !buffers.includes(n)),
+          forward_inputs: forward.inputs.map((i) => i.name).filter((n) => !params.has(n) && !buffers.includes(n) && !masks.includes(n)),
+          dropout_masks: masks,
           model_outputs: [...program.outputs],
           output_values: head.outputValues,
           head: Buffer.from(toOnnx(head.graph)).toString('base64'),

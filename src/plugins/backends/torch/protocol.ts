@@ -174,6 +174,8 @@ export interface ModuleOpenRequest {
   readonly map_label?: string;
   /** The data inputs the module's forward takes, in order, and the model outputs it returns, in order. */
   readonly forward_inputs: readonly string[];
+  /** The graph's training-mode Dropout masks (`<node>/mask`): applied by the module's paired nn.Dropout, not passed to forward. */
+  readonly dropout_masks: readonly string[];
   readonly model_outputs: readonly string[];
   /** The loss head's input for each model output (the value the output names). */
   readonly output_values: readonly string[];

@@ -20,7 +20,7 @@ import onnx
 import torch
 
 from errors import RequestError
-from user_module import UserModuleError, load_user_module, user_frame
+from user_module import UserModuleError, load_user_module, scope_path, user_frame
 from wire import decode_tensors, encode_tensors
 
 OPSET = 17
@@ -156,17 +156,11 @@ def _line_of_op(module, args, message, file_path):
     return ""
 
 
-def _scope_path(node_name):
-    """torch names a node /layer1/layer1.0/conv1/Conv for submodule layer1.0.conv1: the scope's last parts."""
-    parts = [p for p in node_name.split("/")[:-1] if p]
-    return ".".join(p.rsplit(".", 1)[-1] for p in parts)
-
-
 def _submodule_values(model, submodules):
     """The ONNX value holding each hooked submodule's output: the first output of the last node of its scope."""
     last = {}
     for node in model.graph.node:
-        path = _scope_path(node.name)
+        path = scope_path(node.name)
         while path:
             last[path] = node.output[0]
             path = path.rsplit(".", 1)[0] if "." in path else ""

@@ -9,6 +9,7 @@ leaks into another. specs/torch-reference.md §9.
 import torch
 
 from errors import RequestError
+from module_dropout import pair_dropout_masks, refuse_random_dropout, set_masks
 from module_weights import bind_weights
 from training import Trainer
 from user_module import load_user_module
@@ -22,6 +23,8 @@ class ModuleRun:
         self.module = load_user_module(req["file"], req["callable"], req["seed"]).to(DTYPES[req["dtype"]])
         self.head = head
         self.data_inputs = req["forward_inputs"]
+        # tandem's Dropout masks go to the module's nn.Dropout submodules, never to forward() (module_dropout.py).
+        self.dropout_masks = pair_dropout_masks(self.module, req.get("dropout_masks") or [], self.label)
         self.model_outputs = req["model_outputs"]
         self.output_values = dict(zip(req["model_outputs"], req["output_values"]))
         self.outputs = head.outputs
@@ -65,7 +68,9 @@ class ModuleRun:
         missing = [n for n in self.data_inputs if n not in feeds]
         if missing:
             raise RequestError(f'{self.label}: no data fed for {", ".join(missing)}')
-        out = self.module(*[feeds[n] for n in self.data_inputs])
+        set_masks(self.module, feeds)
+        with refuse_random_dropout(self.label):
+            out = self.module(*[feeds[n] for n in self.data_inputs])
         return self._named_outputs(out)
 
     def _named_outputs(self, out):

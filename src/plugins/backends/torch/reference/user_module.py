@@ -79,3 +79,9 @@ def load_user_module(file_path, callable_name, seed):
     if not isinstance(built, torch.nn.Module):
         raise UserModuleError(f'"{callable_name}()" in "{file_path}" returned a value of type {type(built).__name__}, not a torch.nn.Module; return the module itself (e.g. `return Net()`)')
     return built
+
+
+def scope_path(node_name):
+    """torch names a node /layer1/layer1.0/conv1/Conv for submodule layer1.0.conv1: the scope's last parts."""
+    parts = [p for p in node_name.split("/")[:-1] if p]
+    return ".".join(p.rsplit(".", 1)[-1] for p in parts)
