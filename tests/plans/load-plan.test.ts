@@ -6,7 +6,7 @@ import { thresholdOverrides } from '../../src/orchestrator/plans/run-phase.ts';
 import { EXAMPLE_PLAN, writePlan } from './plan-files.ts';
 
 const phase = (body: string) => `initiative: TEST-INITIATIVE\ntitle: t\nphases:\n${body}`;
-const VITEST_PHASE = `  - id: one\n    title: first\n    selectors:\n      vitest:\n        - file: tests/orchestrator/suggest.test.ts\n`;
+const VITEST_PHASE = `  - id: one\n    title: first\n    selectors:\n      vitest:\n        - file: tests/util/suggest.test.ts\n`;
 
 function errorOf(file: string): ConfigError {
   try {

@@ -18,13 +18,13 @@ phases:
     title: closest-match suggestions pass
     selectors:
       vitest:
-        - file: tests/orchestrator/suggest.test.ts
+        - file: tests/util/suggest.test.ts
           filter: closestMatch
   - id: typo
     title: a filter that matches no test
     selectors:
       vitest:
-        - file: tests/orchestrator/suggest.test.ts
+        - file: tests/util/suggest.test.ts
           filter: no test is called this
 `;
 
@@ -42,12 +42,12 @@ describe('tandem plan run with vitest selectors', () => {
   it('runs the selected tests in a vitest child, archives the evidence and exits 0 when the criteria hold', async () => {
     const { code, stdout, stderr } = await cli('plan', 'run', plan, '--phase', 'suggest', '--reports', reports);
     expect(code).toBe(0);
-    expect(stderr).toContain('vitest tests/orchestrator/suggest.test.ts -t "closestMatch"');
+    expect(stderr).toContain('vitest tests/util/suggest.test.ts -t "closestMatch"');
     expect(stdout).toContain('TEST-INITIATIVE / suggest: ✓ pass\n  ✓ every selected test passes: 1 passed, 0 failed, 0 skipped\n');
     const entry = readEntry(resolve(entryDir(stdout)));
     expect(entry.dir.startsWith(join(reports, 'TEST-INITIATIVE', 'suggest'))).toBe(true);
     expect(Object.keys(entry.manifest.files).sort()).toStrictEqual(['logs/vitest-1.txt', 'parity.md', 'report.html', 'tests.json', 'vitest/1.json']);
-    expect(entry.manifest.selectors).toStrictEqual(['tests/orchestrator/suggest.test.ts -t "closestMatch"']);
+    expect(entry.manifest.selectors).toStrictEqual(['tests/util/suggest.test.ts -t "closestMatch"']);
     expect(verifyEntry(entry).ok).toBe(true);
     // Only the test the filter selected is listed, not the ones vitest skipped for it.
     const tests = JSON.parse(readFileSync(join(entry.dir, 'tests.json'), 'utf8'));
@@ -57,7 +57,7 @@ describe('tandem plan run with vitest selectors', () => {
   it('exits 1 and still archives when a criterion fails (a filter that selects no test)', async () => {
     const { code, stdout, stderr } = await cli('plan', 'run', plan, '--phase', 'typo', '--reports', reports);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/✗ every selected test passes: 0 passed, 0 failed, \d+ skipped; no test ran for tests\/orchestrator\/suggest\.test\.ts -t "no test is called this"/);
+    expect(stdout).toMatch(/✗ every selected test passes: 0 passed, 0 failed, \d+ skipped; no test ran for tests\/util\/suggest\.test\.ts -t "no test is called this"/);
     expect(stderr).toMatch(/error: phase typo did not pass \(fail\); the evidence is archived in /);
     expect(readEntry(resolve(entryDir(stdout))).manifest.verdict).toBe('fail');
   });
