@@ -73,7 +73,7 @@ describe.skipIf(skip)('checkpoints of a model with buffers (training-mode BatchN
 
   it('a fixed-batch export with training-mode BatchNorm trains only at its batch: another train.batch_size is refused, exit 2', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tandem-bn-fixed-'));
-    const fixed = `model.params.path=${join(experiment!.config, '..', 'convbn_fixed.onnx')}`;
+    const fixed = `model.params.path=${join(experiment!.models, 'convbn_fixed.onnx')}`;
     const refused = await cli('run', experiment!.config, '--outputs', root, fixed);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('the model computes batches of 4 only and normalizes with batch statistics (BatchNormalization in training mode), so training in batches of 8 would not be torch\'s BatchNorm; set train.batch_size=4');

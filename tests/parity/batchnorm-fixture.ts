@@ -6,10 +6,10 @@ import { writeNpzExperiment } from './npz-experiment.ts';
 /**
  * A training-mode BatchNorm experiment: torch's Conv → BatchNorm2d(momentum 0.2) → ReLU → Linear, exported with
  * TrainingMode.TRAINING (tests/models/onnx/export_batchnorm_models.py), fitted to a fixed function of x. Its
- * running statistics are buffers, so the step and trajectory stages compare them. Returns the config path and
- * a cleanup for the temporary folder.
+ * running statistics are buffers, so the step and trajectory stages compare them. Returns the config path, the
+ * folder of the exported models (convbn.onnx, convbn_fixed.onnx, linearbn.onnx) and a cleanup for it.
  */
-export async function writeBatchNormExperiment(): Promise<{ config: string; cleanup: () => void }> {
+export async function writeBatchNormExperiment(): Promise<{ config: string; models: string; cleanup: () => void }> {
   const { dir, cleanup } = await exportTorchModels('export_batchnorm_models.py');
   const n = 32;
   const rng = rngFor(11, 'parity-batchnorm');
@@ -25,5 +25,5 @@ export async function writeBatchNormExperiment(): Promise<{ config: string; clea
     lr: 1e-2,
     parity: '{ backends: [onnxruntime, tfjs], trajectory_steps: 4 }',
   });
-  return { config, cleanup };
+  return { config, models: dir, cleanup };
 }
