@@ -53,7 +53,17 @@ export interface ProbePlan {
 export interface ProbeResult {
   readonly errors: ReadonlyMap<string, ValueError>;
   /** The node whose rule turned matching output adjoints into diverging input adjoints, if any. */
-  readonly culprit?: { readonly node: Node; readonly diverging: ValueError[]; readonly upstream: ValueError[] };
+  readonly culprit?: {
+    readonly node: Node;
+    readonly diverging: ValueError[];
+    readonly upstream: ValueError[];
+    /**
+     * Tandem's own probed gradient graph, run in float64 by the reference, gives torch.autograd's float64 adjoints
+     * on every diverging edge: the rule is right, and its float32 adjoints differ through the float32 values it
+     * reads (an input within float32 error of a ReLU kink flips its mask). Absent when not checked or not cleared.
+     */
+    readonly clearedInFloat64?: { readonly maxAbs: number };
+  };
 }
 
 /**
@@ -129,9 +139,39 @@ export async function runProbes(plan: ProbePlan, rules: RuleRegistry | undefined
     if (diverging.length === 0) continue;
     const upstream = node.outputs.flatMap(consumersOf).map((e) => errors.get(e.probe)!);
     if (upstream.some((v) => !v.withinTolerance)) continue;
-    return { errors, culprit: { node, diverging, upstream } };
+    const edges = (byNode.get(node.name) ?? []).filter((e) => !errors.get(e.probe)!.withinTolerance);
+    const cleared = truth ? await ruleInFloat64(ours, edges, plan.feeds, reference, truth, tolerance) : undefined;
+    return { errors, culprit: { node, diverging, upstream, ...(cleared ? { clearedInFloat64: cleared } : {}) } };
   }
   return { errors };
+}
+
+/**
+ * Tandem's probed gradient graph run in float64 by the reference (its executor, not its autograd), from the same
+ * feeds cast exactly: where its adjoints on the culprit's diverging edges match torch.autograd's float64 ones within
+ * the tolerance, the rule computes the right function and only the float32 values it read differed. Undefined
+ * when they do not match (the rule is wrong) or the reference cannot execute graphs.
+ */
+async function ruleInFloat64(
+  ours: Graph,
+  edges: readonly Edge[],
+  feeds: ReadonlyMap<string, Tensor>,
+  reference: ReferenceRun,
+  truth: ReadonlyMap<string, Tensor>,
+  tolerance: Tolerance,
+): Promise<{ maxAbs: number } | undefined> {
+  if (!reference.execute) return undefined;
+  const names = edges.map((e) => `adjoint:${e.probe}`);
+  let out: Map<string, Tensor>;
+  try {
+    out = await reference.execute(toFloat64Graph(selectOutputs(ours, names, `${ours.name}.float64-adjoints`)), toFloat64(feeds), names);
+  } catch (e) {
+    if (e instanceof LocalizationUnavailable) return undefined;
+    throw e;
+  }
+  const compared = edges.map((e) => compareTensors(e.probe, 'grad', out.get(`adjoint:${e.probe}`), truth.get(e.probe), tolerance));
+  if (compared.some((c) => c.verdict !== 'pass')) return undefined;
+  return { maxAbs: Math.max(...compared.map((c) => Number(c.metrics?.maxAbs ?? 0))) };
 }
 
 /**

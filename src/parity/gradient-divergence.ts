@@ -99,8 +99,20 @@ async function withDerivatives(program: TrainingProgram, reference: ReferenceRun
 
 /** The record naming the culprit node of a probe run; `context` says which graph was probed. */
 function blame(program: TrainingProgram, r: ProbeResult, context: string, note = ''): FirstDivergence {
-  const { node, diverging, upstream } = r.culprit!;
+  const { node, diverging, upstream, clearedInFloat64 } = r.culprit!;
   const severity = severityOf(diverging, program.spec.dtype);
+  if (clearedInFloat64) {
+    return {
+      kind: 'gradient',
+      node: null,
+      compared: r.errors.size,
+      message:
+        context +
+        `node "${node.name}" (${node.op}) is where the float32 adjoints first differ from torch's, but its gradient rule is cleared: tandem's gradient graph run in float64 gives torch.autograd's float64 adjoints there (max abs ${clearedInFloat64.maxAbs.toPrecision(3)}). ` +
+        `The difference comes from the float32 values the rule reads, not the rule: e.g. an input within float32 error of a ReLU or max kink, where one side's mask flips.`,
+      method: METHOD,
+    };
+  }
   const reaching = upstream.length ? ` (${upstream.map((o) => `${o.name} max abs ${o.maxAbs}`).join(', ')})` : ' (it produces the target)';
   const returned = diverging.map((d) => `${d.name} max abs ${d.maxAbs}, rel L2 ${d.relL2}`).join('; ');
   return {
