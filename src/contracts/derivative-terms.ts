@@ -1,4 +1,5 @@
 import { Graph, type ValueInfo } from '../graph/ir.ts';
+import { liveNodes } from '../graph/live-nodes.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import type { DerivativeRecord as DerivativeTerm } from '../train/loss-scope.ts';
 
@@ -22,14 +23,7 @@ export function cutDerivatives(graph: Graph, terms: readonly DerivativeTerm[]): 
     }
   }
   const needed = new Set<string>([...graph.outputs.map((o) => o.name), ...terms.flatMap((t) => [t.of, t.wrt])]);
-  const keep = new Array<boolean>(graph.nodes.length).fill(false);
-  for (let i = graph.nodes.length - 1; i >= 0; i--) {
-    const n = graph.nodes[i];
-    if (!n.outputs.some((o) => needed.has(o) && !holes.has(o))) continue;
-    keep[i] = true;
-    for (const x of n.inputs) if (x) needed.add(x);
-  }
-  const nodes = graph.nodes.filter((_, i) => keep[i]);
+  const nodes = liveNodes(graph.nodes, needed, holes);
   const initializers = new Map<string, Tensor>([...graph.initializers].filter(([k]) => needed.has(k)));
   const holeInputs: ValueInfo[] = terms.filter((t) => needed.has(t.name) && graph.values.has(t.name)).map((t) => graph.value(t.name));
   const values = new Map<string, ValueInfo>([...graph.values].filter(([k]) => needed.has(k)));

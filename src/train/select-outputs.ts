@@ -1,4 +1,5 @@
 import { Graph, type ValueInfo } from '../graph/ir.ts';
+import { liveNodes } from '../graph/live-nodes.ts';
 import type { Tensor } from '../graph/tensor.ts';
 
 /**
@@ -8,15 +9,7 @@ import type { Tensor } from '../graph/tensor.ts';
  */
 export function selectOutputs(graph: Graph, outputs: readonly string[], name: string): Graph {
   const needed = new Set(outputs);
-  const keep: boolean[] = new Array(graph.nodes.length).fill(false);
-  for (let i = graph.nodes.length - 1; i >= 0; i--) {
-    const n = graph.nodes[i];
-    if (n.outputs.some((o) => needed.has(o))) {
-      keep[i] = true;
-      for (const x of n.inputs) if (x) needed.add(x);
-    }
-  }
-  const nodes = graph.nodes.filter((_, i) => keep[i]);
+  const nodes = liveNodes(graph.nodes, needed, new Set());
   const initializers = new Map<string, Tensor>();
   for (const [k, t] of graph.initializers) if (needed.has(k)) initializers.set(k, t);
   const inputs = graph.inputs.filter((i) => needed.has(i.name));

@@ -1,4 +1,5 @@
 import type { Graph } from '../ir.ts';
+import { liveNodes } from '../live-nodes.ts';
 import { rebuild } from './rebuild.ts';
 
 /**
@@ -7,13 +8,7 @@ import { rebuild } from './rebuild.ts';
  */
 export function removeDeadNodes(graph: Graph): Graph {
   const needed = new Set(graph.outputs.map((o) => o.name));
-  const keep = new Array<boolean>(graph.nodes.length).fill(false);
-  for (let i = graph.nodes.length - 1; i >= 0; i--) {
-    const n = graph.nodes[i];
-    if (!n.outputs.some((o) => needed.has(o))) continue;
-    keep[i] = true;
-    for (const x of n.inputs) if (x) needed.add(x);
-  }
+  const nodes = liveNodes(graph.nodes, needed, new Set());
   const initializers = new Map([...graph.initializers].filter(([k]) => needed.has(k)));
-  return rebuild(graph, graph.nodes.filter((_, i) => keep[i]), new Map(), initializers);
+  return rebuild(graph, nodes, new Map(), initializers);
 }

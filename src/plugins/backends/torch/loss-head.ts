@@ -1,5 +1,6 @@
 import { cutDerivatives } from '../../../contracts/derivative-terms.ts';
 import { Graph, type ValueInfo } from '../../../graph/ir.ts';
+import { liveNodes } from '../../../graph/live-nodes.ts';
 import type { Tensor } from '../../../graph/tensor.ts';
 import type { TrainingProgram } from '../../../train/program.ts';
 
@@ -20,13 +21,7 @@ export function lossHead(program: TrainingProgram): { graph: Graph; outputValues
   const outputs = new Set(outputValues);
   const params = new Set([...program.params, ...program.buffers].map((p) => p.name));
   const needed = new Set<string>([...cut.outputs.map((o) => o.name), ...program.derivatives.flatMap((d) => [d.of, d.wrt])]);
-  const keep = new Array<boolean>(cut.nodes.length).fill(false);
-  for (let i = cut.nodes.length - 1; i >= 0; i--) {
-    const n = cut.nodes[i];
-    if (!n.outputs.some((o) => needed.has(o) && !outputs.has(o))) continue;
-    keep[i] = true;
-    for (const x of n.inputs) if (x) needed.add(x);
-  }
+  const nodes = liveNodes(cut.nodes, needed, outputs);
   const reached = [...needed].filter((n) => params.has(n));
   if (reached.length) {
     throw new Error(
@@ -34,7 +29,6 @@ export function lossHead(program: TrainingProgram): { graph: Graph; outputValues
         'which the torch-module reference cannot express over one call of the module; use parity.reference: torch',
     );
   }
-  const nodes = cut.nodes.filter((_, i) => keep[i]);
   const initializers = new Map<string, Tensor>([...cut.initializers].filter(([k]) => needed.has(k)));
   const inputs: ValueInfo[] = [...cut.inputs.filter((i) => needed.has(i.name) && !outputs.has(i.name) && !params.has(i.name)), ...outputValues.map((o) => cut.value(o))];
   const values = new Map<string, ValueInfo>([...cut.values].filter(([k]) => needed.has(k)));
