@@ -16,8 +16,9 @@ const transpose: Kernel = (c) => {
   const x = c.input(0);
   const perm = (c.attrs.perm as number[] | undefined) ?? [...Array(x.rank).keys()].reverse();
   const merged = mergedTranspose(x.shape, perm);
-  // A transpose that moves no data (only size-1 axes move) stays a real transpose: a reshape would share the
-  // input's buffer, and an output that aliases a fed state tensor broke the next step on wasm (optimizer tests).
+  // A transpose that moves only size-1 axes stays a real transpose. Answering it with a reshape of the input (which
+  // shares the input's buffer) broke the second optimizer step on wasm (tests/backends/cross/optimizers-vs-torch:
+  // a [16, 1] → [1, 16] weight-gradient transpose); why the shared buffer went wrong is not pinned down.
   if (merged.perm.length === x.rank || merged.perm.every((p, i) => p === i)) return [tf.transpose(x, perm)];
   const out = [...c.outputInfo(0).shape];
   return [tf.reshape(tf.transpose(tf.reshape(x, merged.shape), merged.perm), out)];
