@@ -119,16 +119,26 @@ def conv_norm(norm):
     return torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), norm, torch.nn.ReLU(), torch.nn.Conv2d(8, 1, 1))
 
 
+def circular_pad(x, p):
+    """Periodic padding of the last axis by p on each side, what Conv1d(padding=p, padding_mode='circular') does
+    before it convolves, written out: torch 1.13 exports padding_mode='circular' with the left pad sliced one element
+    early (x[..., -p-1:-1]; pytorch/pytorch#86690), so a module using it exports another function than its own."""
+    return torch.cat([x[..., -p:], x, x[..., :p]], -1)
+
+
 class CircularConv1d(torch.nn.Module):
-    """Conv1d with periodic boundaries (padding_mode='circular': Pad by Slice + Concat) → tanh → Conv1d."""
+    """Conv1d with periodic boundaries → tanh → Conv1d: the parameters (names, shapes, seeded init) and the function of
+    Conv1d(2, 8, 5, padding=2, padding_mode='circular') → tanh → Conv1d(8, 1, 3, padding=1, padding_mode='circular'),
+    with the padding written out (circular_pad) so that torch exports it right. tests/zoo/export_torch_circular.py
+    checks the equivalence in torch and keeps torch's own padding_mode='circular' export, which the export check fails."""
 
     def __init__(self):
         super().__init__()
-        self.c1 = torch.nn.Conv1d(2, 8, 5, padding=2, padding_mode='circular')
-        self.c2 = torch.nn.Conv1d(8, 1, 3, padding=1, padding_mode='circular')
+        self.c1 = torch.nn.Conv1d(2, 8, 5)
+        self.c2 = torch.nn.Conv1d(8, 1, 3)
 
     def forward(self, x):
-        return self.c2(torch.tanh(self.c1(x)))
+        return self.c2(circular_pad(torch.tanh(self.c1(circular_pad(x, 2))), 1))
 
 
 class TokenEmbedding(torch.nn.Module):
@@ -245,7 +255,7 @@ MODELS = [
     ZooModel('groupnorm', 'Conv → nn.GroupNorm(2, 8) → ReLU → Conv', lambda: conv_norm(torch.nn.GroupNorm(2, 8)), IMAGE, IMAGE_DIMS, IMAGE_DIMS),
     ZooModel('instancenorm', 'Conv → nn.InstanceNorm2d(8, affine) → ReLU → Conv', lambda: conv_norm(torch.nn.InstanceNorm2d(8, affine=True)), IMAGE, IMAGE_DIMS, IMAGE_DIMS),
     ZooModel('pixelshuffle', 'Conv → nn.PixelShuffle(2) (DepthToSpace)', Shuffle, (3, 16, 16), IMAGE_DIMS, IMAGE_DIMS),
-    ZooModel('conv1d_circular', 'Conv1d with padding_mode=circular, twice', CircularConv1d, (2, 16), ('batch', 'channel', 'x'), ('batch', 'channel', 'x')),
+    ZooModel('conv1d_circular', 'two Conv1d with periodic boundaries (circular padding written as torch.cat, which torch exports right)', CircularConv1d, (2, 16), ('batch', 'channel', 'x'), ('batch', 'channel', 'x')),
     ZooModel('embedding', 'nn.Embedding of token ids + mean + linear head', TokenEmbedding, (6,), ('batch', 'token'), ('batch', 'vector'), tokens=16),
     ZooModel('bilinear', 'F.interpolate bilinear (align_corners=False) between convolutions', lambda: Bilinear(False), (3, 16, 16), IMAGE_DIMS, IMAGE_DIMS),
     ZooModel('bilinear_aligned', 'F.interpolate bilinear (align_corners=True) between convolutions', lambda: Bilinear(True), (3, 16, 16), IMAGE_DIMS, IMAGE_DIMS),
