@@ -8,7 +8,7 @@ import { lossBuilder } from '../train/losses/loss-builder.ts';
 import type { LossContext } from '../train/losses/loss-kind.ts';
 import { modelForLoss } from '../train/losses/rollout/rollout-model.ts';
 import { createOptimizer } from '../train/optimizers/create-optimizer.ts';
-import { forwardDropoutMasks, type DataInputSpec, type ProgramSpec } from '../train/program.ts';
+import { programDropoutMasks, type DataInputSpec, type ProgramSpec } from '../train/program.ts';
 import type { LossSummary } from '../train/history.ts';
 import { constantFeeds, feedOf, meanOverBatches } from '../train/trainer.ts';
 import type { TrainSettings } from '../train/training-run.ts';
@@ -100,9 +100,12 @@ export class ParityExperiment {
     );
   }
 
-  /** The model's training-mode Dropout masks (none for most models), found once from its forward pass. */
+  /**
+   * The program's training-mode Dropout masks (none for most models), found once: the forward pass's and those of
+   * each application of the model in the loss (a rollout's steps), so every side is fed what the trainer feeds.
+   */
   dropoutMasks(): readonly DropoutMask[] {
-    this.masks ??= forwardDropoutMasks(this.programSpec('float32'), this.batchSize);
+    this.masks ??= programDropoutMasks(this.programSpec('float32'), this.batchSize);
     return this.masks;
   }
 

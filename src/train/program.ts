@@ -126,13 +126,12 @@ function buildForward(spec: ProgramSpec, batchSize: number) {
   return { b, inputs, paramSet, outputs };
 }
 
-/** The training-mode Dropout masks of the program at `batchSize`, from its forward pass alone (no autodiff). */
-export function forwardDropoutMasks(spec: ProgramSpec, batchSize: number): DropoutMask[] {
-  return buildForward(spec, batchSize).paramSet.dropoutMasks();
-}
-
-export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): TrainingProgram {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`the batch size must be a positive integer, got ${batchSize}`);
+/**
+ * The model's forward pass, then the loss terms on the same builder: everything before autodiff by the
+ * parameters. A loss may apply the model again (a rollout feeds it its own predictions), adding parameters'
+ * uses and Dropout masks (one per application) that the forward pass alone does not have.
+ */
+function buildLoss(spec: ProgramSpec, batchSize: number) {
   const { b, inputs, paramSet, outputs } = buildForward(spec, batchSize);
   for (const name of Object.keys(outputs)) {
     if (name in inputs) {
@@ -140,9 +139,23 @@ export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): Trai
     }
   }
   const params: Record<string, Value> = Object.fromEntries(paramSet.names().map((n) => [n, b.value(n)]));
-
   const scope = new LossScope(b, inputs, outputs, params, { seed: spec.seed, dtype: spec.dtype }, (g, ins) => spec.model.forward(g, ins, paramSet), spec.rules);
   const terms = spec.loss(scope);
+  return { inputs, paramSet, outputs, params, scope, terms };
+}
+
+/**
+ * The training-mode Dropout masks of the program at `batchSize` (what `buildTrainingProgram(…).dropoutMasks`
+ * lists, without building the gradient and step graphs): the forward pass's and those of every application of
+ * the model inside the loss, each its own mask, as torch draws a fresh one per call.
+ */
+export function programDropoutMasks(spec: ProgramSpec, batchSize: number): DropoutMask[] {
+  return buildLoss(spec, batchSize).paramSet.dropoutMasks();
+}
+
+export function buildTrainingProgram(spec: ProgramSpec, batchSize: number): TrainingProgram {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`the batch size must be a positive integer, got ${batchSize}`);
+  const { inputs, paramSet, outputs, params, scope, terms } = buildLoss(spec, batchSize);
   const termNames = Object.keys(terms);
   if (termNames.length === 0) throw new Error('the loss has no terms: configure at least one under train.loss');
   const g = scope.g;

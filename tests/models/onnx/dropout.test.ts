@@ -10,11 +10,13 @@ import type { Backend, BatchFeed, Session } from '../../../src/contracts/backend
 import { drawDropoutMasks, withDropoutMasks } from '../../../src/contracts/dropout-masks.ts';
 import { writeNpzFile } from '../../../src/data/npz.ts';
 import { Rng } from '../../../src/data/rng.ts';
+import { setUpParity } from '../../../src/orchestrator/parity/parity-setup.ts';
 import { runParity } from '../../../src/orchestrator/parity/run-parity.ts';
 import { LiveTorchReference } from '../../../src/plugins/backends/torch/live-torch-reference.ts';
 import { builtinPlugins } from '../../../src/plugins/index.ts';
 import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
 import { STAGES } from '../../../src/parity/report.ts';
+import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
 import { cli, runStatuses } from '../../cli/run-cli.ts';
 import { expectedOf, exportTorchModels, onnxProgram } from './exported-models.ts';
@@ -51,6 +53,30 @@ train:
   optimizer: { name: adam, lr: 0.01 }
   loss:
     data: { kind: mse, output: y_hat, target: y }
+tracker: { name: none }
+reporter: { name: json }
+`);
+  // Windows of 3 states for the rollout of dropout_step: 48 samples, 10 held out (batches of 8 and 2).
+  const w = Float32Array.from({ length: 48 * 3 * 2 }, () => 2 * rng.uniform() - 1);
+  writeNpzFile(join(dir, 'windows.npz'), { w: { dtype: 'float32', shape: [48, 3, 2], data: w } });
+  writeFileSync(join(dir, 'rollout.yaml'), `
+experiment: { name: dropout-rollout, seed: 0 }
+adapter:
+  name: npz
+  params:
+    path: ${join(dir, 'windows.npz')}
+    keys:
+      w: { dtype: float32, dims: [batch, time, vector], shape: [n, 3, 2] }
+model:
+  name: onnx
+  params: { path: ${join(dir, 'dropout_step.onnx')}, outputs: { y: y_hat } }
+backend: { name: onnxruntime }
+train:
+  epochs: 2
+  batch_size: 8
+  optimizer: { name: adam, lr: 0.01 }
+  loss:
+    rollout: { kind: rollout_mse, field: w, window: '(time, vector)', input: x, output: y_hat, horizon: 2 }
 tracker: { name: none }
 reporter: { name: json }
 `);
@@ -126,8 +152,73 @@ describe.skipIf(!!skip)('an MLP with nn.Dropout(0.2) exported in training mode',
   }, 180_000);
 });
 
+/**
+ * A rollout loss applies the step model to its own output, so one loss calls its training-mode Dropout once per
+ * rollout step. torch draws a fresh mask per call; so does tandem: each application is its own mask input
+ * (`apply<k>/<node>/mask`), drawn from its own stream, and parity must feed every side all of them, as the
+ * trainer does. (It used to find the masks from the forward pass alone, so parity fed ones to the rollout's calls:
+ * Dropout off in parity's loss while training dropped.) At another batch than training's (evaluation's last,
+ * partial batch) each application's mask is ones of that batch's shape.
+ */
+describe.skipIf(!!skip)('a training-mode Dropout called twice in one loss (a rollout of 2 steps)', () => {
+  it('gets a mask per call, and parity feeds every one of them as the trainer does', async () => {
+    const { experiment } = await setUpParity({ configFile: join(dir, 'rollout.yaml'), overrides: [], builtins: builtinPlugins });
+    const program = buildTrainingProgram(experiment.programSpec('float32'), experiment.batchSize);
+    expect(program.dropoutMasks.map((m) => [m.name, m.shape])).toEqual([
+      ['/2/Dropout/mask', [8, 16]],
+      ['apply1//2/Dropout/mask', [8, 16]],
+      ['apply2//2/Dropout/mask', [8, 16]],
+    ]);
+    expect(experiment.dropoutMasks()).toEqual(program.dropoutMasks);
+    const fed = experiment.firstBatch();
+    expect(fed.get('apply1//2/Dropout/mask')!.data).not.toEqual(fed.get('apply2//2/Dropout/mask')!.data);
+    expect(experiment.trajectory(2)[1].feed.get('apply1//2/Dropout/mask')!.data).not.toEqual(fed.get('apply1//2/Dropout/mask')!.data);
+  }, 60_000);
+
+  it('tandem run trains it (validation in batches of 8 and 2), and tandem parity passes 14/14', async () => {
+    const run = await cli('run', join(dir, 'rollout.yaml'), '--outputs', join(outputs, 'rollout-runs'));
+    expect(run.code, run.stderr).toBe(0);
+    expect(runStatuses(join(outputs, 'rollout-runs'))).toEqual(['complete']);
+    const r = await cli('parity', join(dir, 'rollout.yaml'), '--outputs', join(outputs, 'rollout-parity'));
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/PASS: 14 pass, 0 fail, 0 error/);
+  }, 240_000);
+
+  it("a backend whose rollout calls get no mask (Dropout off in them, what parity once fed) fails from the loss on, its forward passing", async () => {
+    const reference = new LiveTorchReference();
+    try {
+      const { report } = await runParity({
+        configFile: join(dir, 'rollout.yaml'),
+        overrides: [],
+        builtins: builtinPlugins,
+        outputsRoot: join(outputs, 'rollout-mutated'),
+        selectors: ['*/onnxruntime/*'],
+        reference,
+        sides: { onnxruntime: { backend: withoutMasks(/^apply/) } },
+      });
+      const verdicts = Object.fromEntries(report.cases.map((c) => [c.stage, c.verdict]));
+      expect(verdicts).toMatchObject({ init: 'pass', forward: 'pass', loss: 'fail', gradients: 'fail', step: 'fail', trajectory: 'fail' });
+    } finally {
+      await reference.dispose();
+    }
+  }, 180_000);
+});
+
+/** The backend fed every batch without the masks whose names match `drop`: those Dropouts see ones (off). */
+function withoutMasks(drop: RegExp): (backend: Backend) => Backend {
+  return (backend) => feedsMapped(backend, () => (batch) => new Map([...batch].filter(([name]) => !drop.test(name))));
+}
+
 /** The backend with every fed mask replaced by the masks of the step after: a Dropout that draws its own. */
 function shiftedMasks(backend: Backend): Backend {
+  return feedsMapped(backend, (program) => (batch) => {
+    const fed = program.dropoutMasks.filter((m) => batch.has(m.name));
+    return new Map([...batch, ...drawDropoutMasks(fed, program.spec.seed, 99)]);
+  });
+}
+
+/** `backend` with every batch its sessions are fed rewritten by `map` (made per compiled program). */
+function feedsMapped(backend: Backend, map: (program: TrainingProgram) => (batch: BatchFeed) => BatchFeed): Backend {
   return {
     name: backend.name,
     dtype: backend.dtype,
@@ -136,20 +227,17 @@ function shiftedMasks(backend: Backend): Backend {
     effectiveSettings: () => backend.effectiveSettings(),
     async compile(program) {
       const session = await backend.compile(program);
-      const shift = (batch: BatchFeed): BatchFeed => {
-        const fed = program.dropoutMasks.filter((m) => batch.has(m.name));
-        return new Map([...batch, ...drawDropoutMasks(fed, program.spec.seed, 99)]);
-      };
-      const shifted: Session = {
-        step: (batch, lr, stepIndex) => session.step(shift(batch), lr, stepIndex),
-        evaluate: (batch) => session.evaluate(shift(batch)),
-        forward: (batch, options) => session.forward(shift(batch), options),
-        gradients: (batch) => session.gradients(shift(batch)),
+      const mapped = map(program);
+      const wrapped: Session = {
+        step: (batch, lr, stepIndex) => session.step(mapped(batch), lr, stepIndex),
+        evaluate: (batch) => session.evaluate(mapped(batch)),
+        forward: (batch, options) => session.forward(mapped(batch), options),
+        gradients: (batch) => session.gradients(mapped(batch)),
         getState: () => session.getState(),
         setState: (state) => session.setState(state),
         dispose: () => session.dispose(),
       };
-      return shifted;
+      return wrapped;
     },
   };
 }
