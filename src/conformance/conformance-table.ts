@@ -47,7 +47,7 @@ export function formatConformanceTable(results: readonly BackendConformance[]): 
   const widths = header.map((_, k) => Math.max(...table.map((row) => row[k].length)));
   const line = (row: string[]) => row.map((c, k) => c.padEnd(widths[k])).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), widths.map((w) => '-'.repeat(w)).join('  '), line(totals)];
-  for (const [op, why] of Object.entries(OPS_WITHOUT_NODE_TESTS)) out.push(`${op}: no node test in the data: ${why}`);
+  for (const [op, why] of Object.entries(OPS_WITHOUT_NODE_TESTS)) out.push(`${op}: no official node test in this ONNX's test data: ${why}`);
   for (const r of results) {
     for (const row of r.unexpected) out.push(`! ${r.backend} ${row.test}: ${row.status}: ${row.reason.split('\n')[0]}`);
     for (const t of r.stale) out.push(`! ${r.backend} ${t}: listed as a gap but passes; remove it from the backend's node-test gaps (its capabilities().nodeTestGaps)`);

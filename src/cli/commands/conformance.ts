@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { expectedNotPassing } from '../../conformance/exclusions.ts';
+import { expectedNotPassing, OPS_WITHOUT_NODE_TESTS } from '../../conformance/exclusions.ts';
 import { formatConformanceTable, judgeConformance, type BackendConformance } from '../../conformance/conformance-table.ts';
 import { ONNX_NODE_TEST_DIR } from '../../conformance/onnx-node-suite.ts';
 import { runConformance } from '../../conformance/run-conformance.ts';
@@ -67,7 +67,7 @@ export const conformanceCommand: CliCommand = {
           }
           io.err(`${backend}: ${results.at(-1)!.rows.length} node tests in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
         }
-        io.out(o.json ? toJson({ data: o.data, backends: results }) : `ONNX node conformance (${o.data})\ncell: passed/tests (non-passing tests that are refused by design or listed gaps) !unexpected\n\n${formatConformanceTable(results)}`);
+        io.out(o.json ? toJson({ data: o.data, backends: results, opsWithoutNodeTests: OPS_WITHOUT_NODE_TESTS }) : `ONNX node conformance (${o.data})\ncell: passed/tests (non-passing tests that are refused by design or listed gaps) !unexpected\n\n${formatConformanceTable(results)}`);
         const bad = results.filter((r) => r.unexpected.length || r.stale.length);
         if (bad.length) {
           throw new ConformanceFailedError(`conformance differs from the expected results on ${bad.map((r) => `${r.backend} (${r.unexpected.length} unexpected, ${r.stale.length} stale exclusions)`).join(', ')}; see the lines marked "!" above`);
