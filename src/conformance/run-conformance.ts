@@ -29,9 +29,22 @@ export interface ConformanceRow {
   readonly reason: string;
 }
 
+/**
+ * How node tests of the ops tandem reads at import without carrying them (Flatten, Shape, LSTM, GRU, RNN,
+ * Dropout …) are read: by the `onnx` model's importer, as a user's export is, into a graph of the op set and the
+ * feeds it takes. The composition root wires the importer's (src/orchestrator/composition-root.ts).
+ */
+export interface ImportTimeReader {
+  readonly ops: ReadonlySet<string>;
+  /** Throws on a refusal; one with `exitCode` 2 (bad input, the importer's refusals) makes the test `unsupported`. */
+  read(file: string, bytes: Uint8Array, feeds: Readonly<Record<string, Tensor>>): { graph: Graph; feeds: Record<string, Tensor> };
+}
+
 export interface ConformanceOptions {
-  /** Ops to check; all of tandem's op set plus COMPOSITE by default. */
+  /** Ops to check; all of tandem's op set (and the import-time ops, with `importTime`) plus COMPOSITE by default. */
   readonly ops?: readonly string[];
+  /** Runs the node tests of the import-time ops too, read by this importer; without it they are not selected. */
+  readonly importTime?: ImportTimeReader;
   readonly root?: string;
   /** The ONNX loader's default is rtol 1e-3, atol 1e-7; 1e-5 absorbs float32 rounding near exact zeros (as ORT's own runner does). */
   readonly tolerance?: Tolerance;
@@ -52,18 +65,19 @@ export const DEFAULT_OP_TOLERANCE: Readonly<Record<string, Tolerance>> = { DFT: 
  * reference outputs.
  */
 export async function runConformance(executor: Executor, opts: ConformanceOptions = {}): Promise<ConformanceRow[]> {
-  const supported = new Set(registeredOps());
+  const supported = new Set([...registeredOps(), ...(opts.importTime?.ops ?? [])]);
   const ops = new Set(opts.ops ?? [...supported, COMPOSITE]);
   const rows: ConformanceRow[] = [];
   for (const tc of listNodeTests(ops, supported, opts.root ?? ONNX_NODE_TEST_DIR)) {
     const tol = opts.opTolerance?.[tc.op] ?? DEFAULT_OP_TOLERANCE[tc.op] ?? opts.tolerance ?? DEFAULT_TOLERANCE;
     const row = (status: ConformanceStatus, reason = ''): ConformanceRow => ({ op: tc.op, test: tc.name, status, reason });
-    rows.push(await runCase(tc, executor, tol, row));
+    const importTime = opts.importTime && tc.ops.some((op) => opts.importTime!.ops.has(op)) ? opts.importTime : undefined;
+    rows.push(await runCase(tc, executor, tol, row, importTime));
   }
   return rows;
 }
 
-async function runCase(tc: NodeTestCase, executor: Executor, tol: Tolerance, row: (s: ConformanceStatus, r?: string) => ConformanceRow): Promise<ConformanceRow> {
+async function runCase(tc: NodeTestCase, executor: Executor, tol: Tolerance, row: (s: ConformanceStatus, r?: string) => ConformanceRow, importTime?: ImportTimeReader): Promise<ConformanceRow> {
   const bytes = readFileSync(`${tc.dir}/model.onnx`);
   const model = onnx.ModelProto.decode(bytes);
   const shapeInputs = shapeInputNames(model);
@@ -80,15 +94,14 @@ async function runCase(tc: NodeTestCase, executor: Executor, tol: Tolerance, row
     } catch (e) {
       return row('error', `test_data_set_${k}: ${(e as Error).message}`);
     }
-    // Shape-like inputs (Reshape shape, Slice bounds, axes …) become constants: tandem's graphs are static.
-    const constants = Object.fromEntries(Object.entries(given).filter(([n]) => shapeInputs.has(n)));
-    const feeds = Object.fromEntries(Object.entries(given).filter(([n]) => !shapeInputs.has(n)));
     let graph: Graph;
+    let feeds: Record<string, Tensor>;
     try {
-      graph = fromOnnx(toOnnx(fromOnnx(bytes, { constants })));
+      ({ graph, feeds } = importTime ? importTime.read(`${tc.dir}/model.onnx`, bytes, given) : readThroughIr(bytes, given, shapeInputs));
       validate(graph);
     } catch (e) {
-      return row(e instanceof GraphError ? 'unsupported' : 'error', (e as Error).message);
+      const refused = e instanceof GraphError || (e as { exitCode?: number }).exitCode === 2;
+      return row(refused ? 'unsupported' : 'error', (e as Error).message);
     }
     let got: Record<string, Tensor>;
     try {
@@ -102,6 +115,16 @@ async function runCase(tc: NodeTestCase, executor: Executor, tol: Tolerance, row
     }
   }
   return row('pass');
+}
+
+/**
+ * The model parsed by tandem's IR reader, re-emitted by its writer and read back. Shape-like inputs (Reshape
+ * shape, Slice bounds, axes …) become constants: tandem's graphs are static.
+ */
+function readThroughIr(bytes: Uint8Array, given: Record<string, Tensor>, shapeInputs: ReadonlySet<string>): { graph: Graph; feeds: Record<string, Tensor> } {
+  const constants = Object.fromEntries(Object.entries(given).filter(([n]) => shapeInputs.has(n)));
+  const feeds = Object.fromEntries(Object.entries(given).filter(([n]) => !shapeInputs.has(n)));
+  return { graph: fromOnnx(toOnnx(fromOnnx(bytes, { constants }))), feeds };
 }
 
 /** Why the model's inputs/outputs are outside what tandem carries (sequences, optionals, float16 …), if they are. */

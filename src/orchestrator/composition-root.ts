@@ -19,6 +19,7 @@ import { trainingStages } from '../train/training-stages.ts';
 import { PENDING_STAGES } from './workflow/pending-stage.ts';
 import type { Stage } from './workflow/stage.ts';
 import { Workflow } from './workflow/workflow.ts';
+import { IMPORT_TIME_OPS, readNodeTest } from '../plugins/models/onnx/node-test-reader.ts';
 
 /**
  * The composition root: the only module that touches the DI container (scripts/lint.mjs enforces it). Everything
@@ -119,6 +120,12 @@ export { builtinPlugins };
 
 /** `tandem tracker replay`: the mlflow tracker's delivery of a run's spool after an outage (specs/tracking.md §6). */
 export { replaySpool } from '../plugins/trackers/mlflow/replay-spool.ts';
+
+/**
+ * `tandem conformance` reads the node tests of the ops tandem rewrites at import (Flatten, Shape, LSTM, GRU, RNN,
+ * Dropout …) with the onnx model's importer, as a user's export is read (src/conformance/run-conformance.ts).
+ */
+export const importTimeNodeTests = { ops: IMPORT_TIME_OPS, read: readNodeTest };
 
 /** The Python with torch the reference runs (TANDEM_TORCH_PYTHON, else Debian's); `tandem zoo` exports with it too. */
 export { DEFAULT_PYTHON } from '../plugins/backends/torch/torch-process.ts';

@@ -5,7 +5,7 @@ import { ONNX_NODE_TEST_DIR } from '../../conformance/onnx-node-suite.ts';
 import { runConformance } from '../../conformance/run-conformance.ts';
 import { UsageError } from '../../orchestrator/errors.ts';
 import type { Backend } from '../../contracts/backend.ts';
-import { builtinPlugins } from '../../orchestrator/composition-root.ts';
+import { builtinPlugins, importTimeNodeTests } from '../../orchestrator/composition-root.ts';
 import { constructPlugin } from '../../orchestrator/plugins/construct-plugin.ts';
 import { toJson } from '../io.ts';
 import type { CliCommand } from './command.ts';
@@ -59,7 +59,7 @@ export const conformanceCommand: CliCommand = {
             throw new Error(`backend ${backend} could not start, so its conformance was not run: ${(e as Error).message}`);
           }
           try {
-            const rows = await runConformance(async (graph, feeds) => Object.fromEntries(await executor.run(graph, new Map(Object.entries(feeds)))), { root: o.data });
+            const rows = await runConformance(async (graph, feeds) => Object.fromEntries(await executor.run(graph, new Map(Object.entries(feeds)))), { root: o.data, importTime: importTimeNodeTests });
             const gaps = created.capabilities().nodeTestGaps;
             results.push(judgeConformance(backend, rows, expectedNotPassing(gaps), gaps));
           } finally {

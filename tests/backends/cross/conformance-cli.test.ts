@@ -19,6 +19,9 @@ describe('tandem conformance', () => {
     expect(r.stdout).toMatch(/^Gemm\s+11\/11$/m);
     expect(r.stdout).toMatch(/^Resize\s+11\/23 \(12 expected\)$/m); // cubic and TF modes refused, ORT's align_corners deviation
     expect(r.stdout).not.toMatch(/^!/m);
+    // The ops the onnx model's importer rewrites run too, read by that importer: the recurrent layers unrolled.
+    expect(r.stdout).toMatch(/^GRU\s+4\/4$/m);
+    expect(r.stdout).toMatch(/^LSTM\s+3\/4 \(1 expected\)$/m); // peepholes and sequence_lens refused
     // ONNX 1.12's test data has no Mish or GroupNormalization test (opset 18): named, not left out.
     expect(r.stdout).toMatch(/^GroupNormalization: no official node test in this ONNX's test data: an opset-18 op/m);
     expect(r.stdout).toMatch(/^Mish: no official node test in this ONNX's test data: an opset-18 op/m);

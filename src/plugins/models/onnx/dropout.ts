@@ -13,6 +13,7 @@ import type { ImportOp } from './import-op.ts';
  */
 export const dropout: ImportOp = {
   attrs: { seed: { type: 'int' }, ratio: { type: 'float' } },
+  constInputs: [1, 2],
   import(ctx, node) {
     const [x, ratioName, modeName] = node.inputs;
     const known = (name: string | undefined, what: string): number | undefined => {

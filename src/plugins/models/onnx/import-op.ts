@@ -37,5 +37,10 @@ export interface ImportContext {
  */
 export interface ImportOp {
   readonly attrs: Readonly<Record<string, AttrSpec>>;
+  /**
+   * Inputs the import reads as constants (a Dropout's ratio, ConstantOfShape's shape), as `OpDef.constInputs` are
+   * for the ops of the set: a node test feeding them as graph inputs binds them as constants (node-test-reader.ts).
+   */
+  readonly constInputs?: readonly number[];
   import(ctx: ImportContext, node: ImportNode): (Value | Tensor)[];
 }

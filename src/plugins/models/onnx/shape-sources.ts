@@ -30,6 +30,7 @@ const Size: ImportOp = {
 
 const ConstantOfShape: ImportOp = {
   attrs: { value: { type: 'tensor' } },
+  constInputs: [0],
   import(ctx, node) {
     const shape = ctx.constant(node.inputs[0]);
     if (!shape) return ctx.refuseComputed(node, 0, 'shape');
@@ -42,6 +43,7 @@ const ConstantOfShape: ImportOp = {
 /** Range folds when its bounds are constants; with computed bounds its length is data-dependent. */
 const Range: ImportOp = {
   attrs: {},
+  constInputs: [0, 1, 2],
   import(ctx, node) {
     const [start, limit, delta] = node.inputs.map((v) => ctx.constant(v));
     if (!start || !limit || !delta) return ctx.refuseComputed(node, [start, limit, delta].findIndex((t) => !t), 'bound');
