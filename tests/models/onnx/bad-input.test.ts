@@ -58,6 +58,8 @@ reporter: { name: json }
 
 const ROWS: [model: string, what: string, message: RegExp, sequences?: boolean][] = [
   ['datashape', 'a shape computed from tensor values', /node "reshape" \(Reshape\): its Reshape shape input \(input 1, "shape"\) is computed from tensor values by node "to_int" \(Cast\), not only from shapes/],
+  ['datafill', 'an output size computed from tensor values', /node "fill" \(ConstantOfShape\): its shape \(input 0, "size"\) is computed from tensor values by node "as_shape" \(Unsqueeze\), not only from shapes/],
+  ['missing_ops', 'several ops outside the set', /missing_ops\.onnx uses 3 op types outside tandem's op set: NonZero \(1 node: where_nonzero\); TopK \(1 node: top2\); Hardmax \(2 nodes: hard1, hard2\)\. .* rewrite those layers in supported ops \(Abs, Add, /],
   ['lstm_lens', 'an LSTM with sequence_lens', /node "lstm" \(LSTM\): sequence_lens is given: tandem unrolls the recurrence over the static sequence length/, true],
   ['dropout_ratio', 'a Dropout whose ratio is a graph input', /node "dropout" \(Dropout\): its ratio "p" is a graph input or computed, not a constant/],
   ['dropout_all', 'a training-mode Dropout with ratio 1', /node "dropout" \(Dropout\): its ratio is 1; a training-mode Dropout needs a ratio in \[0, 1\)/],

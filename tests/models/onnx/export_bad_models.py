@@ -35,6 +35,22 @@ save('datashape', [
     helper.make_node('Reshape', ['x', 'shape'], ['y'], name='reshape'),
 ], [x], [ints('zero', [0]), ints('two', [2]), ints('one', [1]), ints('flat', [-1])])
 
+# A ConstantOfShape whose shape is the largest input value: an output whose size depends on the data.
+save('datafill', [
+    helper.make_node('Cast', ['x'], ['x_int'], name='to_int', to=TensorProto.INT64),
+    helper.make_node('ReduceMax', ['x_int'], ['largest'], name='largest', keepdims=0, axes=[0, 1]),
+    helper.make_node('Unsqueeze', ['largest', 'zero'], ['size'], name='as_shape'),
+    helper.make_node('ConstantOfShape', ['size'], ['y'], name='fill', value=helper.make_tensor('one', TensorProto.FLOAT, [1], [1.0])),
+], [x], [ints('zero', [0])])
+
+# Several ops outside the set at once (NonZero, TopK, two Hardmax): refused in one message listing them all.
+save('missing_ops', [
+    helper.make_node('NonZero', ['x'], ['nonzero'], name='where_nonzero'),
+    helper.make_node('TopK', ['x', 'k'], ['top', 'top_index'], name='top2', axis=1),
+    helper.make_node('Hardmax', ['top'], ['hard'], name='hard1'),
+    helper.make_node('Hardmax', ['hard'], ['y'], name='hard2'),
+], [x], [ints('k', [2])])
+
 # nn.LSTM over packed sequences: per-sample lengths (sequence_lens).
 save('lstm_lens', [
     helper.make_node('Transpose', ['x'], ['x_t'], name='time_major', perm=[1, 0, 2]),
