@@ -25,6 +25,8 @@ export function writeNpzExperiment(o: {
   readonly epochs?: number;
   /** The model output fitted and the data key it is fitted to: `y_hat` to `y` unless given. */
   readonly fit?: { readonly output: string; readonly target: string };
+  /** The `train.loss:` section as one YAML flow mapping, instead of the mse `fit`. */
+  readonly loss?: string;
   /** The `parity:` section as one YAML flow mapping. */
   readonly parity?: string;
 }): string {
@@ -50,7 +52,7 @@ train:
   epochs: ${o.epochs ?? 1}
   batch_size: ${o.batchSize}
   optimizer: { name: adam, lr: ${o.lr.toExponential()} }
-  loss: { data: { kind: mse, output: ${fit.output}, target: ${fit.target} } }
+  loss: ${o.loss ?? `{ data: { kind: mse, output: ${fit.output}, target: ${fit.target} } }`}
 ${o.parity ? `parity: ${o.parity}\n` : ''}`,
   );
   return config;

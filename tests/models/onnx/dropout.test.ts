@@ -18,12 +18,14 @@ import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backen
 import { STAGES } from '../../../src/parity/report.ts';
 import { buildTrainingProgram, type TrainingProgram } from '../../../src/train/program.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
+import { writeNpzExperiment } from '../../parity/npz-experiment.ts';
 import { cli, runStatuses } from '../../cli/run-cli.ts';
 import { expectedOf, exportTorchModels, onnxProgram } from './exported-models.ts';
 
 const { ref, skip } = await openReference('onnx dropout');
 await ref.dispose();
 let dir = '';
+let rolloutConfig = '';
 let cleanup = () => {};
 const outputs = mkdtempSync(join(tmpdir(), 'tandem-dropout-runs-'));
 beforeAll(async () => {
@@ -57,29 +59,16 @@ tracker: { name: none }
 reporter: { name: json }
 `);
   // Windows of 3 states for the rollout of dropout_step: 48 samples, 10 held out (batches of 8 and 2).
-  const w = Float32Array.from({ length: 48 * 3 * 2 }, () => 2 * rng.uniform() - 1);
-  writeNpzFile(join(dir, 'windows.npz'), { w: { dtype: 'float32', shape: [48, 3, 2], data: w } });
-  writeFileSync(join(dir, 'rollout.yaml'), `
-experiment: { name: dropout-rollout, seed: 0 }
-adapter:
-  name: npz
-  params:
-    path: ${join(dir, 'windows.npz')}
-    keys:
-      w: { dtype: float32, dims: [batch, time, vector], shape: [n, 3, 2] }
-model:
-  name: onnx
-  params: { path: ${join(dir, 'dropout_step.onnx')}, outputs: { y: y_hat } }
-backend: { name: onnxruntime }
-train:
-  epochs: 2
-  batch_size: 8
-  optimizer: { name: adam, lr: 0.01 }
-  loss:
-    rollout: { kind: rollout_mse, field: w, window: '(time, vector)', input: x, output: y_hat, horizon: 2 }
-tracker: { name: none }
-reporter: { name: json }
-`);
+  rolloutConfig = writeNpzExperiment({
+    name: 'dropout-rollout',
+    dir,
+    data: { w: { shape: [48, 3, 2], dims: ['batch', 'time', 'vector'], data: Float32Array.from({ length: 48 * 3 * 2 }, () => 2 * rng.uniform() - 1) } },
+    model: `{ name: onnx, params: { path: ${join(dir, 'dropout_step.onnx')}, outputs: { y: y_hat } } }`,
+    batchSize: 8,
+    lr: 0.01,
+    epochs: 2,
+    loss: "{ rollout: { kind: rollout_mse, field: w, window: '(time, vector)', input: x, output: y_hat, horizon: 2 } }",
+  });
 }, 60_000);
 afterAll(() => cleanup());
 
@@ -162,7 +151,7 @@ describe.skipIf(!!skip)('an MLP with nn.Dropout(0.2) exported in training mode',
  */
 describe.skipIf(!!skip)('a training-mode Dropout called twice in one loss (a rollout of 2 steps)', () => {
   it('gets a mask per call, and parity feeds every one of them as the trainer does', async () => {
-    const { experiment } = await setUpParity({ configFile: join(dir, 'rollout.yaml'), overrides: [], builtins: builtinPlugins });
+    const { experiment } = await setUpParity({ configFile: rolloutConfig, overrides: [], builtins: builtinPlugins });
     const program = buildTrainingProgram(experiment.programSpec('float32'), experiment.batchSize);
     expect(program.dropoutMasks.map((m) => [m.name, m.shape])).toEqual([
       ['/2/Dropout/mask', [8, 16]],
@@ -176,10 +165,10 @@ describe.skipIf(!!skip)('a training-mode Dropout called twice in one loss (a rol
   }, 60_000);
 
   it('tandem run trains it (validation in batches of 8 and 2), and tandem parity passes 14/14', async () => {
-    const run = await cli('run', join(dir, 'rollout.yaml'), '--outputs', join(outputs, 'rollout-runs'));
+    const run = await cli('run', rolloutConfig, '--outputs', join(outputs, 'rollout-runs'));
     expect(run.code, run.stderr).toBe(0);
     expect(runStatuses(join(outputs, 'rollout-runs'))).toEqual(['complete']);
-    const r = await cli('parity', join(dir, 'rollout.yaml'), '--outputs', join(outputs, 'rollout-parity'));
+    const r = await cli('parity', rolloutConfig, '--outputs', join(outputs, 'rollout-parity'));
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/PASS: 14 pass, 0 fail, 0 error/);
   }, 240_000);
@@ -188,7 +177,7 @@ describe.skipIf(!!skip)('a training-mode Dropout called twice in one loss (a rol
     const reference = new LiveTorchReference();
     try {
       const { report } = await runParity({
-        configFile: join(dir, 'rollout.yaml'),
+        configFile: rolloutConfig,
         overrides: [],
         builtins: builtinPlugins,
         outputsRoot: join(outputs, 'rollout-mutated'),
