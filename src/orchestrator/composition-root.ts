@@ -10,6 +10,7 @@ import type { Reference } from '../contracts/reference.ts';
 import { builtinPlugins } from '../plugins/index.ts';
 import { LiveTorchReference } from '../plugins/backends/torch/live-torch-reference.ts';
 import { ModuleTorchReference, type ModuleReferenceOptions } from '../plugins/backends/torch/module-torch-reference.ts';
+import { IMPORT_TIME_OPS, readNodeTest } from '../plugins/models/onnx/node-test-reader.ts';
 import { createProgress } from '../train/progress.ts';
 import { StepLog } from '../train/step-log.ts';
 import { RunReportWriter } from '../reports/run-plots/run-report-writer.ts';
@@ -19,7 +20,6 @@ import { trainingStages } from '../train/training-stages.ts';
 import { PENDING_STAGES } from './workflow/pending-stage.ts';
 import type { Stage } from './workflow/stage.ts';
 import { Workflow } from './workflow/workflow.ts';
-import { IMPORT_TIME_OPS, readNodeTest } from '../plugins/models/onnx/node-test-reader.ts';
 
 /**
  * The composition root: the only module that touches the DI container (scripts/lint.mjs enforces it). Everything

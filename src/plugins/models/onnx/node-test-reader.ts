@@ -21,8 +21,9 @@ export const IMPORT_TIME_OPS: ReadonlySet<string> = new Set(['Flatten', ...Objec
  * import-graph), into the graph a backend runs. Inputs the import reads as constants (ImportOp.constInputs: a
  * Dropout's ratio and training_mode, ConstantOfShape's shape) become initializers with the test's values, as
  * tandem's IR reader binds OpDef.constInputs; every other input is a graph input of the fed shape, and the
- * file's initializers are constants (nothing trains). A training-mode Dropout's mask is fed ones (its mask comes from tandem's seeded RNG, never from the node's own draw). A refusal throws the
- * importer's message, with exit code 2 (bad input).
+ * file's initializers are constants (nothing trains). A training-mode Dropout's mask is fed ones: its mask comes
+ * from tandem's seeded RNG, never from the node's own draw. A refusal throws the importer's message, with exit
+ * code 2 (bad input).
  */
 export function readNodeTest(file: string, bytes: Uint8Array, feeds: Readonly<Record<string, Tensor>>): { graph: Graph; feeds: Record<string, Tensor> } {
   const model = onnx.ModelProto.decode(bytes);

@@ -43,7 +43,6 @@ const ConstantOfShape: ImportOp = {
 /** Range folds when its bounds are constants; with computed bounds its length is data-dependent. */
 const Range: ImportOp = {
   attrs: {},
-  constInputs: [0, 1, 2],
   import(ctx, node) {
     const [start, limit, delta] = node.inputs.map((v) => ctx.constant(v));
     if (!start || !limit || !delta) return ctx.refuseComputed(node, [start, limit, delta].findIndex((t) => !t), 'bound');
