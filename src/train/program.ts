@@ -150,6 +150,9 @@ function buildLoss(spec: ProgramSpec, batchSize: number) {
  * the model inside the loss, each its own mask, as torch draws a fresh one per call.
  */
 export function programDropoutMasks(spec: ProgramSpec, batchSize: number): DropoutMask[] {
+  // Every application of a model with training-mode Dropout has a mask, the forward pass's too: a model whose
+  // forward pass has none needs no loss built (a PINN loss takes input derivatives, not free to build).
+  if (!buildForward(spec, batchSize).paramSet.dropoutMasks().length) return [];
   return buildLoss(spec, batchSize).paramSet.dropoutMasks();
 }
 
