@@ -20,11 +20,12 @@ export interface ProfileRow {
 }
 
 /**
- * `tandem bench profile <config> --backend tfjs`: where a train step's time goes, by op type. The config's step
- * graph runs `steps` times (after one warm-up) through the backend's GraphExecutor with a per-node timer; the
- * state is the initial one every time, which does not change the cost. Only node-by-node backends report times.
+ * `tandem bench profile <config> --backend tfjs|onnxruntime`: where a train step's time goes, by op type. The
+ * config's step graph runs `steps` times (after one warm-up) through the backend's GraphExecutor with a per-node
+ * timer (tfjs: each node's wall time; ORT: its profiler's kernel times, op types after its fusions); the state is
+ * the initial one every time, which does not change the cost. A backend in another process (torch) reports none.
  */
-export async function benchProfile(o: { config: string; backend: string; steps: number }): Promise<{ rows: ProfileRow[]; stepMs: number; graph: string }> {
+export async function benchProfile(o: { config: string; backend: string; steps: number; threads: number }): Promise<{ rows: ProfileRow[]; stepMs: number; graph: string }> {
   const setup = await setUpParity({ configFile: o.config, overrides: [], builtins: builtinPlugins });
   const { experiment } = setup;
   // A model with a prepare hook (a torch module's export) keeps nothing from a profile: a scratch folder.
@@ -41,7 +42,7 @@ export async function benchProfile(o: { config: string; backend: string; steps: 
   feeds.set(LR_INPUT, tensor(program.spec.dtype, [], [lr]));
   feeds.set(STEP_INPUT, tensor(program.spec.dtype, [], [1]));
   const backend = await constructPlugin(setup.handshake.catalog, 'backend', o.backend, {}, 'bench profile');
-  const executor = await backend.executor();
+  const executor = await backend.executor({ threads: o.threads });
   const graph = program.graphs.step;
   const perRun: Map<string, number>[] = [];
   const counts = new Map<string, number>();
@@ -52,7 +53,7 @@ export async function benchProfile(o: { config: string; backend: string; steps: 
       if (k > 0) perRun.push(times); // run 0 warms the kernels up
     }
     if (perRun.every((t) => t.size === 0)) {
-      throw new Error(`backend "${o.backend}" runs a graph as one engine call and reports no per-node times; profile with --backend tfjs`);
+      throw new Error(`backend "${o.backend}" runs a graph in another process and reports no per-node times; profile with --backend tfjs or onnxruntime`);
     }
     await executor.run(graph, feeds, { profile: (op) => counts.set(op, (counts.get(op) ?? 0) + 1) });
   } finally {
