@@ -11,8 +11,9 @@ describe('tandem bench profile', () => {
     expect(profileTable(p, 'tfjs', 1).split('\n')[1]).toMatch(/^\| op +\| nodes \| ms \/ step \| +share \|$/);
   });
 
-  it('splits an onnxruntime train step by the kernels its profiler reports, fused op types included', async () => {
-    const p = await benchProfile({ config: 'conf/quickstart.yaml', backend: 'onnxruntime', steps: 1, threads: 1 });
+  it('splits the bench MLP step on onnxruntime by the kernels its profiler reports, fused op types included', async () => {
+    const p = await benchProfile({ config: 'mlp', backend: 'onnxruntime', steps: 1, threads: 1 });
+    expect(p.graph).toMatch(/^bench-mlp\.step \(\d+ nodes as built, \d+ run, batch 1000\)$/);
     const ops = p.rows.map((r) => r.op);
     // ORT fuses the forward MatMul+Add(+Tanh): a profile of tandem's own node list would show MatMul, Add and Tanh instead.
     expect(ops.some((op) => op === 'FusedGemm' || op === 'Gemm')).toBe(true);

@@ -49,7 +49,7 @@ export const benchCommand: CliCommand = {
       });
     bench
       .command('profile <config>')
-      .description('Where a train step\'s time goes, per op type of the config\'s step graph: tfjs times each node, onnxruntime reports its own profiler\'s kernels.')
+      .description('Where a train step\'s time goes, per op type of the config\'s step graph (or of the bench train case: mlp, pinn): tfjs times each node, onnxruntime reports its own profiler\'s kernels.')
       .option('--backend <name>', 'backend to profile: tfjs or onnxruntime', 'tfjs')
       .option('--steps <n>', 'timed runs of the step graph', '5')
       .option('--threads <n>', 'intra-op threads (onnxruntime): a count or "all"', '1')
