@@ -48,9 +48,9 @@ export interface ExecuteOptions {
   /** The values to return: graph outputs or intermediate values (default: every graph output). */
   readonly fetch?: readonly string[];
   /**
-   * Called once per node executed, with its op type and wall time in ms (`tandem bench profile`). Only backends
-   * that run a graph node by node (tfjs) can report it; one that hands the whole graph to its engine (ORT, torch)
-   * does not call it.
+   * Called once per node executed, with its op type and wall time in ms (`tandem bench profile`). A backend that
+   * runs a graph node by node (tfjs) times each node; ORT reports its own profiler's kernels (op types after its
+   * fusions); one that hands the whole graph to another process (torch) does not call it.
    */
   readonly profile?: (op: string, ms: number) => void;
 }

@@ -64,6 +64,16 @@ describe('float64 finite differences: broadcasting binary ops', () => {
     expect(r.ok, r.summary).toBe(true);
   });
 
+  // A bias broadcast over the rows of a matrix: its gradient, the column sums, is written as a MatMul by ones.
+  for (const [name, shapes] of [['[5,3] + [3]', [[5, 3], [3]]], ['[3] − [4,3]', [[3], [4, 3]]], ['[5,3] + [1,3]', [[5, 3], [1, 3]]]] as const) {
+    it(`a row broadcast sums back over the rows: ${name}`, async () => {
+      for (const op of ['Add', 'Sub']) {
+        const r = await fdCheck({ dtype: 'float64', inputs: shapes.map((shape) => ({ shape })), build: (b, [x, y]) => b.op1(op, [x, y]) });
+        expect(r.ok, `${op}: ${r.summary}`).toBe(true);
+      }
+    });
+  }
+
   it('fan-out: x·x + sin(x)·x sums the contributions of every use', async () => {
     const f = (b: GraphBuilder, [x]: Value[]) => b.add(b.mul(x, x), b.mul(b.sin(x), x));
     const r = await fdCheck({ dtype: 'float64', inputs: [{ shape: [4] }], build: f });

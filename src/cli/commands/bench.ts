@@ -49,12 +49,13 @@ export const benchCommand: CliCommand = {
       });
     bench
       .command('profile <config>')
-      .description('Where a train step\'s time goes on a node-by-node backend (tfjs): time per op type of the config\'s step graph.')
-      .option('--backend <name>', 'backend to profile (node-by-node backends only)', 'tfjs')
+      .description('Where a train step\'s time goes, per op type of the config\'s step graph (or of the bench train case: mlp, pinn): tfjs times each node, onnxruntime reports its own profiler\'s kernels.')
+      .option('--backend <name>', 'backend to profile: tfjs or onnxruntime', 'tfjs')
       .option('--steps <n>', 'timed runs of the step graph', '5')
-      .action(async (config: string, o: { backend: string; steps: string }) => {
+      .option('--threads <n>', 'intra-op threads (onnxruntime): a count or "all"', '1')
+      .action(async (config: string, o: { backend: string; steps: string; threads: string }) => {
         const steps = positiveInt(o.steps, '--steps');
-        io.out(`${profileTable(await benchProfile({ config, backend: o.backend, steps }), o.backend, steps)}\n`);
+        io.out(`${profileTable(await benchProfile({ config, backend: o.backend, steps, threads: threadsOption(o.threads) }), o.backend, steps)}\n`);
       });
     bench
       .command('autodiff')

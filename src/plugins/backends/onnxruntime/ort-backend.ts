@@ -58,7 +58,7 @@ class OrtBackend implements Backend {
     return {
       run: async (graph, feeds, options = {}) => {
         const g = options.fetch ? selectOutputs(graph, options.fetch, `${graph.name}.fetch`) : graph;
-        return new Map(Object.entries(await runOnOrt(g, ownFeeds(g, feeds), opts)));
+        return new Map(Object.entries(await runOnOrt(g, ownFeeds(g, feeds), opts, options.profile)));
       },
       dispose: async () => {},
     };

@@ -3,6 +3,7 @@ import type { DType } from '../../../graph/dtype.ts';
 import { GraphError } from '../../../graph/errors.ts';
 import type { Graph } from '../../../graph/ir.ts';
 import { toOnnx } from '../../../graph/onnx/to-onnx.ts';
+import { profiledRun } from './ort-profile.ts';
 import { withTorchBatchNorm } from './torch-batch-norm.ts';
 import { fmtShape, sameShape } from '../../../graph/shape-utils.ts';
 import type { Tensor } from '../../../graph/tensor.ts';
@@ -29,6 +30,10 @@ function checkFloat64(graph: Graph): void {
   }
 }
 
+function sessionOptions(opts: OrtRunOptions): ort.InferenceSession.SessionOptions {
+  return { graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all', ...(opts.intraOpNumThreads ? { intraOpNumThreads: opts.intraOpNumThreads } : {}) };
+}
+
 // One session per graph object and option set: building a session (graph optimization, kernel creation)
 // costs far more than a small run, and a graph is immutable once built.
 const sessions = new WeakMap<Graph, Map<string, Promise<ort.InferenceSession>>>();
@@ -40,10 +45,7 @@ function session(graph: Graph, opts: OrtRunOptions): Promise<ort.InferenceSessio
   let s = perGraph.get(key);
   if (!s) {
     checkFloat64(graph);
-    s = ort.InferenceSession.create(toOnnx(withTorchBatchNorm(graph)), {
-      graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
-      ...(opts.intraOpNumThreads ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),
-    }).catch((e: unknown) => {
+    s = ort.InferenceSession.create(toOnnx(withTorchBatchNorm(graph)), sessionOptions(opts)).catch((e: unknown) => {
       perGraph!.delete(key);
       throw new Error(`onnxruntime could not load graph "${graph.name}": ${(e as Error).message}`);
     });
@@ -55,8 +57,10 @@ function session(graph: Graph, opts: OrtRunOptions): Promise<ort.InferenceSessio
 /**
  * Runs a graph on onnxruntime-node (CPU) and returns every graph output. Feeds are checked against the
  * graph's declared inputs (name, dtype, shape) first, so a mistake names the input instead of failing in ORT.
+ * With `profile`, the run goes through ORT's profiler in a session of its own (ort-profile.ts), which reports
+ * every kernel of the run.
  */
-export async function runOnOrt(graph: Graph, feeds: Record<string, Tensor>, opts: OrtRunOptions = {}): Promise<Record<string, Tensor>> {
+export async function runOnOrt(graph: Graph, feeds: Record<string, Tensor>, opts: OrtRunOptions = {}, profile?: (op: string, ms: number) => void): Promise<Record<string, Tensor>> {
   const ortFeeds: Record<string, ort.Tensor> = {};
   for (const i of graph.inputs) {
     const t = feeds[i.name];
@@ -68,8 +72,8 @@ export async function runOnOrt(graph: Graph, feeds: Record<string, Tensor>, opts
   }
   const extra = Object.keys(feeds).filter((k) => !graph.inputs.some((i) => i.name === k));
   if (extra.length) throw new Error(`graph "${graph.name}": feeds ${extra.map((k) => `"${k}"`).join(', ')} are not graph inputs (inputs: ${graph.inputs.map((i) => i.name).join(', ')})`);
-  const s = await session(graph, opts);
-  const results = await s.run(ortFeeds);
+  if (profile) checkFloat64(graph);
+  const results = profile ? await profiledRun(toOnnx(withTorchBatchNorm(graph)), sessionOptions(opts), ortFeeds, profile) : await (await session(graph, opts)).run(ortFeeds);
   const out: Record<string, Tensor> = {};
   for (const o of graph.outputs) {
     const r = results[o.name];

@@ -6,6 +6,7 @@ import { withTorchBatchNorm } from './torch-batch-norm.ts';
 import { checkNewState, checkStepArguments } from '../session-checks.ts';
 import { tensor, type Tensor } from '../../../graph/tensor.ts';
 import { buildTrainingProgram, GRAD_NORM_OUTPUT, gradOutput, LOSS_OUTPUT, LR_INPUT, nextName, STEP_INPUT, termOutput, type TrainingProgram } from '../../../train/program.ts';
+import { PACKED_STATE, packStepState, type PackedStep } from '../../../train/packed-state.ts';
 import { selectOutputs } from '../../../train/select-outputs.ts';
 import type { BatchFeed, ForwardOptions, GradientsResult, Session, StepResult } from '../../../contracts/backend.ts';
 import { graphDataFeeds } from '../../../contracts/data-feeds.ts';
@@ -19,14 +20,19 @@ export interface OrtSessionOptions {
 type FloatArray = Float32Array | Float64Array;
 
 /**
- * A TrainingProgram on onnxruntime-node. The state lives on the host in two buffer sets (A, B), each wrapped
- * once in ort.Tensors: a step reads A and ORT writes the new state straight into B (preallocated outputs,
- * `session.run(feeds, fetches)`), then the roles swap. So a step copies no parameter or slot: only the batch
- * (wrapped, not copied, when its dtype already matches) and two rank-0 scalars cross into ORT.
+ * A TrainingProgram on onnxruntime-node. The state lives on the host in two flat buffers (A, B), each wrapped
+ * once in ort.Tensors: the step graph runs packed (train/packed-state.ts: all state as one input and one output,
+ * because onnxruntime-node's cost per bound tensor exceeds a small model's update arithmetic), reads A and ORT
+ * writes the new state straight into B (a preallocated output, `session.run(feeds, fetches)`), then the roles
+ * swap. So a step copies no parameter or slot: only the batch (wrapped, not copied, when its dtype already
+ * matches) and two rank-0 scalars cross into ORT. The other graphs read the state tensors as views of the
+ * current buffer.
  */
 export class OrtSession implements Session {
-  private readonly buffers: [Map<string, FloatArray>, Map<string, FloatArray>];
+  private readonly buffers: [FloatArray, FloatArray];
+  /** Per state name, an ort.Tensor viewing its slice of buffer k (what the graphs other than the step read). */
   private readonly stateTensors: [Record<string, ort.Tensor>, Record<string, ort.Tensor>];
+  private readonly packedTensors: [ort.Tensor, ort.Tensor];
   /** fetches[k]: where a step that reads set k writes (set 1−k), plus the loss outputs. */
   private readonly fetches: [Record<string, ort.Tensor | null>, Record<string, ort.Tensor | null>];
   private current: 0 | 1 = 0;
@@ -38,18 +44,19 @@ export class OrtSession implements Session {
 
   private constructor(
     private readonly program: TrainingProgram,
+    private readonly packed: PackedStep,
     private readonly stepSession: ort.InferenceSession,
     private readonly options: OrtSessionOptions,
   ) {
     const dtype = program.spec.dtype;
     const initial = program.initialState();
-    const make = () => new Map(program.stateNames.map((n) => [n, floatArray(dtype, initial.get(n)!.data.length)]));
-    this.buffers = [make(), make()];
-    for (const [n, t] of initial) this.buffers[0].get(n)!.set(t.data as FloatArray);
-    const wrap = (k: 0 | 1) => Object.fromEntries(program.stateNames.map((n) => [n, new ort.Tensor(dtype, this.buffers[k].get(n)!, [...initial.get(n)!.shape])]));
+    this.buffers = [floatArray(dtype, packed.size), floatArray(dtype, packed.size)];
+    for (const s of packed.slices) this.buffers[0].set(initial.get(s.name)!.data as FloatArray, s.offset);
+    const wrap = (k: 0 | 1) => Object.fromEntries(packed.slices.map((s) => [s.name, new ort.Tensor(dtype, this.buffers[k].subarray(s.offset, s.offset + s.size), [...s.shape])]));
     this.stateTensors = [wrap(0), wrap(1)];
-    const lossFetches = Object.fromEntries(this.program.graphs.step.outputs.filter((o) => !o.name.endsWith('/next')).map((o) => [o.name, null]));
-    const fetchInto = (k: 0 | 1) => ({ ...Object.fromEntries(program.stateNames.map((n) => [nextName(n), this.stateTensors[k][n]])), ...lossFetches });
+    this.packedTensors = [new ort.Tensor(dtype, this.buffers[0], [packed.size]), new ort.Tensor(dtype, this.buffers[1], [packed.size])];
+    const lossFetches = Object.fromEntries(packed.graph.outputs.filter((o) => o.name !== nextName(PACKED_STATE)).map((o) => [o.name, null]));
+    const fetchInto = (k: 0 | 1) => ({ [nextName(PACKED_STATE)]: this.packedTensors[k], ...lossFetches });
     this.fetches = [fetchInto(1), fetchInto(0)];
     this.lr = floatArray(dtype, 1);
     this.stepIndex = floatArray(dtype, 1);
@@ -57,8 +64,8 @@ export class OrtSession implements Session {
   }
 
   static async create(program: TrainingProgram, options: OrtSessionOptions): Promise<OrtSession> {
-    const step = await loadSession(program.graphs.step, options);
-    return new OrtSession(program, step, options);
+    const packed = packStepState(program);
+    return new OrtSession(program, packed, await loadSession(packed.graph, options), options);
   }
 
   async step(batch: BatchFeed, lr: number, stepIndex: number): Promise<StepResult> {
@@ -67,7 +74,7 @@ export class OrtSession implements Session {
     this.lr[0] = lr;
     this.stepIndex[0] = stepIndex;
     const k = this.current;
-    const feeds = { ...this.stateTensors[k], ...this.scalars, ...this.dataFeeds(this.program.graphs.step, batch) };
+    const feeds = { [PACKED_STATE]: this.packedTensors[k], ...this.scalars, ...this.dataFeeds(this.packed.graph, batch) };
     const out = await this.stepSession.run(feeds, this.fetches[k]);
     this.current = k === 0 ? 1 : 0;
     return lossResult(this.program.terms, out);
