@@ -110,6 +110,12 @@ export const tensorComparisonSchema = z.strictObject({
    */
   updates: z.strictObject({ steps: z.int() }).optional(),
   /**
+   * An eval loss that parted at each side's own trajectory end state, while the trajectory passed, judged at the
+   * backend's end state instead (src/parity/eval-own-state.ts). `endStates` is what the comparison at each side's own
+   * end state found: the max abs difference, and each side's error against float64's evaluation of float64's end state.
+   */
+  ownEndState: z.strictObject({ endStates: z.strictObject({ maxAbs: jsonFloat, oursError: jsonFloat, referenceError: jsonFloat }) }).optional(),
+  /**
    * Elements judged as noise-level gradients (src/parity/noise-gradients.ts): left out of `metrics` and judged by
    * Adam's bound on their update instead. `largestUpdate` is the larger of the two sides' |Δ|.
    */
