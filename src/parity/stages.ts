@@ -154,7 +154,10 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     );
     const base = outcome(ctx, tensors, 'step', notes);
     if (!base.failure) return base;
-    const diagnosis = stepDiagnosis(tensors, ours, ref.state, ctx.refProgram.initialState(), lr, referenceOptimizer(ctx), tolerance);
+    // The backend's own gradients at the same state on the same batch: what its slots were updated from.
+    ctx.session.setState(ctx.program.initialState());
+    const grads = (await ctx.session.gradients(batch)).grads;
+    const diagnosis = stepDiagnosis(tensors, ours, ref.state, ctx.refProgram.initialState(), lr, referenceOptimizer(ctx), tolerance, grads);
     return { ...base, failure: `${base.failure}. ${diagnosis}` };
   },
 

@@ -141,6 +141,31 @@ describe('step diagnosis', () => {
   });
 });
 
+describe('step diagnosis of slots that differ', () => {
+  const adam = parseOptimizerOptions({ name: 'adam' });
+  const start = new Map([['w', f32([0.5, -0.25])]]);
+  // The backend's gradient differs from torch's (0.31 vs 0.3); its slots are Adam's update of its own gradient.
+  const g = [0.31, -2e-3];
+  const slotsOf = (grad: readonly number[], b2 = 0.999) => new Map([['w/exp_avg', f32(grad.map((x) => 0.1 * x))], ['w/exp_avg_sq', f32(grad.map((x) => (1 - b2) * x * x))]]);
+  const torch = slotsOf([0.3, -2e-3]);
+  const diagnose = (ours: Map<string, ReturnType<typeof f32>>) => {
+    const tensors = [...ours].map(([k, t]) => compareTensors(k, 'slot', t, torch.get(k), tol));
+    return stepDiagnosis(tensors, ours, torch, start, 1e-3, adam, tol, new Map([['w', f32(g)]]));
+  };
+
+  it('blames the gradient when the slots are torch.optim’s slot update of the backend’s own gradient', () => {
+    const text = diagnose(slotsOf(g));
+    expect(text).toContain("each is torch.optim's slot update of the backend's own gradient");
+    expect(text).toContain('the gradient differs');
+  });
+
+  it('blames the slot update when they are not (exp_avg_sq decaying with β₂ 0.99)', () => {
+    const text = diagnose(slotsOf(g, 0.99));
+    expect(text).toContain('the slot update itself');
+    expect(text).not.toContain("the backend's own gradient");
+  });
+});
+
 describe('an Adam update near eps, judged by backward stability', () => {
   // Element 0: gradient 3.58e-8 (near eps 1e-8; measured on squeezenet1_1's features.6.expand3x3.weight), its float32
   // gradient 0.7% off on torch and 3% off on the backend. Element 1: an ordinary gradient, torch's rounding the larger.
