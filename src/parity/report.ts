@@ -84,6 +84,8 @@ export const tensorComparisonSchema = z.strictObject({
       referenceError: jsonFloat,
       /** The float32 spacing at the largest |float64 value|: the reference's error counts as at least this. */
       resolution: jsonFloat.optional(),
+      /** 'sqrt' for Adam's second moments, measured as square roots (the gradient's units; src/parity/arbiter.ts unitsOf). */
+      measuredOn: z.enum(['sqrt']).optional(),
       /** 2 when a second float32 run of the reference (each batch reversed) took part; referenceError is the larger. */
       referenceRuns: z.int().optional(),
       multiple: z.number(),

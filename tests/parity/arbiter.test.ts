@@ -75,6 +75,35 @@ describe('the float64 arbiter', () => {
   });
 });
 
+describe('Adam’s second moments, measured as square roots', () => {
+  // Two elements: the backend's gradient error is at the large one (|g| 3), the reference's at the small one (|g|
+  // 0.01), each 1e-5: the gradients are equally far from float64, their squares 300× apart.
+  const g64 = [3, 0.01];
+  const v = (g: readonly number[], b2 = 0.999) => f64(g.map((x) => (1 - b2) * x * x));
+  const truth = v(g64);
+  const ref = v([3, 0.01 + 1e-5]);
+  const judge = (ours: ReturnType<typeof f64>, name = 'w/exp_avg_sq') => arbitrate(compareTensors(name, 'slot', ours, ref, { ...tol, atol: 0, rtol: 0 }), ours, ref, truth);
+
+  it('passes a slot that squares a gradient within the reference’s error, which its raw values would fail', () => {
+    const ours = v([3 + 1e-5, 0.01]);
+    expect(judge(ours, 'w/not_a_second_moment').verdict).toBe('fail');
+    expect(judge(ours).arbiter).toMatchObject({ verdict: 'within-reference-error', measuredOn: 'sqrt' });
+    expect(judge(ours, 'w/max_exp_avg_sq').verdict).toBe('pass');
+  });
+
+  it('still fails a second moment with the wrong β₂, and any whose square root is further than the multiple', () => {
+    expect(judge(v([3 + 1e-5, 0.01], 0.99)).verdict).toBe('fail');
+    fc.assert(
+      fc.property(fc.double({ min: 1.01, max: 1e4, noNaN: true }), (factor) => {
+        // √v off by ARBITER_MULTIPLE·factor times the reference's √v error (1e-5·√(1 − β₂)) at the large element.
+        const off = Math.sqrt(0.001) * 3 + ARBITER_MULTIPLE * factor * 1e-5 * Math.sqrt(0.001);
+        const judged = judge(f64([off * off, 0.001 * 1e-4]));
+        expect(judged.verdict).toBe('fail');
+      }),
+    );
+  });
+});
+
 describe('the float64 version of a graph (what the arbiter differentiates for a rule)', () => {
   it('widens every float32 value, initializer, constant and Cast to float64, and leaves integers alone', () => {
     const b = new GraphBuilder('g');
