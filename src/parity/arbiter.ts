@@ -102,8 +102,8 @@ export function arbiterNotes(tensors: readonly TensorComparison[]): string[] {
     const { oursError, referenceError, verdict, referenceRuns, measuredOn } = t.arbiter;
     const how = verdict === 'within-reference-error' ? "within the reference's float32 error" : `further from float64 than ${ARBITER_MULTIPLE}× the reference`;
     const runs = referenceRuns ? `, the larger of ${referenceRuns} runs: the batches in order and reversed` : '';
-    const of = measuredOn === 'sqrt' ? ' of the square roots' : '';
-    return [`${t.name}: ${how} (max abs error vs float64${of}: backend ${fmt(oursError)}, float32 reference ${fmt(referenceError)}${runs})`];
+    const on = measuredOn === 'sqrt' ? ', measured on the square roots' : '';
+    return [`${t.name}: ${how} (max abs error vs float64: backend ${fmt(oursError)}, float32 reference ${fmt(referenceError)}${runs}${on})`];
   });
 }
 
