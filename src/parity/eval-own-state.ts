@@ -39,7 +39,7 @@ export async function judgeAtOwnEndState(
   const truth = () => ctx.experiment.splitLoss(split, (feed) => r64.evaluate(feed, end64));
   const second = () => ctx.experiment.splitLoss(split, (feed) => reference.evaluate(ctx.experiment.reversed(feed), state));
   const atOwn = await judgedLosses(ctx, ours, theirs, `${split}/`, 'eval', truth, second);
-  const how = walk.tensors.some((t) => t.updates) ? 'judged update by update' : 'its end state within tolerance';
+  const how = walk.tensors.some((t) => t.updates) ? 'judged update by update' : "its end state within tolerance or the reference's float32 error";
   const parted = failed.map(partedBy).join('; ');
   const own = atOwn.tensors.map(agreement).join('; ');
   if (failureOf(atOwn.tensors)) {
