@@ -15,13 +15,31 @@ import { toJsonFloat, type TensorComparison } from './report.ts';
  */
 export const ARBITER_MULTIPLE = 4;
 
-/** max |x − truth| over the elements not in `skip`; Infinity where a finite truth meets a non-finite value. */
-export function maxAbsError(x: Tensor, truth: Tensor, skip?: ReadonlySet<number>): number {
+/** How a tensor's values are measured against float64: as they are, or (Adam's second moments) as square roots. */
+export type Units = (v: number) => number;
+const asIs: Units = (v) => v;
+const SECOND_MOMENT = /\/(max_)?exp_avg_sq$/;
+
+/**
+ * Adam's second moments (`exp_avg_sq`, `max_exp_avg_sq`) hold squared gradients, and Adam uses them only as √v̂.
+ * Squaring turns a gradient's error δg into 2|g|·δg, so the max error of the square is decided by the one element
+ * where a large |g| meets a large δg, and a slot could fail while the gradient it squares is within (measured:
+ * efficientnet_b0 on onnxruntime, torch on AVX2 kernels: `features.2.0.block.2.fc1.weight`'s gradient 2.8× the
+ * reference's distance from float64, its exp_avg 2.8×, its exp_avg_sq 6.7×). Their square roots are in the gradient's
+ * units, where ||a| − |b|| ≤ |a − b| keeps them within whenever the gradients are; a wrong β₂ still moves √v by a
+ * factor (√10 for 0.99 against 0.999).
+ */
+export function unitsOf(name: string): { readonly units: Units; readonly measuredOn?: 'sqrt' } {
+  return SECOND_MOMENT.test(name) ? { units: Math.sqrt, measuredOn: 'sqrt' } : { units: asIs };
+}
+
+/** max |x − truth| over the elements not in `skip` (in `units`); Infinity where a finite truth meets a non-finite value. */
+export function maxAbsError(x: Tensor, truth: Tensor, skip?: ReadonlySet<number>, units: Units = asIs): number {
   let worst = 0;
   for (let i = 0; i < truth.data.length; i++) {
     if (skip?.has(i)) continue;
-    const a = Number(x.data[i]);
-    const t = Number(truth.data[i]);
+    const a = units(Number(x.data[i]));
+    const t = units(Number(truth.data[i]));
     if (Number.isNaN(a) && Number.isNaN(t)) continue;
     const d = Math.abs(a - t);
     worst = Math.max(worst, Number.isNaN(d) ? Infinity : d);
@@ -44,7 +62,8 @@ export function arbitrate(
 ): TensorComparison {
   if (c.problem || !ours || !ref || !truth || truth.data.length !== ref.data.length) return c;
   if (c.verdict === 'pass' && !c.arbiter) return c;
-  const { oursError, referenceError, resolution, within } = measureAgainstFloat64(ours, ref, truth, skip, second);
+  const { units, measuredOn } = unitsOf(c.name);
+  const { oursError, referenceError, resolution, within } = measureAgainstFloat64(ours, ref, truth, skip, second, units);
   return {
     ...c,
     verdict: within ? 'pass' : 'fail',
@@ -52,6 +71,7 @@ export function arbitrate(
       oursError: toJsonFloat(oursError),
       referenceError: toJsonFloat(referenceError),
       resolution: toJsonFloat(resolution),
+      ...(measuredOn ? { measuredOn } : {}),
       ...(second ? { referenceRuns: 2 } : {}),
       multiple: ARBITER_MULTIPLE,
       verdict: within ? 'within-reference-error' : 'further-than-reference',
@@ -59,18 +79,18 @@ export function arbitrate(
   };
 }
 
-/** The arbiter's rule on one tensor: both sides' max abs error against float64, and whether ours is within. */
-export function measureAgainstFloat64(ours: Tensor, ref: Tensor, truth: Tensor, skip?: ReadonlySet<number>, second?: Tensor) {
-  const oursError = maxAbsError(ours, truth, skip);
-  const referenceError = Math.max(maxAbsError(ref, truth, skip), second && second.data.length === truth.data.length ? maxAbsError(second, truth, skip) : 0);
-  const resolution = ref.dtype === 'float32' ? float32Spacing(truth, skip) : 0;
+/** The arbiter's rule on one tensor: both sides' max abs error against float64 (in `units`), and whether ours is within. */
+export function measureAgainstFloat64(ours: Tensor, ref: Tensor, truth: Tensor, skip?: ReadonlySet<number>, second?: Tensor, units: Units = asIs) {
+  const oursError = maxAbsError(ours, truth, skip, units);
+  const referenceError = Math.max(maxAbsError(ref, truth, skip, units), second && second.data.length === truth.data.length ? maxAbsError(second, truth, skip, units) : 0);
+  const resolution = ref.dtype === 'float32' ? float32Spacing(truth, skip, units) : 0;
   return { oursError, referenceError, resolution, within: oursError <= ARBITER_MULTIPLE * Math.max(referenceError, resolution) };
 }
 
-/** The spacing of float32 numbers at the largest |value| of `truth` (2⁻²³ relative; 0 for an all-zero tensor). */
-export function float32Spacing(truth: Tensor, skip?: ReadonlySet<number>): number {
+/** The spacing of float32 numbers at the largest |value| of `truth` in `units` (2⁻²³ relative; 0 for an all-zero tensor). */
+export function float32Spacing(truth: Tensor, skip?: ReadonlySet<number>, units: Units = asIs): number {
   let largest = 0;
-  for (let i = 0; i < truth.data.length; i++) if (!skip?.has(i)) largest = Math.max(largest, Math.abs(Number(truth.data[i])));
+  for (let i = 0; i < truth.data.length; i++) if (!skip?.has(i)) largest = Math.max(largest, Math.abs(units(Number(truth.data[i]))));
   return largest === 0 || !Number.isFinite(largest) ? 0 : 2 ** (Math.floor(Math.log2(largest)) - 23);
 }
 
@@ -79,10 +99,11 @@ export function arbiterNotes(tensors: readonly TensorComparison[]): string[] {
   return tensors.flatMap((t) => {
     // A parameter passed by backward stability has its own sentence (update-from-slots.ts).
     if (!t.arbiter || t.fromSlots?.within) return [];
-    const { oursError, referenceError, verdict, referenceRuns } = t.arbiter;
+    const { oursError, referenceError, verdict, referenceRuns, measuredOn } = t.arbiter;
     const how = verdict === 'within-reference-error' ? "within the reference's float32 error" : `further from float64 than ${ARBITER_MULTIPLE}× the reference`;
     const runs = referenceRuns ? `, the larger of ${referenceRuns} runs: the batches in order and reversed` : '';
-    return [`${t.name}: ${how} (max abs error vs float64: backend ${fmt(oursError)}, float32 reference ${fmt(referenceError)}${runs})`];
+    const on = measuredOn === 'sqrt' ? ', measured on the square roots' : '';
+    return [`${t.name}: ${how} (max abs error vs float64: backend ${fmt(oursError)}, float32 reference ${fmt(referenceError)}${runs}${on})`];
   });
 }
 

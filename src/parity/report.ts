@@ -84,6 +84,8 @@ export const tensorComparisonSchema = z.strictObject({
       referenceError: jsonFloat,
       /** The float32 spacing at the largest |float64 value|: the reference's error counts as at least this. */
       resolution: jsonFloat.optional(),
+      /** 'sqrt' for Adam's second moments, measured as square roots (the gradient's units; src/parity/arbiter.ts unitsOf). */
+      measuredOn: z.enum(['sqrt']).optional(),
       /** 2 when a second float32 run of the reference (each batch reversed) took part; referenceError is the larger. */
       referenceRuns: z.int().optional(),
       multiple: z.number(),
@@ -109,6 +111,12 @@ export const tensorComparisonSchema = z.strictObject({
    * own states (src/parity/update-walk.ts): each of its `steps` updates within the reference's float32 error.
    */
   updates: z.strictObject({ steps: z.int() }).optional(),
+  /**
+   * An eval loss that parted at each side's own trajectory end state, while the trajectory passed, judged at the
+   * backend's end state instead (src/parity/eval-own-state.ts). `endStates` is what the comparison at each side's own
+   * end state found: the max abs difference, and each side's error against float64's evaluation of float64's end state.
+   */
+  ownEndState: z.strictObject({ endStates: z.strictObject({ maxAbs: jsonFloat, oursError: jsonFloat, referenceError: jsonFloat }) }).optional(),
   /**
    * Elements judged as noise-level gradients (src/parity/noise-gradients.ts): left out of `metrics` and judged by
    * Adam's bound on their update instead. `largestUpdate` is the larger of the two sides' |Δ|.

@@ -39,6 +39,8 @@ export interface StageContext {
   float64Trajectory?: Promise<TrajectoryResult>;
   /** Noise-level gradient elements per parameter (noise-gradients.ts), found once per backend. */
   noiseElements?: Promise<NoiseElements>;
+  /** The trajectory stage's verdict, judged once: `eval` asks whether the trajectory is within (eval-own-state.ts). */
+  trajectoryOutcome?: Promise<StageOutcome>;
   /** The trajectory runs once and `eval` reuses its end states. */
   trajectoryRun?: Promise<{ ours: { losses: number[]; lrs: number[]; state: Map<string, Tensor> }; ref: TrajectoryResult }>;
 }

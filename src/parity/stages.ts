@@ -1,10 +1,9 @@
 import type { BatchFeed } from '../contracts/backend.ts';
 import { cutDerivatives } from '../contracts/derivative-terms.ts';
 import type { Tensor } from '../graph/tensor.ts';
-import type { LossSummary } from '../train/history.ts';
-import { gradOutput, LOSS_OUTPUT, stateKinds, termOutput } from '../train/program.ts';
+import { gradOutput, stateKinds } from '../train/program.ts';
 import { selectOutputs } from '../train/select-outputs.ts';
-import { compareTensors, scalarTensor } from './compare-tensors.ts';
+import { compareTensors } from './compare-tensors.ts';
 import { firstForwardDivergence, intermediateNames } from './first-divergence.ts';
 import { firstGradientDivergence } from './gradient-divergence.ts';
 import { firstSubmoduleDivergence } from './submodule-divergence.ts';
@@ -14,7 +13,9 @@ import { initialFeeds } from './side-graph.ts';
 import type { FirstDivergence, StageName, TensorComparison } from './report.ts';
 import { failureOf, tol, type StageContext, type StageOutcome } from './stage-context.ts';
 import { arbitrateCurve, compareTrajectory, runFloat64Trajectory, runReversedTrajectory, runTrajectory } from './trajectory.ts';
-import { judgeState, judgeValues, lossTensors, referenceOptimizer } from './judge-float64.ts';
+import { judgeState, judgeValues, referenceOptimizer } from './judge-float64.ts';
+import { judgedLosses } from './judge-losses.ts';
+import { judgeAtOwnEndState } from './eval-own-state.ts';
 import { stepDiagnosis } from './step-diagnosis.ts';
 import { judgeByUpdates } from './update-walk.ts';
 
@@ -22,8 +23,7 @@ import { judgeByUpdates } from './update-walk.ts';
  * One function per parity stage (docs/architecture.md "A parity run"). Each resets the backend to the program's
  * initial state first, so a stage's verdict never depends on which stages ran before it.
  */
-export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Promise<StageOutcome>>> = {
-  async init(ctx) {
+export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Promise<StageOutcome>>> = {  async init(ctx) {
     // Straight after compile, before any setState: the state the backend built from the program must be the
     // seeded one the reference holds.
     const tolerance = tol(ctx, 'init');
@@ -154,38 +154,14 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     );
     const base = outcome(ctx, tensors, 'step', notes);
     if (!base.failure) return base;
-    const diagnosis = stepDiagnosis(tensors, ours, ref.state, ctx.refProgram.initialState(), lr, referenceOptimizer(ctx), tolerance);
+    // The backend's own gradients at the same state on the same batch: what its slots were updated from.
+    ctx.session.setState(ctx.program.initialState());
+    const grads = (await ctx.session.gradients(batch)).grads;
+    const diagnosis = stepDiagnosis(tensors, ours, ref.state, ctx.refProgram.initialState(), lr, referenceOptimizer(ctx), tolerance, grads);
     return { ...base, failure: `${base.failure}. ${diagnosis}` };
   },
 
-  async trajectory(ctx) {
-    const { ours, ref } = await runTrajectory(ctx);
-    const tolerance = tol(ctx, 'trajectory');
-    const plain = compareTrajectory(ctx, ours, ref, tolerance);
-    const kind = stateKinds(ctx.refProgram);
-    const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.state.get(n), ref.state.get(n), tolerance));
-    const lrs = { ours: ours.lrs, ref: ref.records.map((r) => r.lr) };
-    const { tensors, notes } = await judgeState(
-      ctx,
-      compared,
-      ours.state,
-      ref.state,
-      lrs,
-      tolerance,
-      async () => (await runFloat64Trajectory(ctx)).state,
-      async () => (await runReversedTrajectory(ctx)).state,
-    );
-    const curve = plain.firstDivergentStep !== null && ctx.float64 ? arbitrateCurve(plain, await runFloat64Trajectory(ctx), await runReversedTrajectory(ctx), tolerance) : { record: plain, notes: [] };
-    const walked = await judgeByUpdates(ctx, tensors, curve.record, tolerance, lrs);
-    const trajectory = walked.record;
-    const base = outcome(ctx, walked.tensors, 'trajectory', [...curve.notes, ...notes, ...walked.notes]);
-    const step = trajectory.firstDivergentStep;
-    const p = step === null ? undefined : trajectory.steps[step - 1];
-    const failure = p
-      ? `the loss curves part at step ${step} (epoch ${p.epoch}): loss ${p.loss.actual} vs ${p.loss.expected} (rel ${p.relDiff}), lr ${p.lr.actual} vs ${p.lr.expected}`
-      : base.failure;
-    return { ...base, trajectory, ...(failure ? { failure } : {}) };
-  },
+  trajectory: trajectoryVerdict,
 
   async eval(ctx) {
     const { ours, ref } = await runTrajectory(ctx);
@@ -201,13 +177,52 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
         return ctx.experiment.splitLoss(split, (feed) => r64.evaluate(feed, end));
       };
       const second = async () => ctx.experiment.splitLoss(split, async (feed) => ctx.reference.evaluate(feed, (await runReversedTrajectory(ctx)).state));
-      const judged = await judgedLosses(ctx, mine, theirs, `${split}/`, 'eval', truth, second);
+      const atEachEndState = await judgedLosses(ctx, mine, theirs, `${split}/`, 'eval', truth, second);
+      const judged = failureOf(atEachEndState.tensors) ? await judgeAtOwnEndState(ctx, split, mine, ours.state, atEachEndState, () => trajectoryVerdict(ctx)) : atEachEndState;
       tensors.push(...judged.tensors);
       notes.push(...judged.notes);
     }
     return outcome(ctx, tensors, 'eval', notes);
   },
 };
+
+/**
+ * The trajectory stage's verdict, judged once per backend: the stage reports it, and `eval` asks whether the trajectory
+ * is within (eval-own-state.ts). The loss curve and the end state, judged by the arbiter and, where needed, update by update.
+ */
+function trajectoryVerdict(ctx: StageContext): Promise<StageOutcome> {
+  ctx.trajectoryOutcome ??= judgeTrajectory(ctx);
+  return ctx.trajectoryOutcome;
+}
+
+async function judgeTrajectory(ctx: StageContext): Promise<StageOutcome> {
+  const { ours, ref } = await runTrajectory(ctx);
+  const tolerance = tol(ctx, 'trajectory');
+  const plain = compareTrajectory(ctx, ours, ref, tolerance);
+  const kind = stateKinds(ctx.refProgram);
+  const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.state.get(n), ref.state.get(n), tolerance));
+  const lrs = { ours: ours.lrs, ref: ref.records.map((r) => r.lr) };
+  const { tensors, notes } = await judgeState(
+    ctx,
+    compared,
+    ours.state,
+    ref.state,
+    lrs,
+    tolerance,
+    async () => (await runFloat64Trajectory(ctx)).state,
+    async () => (await runReversedTrajectory(ctx)).state,
+  );
+  const curve = plain.firstDivergentStep !== null && ctx.float64 ? arbitrateCurve(plain, await runFloat64Trajectory(ctx), await runReversedTrajectory(ctx), tolerance) : { record: plain, notes: [] };
+  const walked = await judgeByUpdates(ctx, tensors, curve.record, tolerance, lrs);
+  const trajectory = walked.record;
+  const base = outcome(ctx, walked.tensors, 'trajectory', [...curve.notes, ...notes, ...walked.notes]);
+  const step = trajectory.firstDivergentStep;
+  const p = step === null ? undefined : trajectory.steps[step - 1];
+  const failure = p
+    ? `the loss curves part at step ${step} (epoch ${p.epoch}): loss ${p.loss.actual} vs ${p.loss.expected} (rel ${p.relDiff}), lr ${p.lr.actual} vs ${p.lr.expected}`
+    : base.failure;
+  return { ...base, trajectory, ...(failure ? { failure } : {}) };
+}
 
 /**
  * An input derivative (u_x, u_xx) is a VALUE of the loss graph that tandem builds with its gradient rules, while
@@ -241,31 +256,6 @@ async function forwardDivergence(ctx: StageContext, batch: BatchFeed): Promise<s
   const failed = [...forward.tensors, ...losses.tensors].filter((t) => t.verdict === 'fail').map((t) => t.name);
   if (!failed.length) return undefined;
   return `the forward pass already diverges on this batch (${failed.slice(0, 4).join(', ')} outside tolerance and not cleared by float64), so the gradients inherit it and no gradient rule is blamed; the forward and loss stages localize it`;
-}
-
-/** compareLosses, then the float64 arbiter on what failed (`truth`: the same losses computed in float64). */
-async function judgedLosses(
-  ctx: StageContext,
-  ours: LossSummary,
-  ref: LossSummary,
-  prefix: string,
-  stage: StageName,
-  truth: () => Promise<LossSummary | undefined>,
-  second?: () => Promise<LossSummary | undefined>,
-) {
-  const terms = ctx.refProgram.terms;
-  const dtype = ctx.program.spec.dtype;
-  const losses = (d: 'float32' | 'float64', s: () => Promise<LossSummary | undefined>) => async () => lossTensors(d, await s(), terms, prefix);
-  return judgeValues(ctx, compareLosses(ctx, ours, ref, prefix, stage), lossTensors(dtype, ours, terms, prefix), lossTensors(dtype, ref, terms, prefix), losses('float64', truth), second && losses(dtype, second));
-}
-
-function compareLosses(ctx: StageContext, ours: LossSummary, ref: LossSummary, prefix: string, stage: StageName): TensorComparison[] {
-  const dtype = ctx.program.spec.dtype;
-  const tolerance = tol(ctx, stage);
-  const role = stage === 'eval' ? 'metric' : undefined;
-  const one = (name: string, a: number | undefined, e: number | undefined, r: 'loss' | 'term') =>
-    compareTensors(`${prefix}${name}`, role ?? r, a === undefined ? undefined : scalarTensor(dtype, a), e === undefined ? undefined : scalarTensor(dtype, e), tolerance);
-  return [one(LOSS_OUTPUT, ours.loss, ref.loss, 'loss'), ...ctx.refProgram.terms.map((t) => one(termOutput(t), ours.terms[t], ref.terms[t], 'term'))];
 }
 
 function outcome(ctx: StageContext, tensors: TensorComparison[], stage: StageName, notes: string[] = []): StageOutcome {

@@ -1,7 +1,7 @@
 import { tensor, type Tensor } from '../graph/tensor.ts';
 import type { OptimizerOptions } from '../train/optimizers/optimizer-options.ts';
 import { adamUpdate, secondMomentSlot } from './adam-formula.ts';
-import { ARBITER_MULTIPLE, float32Spacing, maxAbsError, measureAgainstFloat64 } from './arbiter.ts';
+import { ARBITER_MULTIPLE, float32Spacing, maxAbsError, measureAgainstFloat64, unitsOf } from './arbiter.ts';
 import { toJsonFloat, type TensorComparison } from './report.ts';
 
 /** The states one Adam update is judged on: before it (per side) and after it (per side, and float64's). */
@@ -37,7 +37,7 @@ export function judgeFromSlots(c: TensorComparison, options: OptimizerOptions, s
   const slots = ['exp_avg', secondMomentSlot(options)].map((k) => `${name}/${k}`);
   const slotsWithin = slots.every((k) => {
     const [a, e, t] = [s.ours.get(k), s.ref.get(k), s.truth.get(k)];
-    return a && e && t && measureAgainstFloat64(a, e, t, skip).within;
+    return a && e && t && measureAgainstFloat64(a, e, t, skip, undefined, unitsOf(k).units).within;
   });
   if (!slotsWithin) return c;
   const fromOwnSlots = (side: 'ours' | 'ref') => {

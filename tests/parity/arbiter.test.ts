@@ -75,6 +75,35 @@ describe('the float64 arbiter', () => {
   });
 });
 
+describe('Adam’s second moments, measured as square roots', () => {
+  // Two elements: the backend's gradient error is at the large one (|g| 3), the reference's at the small one (|g|
+  // 0.01), each 1e-5: the gradients are equally far from float64, their squares 300× apart.
+  const g64 = [3, 0.01];
+  const v = (g: readonly number[], b2 = 0.999) => f64(g.map((x) => (1 - b2) * x * x));
+  const truth = v(g64);
+  const ref = v([3, 0.01 + 1e-5]);
+  const judge = (ours: ReturnType<typeof f64>, name = 'w/exp_avg_sq') => arbitrate(compareTensors(name, 'slot', ours, ref, { ...tol, atol: 0, rtol: 0 }), ours, ref, truth);
+
+  it('passes a slot that squares a gradient within the reference’s error, which its raw values would fail', () => {
+    const ours = v([3 + 1e-5, 0.01]);
+    expect(judge(ours, 'w/not_a_second_moment').verdict).toBe('fail');
+    expect(judge(ours).arbiter).toMatchObject({ verdict: 'within-reference-error', measuredOn: 'sqrt' });
+    expect(judge(ours, 'w/max_exp_avg_sq').verdict).toBe('pass');
+  });
+
+  it('still fails a second moment with the wrong β₂, and any whose square root is further than the multiple', () => {
+    expect(judge(v([3 + 1e-5, 0.01], 0.99)).verdict).toBe('fail');
+    fc.assert(
+      fc.property(fc.double({ min: 1.01, max: 1e4, noNaN: true }), (factor) => {
+        // √v off by ARBITER_MULTIPLE·factor times the reference's √v error (1e-5·√(1 − β₂)) at the large element.
+        const off = Math.sqrt(0.001) * 3 + ARBITER_MULTIPLE * factor * 1e-5 * Math.sqrt(0.001);
+        const judged = judge(f64([off * off, 0.001 * 1e-4]));
+        expect(judged.verdict).toBe('fail');
+      }),
+    );
+  });
+});
+
 describe('the float64 version of a graph (what the arbiter differentiates for a rule)', () => {
   it('widens every float32 value, initializer, constant and Cast to float64, and leaves integers alone', () => {
     const b = new GraphBuilder('g');
@@ -138,6 +167,31 @@ describe('step diagnosis', () => {
     const text = stepDiagnosis(tensors, ours, ref, start, 0.01, adam, tol);
     expect(text).not.toContain('bias correction');
     expect(text).toContain('update rule is right');
+  });
+});
+
+describe('step diagnosis of slots that differ', () => {
+  const adam = parseOptimizerOptions({ name: 'adam' });
+  const start = new Map([['w', f32([0.5, -0.25])]]);
+  // The backend's gradient differs from torch's (0.31 vs 0.3); its slots are Adam's update of its own gradient.
+  const g = [0.31, -2e-3];
+  const slotsOf = (grad: readonly number[], b2 = 0.999) => new Map([['w/exp_avg', f32(grad.map((x) => 0.1 * x))], ['w/exp_avg_sq', f32(grad.map((x) => (1 - b2) * x * x))]]);
+  const torch = slotsOf([0.3, -2e-3]);
+  const diagnose = (ours: Map<string, ReturnType<typeof f32>>) => {
+    const tensors = [...ours].map(([k, t]) => compareTensors(k, 'slot', t, torch.get(k), tol));
+    return stepDiagnosis(tensors, ours, torch, start, 1e-3, adam, tol, new Map([['w', f32(g)]]));
+  };
+
+  it('blames the gradient when the slots are torch.optim’s slot update of the backend’s own gradient', () => {
+    const text = diagnose(slotsOf(g));
+    expect(text).toContain("each is torch.optim's slot update of the backend's own gradient");
+    expect(text).toContain('the gradient differs');
+  });
+
+  it('blames the slot update when they are not (exp_avg_sq decaying with β₂ 0.99)', () => {
+    const text = diagnose(slotsOf(g, 0.99));
+    expect(text).toContain('the slot update itself');
+    expect(text).not.toContain("the backend's own gradient");
   });
 });
 
