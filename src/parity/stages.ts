@@ -15,6 +15,7 @@ import type { FirstDivergence, StageName, TensorComparison } from './report.ts';
 import { failureOf, tol, type StageContext, type StageOutcome } from './stage-context.ts';
 import { arbitrateCurve, compareTrajectory, runFloat64Trajectory, runReversedTrajectory, runTrajectory } from './trajectory.ts';
 import { judgeState, judgeValues, lossTensors, referenceOptimizer } from './judge-float64.ts';
+import { judgeKinks } from './judge-kinks.ts';
 import { stepDiagnosis } from './step-diagnosis.ts';
 import { judgeByUpdates } from './update-walk.ts';
 
@@ -142,16 +143,11 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const kind = stateKinds(ctx.refProgram);
     const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tolerance));
     const lrs = { ours: [lr], ref: [lr] };
-    const { tensors, notes } = await judgeState(
-      ctx,
-      compared,
-      ours,
-      ref.state,
-      lrs,
-      tolerance,
-      async () => (await (await ctx.float64!()).step(batch)).state,
-      async () => (await ctx.reference.step(ctx.experiment.reversed(batch))).state,
-    );
+    let truth: Promise<Map<string, Tensor>> | undefined;
+    const truthState = () => (truth ??= ctx.float64!().then(async (r64) => (await r64.step(batch)).state));
+    const arbitrated = await judgeState(ctx, compared, ours, ref.state, lrs, tolerance, truthState, async () => (await ctx.reference.step(ctx.experiment.reversed(batch))).state);
+    const from = ctx.refProgram.initialState();
+    const { tensors, notes } = await judgeKinks(ctx, arbitrated, { from, batch, lr, index: 1, ours, ref: ref.state, truth: truthState });
     const base = outcome(ctx, tensors, 'step', notes);
     if (!base.failure) return base;
     const diagnosis = stepDiagnosis(tensors, ours, ref.state, ctx.refProgram.initialState(), lr, referenceOptimizer(ctx), tolerance);

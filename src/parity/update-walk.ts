@@ -4,6 +4,7 @@ import type { StepResult } from '../contracts/backend.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { toFloat64 } from './float64-reference.ts';
 import { judgeState, judgeValues } from './judge-float64.ts';
+import { judgeKinks } from './judge-kinks.ts';
 import type { TensorComparison, Tolerance, TrajectoryRecord } from './report.ts';
 import { failureOf, tol as stageTolerance, type StageContext } from './stage-context.ts';
 import { sameLr } from './trajectory.ts';
@@ -24,7 +25,7 @@ export type UpdateWalk =
  * of such a kink a float32 run lands on is chance, so end states cannot tell a backend from float32 rounding there.
  * A trajectory is right when every update is: for each update t, from the state the backend reached, the backend's
  * update and its loss are judged as the step stage judges update 1 (tolerances, the float64 arbiter with a second
- * float32 run on the reversed batch, noise-level elements, backward stability) against the reference's float32 and
+ * float32 run on the reversed batch, noise-level elements, backward stability, kink flips) against the reference's float32 and
  * float64 updates from that same state, with the reference's LR. A wrong rule, optimizer or schedule is wrong at
  * some update from any state; rounding amplified by the dynamics is not.
  */
@@ -49,7 +50,9 @@ export async function walkUpdates(ctx: StageContext, lrs: { readonly ours: reado
     const float64 = () => (truth ??= r64.update!(toFloat64(from), b.feed, lr.ref, index));
     const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tol));
     const second = async () => (await update(from, ctx.experiment.reversed(b.feed), lr.ref, index)).state;
-    const states = await judgeState(ctx, compared, ours, ref.state, { ours: [lr.ours], ref: [lr.ref] }, tol, async () => (await float64()).state, second, { state: from, index });
+    const truthState = async () => (await float64()).state;
+    const arbitrated = await judgeState(ctx, compared, ours, ref.state, { ours: [lr.ours], ref: [lr.ref] }, tol, truthState, second, { state: from, index });
+    const states = await judgeKinks(ctx, arbitrated, { from, batch: b.feed, lr: lr.ref, index, ours, ref: ref.state, truth: truthState });
     const loss = await judgeLoss(ctx, result, ref.result, stageTolerance(ctx, 'loss'), async () => (await float64()).result);
     const tensors: TensorComparison[] = [...loss.tensors, ...states.tensors];
     const failure = failureOf(tensors);

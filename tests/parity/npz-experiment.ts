@@ -12,7 +12,7 @@ export interface NpzKey {
 
 /**
  * The parity tests' experiments: inputs `x` and targets `y` written to an npz file, and a config fitting `model`'s
- * `y_hat` to `y` (mse, Adam) with them, in a fresh temporary folder. Returns the config path.
+ * `y_hat` to `y` (mse, Adam unless told) with them, in a fresh temporary folder. Returns the config path.
  */
 export function writeNpzExperiment(o: {
   readonly name: string;
@@ -22,6 +22,8 @@ export function writeNpzExperiment(o: {
   readonly model: string;
   readonly batchSize: number;
   readonly lr: number;
+  /** torch.optim's name (default adam). */
+  readonly optimizer?: 'adam' | 'sgd';
   /** The `parity:` section as one YAML flow mapping. */
   readonly parity: string;
 }): string {
@@ -48,7 +50,7 @@ backend: { name: onnxruntime, params: {} }
 train:
   epochs: 1
   batch_size: ${o.batchSize}
-  optimizer: { name: adam, lr: ${o.lr.toExponential()} }
+  optimizer: { name: ${o.optimizer ?? 'adam'}, lr: ${o.lr.toExponential()} }
   loss: { data: { kind: mse, output: y_hat, target: y } }
 parity: ${o.parity}
 `,
