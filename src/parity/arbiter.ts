@@ -59,10 +59,14 @@ export function arbitrate(
   };
 }
 
-/** The arbiter's rule on one tensor: both sides' max abs error against float64, and whether ours is within. */
-export function measureAgainstFloat64(ours: Tensor, ref: Tensor, truth: Tensor, skip?: ReadonlySet<number>, second?: Tensor) {
+/**
+ * The arbiter's rule on one tensor: both sides' max abs error against float64, and whether ours is within.
+ * `refTruth` is what the reference's runs are measured against where float64 differs per side (the kink rule:
+ * float64 on each side's pieces of a flipped kink, judge-kinks.ts); `truth` otherwise.
+ */
+export function measureAgainstFloat64(ours: Tensor, ref: Tensor, truth: Tensor, skip?: ReadonlySet<number>, second?: Tensor, refTruth: Tensor = truth) {
   const oursError = maxAbsError(ours, truth, skip);
-  const referenceError = Math.max(maxAbsError(ref, truth, skip), second && second.data.length === truth.data.length ? maxAbsError(second, truth, skip) : 0);
+  const referenceError = Math.max(maxAbsError(ref, refTruth, skip), second && second.data.length === truth.data.length ? maxAbsError(second, refTruth, skip) : 0);
   const resolution = ref.dtype === 'float32' ? float32Spacing(truth, skip) : 0;
   return { oursError, referenceError, resolution, within: oursError <= ARBITER_MULTIPLE * Math.max(referenceError, resolution) };
 }

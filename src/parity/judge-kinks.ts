@@ -3,26 +3,30 @@ import { cutDerivatives } from '../contracts/derivative-terms.ts';
 import type { Graph, Node } from '../graph/ir.ts';
 import type { Tensor } from '../graph/tensor.ts';
 import type { TrainingProgram } from '../train/program.ts';
-import { ARBITER_MULTIPLE, float32Spacing, maxAbsError, measureAgainstFloat64 } from './arbiter.ts';
+import { ARBITER_MULTIPLE, measureAgainstFloat64 } from './arbiter.ts';
 import { toFloat64Derivatives, toFloat64Graph } from './float64-graph.ts';
 import { toFloat64 } from './float64-reference.ts';
-import type { Judged } from './judge-float64.ts';
+import { noiseOwner, referenceOptimizer, type Judged } from './judge-float64.ts';
 import { flippedElements, forceKinks, kinkFeeds, kinkNodes, pieces, type Pieces } from './kink-ops.ts';
 import { toJsonFloat, type TensorComparison } from './report.ts';
 import { stateFeeds } from './side-graph.ts';
 import type { StageContext } from './stage-context.ts';
+import { judgeFromSlots, type UpdateStates } from './update-from-slots.ts';
+import type { OptimizerOptions } from '../train/optimizers/optimizer-options.ts';
 
-/** One update as the step stage and the update walk judge it: from `from` on `batch`, the reference's LR and index. */
+/** One update as the step stage and the update walk judge it: from `from` on `batch`, with each side's LR. */
 export interface OneUpdate {
   readonly from: ReadonlyMap<string, Tensor>;
   readonly batch: BatchFeed;
-  readonly lr: number;
+  readonly lr: { readonly ours: number; readonly ref: number };
   readonly index: number;
   /** The state after it on the backend and on the float32 reference. */
   readonly ours: ReadonlyMap<string, Tensor>;
   readonly ref: ReadonlyMap<string, Tensor>;
-  /** float64's state after the same update (the arbiter's truth, computed once by the caller). */
+  /** float64's state after the same update (the arbiter's truth; the caller computes it once). */
   readonly truth: () => Promise<ReadonlyMap<string, Tensor>>;
+  /** The reference's second float32 run (the batch reversed; the caller computes it once). */
+  readonly second: () => Promise<ReadonlyMap<string, Tensor>>;
 }
 
 /** One piecewise op's input on the three sides, and its elements that lie on another piece than in float64. */
@@ -62,34 +66,44 @@ export async function judgeKinks(ctx: StageContext, judged: Judged, u: OneUpdate
   const truth = await forcedUpdate(ctx, u, new Map(flipped.map((s) => [s.node.name, s.ours])));
   const refFlipped = sides.filter((s) => s.refFlips > 0);
   const refTruth = refFlipped.length ? await forcedUpdate(ctx, u, new Map(refFlipped.map((s) => [s.node.name, s.ref]))) : await u.truth();
+  // The reversed run counts where neither reference run flipped: then plain float64 is the truth for both.
+  const second = refFlipped.length || (await referenceFlips(ctx, ctx.experiment.reversed(u.batch), u.from)) ? undefined : await u.second();
+  const noise = ctx.noiseElements ? await ctx.noiseElements : new Map<string, ReadonlySet<number>>();
+  const states: UpdateStates = { before: { ours: u.from, ref: u.from }, ours: u.ours, ref: u.ref, truth, refTruth, index: u.index, lr: u.lr };
   const flips = flipped.reduce((n, s) => n + s.oursFlips, 0);
-  const tensors = judged.tensors.map((c) => (further(c) ? againstForced(c, u, truth, refTruth, flips) : c));
-  const passed = tensors.filter((c) => c.kink?.within);
-  const failed = tensors.filter((c) => c.kink && !c.kink.within);
+  const options = referenceOptimizer(ctx);
+  const tensors = judged.tensors.map((c) => {
+    if (!further(c)) return c;
+    const owner = noiseOwner(ctx, noise, c.name);
+    return againstForced(c, states, flips, second?.get(c.name), options, owner ? noise.get(owner) : undefined);
+  });
+  const passed = tensors.filter((c) => c.kink && c.verdict === 'pass');
+  const failed = tensors.filter((c) => c.kink && c.verdict === 'fail');
   const where = `${flipped.map(describe).join('; ')} lie on another side of the kink than in float64, each within float32 rounding (input max abs error vs float64: ${flipped.map((s) => `backend ${fmt(s.input.oursError)}, float32 reference ${fmt(s.input.referenceError)}`).join('; ')})`;
-  const refSide = refFlipped.length ? `, the reference against float64 with its own ${refFlipped.reduce((n, s) => n + s.refFlips, 0)} flipped elements forced` : '';
-  const worst = (cs: TensorComparison[]) => cs.slice(0, 3).map((c) => `${c.name}: backend ${fmt(c.kink!.oursError)}, float32 reference ${fmt(c.kink!.referenceError)}`).join('; ');
+  const refSide = refFlipped.length ? `; the reference against float64 with its own ${refFlipped.reduce((n, s) => n + s.refFlips, 0)} flipped elements forced` : '';
+  const errors = (cs: TensorComparison[]) => cs.slice(0, 3).map((c) => `${c.name}: backend ${fmt(c.kink!.oursError)}, float32 reference ${fmt(c.kink!.referenceError)}`).join('; ');
+  const stable = passed.filter((c) => !c.kink!.within).length;
+  const byStability = stable ? `, ${stable} of them by backward stability (Adam near eps)` : '';
   const verdict = failed.length
-    ? `with the backend's side forced in float64, ${failed.length} tensors are still further from float64 than ${ARBITER_MULTIPLE}× the reference (max abs error ${worst(failed)}${refSide}): not explained by the flip, the verdict stands`
-    : `with the backend's side forced in float64, ${passed.length} tensors that were further from float64 than the reference are within the reference's float32 error (max abs error ${worst(passed)}${refSide})`;
+    ? `with the backend's side forced in float64, ${failed.length} tensors are still further from float64 than ${ARBITER_MULTIPLE}× the reference (max abs error ${errors(failed)}${refSide}): not explained by the flip, the verdict stands`
+    : `with the backend's side forced in float64, ${passed.length} tensors that were further from float64 than the reference are within its float32 error${byStability} (max abs error ${errors(passed)}${refSide})`;
   return { tensors, notes: [...judged.notes, `kink rule: ${where}; ${verdict}`] };
 }
 
 const further = (c: TensorComparison) => c.verdict === 'fail' && c.arbiter?.verdict === 'further-than-reference';
 
-/** The arbiter's rule with the truths forced to each side's pieces. */
-function againstForced(c: TensorComparison, u: OneUpdate, truth: ReadonlyMap<string, Tensor>, refTruth: ReadonlyMap<string, Tensor>, flipped: number): TensorComparison {
-  const [ours, ref, t, rt] = [u.ours.get(c.name), u.ref.get(c.name), truth.get(c.name), refTruth.get(c.name)];
+/**
+ * The arbiter's rule with float64 on each side's pieces, then, for a parameter after one Adam update still outside
+ * it, backward stability against the same truths (update-from-slots.ts): the flip and Adam near eps can meet.
+ */
+function againstForced(c: TensorComparison, s: UpdateStates, flipped: number, second: Tensor | undefined, options: OptimizerOptions, skip?: ReadonlySet<number>): TensorComparison {
+  const [ours, ref, t, rt] = [s.ours.get(c.name), s.ref.get(c.name), s.truth.get(c.name), s.refTruth!.get(c.name)];
   if (!ours || !ref || !t || !rt) return c;
-  const oursError = maxAbsError(ours, t);
-  const referenceError = maxAbsError(ref, rt);
-  const resolution = float32Spacing(t);
-  const within = oursError <= ARBITER_MULTIPLE * Math.max(referenceError, resolution);
-  return {
-    ...c,
-    verdict: within ? 'pass' : 'fail',
-    kink: { flipped, oursError: toJsonFloat(oursError), referenceError: toJsonFloat(referenceError), resolution: toJsonFloat(resolution), multiple: ARBITER_MULTIPLE, within },
-  };
+  const { oursError, referenceError, resolution, within } = measureAgainstFloat64(ours, ref, t, skip, second, rt);
+  const kink = { flipped, oursError: toJsonFloat(oursError), referenceError: toJsonFloat(referenceError), resolution: toJsonFloat(resolution), multiple: ARBITER_MULTIPLE, within };
+  if (within) return { ...c, verdict: 'pass', kink };
+  const stable = c.role === 'param' ? judgeFromSlots(c, options, s, skip) : c;
+  return stable.fromSlots?.within ? { ...stable, kink } : { ...c, kink };
 }
 
 /**
@@ -97,19 +111,30 @@ function againstForced(c: TensorComparison, u: OneUpdate, truth: ReadonlyMap<str
  * in float64 (the reference's loss graph widened), from `state` on `batch`, in training mode as the update sees it.
  */
 async function kinkSides(ctx: StageContext, batch: BatchFeed, state: ReadonlyMap<string, Tensor>): Promise<KinkSide[]> {
+  const { nodes, refLoss, fetch } = kinkGraph(ctx);
+  if (!fetch.length) return [];
+  const executor = await ctx.backendExecutor!();
+  const ourLoss = ctx.program.graphs.loss;
+  const ours = await executor.run(ourLoss, stateFeeds(ourLoss, ctx.program, batch, state), { fetch });
+  const [ref, truth] = [await referenceInputs(ctx, refLoss, batch, state, fetch), await float64Inputs(ctx, refLoss, batch, state, fetch)];
+  return nodes.map((node) => kinkSide(refLoss, node, ours.get(node.inputs[0])!, ref.get(node.inputs[0])!, truth.get(node.inputs[0])!));
+}
+
+/** The piecewise ops of the reference's loss graph (without derivative holes) that the backend's graph has too, and their inputs. */
+function kinkGraph(ctx: StageContext) {
   const refLoss = cutDerivatives(ctx.refProgram.graphs.loss, ctx.refProgram.derivatives);
   const ourLoss = ctx.program.graphs.loss;
   const same = (n: Node) => ourLoss.nodes.some((m) => m.name === n.name && m.op === n.op && m.inputs[0] === n.inputs[0]);
   const nodes = kinkNodes(refLoss).filter(same);
-  const fetch = [...new Set(nodes.map((n) => n.inputs[0]))];
-  if (!fetch.length) return [];
+  return { nodes, refLoss, fetch: [...new Set(nodes.map((n) => n.inputs[0]))] };
+}
+
+const referenceInputs = (ctx: StageContext, refLoss: Graph, batch: BatchFeed, state: ReadonlyMap<string, Tensor>, fetch: string[]) =>
+  ctx.reference.execute!(refLoss, stateFeeds(refLoss, ctx.refProgram, batch, state), fetch, ctx.refProgram.derivatives);
+
+async function float64Inputs(ctx: StageContext, refLoss: Graph, batch: BatchFeed, state: ReadonlyMap<string, Tensor>, fetch: string[]) {
   const loss64 = widened(refLoss);
-  const r64 = await ctx.float64!();
-  const executor = await ctx.backendExecutor!();
-  const ours = await executor.run(ourLoss, stateFeeds(ourLoss, ctx.program, batch, state), { fetch });
-  const ref = await ctx.reference.execute!(refLoss, stateFeeds(refLoss, ctx.refProgram, batch, state), fetch, ctx.refProgram.derivatives);
-  const truth = await r64.execute!(loss64, stateFeeds(loss64, ctx.refProgram, batch, state), fetch, toFloat64Derivatives(ctx.refProgram.derivatives));
-  return nodes.map((node) => kinkSide(refLoss, node, ours.get(node.inputs[0])!, ref.get(node.inputs[0])!, truth.get(node.inputs[0])!));
+  return (await ctx.float64!()).execute!(loss64, stateFeeds(loss64, ctx.refProgram, batch, state), fetch, toFloat64Derivatives(ctx.refProgram.derivatives));
 }
 
 /** One piecewise op of `graph` given its input on the backend, the float32 reference and float64: its flips, and whether rounding explains them. */
@@ -118,12 +143,20 @@ export function kinkSide(graph: Graph, node: Node, ours: Tensor, ref: Tensor, tr
   return { node, ours: o, ref: r, oursFlips: flippedElements(o, t).length, refFlips: flippedElements(r, t).length, input: measureAgainstFloat64(ours, ref, truth) };
 }
 
+/** Whether any piecewise op's input lies on another side on the float32 reference than in float64 (on `batch`). */
+async function referenceFlips(ctx: StageContext, batch: BatchFeed, state: ReadonlyMap<string, Tensor>): Promise<boolean> {
+  const { nodes, refLoss, fetch } = kinkGraph(ctx);
+  if (!fetch.length) return false;
+  const [ref, truth] = [await referenceInputs(ctx, refLoss, batch, state, fetch), await float64Inputs(ctx, refLoss, batch, state, fetch)];
+  return nodes.some((n) => flippedElements(pieces(refLoss, n, ref.get(n.inputs[0])!), pieces(refLoss, n, truth.get(n.inputs[0])!)).length > 0);
+}
+
 /** float64's update from the same state with `forced` pieces at those ops (their inputs fed as Dropout masks are). */
 async function forcedUpdate(ctx: StageContext, u: OneUpdate, forced: ReadonlyMap<string, Pieces>): Promise<Map<string, Tensor>> {
   const run = await ctx.openFloat64!((p) => forcedProgram(p, forced));
   try {
     const feed = new Map([...u.batch, ...kinkFeeds(ctx.refProgram.graphs.loss, forced)]);
-    return (await run.update!(toFloat64(u.from), feed, u.lr, u.index)).state;
+    return (await run.update!(toFloat64(u.from), feed, u.lr.ref, u.index)).state;
   } finally {
     await run.dispose();
   }

@@ -144,10 +144,12 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tolerance));
     const lrs = { ours: [lr], ref: [lr] };
     let truth: Promise<Map<string, Tensor>> | undefined;
+    let reversed: Promise<Map<string, Tensor>> | undefined;
     const truthState = () => (truth ??= ctx.float64!().then(async (r64) => (await r64.step(batch)).state));
-    const arbitrated = await judgeState(ctx, compared, ours, ref.state, lrs, tolerance, truthState, async () => (await ctx.reference.step(ctx.experiment.reversed(batch))).state);
+    const second = () => (reversed ??= ctx.reference.step(ctx.experiment.reversed(batch)).then((r) => r.state));
+    const arbitrated = await judgeState(ctx, compared, ours, ref.state, lrs, tolerance, truthState, second);
     const from = ctx.refProgram.initialState();
-    const { tensors, notes } = await judgeKinks(ctx, arbitrated, { from, batch, lr, index: 1, ours, ref: ref.state, truth: truthState });
+    const { tensors, notes } = await judgeKinks(ctx, arbitrated, { from, batch, lr: { ours: lr, ref: lr }, index: 1, ours, ref: ref.state, truth: truthState, second });
     const base = outcome(ctx, tensors, 'step', notes);
     if (!base.failure) return base;
     const diagnosis = stepDiagnosis(tensors, ours, ref.state, ctx.refProgram.initialState(), lr, referenceOptimizer(ctx), tolerance);

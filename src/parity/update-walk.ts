@@ -49,10 +49,11 @@ export async function walkUpdates(ctx: StageContext, lrs: { readonly ours: reado
     let truth: Promise<{ result: StepResult; state: Map<string, Tensor> }> | undefined;
     const float64 = () => (truth ??= r64.update!(toFloat64(from), b.feed, lr.ref, index));
     const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tol));
-    const second = async () => (await update(from, ctx.experiment.reversed(b.feed), lr.ref, index)).state;
+    let reversed: Promise<Map<string, Tensor>> | undefined;
+    const second = () => (reversed ??= update(from, ctx.experiment.reversed(b.feed), lr.ref, index).then((r) => r.state));
     const truthState = async () => (await float64()).state;
     const arbitrated = await judgeState(ctx, compared, ours, ref.state, { ours: [lr.ours], ref: [lr.ref] }, tol, truthState, second, { state: from, index });
-    const states = await judgeKinks(ctx, arbitrated, { from, batch: b.feed, lr: lr.ref, index, ours, ref: ref.state, truth: truthState });
+    const states = await judgeKinks(ctx, arbitrated, { from, batch: b.feed, lr, index, ours, ref: ref.state, truth: truthState, second });
     const loss = await judgeLoss(ctx, result, ref.result, stageTolerance(ctx, 'loss'), async () => (await float64()).result);
     const tensors: TensorComparison[] = [...loss.tensors, ...states.tensors];
     const failure = failureOf(tensors);
