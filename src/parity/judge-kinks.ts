@@ -61,7 +61,7 @@ export async function judgeKinks(ctx: StageContext, judged: Judged, u: OneUpdate
   const unexplained = flipped.filter((s) => !s.input.within);
   if (unexplained.length) {
     const s = unexplained[0];
-    return say(`kink rule: ${describe(s)} lie on another side of the kink than in float64, but that input is further from float64 than ${ARBITER_MULTIPLE}× the reference (max abs error: backend ${fmt(s.input.oursError)}, float32 reference ${fmt(s.input.referenceError)}): not rounding, the verdict stands`);
+    return say(`kink rule: ${describe(s)} on another side of the kink than in float64, but that input is further from float64 than ${ARBITER_MULTIPLE}× the reference (max abs error: backend ${fmt(s.input.oursError)}, float32 reference ${fmt(s.input.referenceError)}): not rounding, the verdict stands`);
   }
   const truth = await forcedUpdate(ctx, u, new Map(flipped.map((s) => [s.node.name, s.ours])));
   const refFlipped = sides.filter((s) => s.refFlips > 0);
@@ -79,7 +79,7 @@ export async function judgeKinks(ctx: StageContext, judged: Judged, u: OneUpdate
   });
   const passed = tensors.filter((c) => c.kink && c.verdict === 'pass');
   const failed = tensors.filter((c) => c.kink && c.verdict === 'fail');
-  const where = `${flipped.map(describe).join('; ')} lie on another side of the kink than in float64, each within float32 rounding (input max abs error vs float64: ${flipped.map((s) => `backend ${fmt(s.input.oursError)}, float32 reference ${fmt(s.input.referenceError)}`).join('; ')})`;
+  const where = `${flipped.map(describe).join('; ')} on another side of the kink than in float64, each within float32 rounding (input max abs error vs float64: ${flipped.map((s) => `backend ${fmt(s.input.oursError)}, float32 reference ${fmt(s.input.referenceError)}`).join('; ')})`;
   const refSide = refFlipped.length ? `; the reference against float64 with its own ${refFlipped.reduce((n, s) => n + s.refFlips, 0)} flipped elements forced` : '';
   const errors = (cs: TensorComparison[]) => cs.slice(0, 3).map((c) => `${c.name}: backend ${fmt(c.kink!.oursError)}, float32 reference ${fmt(c.kink!.referenceError)}`).join('; ');
   const stable = passed.filter((c) => !c.kink!.within).length;
@@ -180,5 +180,6 @@ function widened(graph: Graph): Graph {
   return g;
 }
 
-const describe = (s: KinkSide) => `${s.oursFlips} element${s.oursFlips === 1 ? '' : 's'} of the input of ${s.node.op} "${s.node.name}"`;
+/** "4 elements of the input of Relu "…" lie" (the subject and its verb). */
+const describe = (s: KinkSide) => `${s.oursFlips} element${s.oursFlips === 1 ? '' : 's'} of the input of ${s.node.op} "${s.node.name}" ${s.oursFlips === 1 ? 'lies' : 'lie'}`;
 const fmt = (x: number | string) => (typeof x === 'number' ? x.toPrecision(3) : x);

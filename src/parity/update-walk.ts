@@ -11,7 +11,7 @@ import { sameLr } from './trajectory.ts';
 
 /** What judging a trajectory update by update found: every update within, or the first one that is not. */
 export type UpdateWalk =
-  | { readonly within: true; readonly steps: number }
+  | { readonly within: true; readonly steps: number; readonly notes: readonly string[] }
   | { readonly within: false; readonly step: number; readonly failure: string; readonly notes: readonly string[] }
   | { readonly within: false; readonly unavailable: string };
 
@@ -38,6 +38,8 @@ export async function walkUpdates(ctx: StageContext, lrs: { readonly ours: reado
   const batches = ctx.experiment.trajectory(lrs.ours.length);
   const kind = stateKinds(ctx.refProgram);
   let state: ReadonlyMap<string, Tensor> = ctx.program.initialState();
+  // What the kink rule decided at updates that pass, said with the walk's verdict.
+  const kinkNotes: string[] = [];
   for (const [i, b] of batches.entries()) {
     const index = i + 1;
     const from = state;
@@ -54,13 +56,14 @@ export async function walkUpdates(ctx: StageContext, lrs: { readonly ours: reado
     const truthState = async () => (await float64()).state;
     const arbitrated = await judgeState(ctx, compared, ours, ref.state, { ours: [lr.ours], ref: [lr.ref] }, tol, truthState, second, { state: from, index });
     const states = await judgeKinks(ctx, arbitrated, { from, batch: b.feed, lr, index, ours, ref: ref.state, truth: truthState, second });
+    kinkNotes.push(...states.notes.slice(arbitrated.notes.length).map((n) => `update ${index}: ${n}`));
     const loss = await judgeLoss(ctx, result, ref.result, stageTolerance(ctx, 'loss'), async () => (await float64()).result);
     const tensors: TensorComparison[] = [...loss.tensors, ...states.tensors];
     const failure = failureOf(tensors);
     if (failure) return { within: false, step: index, failure, notes: [...loss.notes, ...states.notes] };
     state = ours;
   }
-  return { within: true, steps: batches.length };
+  return { within: true, steps: batches.length, notes: kinkNotes };
 }
 
 /** The loss before one update, judged with the float64 arbiter (the loss float64 computes from the same state). */
@@ -103,6 +106,7 @@ export async function judgeByUpdates(
     record: { ...record, firstDivergentStep: null },
     notes: [
       `${what.join(', and ')}, but each of the ${walk.steps} updates, taken from the backend's own state, is within the reference's float32 error of float64's update from that state: float32 rounding amplified by the training dynamics (Adam near eps, a ReLU that turns on in one trajectory only), not a wrong update`,
+      ...walk.notes,
     ],
   };
 }
