@@ -54,9 +54,16 @@ export interface KinkSide {
  */
 export async function judgeKinks(ctx: StageContext, judged: Judged, u: OneUpdate): Promise<Judged> {
   if (!judged.tensors.some(further) || !ctx.float64 || !ctx.openFloat64 || !ctx.backendExecutor || !ctx.reference.execute) return judged;
-  const sides = await kinkSides(ctx, u.batch, u.from);
-  const flipped = sides.filter((s) => s.oursFlips > 0);
   const say = (note: string) => ({ tensors: judged.tensors, notes: [...judged.notes, note] });
+  // The user's module runs its own forward, where a graph's pieces cannot be forced.
+  if (ctx.reference.submodules) return say("kink rule: not applied, the reference is the user's module, whose forward cannot be run with a kink's side forced");
+  let sides: KinkSide[];
+  try {
+    sides = await kinkSides(ctx, u.batch, u.from);
+  } catch (e) {
+    return say(`kink rule: not applied, the piecewise ops' inputs could not be computed on every side: ${(e as Error).message}`);
+  }
+  const flipped = sides.filter((s) => s.oursFlips > 0);
   if (!flipped.length) return say(`kink rule: no input of the model's ${sides.length} piecewise ops lies on another side of its kink on the backend than in float64, so no kink flip explains the difference`);
   const unexplained = flipped.filter((s) => !s.input.within);
   if (unexplained.length) {
