@@ -176,7 +176,9 @@ async function forcedUpdate(ctx: StageContext, u: OneUpdate, forced: ReadonlyMap
  */
 function forcedProgram(program: TrainingProgram, forced: ReadonlyMap<string, Pieces>): TrainingProgram {
   const { graph, inputs } = forceKinks(program.graphs.loss, forced);
-  return { ...program, graphs: { ...program.graphs, loss: graph }, dropoutMasks: [...program.dropoutMasks, ...inputs.map((i) => ({ name: i.name, shape: i.shape, ratio: 0 }))] };
+  // Its own evaluation graph too: a run frees the graphs it loaded when disposed, and must not free the float64 run's.
+  const evaluation = program.graphs.evaluation === program.graphs.loss ? graph : forceKinks(program.graphs.evaluation, forced).graph;
+  return { ...program, graphs: { ...program.graphs, loss: graph, evaluation }, dropoutMasks: [...program.dropoutMasks, ...inputs.map((i) => ({ name: i.name, shape: i.shape, ratio: 0 }))] };
 }
 
 /** One float64 copy per loss graph, so the reference loads it once, not once per update. */

@@ -51,7 +51,7 @@ export function writeKinkExperiment(): string {
     batchSize: 4,
     lr: 0.1,
     optimizer: 'sgd',
-    parity: '{ backends: [onnxruntime] }',
+    parity: '{ backends: [onnxruntime], trajectory_steps: 3 }',
   });
 }
 

@@ -107,13 +107,13 @@ const reference = skip ? undefined : new LiveTorchReference();
 const outputs = mkdtempSync(join(tmpdir(), 'tandem-parity-kink-'));
 const config = writeKinkExperiment();
 
-async function step(side: SideOverride) {
+async function stage(side: SideOverride, name: 'step' | 'trajectory' = 'step') {
   const { report } = await runParity({
     configFile: config,
     overrides: [],
     builtins: [...builtinPlugins, kinkMlpModel],
     outputsRoot: outputs,
-    selectors: ['*/onnxruntime/step'],
+    selectors: [`*/onnxruntime/${name}`],
     reference: reference!,
     sides: { onnxruntime: side },
   });
@@ -127,7 +127,7 @@ describe.skipIf(skip)('the kink rule in the step stage (onnxruntime vs live torc
   afterAll(async () => reference?.dispose());
 
   it('passes a backend whose rounding put the planted ReLU input on the other side: float64 with its mask forced agrees', async () => {
-    const c = await step({ backend: flushingBackend });
+    const c = await stage({ backend: flushingBackend });
     expect(c.verdict, c.reason).toBe('pass');
     const kinked = c.tensors.filter((t) => t.kink);
     // The flip moves fc1's gradient by a finite amount: plain float64 cannot clear it, float64 on the backend's side does.
@@ -137,14 +137,22 @@ describe.skipIf(skip)('the kink rule in the step stage (onnxruntime vs live torc
   }, 120_000);
 
   it('still fails a wrong ReLU gradient rule on the same flip', async () => {
-    const c = await step({ backend: flushingBackend, spec: (s) => ({ ...s, rules: defaultRules.with(leakyReluRule) }) });
+    const c = await stage({ backend: flushingBackend, spec: (s) => ({ ...s, rules: defaultRules.with(leakyReluRule) }) });
     expect(c.verdict).toBe('fail');
     expect(c.tensors.some((t) => t.kink && !t.kink.within)).toBe(true);
     expect(c.notes?.join('\n')).toContain('not explained by the flip, the verdict stands');
   }, 120_000);
 
+  it('passes the trajectory update by update: the flushed unit never trains on the backend, and every update flips it', async () => {
+    const c = await stage({ backend: flushingBackend }, 'trajectory');
+    expect(c.verdict, c.reason).toBe('pass');
+    expect(c.tensors.find((t) => t.name === 'fc1.weight')).toMatchObject({ arbiter: { verdict: 'further-than-reference' }, updates: { steps: 3 } });
+    const notes = c.notes?.join('\n') ?? '';
+    for (const u of [1, 2, 3]) expect(notes).toContain(`update ${u}: kink rule: 4 elements of the input of Relu`);
+  }, 120_000);
+
   it('refuses a flip made by a wrong forward (the ReLU input moved 1e-3, far beyond rounding)', async () => {
-    const c = await step({ backend: shiftingBackend });
+    const c = await stage({ backend: shiftingBackend });
     expect(c.verdict).toBe('fail');
     expect(c.tensors.some((t) => t.kink)).toBe(false);
     expect(c.notes?.join('\n')).toMatch(/kink rule: .* Relu .* lies? on another side .* further from float64 than 4× the reference .*: not rounding, the verdict stands/);
