@@ -2,6 +2,7 @@ import type { BatchFeed } from '../contracts/backend.ts';
 import { cutDerivatives } from '../contracts/derivative-terms.ts';
 import type { Graph, Node } from '../graph/ir.ts';
 import type { Tensor } from '../graph/tensor.ts';
+import type { OptimizerOptions } from '../train/optimizers/optimizer-options.ts';
 import type { TrainingProgram } from '../train/program.ts';
 import { ARBITER_MULTIPLE, measureAgainstFloat64 } from './arbiter.ts';
 import { toFloat64Derivatives, toFloat64Graph } from './float64-graph.ts';
@@ -12,7 +13,6 @@ import { toJsonFloat, type TensorComparison } from './report.ts';
 import { stateFeeds } from './side-graph.ts';
 import type { StageContext } from './stage-context.ts';
 import { judgeFromSlots, type UpdateStates } from './update-from-slots.ts';
-import type { OptimizerOptions } from '../train/optimizers/optimizer-options.ts';
 
 /** One update as the step stage and the update walk judge it: from `from` on `batch`, with each side's LR. */
 export interface OneUpdate {
