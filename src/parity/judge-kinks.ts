@@ -1,9 +1,9 @@
 import type { BatchFeed } from '../contracts/backend.ts';
+import type { ReferenceRun } from '../contracts/reference.ts';
 import { cutDerivatives } from '../contracts/derivative-terms.ts';
 import type { Graph, Node } from '../graph/ir.ts';
 import type { Tensor } from '../graph/tensor.ts';
-import type { OptimizerOptions } from '../train/optimizers/optimizer-options.ts';
-import type { TrainingProgram } from '../train/program.ts';
+import { gradOutput, type TrainingProgram } from '../train/program.ts';
 import { ARBITER_MULTIPLE, measureAgainstFloat64 } from './arbiter.ts';
 import { toFloat64Derivatives, toFloat64Graph } from './float64-graph.ts';
 import { toFloat64 } from './float64-reference.ts';
@@ -29,6 +29,17 @@ export interface OneUpdate {
   readonly second: () => Promise<ReadonlyMap<string, Tensor>>;
 }
 
+/** The parameter gradients of the gradients stage (at the initial state), by comparison name (`grad:<param>`). */
+export type Gradients = Pick<OneUpdate, 'batch' | 'ours' | 'ref' | 'truth' | 'second'>;
+
+/** What the rule judges: values each side computed from `from` on `batch`, and how a float64 run computes them. */
+interface KinkCase extends Pick<OneUpdate, 'from' | 'batch' | 'ours' | 'ref' | 'truth' | 'second'> {
+  /** The same values on a float64 reference run of the program (with pieces forced), fed `feed`. */
+  readonly recompute: (run: ReferenceRun, feed: BatchFeed) => Promise<ReadonlyMap<string, Tensor>>;
+  /** One Adam update's index and LRs: a parameter still outside is then judged by backward stability. */
+  readonly update?: Pick<OneUpdate, 'index' | 'lr'>;
+}
+
 /** One piecewise op's input on the three sides, and its elements that lie on another piece than in float64. */
 export interface KinkSide {
   readonly node: Node;
@@ -41,8 +52,8 @@ export interface KinkSide {
 }
 
 /**
- * The kink rule (specs/parity.md "Kinks: a ReLU that flips"). A state after one update that is still further from
- * float64 than the reference may be a kink flip: a ReLU (or Clip, LeakyRelu, Abs) input within float32 rounding of
+ * The kink rule (specs/parity.md "Kinks: a ReLU that flips"), on the state after one update (the step stage's, and
+ * each of the update walk's). A state still further from float64 than the reference may be a kink flip: a ReLU (or Clip, LeakyRelu, Abs) input within float32 rounding of
  * its kink lands on one side on the backend and on the other in float64, and from there a gradient differs by a
  * finite amount (torchvision resnet18 in training mode, update 2: `/layer4/layer4.1/relu_1/Relu` input +2.18e-6 on
  * onnxruntime, −8.18e-6 in float64). Which side a float32 run lands on is chance, so the backend is judged against
@@ -52,7 +63,20 @@ export interface KinkSide {
  * float64 with its own pieces forced (or plain float64 where it flipped nothing). A wrong rule or forward stays
  * wrong on either side of a kink, and a forward that moved the input further than rounding is refused.
  */
-export async function judgeKinks(ctx: StageContext, judged: Judged, u: OneUpdate): Promise<Judged> {
+export function judgeKinks(ctx: StageContext, judged: Judged, u: OneUpdate): Promise<Judged> {
+  const recompute = async (run: ReferenceRun, feed: BatchFeed) => (await run.update!(toFloat64(u.from), feed, u.lr.ref, u.index)).state;
+  return judgeAcrossKinks(ctx, judged, { ...u, recompute, update: u });
+}
+
+/** The gradients stage's parameter gradients, judged across kinks as an update is (judgeKinks), from the initial state. */
+export function judgeGradientKinks(ctx: StageContext, judged: Judged, g: Gradients): Promise<Judged> {
+  const recompute = async (run: ReferenceRun, feed: BatchFeed) => new Map([...(await run.gradients(feed)).grads].map(([k, v]) => [gradOutput(k), v]));
+  return judgeAcrossKinks(ctx, judged, { ...g, from: ctx.refProgram.initialState(), recompute });
+}
+
+async function judgeAcrossKinks(ctx: StageContext, judged: Judged, u: KinkCase): Promise<Judged> {
+  // Only the values this case computes (an input derivative beside the gradients keeps its verdict).
+  const further = (c: TensorComparison) => c.verdict === 'fail' && c.arbiter?.verdict === 'further-than-reference' && u.ours.has(c.name);
   if (!judged.tensors.some(further) || !ctx.float64 || !ctx.openFloat64 || !ctx.backendExecutor || !ctx.reference.execute) return judged;
   const say = (note: string) => ({ tensors: judged.tensors, notes: [...judged.notes, note] });
   // The user's module runs its own forward, where a graph's pieces cannot be forced.
@@ -63,6 +87,7 @@ export async function judgeKinks(ctx: StageContext, judged: Judged, u: OneUpdate
   } catch (e) {
     return say(`kink rule: not applied, the piecewise ops' inputs could not be computed on every side: ${(e as Error).message}`);
   }
+  if (!sides.length) return judged;
   const flipped = sides.filter((s) => s.oursFlips > 0);
   if (!flipped.length) return say(`kink rule: no input of the model's ${sides.length} piecewise ops lies on another side of its kink on the backend than in float64, so no kink flip explains the difference`);
   const unexplained = flipped.filter((s) => !s.input.within);
@@ -70,19 +95,23 @@ export async function judgeKinks(ctx: StageContext, judged: Judged, u: OneUpdate
     const s = unexplained[0];
     return say(`kink rule: ${describe(s)} on another side of the kink than in float64, but that input is further from float64 than ${ARBITER_MULTIPLE}× the reference (max abs error: backend ${fmt(s.input.oursError)}, float32 reference ${fmt(s.input.referenceError)}): not rounding, the verdict stands`);
   }
-  const truth = await forcedUpdate(ctx, u, new Map(flipped.map((s) => [s.node.name, s.ours])));
+  const truth = await forcedRun(ctx, u, new Map(flipped.map((s) => [s.node.name, s.ours])));
   const refFlipped = sides.filter((s) => s.refFlips > 0);
-  const refTruth = refFlipped.length ? await forcedUpdate(ctx, u, new Map(refFlipped.map((s) => [s.node.name, s.ref]))) : await u.truth();
+  const refTruth = refFlipped.length ? await forcedRun(ctx, u, new Map(refFlipped.map((s) => [s.node.name, s.ref]))) : await u.truth();
   // The reversed run counts where neither reference run flipped: then plain float64 is the truth for both.
   const second = refFlipped.length || (await referenceFlips(ctx, ctx.experiment.reversed(u.batch), u.from)) ? undefined : await u.second();
   const noise = ctx.noiseElements ? await ctx.noiseElements : new Map<string, ReadonlySet<number>>();
-  const states: UpdateStates = { before: { ours: u.from, ref: u.from }, ours: u.ours, ref: u.ref, truth, refTruth, index: u.index, lr: u.lr };
   const flips = flipped.reduce((n, s) => n + s.oursFlips, 0);
-  const options = referenceOptimizer(ctx);
   const tensors = judged.tensors.map((c) => {
     if (!further(c)) return c;
     const owner = noiseOwner(ctx, noise, c.name);
-    return againstForced(c, states, flips, second?.get(c.name), options, owner ? noise.get(owner) : undefined);
+    const skip = owner ? noise.get(owner) : undefined;
+    const forced = againstForced(c, u, truth, refTruth, flips, second?.get(c.name), skip);
+    if (forced.verdict === 'pass' || !u.update || c.role !== 'param') return forced;
+    // A flip and a gradient near Adam's eps can meet in one update: backward stability against the same truths.
+    const states: UpdateStates = { before: { ours: u.from, ref: u.from }, ours: u.ours, ref: u.ref, truth, refTruth, index: u.update.index, lr: u.update.lr };
+    const stable = judgeFromSlots(c, referenceOptimizer(ctx), states, skip);
+    return stable.fromSlots?.within ? { ...stable, kink: forced.kink } : forced;
   });
   const passed = tensors.filter((c) => c.kink && c.verdict === 'pass');
   const failed = tensors.filter((c) => c.kink && c.verdict === 'fail');
@@ -97,20 +126,13 @@ export async function judgeKinks(ctx: StageContext, judged: Judged, u: OneUpdate
   return { tensors, notes: [...judged.notes, `kink rule: ${where}; ${verdict}`] };
 }
 
-const further = (c: TensorComparison) => c.verdict === 'fail' && c.arbiter?.verdict === 'further-than-reference';
-
-/**
- * The arbiter's rule with float64 on each side's pieces, then, for a parameter after one Adam update still outside
- * it, backward stability against the same truths (update-from-slots.ts): the flip and Adam near eps can meet.
- */
-function againstForced(c: TensorComparison, s: UpdateStates, flipped: number, second: Tensor | undefined, options: OptimizerOptions, skip?: ReadonlySet<number>): TensorComparison {
-  const [ours, ref, t, rt] = [s.ours.get(c.name), s.ref.get(c.name), s.truth.get(c.name), s.refTruth!.get(c.name)];
+/** The arbiter's rule with float64 on each side's pieces (`truth` the backend's, `refTruth` the reference's). */
+function againstForced(c: TensorComparison, u: KinkCase, truth: ReadonlyMap<string, Tensor>, refTruth: ReadonlyMap<string, Tensor>, flipped: number, second: Tensor | undefined, skip?: ReadonlySet<number>): TensorComparison {
+  const [ours, ref, t, rt] = [u.ours.get(c.name), u.ref.get(c.name), truth.get(c.name), refTruth.get(c.name)];
   if (!ours || !ref || !t || !rt) return c;
   const { oursError, referenceError, resolution, within } = measureAgainstFloat64(ours, ref, t, skip, second, rt);
   const kink = { flipped, oursError: toJsonFloat(oursError), referenceError: toJsonFloat(referenceError), resolution: toJsonFloat(resolution), multiple: ARBITER_MULTIPLE, within };
-  if (within) return { ...c, verdict: 'pass', kink };
-  const stable = c.role === 'param' ? judgeFromSlots(c, options, s, skip) : c;
-  return stable.fromSlots?.within ? { ...stable, kink } : { ...c, kink };
+  return { ...c, verdict: within ? 'pass' : 'fail', kink };
 }
 
 /**
@@ -158,12 +180,11 @@ async function referenceFlips(ctx: StageContext, batch: BatchFeed, state: Readon
   return nodes.some((n) => flippedElements(pieces(refLoss, n, ref.get(n.inputs[0])!), pieces(refLoss, n, truth.get(n.inputs[0])!)).length > 0);
 }
 
-/** float64's update from the same state with `forced` pieces at those ops (their inputs fed as Dropout masks are). */
-async function forcedUpdate(ctx: StageContext, u: OneUpdate, forced: ReadonlyMap<string, Pieces>): Promise<Map<string, Tensor>> {
+/** float64's values from the same state with `forced` pieces at those ops (their inputs fed as Dropout masks are). */
+async function forcedRun(ctx: StageContext, u: KinkCase, forced: ReadonlyMap<string, Pieces>): Promise<ReadonlyMap<string, Tensor>> {
   const run = await ctx.openFloat64!((p) => forcedProgram(p, forced));
   try {
-    const feed = new Map([...u.batch, ...kinkFeeds(ctx.refProgram.graphs.loss, forced)]);
-    return (await run.update!(toFloat64(u.from), feed, u.lr.ref, u.index)).state;
+    return await u.recompute(run, new Map([...u.batch, ...kinkFeeds(ctx.refProgram.graphs.loss, forced)]));
   } finally {
     await run.dispose();
   }

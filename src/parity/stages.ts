@@ -15,7 +15,7 @@ import type { FirstDivergence, StageName, TensorComparison } from './report.ts';
 import { failureOf, tol, type StageContext, type StageOutcome } from './stage-context.ts';
 import { arbitrateCurve, compareTrajectory, runFloat64Trajectory, runReversedTrajectory, runTrajectory } from './trajectory.ts';
 import { judgeState, judgeValues, lossTensors, referenceOptimizer } from './judge-float64.ts';
-import { judgeKinks } from './judge-kinks.ts';
+import { judgeGradientKinks, judgeKinks } from './judge-kinks.ts';
 import { stepDiagnosis } from './step-diagnosis.ts';
 import { judgeByUpdates } from './update-walk.ts';
 
@@ -114,14 +114,13 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       ...(await compareInputDerivatives(ctx, batch)),
     ];
     const byGrad = (m: ReadonlyMap<string, Tensor>) => new Map([...m].map(([k, v]) => [gradOutput(k), v]));
-    const { tensors, notes } = await judgeValues(
-      ctx,
-      compared,
-      byGrad(ours.grads),
-      byGrad(ref.grads),
-      async () => byGrad((await (await ctx.float64!()).gradients(batch)).grads),
-      async () => byGrad((await ctx.reference.gradients(ctx.experiment.reversed(batch))).grads),
-    );
+    let truth: Promise<Map<string, Tensor>> | undefined;
+    let reversed: Promise<Map<string, Tensor>> | undefined;
+    const truthGrads = () => (truth ??= ctx.float64!().then(async (r64) => byGrad((await r64.gradients(batch)).grads)));
+    const second = () => (reversed ??= ctx.reference.gradients(ctx.experiment.reversed(batch)).then((r) => byGrad(r.grads)));
+    const [oursGrads, refGrads] = [byGrad(ours.grads), byGrad(ref.grads)];
+    const arbitrated = await judgeValues(ctx, compared, oursGrads, refGrads, truthGrads, second);
+    const { tensors, notes } = await judgeGradientKinks(ctx, arbitrated, { batch, ours: oursGrads, ref: refGrads, truth: truthGrads, second });
     if (!failureOf(tensors)) return outcome(ctx, tensors, 'gradients', notes);
     // A gradient rule is blamed only for what it computes from matching forward values.
     const upstream = await forwardDivergence(ctx, batch);

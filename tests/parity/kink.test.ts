@@ -107,7 +107,7 @@ const reference = skip ? undefined : new LiveTorchReference();
 const outputs = mkdtempSync(join(tmpdir(), 'tandem-parity-kink-'));
 const config = writeKinkExperiment();
 
-async function stage(side: SideOverride, name: 'step' | 'trajectory' = 'step') {
+async function stage(side: SideOverride, name: 'gradients' | 'step' | 'trajectory' = 'step') {
   const { report } = await runParity({
     configFile: config,
     overrides: [],
@@ -141,6 +141,15 @@ describe.skipIf(skip)('the kink rule in the step stage (onnxruntime vs live torc
     expect(c.verdict).toBe('fail');
     expect(c.tensors.some((t) => t.kink && !t.kink.within)).toBe(true);
     expect(c.notes?.join('\n')).toContain('not explained by the flip, the verdict stands');
+  }, 120_000);
+
+  it('passes the gradients at the initial state the same way, and still fails them with the wrong ReLU rule', async () => {
+    const flushed = await stage({ backend: flushingBackend }, 'gradients');
+    expect(flushed.verdict, flushed.reason).toBe('pass');
+    expect(flushed.tensors.find((t) => t.name === 'grad:fc1.weight')).toMatchObject({ arbiter: { verdict: 'further-than-reference' }, kink: { flipped: 4, within: true } });
+    const wrong = await stage({ backend: flushingBackend, spec: (s) => ({ ...s, rules: defaultRules.with(leakyReluRule) }) }, 'gradients');
+    expect(wrong.verdict).toBe('fail');
+    expect(wrong.tensors.find((t) => t.name === 'grad:fc1.weight')).toMatchObject({ kink: { within: false } });
   }, 120_000);
 
   it('passes the trajectory update by update: the flushed unit never trains on the backend, and every update flips it', async () => {
