@@ -54,7 +54,9 @@ describe('tandem plugins', () => {
     const { code, stdout } = await cli('plugins', '--json');
     expect(code).toBe(0);
     const byKind = JSON.parse(stdout);
-    expect(Object.keys(byKind)).toStrictEqual(['adapter', 'model', 'backend', 'tracker', 'reporter']);
+    expect(Object.keys(byKind)).toStrictEqual(['adapter', 'model', 'backend', 'tracker', 'reporter', 'loss']);
+    const residual = byKind.loss.find((k: { name: string }) => k.name === 'residual');
+    expect(residual.params.required).toEqual(expect.arrayContaining(['kind', 'equation', 'on']));
     expect(byKind.tracker).toContainEqual({ name: 'none', description: expect.stringMatching(/Records nothing/), params: expect.objectContaining({ type: 'object', properties: {} }) });
     const json = byKind.reporter.find((p: { name: string }) => p.name === 'json');
     expect(json.description).toMatch(/run summary/);
@@ -65,6 +67,7 @@ describe('tandem plugins', () => {
     const { stdout } = await cli('plugins');
     expect(stdout).toMatch(/^tracker\n {2}none +Records nothing.*\n +params: \(none\)$/m);
     expect(stdout).toMatch(/^ +params: file$/m);
+    expect(stdout).toMatch(/^loss kinds \(train\.loss\.<term>\.kind\)\n {2}mse +mean squared error/m);
   });
 });
 

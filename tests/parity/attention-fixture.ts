@@ -61,8 +61,7 @@ export function writeAttentionExperiment(options: { steps?: number; model?: stri
   const dims = ['batch', 'token', 'vector'];
   return writeNpzExperiment({
     name: 'attention',
-    x: { shape: [n, TOKENS, WIDTH], dims, data: x },
-    y: { shape: [n, TOKENS, 1], dims, data: y },
+    data: { x: { shape: [n, TOKENS, WIDTH], dims, data: x }, y: { shape: [n, TOKENS, 1], dims, data: y } },
     model: options.model ?? '{ name: tiny-attention, params: {} }',
     batchSize: 16,
     lr: 1e-2,

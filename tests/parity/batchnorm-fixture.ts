@@ -18,8 +18,7 @@ export async function writeBatchNormExperiment(): Promise<{ config: string; mode
   const dims = ['batch', 'channel', 'y', 'x'];
   const config = writeNpzExperiment({
     name: 'batchnorm',
-    x: { shape: [n, 2, 6, 6], dims, data: x },
-    y: { shape: [n, 3], dims: ['batch', 'vector'], data: y },
+    data: { x: { shape: [n, 2, 6, 6], dims, data: x }, y: { shape: [n, 3], dims: ['batch', 'vector'], data: y } },
     model: `{ name: onnx, params: { path: ${join(dir, 'convbn.onnx')}, outputs: { y: y_hat } } }`,
     batchSize: 8,
     lr: 1e-2,

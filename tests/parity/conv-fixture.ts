@@ -46,8 +46,7 @@ export function writeConvExperiment(): string {
   const dims = ['batch', 'channel', 'y', 'x'];
   return writeNpzExperiment({
     name: 'convmut',
-    x: { shape: [n, 1, 6, 6], dims, data: x },
-    y: { shape: [n, 1, 6, 6], dims, data: y },
+    data: { x: { shape: [n, 1, 6, 6], dims, data: x }, y: { shape: [n, 1, 6, 6], dims, data: y } },
     model: '{ name: tiny-conv, params: {} }',
     batchSize: 8,
     lr: 1e-2,

@@ -45,8 +45,10 @@ export const kinkMlpModel: PluginDefinition<'model', Record<string, never>, Mode
 export function writeKinkExperiment(): string {
   return writeNpzExperiment({
     name: 'kink',
-    x: { shape: [5, 3], dims: ['batch', 'feature'], data: Float32Array.from([1.2, -0.8, 2.0, -1.5, 0.3].flatMap((x3) => [0.5, 0.25, x3])) },
-    y: { shape: [5, 1], dims: ['batch', 'vector'], data: Float32Array.from([0.3, -0.2, 0.5, 0.1, 0.4]) },
+    data: {
+      x: { shape: [5, 3], dims: ['batch', 'feature'], data: Float32Array.from([1.2, -0.8, 2.0, -1.5, 0.3].flatMap((x3) => [0.5, 0.25, x3])) },
+      y: { shape: [5, 1], dims: ['batch', 'vector'], data: Float32Array.from([0.3, -0.2, 0.5, 0.1, 0.4]) },
+    },
     model: '{ name: kink-mlp, params: {} }',
     batchSize: 4,
     lr: 0.1,

@@ -11,29 +11,31 @@ export interface NpzKey {
 }
 
 /**
- * The parity tests' experiments: inputs `x` and targets `y` written to an npz file, and a config fitting `model`'s
- * `y_hat` to `y` (mse, Adam unless told) with them, in a fresh temporary folder. Returns the config path.
+ * The tests' experiments on their own data: `data` written to `<name>.npz`, and `<name>.yaml` fitting one model output
+ * to one data key (mse, Adam unless told) with it. Written into `dir`, or a fresh temporary folder. Returns the config path.
  */
 export function writeNpzExperiment(o: {
   readonly name: string;
-  readonly x: NpzKey;
-  readonly y: NpzKey;
+  readonly dir?: string;
+  readonly data: Readonly<Record<string, NpzKey>>;
   /** The `model:` section as one YAML flow mapping. */
   readonly model: string;
   readonly batchSize: number;
   readonly lr: number;
   /** torch.optim's name (default adam). */
   readonly optimizer?: 'adam' | 'sgd';
+  readonly epochs?: number;
+  /** The model output fitted and the data key it is fitted to: `y_hat` to `y` unless given. */
+  readonly fit?: { readonly output: string; readonly target: string };
   /** The `parity:` section as one YAML flow mapping. */
-  readonly parity: string;
+  readonly parity?: string;
 }): string {
-  const dir = mkdtempSync(join(tmpdir(), `tandem-parity-${o.name}-`));
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), `tandem-parity-${o.name}-`));
   const data = join(dir, `${o.name}.npz`);
-  writeNpzFile(data, {
-    x: { dtype: 'float32', shape: [...o.x.shape], data: o.x.data, dims: [...o.x.dims] },
-    y: { dtype: 'float32', shape: [...o.y.shape], data: o.y.data, dims: [...o.y.dims] },
-  });
+  const keys = Object.entries(o.data);
+  writeNpzFile(data, Object.fromEntries(keys.map(([k, v]) => [k, { dtype: 'float32', shape: [...v.shape], data: v.data, dims: [...v.dims] }])));
   const key = (k: NpzKey) => `{ dtype: float32, dims: [${k.dims.join(', ')}], shape: [n, ${k.shape.slice(1).join(', ')}] }`;
+  const fit = o.fit ?? { output: 'y_hat', target: 'y' };
   const config = join(dir, `${o.name}.yaml`);
   writeFileSync(
     config,
@@ -43,17 +45,15 @@ adapter:
   params:
     path: ${data}
     keys:
-      x: ${key(o.x)}
-      y: ${key(o.y)}
+${keys.map(([k, v]) => `      ${k}: ${key(v)}`).join('\n')}
 model: ${o.model}
 backend: { name: onnxruntime, params: {} }
 train:
-  epochs: 1
+  epochs: ${o.epochs ?? 1}
   batch_size: ${o.batchSize}
   optimizer: { name: ${o.optimizer ?? 'adam'}, lr: ${o.lr.toExponential()} }
-  loss: { data: { kind: mse, output: y_hat, target: y } }
-parity: ${o.parity}
-`,
+  loss: { data: { kind: mse, output: ${fit.output}, target: ${fit.target} } }
+${o.parity ? `parity: ${o.parity}\n` : ''}`,
   );
   return config;
 }

@@ -22,8 +22,7 @@ export function writeVisionExperiment(onnx: string, options: { lr: number; steps
   }
   return writeNpzExperiment({
     name: 'vision',
-    x: { shape: [N, 3, SIZE, SIZE], dims: ['batch', 'channel', 'y', 'x'], data: x },
-    y: { shape: [N, CLASSES], dims: ['batch', 'class'], data: y },
+    data: { x: { shape: [N, 3, SIZE, SIZE], dims: ['batch', 'channel', 'y', 'x'], data: x }, y: { shape: [N, CLASSES], dims: ['batch', 'class'], data: y } },
     model: onnxModel(onnx),
     batchSize: 4,
     lr: options.lr,

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { PluginCatalog } from '../../orchestrator/plugins/catalog.ts';
 import { builtinPlugins } from '../../orchestrator/composition-root.ts';
-import { PLUGIN_KINDS, type PluginDefinition } from '../../contracts/plugin.ts';
+import { PLUGIN_KINDS } from '../../contracts/plugin.ts';
+import { lossKinds } from '../../train/losses/loss-kinds.ts';
 import { toJson } from '../io.ts';
 import type { CliCommand } from './command.ts';
 
 /**
- * `tandem plugins [--json]`: every registered plugin, by kind, with its description and params. The JSON form
- * carries each plugin's params as JSON Schema (zod's `toJSONSchema`, input side: what a config may write).
+ * `tandem plugins [--json]`: every registered plugin, by kind, with its description and params, then the loss kinds
+ * (`train.loss.<term>.kind`), which a config chooses by name the same way. The JSON form carries each one's params as
+ * JSON Schema (zod's `toJSONSchema`, input side: what a config may write).
  */
 export const pluginsCommand: CliCommand = {
   register(program, io) {
@@ -17,13 +19,13 @@ export const pluginsCommand: CliCommand = {
       .option('--json', 'print machine-readable JSON (params as JSON Schema)')
       .action((options: { json?: boolean }) => {
         const catalog = new PluginCatalog(builtinPlugins);
-        const byKind = Object.fromEntries(PLUGIN_KINDS.map((kind) => [kind, catalog.ofKind(kind).map(describePlugin)]));
+        const byKind = { ...Object.fromEntries(PLUGIN_KINDS.map((kind) => [kind, catalog.ofKind(kind).map(describePlugin)])), loss: lossKinds.all().map(describePlugin) };
         if (options.json) {
           io.out(toJson(byKind));
           return;
         }
         for (const [kind, plugins] of Object.entries(byKind)) {
-          io.out(`${kind}\n`);
+          io.out(kind === 'loss' ? 'loss kinds (train.loss.<term>.kind)\n' : `${kind}\n`);
           if (plugins.length === 0) io.out('  (none registered yet)\n');
           const width = Math.max(0, ...plugins.map((p) => p.name.length));
           for (const p of plugins) {
@@ -41,7 +43,8 @@ interface PluginListing {
   params: { properties?: Record<string, unknown>; required?: string[] };
 }
 
-function describePlugin(definition: PluginDefinition): PluginListing {
+/** A plugin or a loss kind: both are a name, a description and the zod schema of their config section. */
+function describePlugin(definition: { readonly name: string; readonly description: string; readonly params: z.ZodType }): PluginListing {
   // `unrepresentable: 'any'` keeps refinements and transforms from failing the listing; they are still enforced.
   const params = z.toJSONSchema(definition.params, { unrepresentable: 'any', io: 'input' }) as PluginListing['params'];
   return { name: definition.name, description: definition.description, params };

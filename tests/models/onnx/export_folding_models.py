@@ -7,20 +7,10 @@ import sys
 
 import numpy as np
 import torch
+from view_batch import ViewBatch
 
 torch.manual_seed(0)
 out = sys.argv[1]
-
-
-class ViewBatch(torch.nn.Module):
-    """x.view(x.size(0), -1) with a dynamic batch: Shape, Gather, Unsqueeze, Concat → Reshape."""
-
-    def __init__(self):
-        super().__init__()
-        self.fc = torch.nn.Linear(12, 2)
-
-    def forward(self, x):
-        return self.fc(x.view(x.size(0), -1))
 
 
 class Tail(torch.nn.Module):

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import torch
+from view_batch import ViewBatch
 
 torch.manual_seed(0)
 out = sys.argv[1]
@@ -45,17 +46,6 @@ class Split(torch.nn.Module):
     def forward(self, x):
         a, b = torch.split(self.fc(x), [2, 3], dim=1)
         return torch.cat([b * 2, torch.tanh(a)], dim=1)
-
-
-class ViewBatch(torch.nn.Module):
-    """x.view(x.size(0), -1) in a static export: Reshape to the constant [8, -1], the export batch baked in."""
-
-    def __init__(self):
-        super().__init__()
-        self.fc = torch.nn.Linear(12, 2)
-
-    def forward(self, x):
-        return self.fc(x.view(x.size(0), -1))
 
 
 class CausalAttention(torch.nn.Module):

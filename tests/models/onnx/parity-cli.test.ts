@@ -7,6 +7,7 @@ import { tensor } from '../../../src/graph/tensor.ts';
 import { Rng } from '../../../src/data/rng.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
 import { cli, runStatuses } from '../../cli/run-cli.ts';
+import { writeNpzExperiment } from '../../parity/npz-experiment.ts';
 import { expectedOf, exportTorchModels, firstSamples } from './exported-models.ts';
 
 const { ref, skip } = await openReference('onnx parity-cli');
@@ -64,32 +65,19 @@ function writeAutoencoderExperiment(at: string): void {
   const rng = new Rng(5);
   const n = 16;
   const noise = (size: number) => Float32Array.from({ length: size }, () => rng.uniform());
-  writeNpzFile(join(at, 'data.npz'), { diffraction: { dtype: 'float32', shape: [n, 1, 10, 10], data: noise(n * 100) }, object: { dtype: 'float32', shape: [n, 2, 10, 10], data: noise(n * 200) } });
-  writeFileSync(join(at, 'autoencoder.yaml'), `
-experiment: { name: autoencoder, seed: 0 }
-adapter:
-  name: npz
-  params:
-    path: ${join(at, 'data.npz')}
-    keys:
-      diffraction: { dtype: float32, dims: [batch, channel, x, y], shape: [n, 1, 10, 10] }
-      object: { dtype: float32, dims: [batch, channel, x, y], shape: [n, 2, 10, 10] }
-model:
-  name: onnx
-  params:
-    path: ${join(at, 'autoencoder.onnx')}
-    inputs: { x: diffraction }
-    outputs: { y: object_hat }
-backend: { name: onnxruntime }
-train:
-  epochs: 2
-  batch_size: 4
-  optimizer: { name: adam, lr: 0.01 }
-  loss:
-    data: { kind: mse, output: object_hat, target: object }
-tracker: { name: none }
-reporter: { name: json }
-`);
+  writeNpzExperiment({
+    name: 'autoencoder',
+    dir: at,
+    data: {
+      diffraction: { shape: [n, 1, 10, 10], dims: ['batch', 'channel', 'x', 'y'], data: noise(n * 100) },
+      object: { shape: [n, 2, 10, 10], dims: ['batch', 'channel', 'x', 'y'], data: noise(n * 200) },
+    },
+    model: `{ name: onnx, params: { path: ${join(at, 'autoencoder.onnx')}, inputs: { x: diffraction }, outputs: { y: object_hat } } }`,
+    batchSize: 4,
+    lr: 0.01,
+    epochs: 2,
+    fit: { output: 'object_hat', target: 'object' },
+  });
 }
 
 describe.skipIf(!!skip)('an exported torch model through the whole product: tandem run and tandem parity', () => {

@@ -1,8 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mismatch } from '../../../src/conformance/compare.ts';
-import { writeNpzFile } from '../../../src/data/npz.ts';
 import { Rng } from '../../../src/data/rng.ts';
 import type { Session } from '../../../src/contracts/backend.ts';
 import { ortBackend } from '../../../src/plugins/backends/onnxruntime/ort-backend.ts';
@@ -12,6 +10,7 @@ import type { TrainingProgram } from '../../../src/train/program.ts';
 import { batches } from '../../backends/torch/program-fixtures.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
 import { cli } from '../../cli/run-cli.ts';
+import { writeNpzExperiment } from '../../parity/npz-experiment.ts';
 import { expectedOf, exportTorchModels, firstSamples, onnxProgram } from './exported-models.ts';
 
 const { ref, skip } = await openReference('recurrent');
@@ -32,29 +31,15 @@ function writeExperiment(): void {
   const rng = new Rng(6);
   const n = 16;
   const noise = (size: number) => Float32Array.from({ length: size }, () => 2 * rng.uniform() - 1);
-  writeNpzFile(join(dir, 'sequences.npz'), { x: { dtype: 'float32', shape: [n, 6, 3], data: noise(n * 18) }, y: { dtype: 'float32', shape: [n, 6, 2], data: noise(n * 12) } });
-  writeFileSync(join(dir, 'lstm.yaml'), `
-experiment: { name: lstm, seed: 0 }
-adapter:
-  name: npz
-  params:
-    path: ${join(dir, 'sequences.npz')}
-    keys:
-      x: { dtype: float32, dims: [batch, time, vector], shape: [n, 6, 3] }
-      y: { dtype: float32, dims: [batch, time, vector], shape: [n, 6, 2] }
-model:
-  name: onnx
-  params: { path: ${join(dir, 'lstm.onnx')}, outputs: { y: y_hat } }
-backend: { name: onnxruntime }
-train:
-  epochs: 2
-  batch_size: 4
-  optimizer: { name: adam, lr: 0.01 }
-  loss:
-    data: { kind: mse, output: y_hat, target: y }
-tracker: { name: none }
-reporter: { name: json }
-`);
+  writeNpzExperiment({
+    name: 'lstm',
+    dir,
+    data: { x: { shape: [n, 6, 3], dims: ['batch', 'time', 'vector'], data: noise(n * 18) }, y: { shape: [n, 6, 2], dims: ['batch', 'time', 'vector'], data: noise(n * 12) } },
+    model: `{ name: onnx, params: { path: ${join(dir, 'lstm.onnx')}, outputs: { y: y_hat } } }`,
+    batchSize: 4,
+    lr: 0.01,
+    epochs: 2,
+  });
 }
 
 const BATCH = 3;

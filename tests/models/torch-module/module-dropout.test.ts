@@ -3,15 +3,14 @@
 // reference does), so a reference module with another p fails first at forward; one that ignores the mask
 // (torch's own random dropout) fails forward and is refused in training mode; a Dropout off the graph's scope is
 // refused at open.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeNpzFile } from '../../../src/data/npz.ts';
-import { Rng } from '../../../src/data/rng.ts';
 import { STAGES } from '../../../src/parity/report.ts';
 import { openReference } from '../../backends/torch/torch-available.ts';
 import { cli } from '../../cli/run-cli.ts';
+import { rowsExperiment } from './rows-experiment.ts';
 
 const { ref, skip } = await openReference('torch-module dropout');
 await ref.dispose();
@@ -20,35 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const modules = join(import.meta.dirname, 'modules.py');
 
 function config(name: string, reference: string): string {
-  const rng = new Rng(3);
-  const n = 16;
-  const noise = (shape: number[]) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform() * 2 - 1);
-  writeNpzFile(join(dir, 'rows.npz'), { x: { dtype: 'float32', shape: [n, 1, 8], data: noise([n, 1, 8]) }, y: { dtype: 'float32', shape: [n, 8], data: noise([n, 8]) } });
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, `
-experiment: { name: ${name}, seed: 0 }
-adapter:
-  name: npz
-  params:
-    path: ${join(dir, 'rows.npz')}
-    keys:
-      x: { dtype: float32, dims: [batch, channel, x], shape: [n, 1, 8] }
-      y: { dtype: float32, dims: [batch, x], shape: [n, 8] }
-model:
-  name: torch-module
-  params: { module: ${modules}:droppy, inputs: { x: x }, outputs: { y: y_hat } }
-backend: { name: onnxruntime }
-train:
-  epochs: 1
-  batch_size: 4
-  optimizer: { name: adam, lr: 0.01 }
-  loss:
-    data: { kind: mse, output: y_hat, target: y }
-tracker: { name: none }
-reporter: { name: json }
-parity: { trajectory_steps: 3, reference: 'torch-module:${modules}:${reference}' }
-`);
-  return file;
+  return rowsExperiment(dir, name, 'droppy', `{ trajectory_steps: 3, reference: 'torch-module:${modules}:${reference}' }`, 3);
 }
 
 type Report = { cases: { id: string; verdict: string; reason?: string }[] };
