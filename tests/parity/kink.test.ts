@@ -123,7 +123,7 @@ async function stage(side: SideOverride, name: 'gradients' | 'step' | 'trajector
 /** d relu = 0.01·g below the kink: a wrong rule. */
 const leakyReluRule: GradRule = { op: 'Relu', grad: ({ b, g, x: [x], scalar }) => [b.where(b.op1('Greater', [x!, scalar(0)]), g, b.mul(g, scalar(0.01)))] };
 
-describe.skipIf(skip)('the kink rule in the step stage (onnxruntime vs live torch, a ReLU input planted at δ = 3e-7 on every sample)', () => {
+describe.skipIf(skip)('the kink rule in parity stages (onnxruntime vs live torch, a ReLU input planted at δ = 3e-7 on every sample)', () => {
   afterAll(async () => reference?.dispose());
 
   it('passes a backend whose rounding put the planted ReLU input on the other side: float64 with its mask forced agrees', async () => {
