@@ -79,10 +79,14 @@ export function arbitrate(
   };
 }
 
-/** The arbiter's rule on one tensor: both sides' max abs error against float64 (in `units`), and whether ours is within. */
-export function measureAgainstFloat64(ours: Tensor, ref: Tensor, truth: Tensor, skip?: ReadonlySet<number>, second?: Tensor, units: Units = asIs) {
+/**
+ * The arbiter's rule on one tensor: both sides' max abs error against float64 (in `units`), and whether ours is
+ * within. `refTruth` is what the reference's runs are measured against where float64 differs per side (the kink
+ * rule: float64 on each side's pieces of a flipped kink, judge-kinks.ts); `truth` otherwise.
+ */
+export function measureAgainstFloat64(ours: Tensor, ref: Tensor, truth: Tensor, skip?: ReadonlySet<number>, second?: Tensor, units: Units = asIs, refTruth: Tensor = truth) {
   const oursError = maxAbsError(ours, truth, skip, units);
-  const referenceError = Math.max(maxAbsError(ref, truth, skip, units), second && second.data.length === truth.data.length ? maxAbsError(second, truth, skip, units) : 0);
+  const referenceError = Math.max(maxAbsError(ref, refTruth, skip, units), second && second.data.length === truth.data.length ? maxAbsError(second, refTruth, skip, units) : 0);
   const resolution = ref.dtype === 'float32' ? float32Spacing(truth, skip, units) : 0;
   return { oursError, referenceError, resolution, within: oursError <= ARBITER_MULTIPLE * Math.max(referenceError, resolution) };
 }

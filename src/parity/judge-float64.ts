@@ -81,7 +81,7 @@ export async function judgeState(
   // Without a bound on the update (SGD: lr·noise, which the tolerances judge) no element is set apart.
   const noise = adamStepBound(options, 1) === undefined ? new Map<string, Set<number>>() : await noiseElements(ctx);
   const start = from.state;
-  const ownerOf = (name: string) => (noise.has(name) ? name : ctx.refProgram.params.find((p) => name.startsWith(`${p.name}/`))?.name);
+  const ownerOf = (name: string) => noiseOwner(ctx, noise, name);
   const denoised = tensors.map((c) => {
     const owner = ownerOf(c.name);
     const elements = owner ? noise.get(owner) : undefined;
@@ -107,6 +107,11 @@ export async function judgeState(
   const states = { before: { ours: start, ref: start }, ours, ref, truth: t, index: from.index, lr: { ours: lrs.ours[0], ref: lrs.ref[0] } };
   const judged = lrs.ours.length === 1 ? arbitrated.map((c) => (c.role === 'param' ? judgeFromSlots(c, options, states, noise.get(c.name)) : c)) : arbitrated;
   return { tensors: judged, notes: [...notes, ...arbiterNotes(judged), ...fromSlotsNotes(judged)] };
+}
+
+/** The parameter whose noise-level elements a state tensor (the parameter, or one of its slots) leaves out. */
+export function noiseOwner(ctx: StageContext, noise: NoiseElements, name: string): string | undefined {
+  return noise.has(name) ? name : ctx.refProgram.params.find((p) => name.startsWith(`${p.name}/`))?.name;
 }
 
 /** Losses by comparison name (`loss`, `loss:<term>`, with a prefix), as the tensors compareLosses compares. */

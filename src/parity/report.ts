@@ -118,6 +118,21 @@ export const tensorComparisonSchema = z.strictObject({
    */
   ownEndState: z.strictObject({ endStates: z.strictObject({ maxAbs: jsonFloat, oursError: jsonFloat, referenceError: jsonFloat }) }).optional(),
   /**
+   * A state after one update still further from float64 than the reference, judged by the kink rule
+   * (src/parity/judge-kinks.ts): `flipped` elements of piecewise ops' inputs lie on another side of a kink on the
+   * backend than in float64, each within rounding; the errors are against float64 with each side's pieces forced.
+   */
+  kink: z
+    .strictObject({
+      flipped: z.int(),
+      oursError: jsonFloat,
+      referenceError: jsonFloat,
+      resolution: jsonFloat,
+      multiple: z.number(),
+      within: z.boolean(),
+    })
+    .optional(),
+  /**
    * Elements judged as noise-level gradients (src/parity/noise-gradients.ts): left out of `metrics` and judged by
    * Adam's bound on their update instead. `largestUpdate` is the larger of the two sides' |Δ|.
    */

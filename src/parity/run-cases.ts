@@ -1,5 +1,5 @@
 import type { Backend, GraphExecutor } from '../contracts/backend.ts';
-import { buildTrainingProgram, type ProgramSpec } from '../train/program.ts';
+import { buildTrainingProgram, type ProgramSpec, type TrainingProgram } from '../train/program.ts';
 import { createSchedule } from '../train/schedules/create-schedule.ts';
 import type { LrSchedule } from '../train/schedules/lr-schedule.ts';
 import { graphHash } from './baseline/baseline-files.ts';
@@ -72,6 +72,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
     const scheduleFactory = side.schedule ?? createSchedule;
     let ctx: StageContext | undefined;
     let float64: Promise<ReferenceRun> | undefined;
+    let executor: Promise<GraphExecutor> | undefined;
     let setupError: string | undefined;
     try {
       const created = await request.createBackend(name);
@@ -85,6 +86,8 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
       const train = experiment.train;
       const refSettings = { ...(train.schedule ? { schedule: train.schedule as Record<string, unknown> } : {}), scheduleInterval: train.schedule_interval ?? ('epoch' as const) };
       const refRun = await reference.open(refProgram, refSettings);
+      let float64Built: TrainingProgram | undefined;
+      const program64 = () => (float64Built ??= float64Program(experiment, refProgram));
       // Why a failed float32 comparison keeps its verdict, or nothing when the float64 arbiter can run.
       const noArbiter = !settings.arbiter
         ? 'parity.arbiter is false'
@@ -104,7 +107,13 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
         tolerances: settings.tolerances,
         trajectorySteps: settings.trajectorySteps,
         schedule: () => scheduleFactory(train.schedule ?? { name: 'constant' }, (train.optimizer as { lr: number }).lr),
-        ...(noArbiter ? { noArbiter } : { float64: () => (float64 ??= reference.open(float64Program(experiment, refProgram), refSettings)) }),
+        backendExecutor: () => (executor ??= backend.executor()),
+        ...(noArbiter
+          ? { noArbiter }
+          : {
+              float64: () => (float64 ??= reference.open(program64(), refSettings)),
+              openFloat64: (edit: (p: TrainingProgram) => TrainingProgram) => reference.open(edit(program64()), refSettings),
+            }),
       };
     } catch (e) {
       // A stale baseline or an invalid backend setting is the user's to fix (exit 2); a backend that cannot
@@ -133,6 +142,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
       await ctx.session.dispose();
       await ctx.reference.dispose();
       await float64?.then((r) => r.dispose(), () => undefined);
+      await executor?.then((e) => e.dispose(), () => undefined);
     }
   }
   return {

@@ -31,6 +31,13 @@ export interface StageContext {
    * cannot (a recorded baseline) or the program is float64 already.
    */
   readonly float64?: () => Promise<ReferenceRun>;
+  /**
+   * The reference's view of the float64 program as `edit` changes it (the kink rule forces pieces of piecewise ops,
+   * judge-kinks.ts); opened anew each call, the caller disposes it. Present with `float64`.
+   */
+  readonly openFloat64?: (edit: (program: TrainingProgram) => TrainingProgram) => Promise<ReferenceRun>;
+  /** The backend's own GraphExecutor (opened on first use): values of the backend's graphs its Session does not expose. */
+  readonly backendExecutor?: () => Promise<GraphExecutor>;
   /** Why there is no `float64` (said in the notes of a failed case). */
   readonly noArbiter?: string;
   /** The reference's float32 trajectory on reversed batches (a second float32 sample for the arbiter), run once. */

@@ -16,6 +16,7 @@ import { arbitrateCurve, compareTrajectory, runFloat64Trajectory, runReversedTra
 import { judgeState, judgeValues, referenceOptimizer } from './judge-float64.ts';
 import { judgedLosses } from './judge-losses.ts';
 import { judgeAtOwnEndState } from './eval-own-state.ts';
+import { judgeGradientKinks, judgeKinks } from './judge-kinks.ts';
 import { stepDiagnosis } from './step-diagnosis.ts';
 import { judgeByUpdates } from './update-walk.ts';
 
@@ -113,14 +114,13 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
       ...(await compareInputDerivatives(ctx, batch)),
     ];
     const byGrad = (m: ReadonlyMap<string, Tensor>) => new Map([...m].map(([k, v]) => [gradOutput(k), v]));
-    const { tensors, notes } = await judgeValues(
-      ctx,
-      compared,
-      byGrad(ours.grads),
-      byGrad(ref.grads),
-      async () => byGrad((await (await ctx.float64!()).gradients(batch)).grads),
-      async () => byGrad((await ctx.reference.gradients(ctx.experiment.reversed(batch))).grads),
-    );
+    let truth: Promise<Map<string, Tensor>> | undefined;
+    let reversed: Promise<Map<string, Tensor>> | undefined;
+    const truthGrads = () => (truth ??= ctx.float64!().then(async (r64) => byGrad((await r64.gradients(batch)).grads)));
+    const second = () => (reversed ??= ctx.reference.gradients(ctx.experiment.reversed(batch)).then((r) => byGrad(r.grads)));
+    const [oursGrads, refGrads] = [byGrad(ours.grads), byGrad(ref.grads)];
+    const arbitrated = await judgeValues(ctx, compared, oursGrads, refGrads, truthGrads, second);
+    const { tensors, notes } = await judgeGradientKinks(ctx, arbitrated, { batch, ours: oursGrads, ref: refGrads, truth: truthGrads, second });
     if (!failureOf(tensors)) return outcome(ctx, tensors, 'gradients', notes);
     // A gradient rule is blamed only for what it computes from matching forward values.
     const upstream = await forwardDivergence(ctx, batch);
@@ -142,16 +142,13 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const kind = stateKinds(ctx.refProgram);
     const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tolerance));
     const lrs = { ours: [lr], ref: [lr] };
-    const { tensors, notes } = await judgeState(
-      ctx,
-      compared,
-      ours,
-      ref.state,
-      lrs,
-      tolerance,
-      async () => (await (await ctx.float64!()).step(batch)).state,
-      async () => (await ctx.reference.step(ctx.experiment.reversed(batch))).state,
-    );
+    let truth: Promise<Map<string, Tensor>> | undefined;
+    let reversed: Promise<Map<string, Tensor>> | undefined;
+    const truthState = () => (truth ??= ctx.float64!().then(async (r64) => (await r64.step(batch)).state));
+    const second = () => (reversed ??= ctx.reference.step(ctx.experiment.reversed(batch)).then((r) => r.state));
+    const arbitrated = await judgeState(ctx, compared, ours, ref.state, lrs, tolerance, truthState, second);
+    const from = ctx.refProgram.initialState();
+    const { tensors, notes } = await judgeKinks(ctx, arbitrated, { from, batch, lr: { ours: lr, ref: lr }, index: 1, ours, ref: ref.state, truth: truthState, second });
     const base = outcome(ctx, tensors, 'step', notes);
     if (!base.failure) return base;
     // The backend's own gradients at the same state on the same batch: what its slots were updated from.

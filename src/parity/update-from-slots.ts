@@ -10,6 +10,8 @@ export interface UpdateStates {
   readonly ours: ReadonlyMap<string, Tensor>;
   readonly ref: ReadonlyMap<string, Tensor>;
   readonly truth: ReadonlyMap<string, Tensor>;
+  /** float64's state the reference is measured against, where it differs from the backend's (the kink rule); `truth` otherwise. */
+  readonly refTruth?: ReadonlyMap<string, Tensor>;
   /** Update number (1-based) and each side's LR. */
   readonly index: number;
   readonly lr: { readonly ours: number; readonly ref: number };
@@ -36,8 +38,8 @@ export function judgeFromSlots(c: TensorComparison, options: OptimizerOptions, s
   if (c.arbiter?.verdict !== 'further-than-reference' || !formula.ours || !formula.ref || !ours || !ref || !truth) return c;
   const slots = ['exp_avg', secondMomentSlot(options)].map((k) => `${name}/${k}`);
   const slotsWithin = slots.every((k) => {
-    const [a, e, t] = [s.ours.get(k), s.ref.get(k), s.truth.get(k)];
-    return a && e && t && measureAgainstFloat64(a, e, t, skip, undefined, unitsOf(k).units).within;
+    const [a, e, t, rt] = [s.ours.get(k), s.ref.get(k), s.truth.get(k), (s.refTruth ?? s.truth).get(k)];
+    return a && e && t && rt && measureAgainstFloat64(a, e, t, skip, undefined, unitsOf(k).units, rt).within;
   });
   if (!slotsWithin) return c;
   const fromOwnSlots = (side: 'ours' | 'ref') => {

@@ -4,13 +4,14 @@ import type { StepResult } from '../contracts/backend.ts';
 import { compareTensors, scalarTensor } from './compare-tensors.ts';
 import { toFloat64 } from './float64-reference.ts';
 import { judgeState, judgeValues } from './judge-float64.ts';
+import { judgeKinks } from './judge-kinks.ts';
 import type { TensorComparison, Tolerance, TrajectoryRecord } from './report.ts';
 import { failureOf, tol as stageTolerance, type StageContext } from './stage-context.ts';
 import { sameLr } from './trajectory.ts';
 
 /** What judging a trajectory update by update found: every update within, or the first one that is not. */
 export type UpdateWalk =
-  | { readonly within: true; readonly steps: number }
+  | { readonly within: true; readonly steps: number; readonly notes: readonly string[] }
   | { readonly within: false; readonly step: number; readonly failure: string; readonly notes: readonly string[] }
   | { readonly within: false; readonly unavailable: string };
 
@@ -24,7 +25,7 @@ export type UpdateWalk =
  * of such a kink a float32 run lands on is chance, so end states cannot tell a backend from float32 rounding there.
  * A trajectory is right when every update is: for each update t, from the state the backend reached, the backend's
  * update and its loss are judged as the step stage judges update 1 (tolerances, the float64 arbiter with a second
- * float32 run on the reversed batch, noise-level elements, backward stability) against the reference's float32 and
+ * float32 run on the reversed batch, noise-level elements, backward stability, kink flips) against the reference's float32 and
  * float64 updates from that same state, with the reference's LR. A wrong rule, optimizer or schedule is wrong at
  * some update from any state; rounding amplified by the dynamics is not.
  */
@@ -37,6 +38,8 @@ export async function walkUpdates(ctx: StageContext, lrs: { readonly ours: reado
   const batches = ctx.experiment.trajectory(lrs.ours.length);
   const kind = stateKinds(ctx.refProgram);
   let state: ReadonlyMap<string, Tensor> = ctx.program.initialState();
+  // What the kink rule decided at updates that pass, said with the walk's verdict.
+  const kinkNotes: string[] = [];
   for (const [i, b] of batches.entries()) {
     const index = i + 1;
     const from = state;
@@ -48,15 +51,19 @@ export async function walkUpdates(ctx: StageContext, lrs: { readonly ours: reado
     let truth: Promise<{ result: StepResult; state: Map<string, Tensor> }> | undefined;
     const float64 = () => (truth ??= r64.update!(toFloat64(from), b.feed, lr.ref, index));
     const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tol));
-    const second = async () => (await update(from, ctx.experiment.reversed(b.feed), lr.ref, index)).state;
-    const states = await judgeState(ctx, compared, ours, ref.state, { ours: [lr.ours], ref: [lr.ref] }, tol, async () => (await float64()).state, second, { state: from, index });
+    let reversed: Promise<Map<string, Tensor>> | undefined;
+    const second = () => (reversed ??= update(from, ctx.experiment.reversed(b.feed), lr.ref, index).then((r) => r.state));
+    const truthState = async () => (await float64()).state;
+    const arbitrated = await judgeState(ctx, compared, ours, ref.state, { ours: [lr.ours], ref: [lr.ref] }, tol, truthState, second, { state: from, index });
+    const states = await judgeKinks(ctx, arbitrated, { from, batch: b.feed, lr, index, ours, ref: ref.state, truth: truthState, second });
+    kinkNotes.push(...states.notes.slice(arbitrated.notes.length).map((n) => `update ${index}: ${n}`));
     const loss = await judgeLoss(ctx, result, ref.result, stageTolerance(ctx, 'loss'), async () => (await float64()).result);
     const tensors: TensorComparison[] = [...loss.tensors, ...states.tensors];
     const failure = failureOf(tensors);
     if (failure) return { within: false, step: index, failure, notes: [...loss.notes, ...states.notes] };
     state = ours;
   }
-  return { within: true, steps: batches.length };
+  return { within: true, steps: batches.length, notes: kinkNotes };
 }
 
 /** The loss before one update, judged with the float64 arbiter (the loss float64 computes from the same state). */
@@ -99,6 +106,7 @@ export async function judgeByUpdates(
     record: { ...record, firstDivergentStep: null },
     notes: [
       `${what.join(', and ')}, but each of the ${walk.steps} updates, taken from the backend's own state, is within the reference's float32 error of float64's update from that state: float32 rounding amplified by the training dynamics (Adam near eps, a ReLU that turns on in one trajectory only), not a wrong update`,
+      ...walk.notes,
     ],
   };
 }

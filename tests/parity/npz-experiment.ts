@@ -12,7 +12,7 @@ export interface NpzKey {
 
 /**
  * The tests' experiments on their own data: `data` written to `<name>.npz`, and `<name>.yaml` fitting one model output
- * to one data key (mse, Adam) with it. Written into `dir`, or a fresh temporary folder. Returns the config path.
+ * to one data key (mse, Adam unless told) with it. Written into `dir`, or a fresh temporary folder. Returns the config path.
  */
 export function writeNpzExperiment(o: {
   readonly name: string;
@@ -22,6 +22,8 @@ export function writeNpzExperiment(o: {
   readonly model: string;
   readonly batchSize: number;
   readonly lr: number;
+  /** torch.optim's name (default adam). */
+  readonly optimizer?: 'adam' | 'sgd';
   readonly epochs?: number;
   /** The model output fitted and the data key it is fitted to: `y_hat` to `y` unless given. */
   readonly fit?: { readonly output: string; readonly target: string };
@@ -51,7 +53,7 @@ backend: { name: onnxruntime, params: {} }
 train:
   epochs: ${o.epochs ?? 1}
   batch_size: ${o.batchSize}
-  optimizer: { name: adam, lr: ${o.lr.toExponential()} }
+  optimizer: { name: ${o.optimizer ?? 'adam'}, lr: ${o.lr.toExponential()} }
   loss: ${o.loss ?? `{ data: { kind: mse, output: ${fit.output}, target: ${fit.target} } }`}
 ${o.parity ? `parity: ${o.parity}\n` : ''}`,
   );

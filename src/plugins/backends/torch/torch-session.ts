@@ -99,7 +99,13 @@ export class TorchSession implements Session {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.ownsProcess) await this.ref.dispose();
+    if (this.ownsProcess) return this.ref.dispose();
+    // A session on a shared process (a parity reference run) frees its graphs there, or every run opened and
+    // disposed (the float64 arbiter's) would leave its models loaded in Python until the process ends.
+    for (const entry of this.byBatch.values()) {
+      const models = await entry.catch(() => undefined);
+      if (models) for (const graph of new Set([models.loss.graph, models.evaluation.graph])) await this.ref.release(graph);
+    }
   }
 
   /** Sends a setState to Python before the next request that reads the state. */
