@@ -30,6 +30,11 @@ export interface Reference {
    * reference loads the user's module and pairs its weights); throws a usage error (exit 2) saying what to fix.
    */
   prepare?(program: TrainingProgram): Promise<void>;
+  /**
+   * The same reference whose float32 arithmetic rounds differently (torch on another CPU kernel set): the float64
+   * arbiter's second float32 run, a second sample of the reference's rounding. The caller disposes it.
+   */
+  otherKernels?(): Reference;
   dispose(): Promise<void>;
 }
 

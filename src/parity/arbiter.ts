@@ -57,7 +57,7 @@ export function arbitrate(
   ref: Tensor | undefined,
   truth: Tensor | undefined,
   skip?: ReadonlySet<number>,
-  /** A second float32 run of the reference (the batch reversed): its error counts too, the larger one wins. */
+  /** A second float32 run of the reference (the batch reversed, on other CPU kernels where it has them): its error counts too, the larger one wins. */
   second?: Tensor,
 ): TensorComparison {
   if (c.problem || !ours || !ref || !truth || truth.data.length !== ref.data.length) return c;
@@ -105,7 +105,7 @@ export function arbiterNotes(tensors: readonly TensorComparison[]): string[] {
     if (!t.arbiter || t.fromSlots?.within) return [];
     const { oursError, referenceError, verdict, referenceRuns, measuredOn } = t.arbiter;
     const how = verdict === 'within-reference-error' ? "within the reference's float32 error" : `further from float64 than ${ARBITER_MULTIPLE}× the reference`;
-    const runs = referenceRuns ? `, the larger of ${referenceRuns} runs: the batches in order and reversed` : '';
+    const runs = referenceRuns ? `, the larger of ${referenceRuns} runs: the batches in order, and reversed on torch's other CPU kernels where it has them` : '';
     const on = measuredOn === 'sqrt' ? ', measured on the square roots' : '';
     return [`${t.name}: ${how} (max abs error vs float64: backend ${fmt(oursError)}, float32 reference ${fmt(referenceError)}${runs}${on})`];
   });

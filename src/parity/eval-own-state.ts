@@ -4,7 +4,7 @@ import { toFloat64 } from './float64-reference.ts';
 import type { Judged } from './judge-float64.ts';
 import { judgedLosses } from './judge-losses.ts';
 import { toJsonFloat, type TensorComparison } from './report.ts';
-import { failureOf, type StageContext, type StageOutcome } from './stage-context.ts';
+import { failureOf, secondRun, type StageContext, type StageOutcome } from './stage-context.ts';
 
 /**
  * Eval losses judged at the backend's own end state (specs/parity.md "Eval at the backend's own end state").
@@ -37,7 +37,7 @@ export async function judgeAtOwnEndState(
   const theirs = await ctx.experiment.splitLoss(split, (feed) => reference.evaluate(feed, state));
   if (!theirs) return atEachEndState;
   const truth = () => ctx.experiment.splitLoss(split, (feed) => r64.evaluate(feed, end64));
-  const second = () => ctx.experiment.splitLoss(split, (feed) => reference.evaluate(ctx.experiment.reversed(feed), state));
+  const second = () => ctx.experiment.splitLoss(split, async (feed) => (await secondRun(ctx)).evaluate(ctx.experiment.reversed(feed), state));
   const atOwn = await judgedLosses(ctx, ours, theirs, `${split}/`, 'eval', truth, second);
   const how = walk.tensors.some((t) => t.updates) ? 'judged update by update' : "its end state within tolerance or the reference's float32 error";
   const parted = failed.map(partedBy).join('; ');

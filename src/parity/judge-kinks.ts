@@ -11,7 +11,7 @@ import { noiseOwner, referenceOptimizer, type Judged } from './judge-float64.ts'
 import { flippedElements, forceKinks, kinkFeeds, kinkNodes, pieces, type Pieces } from './kink-ops.ts';
 import { toJsonFloat, type TensorComparison } from './report.ts';
 import { stateFeeds } from './side-graph.ts';
-import type { StageContext } from './stage-context.ts';
+import { secondRun, type StageContext } from './stage-context.ts';
 import { judgeFromSlots, type UpdateStates } from './update-from-slots.ts';
 
 /** One update as the step stage and the update walk judge it: from `from` on `batch`, with each side's LR. */
@@ -145,7 +145,7 @@ async function kinkSides(ctx: StageContext, batch: BatchFeed, state: ReadonlyMap
   const executor = await ctx.backendExecutor!();
   const ourLoss = ctx.program.graphs.loss;
   const ours = await executor.run(ourLoss, stateFeeds(ourLoss, ctx.program, batch, state), { fetch });
-  const [ref, truth] = [await referenceInputs(ctx, refLoss, batch, state, fetch), await float64Inputs(ctx, refLoss, batch, state, fetch)];
+  const [ref, truth] = [await referenceInputs(ctx, ctx.reference, refLoss, batch, state, fetch), await float64Inputs(ctx, refLoss, batch, state, fetch)];
   return nodes.map((node) => kinkSide(refLoss, node, ours.get(node.inputs[0])!, ref.get(node.inputs[0])!, truth.get(node.inputs[0])!));
 }
 
@@ -158,8 +158,9 @@ function kinkGraph(ctx: StageContext) {
   return { nodes, refLoss, fetch: [...new Set(nodes.map((n) => n.inputs[0]))] };
 }
 
-const referenceInputs = (ctx: StageContext, refLoss: Graph, batch: BatchFeed, state: ReadonlyMap<string, Tensor>, fetch: string[]) =>
-  ctx.reference.execute!(refLoss, stateFeeds(refLoss, ctx.refProgram, batch, state), fetch, ctx.refProgram.derivatives);
+/** The piecewise ops' inputs on a float32 run of the reference (`run`: the first, or the arbiter's second). */
+const referenceInputs = (ctx: StageContext, run: ReferenceRun, refLoss: Graph, batch: BatchFeed, state: ReadonlyMap<string, Tensor>, fetch: string[]) =>
+  run.execute!(refLoss, stateFeeds(refLoss, ctx.refProgram, batch, state), fetch, ctx.refProgram.derivatives);
 
 async function float64Inputs(ctx: StageContext, refLoss: Graph, batch: BatchFeed, state: ReadonlyMap<string, Tensor>, fetch: string[]) {
   const loss64 = widened(refLoss);
@@ -172,11 +173,11 @@ export function kinkSide(graph: Graph, node: Node, ours: Tensor, ref: Tensor, tr
   return { node, ours: o, ref: r, oursFlips: flippedElements(o, t).length, refFlips: flippedElements(r, t).length, input: measureAgainstFloat64(ours, ref, truth) };
 }
 
-/** Whether any piecewise op's input lies on another side on the float32 reference than in float64 (on `batch`). */
+/** Whether any piecewise op's input lies on another side on the reference's second float32 run than in float64 (on `batch`). */
 async function referenceFlips(ctx: StageContext, batch: BatchFeed, state: ReadonlyMap<string, Tensor>): Promise<boolean> {
   const { nodes, refLoss, fetch } = kinkGraph(ctx);
   if (!fetch.length) return false;
-  const [ref, truth] = [await referenceInputs(ctx, refLoss, batch, state, fetch), await float64Inputs(ctx, refLoss, batch, state, fetch)];
+  const [ref, truth] = [await referenceInputs(ctx, await secondRun(ctx), refLoss, batch, state, fetch), await float64Inputs(ctx, refLoss, batch, state, fetch)];
   return nodes.some((n) => flippedElements(pieces(refLoss, n, ref.get(n.inputs[0])!), pieces(refLoss, n, truth.get(n.inputs[0])!)).length > 0);
 }
 

@@ -86,7 +86,7 @@ export const tensorComparisonSchema = z.strictObject({
       resolution: jsonFloat.optional(),
       /** 'sqrt' for Adam's second moments, measured as square roots (the gradient's units; src/parity/arbiter.ts unitsOf). */
       measuredOn: z.enum(['sqrt']).optional(),
-      /** 2 when a second float32 run of the reference (each batch reversed) took part; referenceError is the larger. */
+      /** 2 when a second float32 run of the reference (each batch reversed, on torch's other CPU kernels where it has them) took part; referenceError is the larger. */
       referenceRuns: z.int().optional(),
       multiple: z.number(),
       verdict: z.enum(['within-reference-error', 'further-than-reference']),

@@ -66,12 +66,16 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
   const versions = await reference.versions().catch((e: unknown) => {
     throw new ParityUsageError(`the ${reference.name} reference is unavailable: ${(e as Error).message}`);
   });
+  // The arbiter's second float32 run: the same reference on other CPU kernels, one process for every backend,
+  // started only when a failed comparison asks for it.
+  const other = settings.arbiter && reference.kind === 'live' ? reference.otherKernels?.() : undefined;
   for (const { backend: name, stages } of request.plan) {
     if (stages.length === 0) continue;
     const side = request.sides?.[name] ?? {};
     const scheduleFactory = side.schedule ?? createSchedule;
     let ctx: StageContext | undefined;
     let float64: Promise<ReferenceRun> | undefined;
+    let second: Promise<ReferenceRun> | undefined;
     let executor: Promise<GraphExecutor> | undefined;
     let setupError: string | undefined;
     try {
@@ -108,6 +112,7 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
         trajectorySteps: settings.trajectorySteps,
         schedule: () => scheduleFactory(train.schedule ?? { name: 'constant' }, (train.optimizer as { lr: number }).lr),
         backendExecutor: () => (executor ??= backend.executor()),
+        ...(other ? { second: () => (second ??= other.open(refProgram, refSettings)) } : {}),
         ...(noArbiter
           ? { noArbiter }
           : {
@@ -118,7 +123,10 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
     } catch (e) {
       // A stale baseline or an invalid backend setting is the user's to fix (exit 2); a backend that cannot
       // compile the program is a finding about that backend (an error verdict).
-      if ((e as { exitCode?: number }).exitCode === 2) throw e;
+      if ((e as { exitCode?: number }).exitCode === 2) {
+        await other?.dispose();
+        throw e;
+      }
       setupError = `could not set up ${name}: ${(e as Error).message}`;
     }
     for (const stage of stages) {
@@ -142,9 +150,11 @@ export async function runCases(request: CasesRequest): Promise<ParityReport> {
       await ctx.session.dispose();
       await ctx.reference.dispose();
       await float64?.then((r) => r.dispose(), () => undefined);
+      await second?.then((r) => r.dispose(), () => undefined);
       await executor?.then((e) => e.dispose(), () => undefined);
     }
   }
+  await other?.dispose();
   return {
     schema: PARITY_SCHEMA,
     ...request.meta,

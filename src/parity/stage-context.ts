@@ -36,6 +36,11 @@ export interface StageContext {
    * judge-kinks.ts); opened anew each call, the caller disposes it. Present with `float64`.
    */
   readonly openFloat64?: (edit: (program: TrainingProgram) => TrainingProgram) => Promise<ReferenceRun>;
+  /**
+   * The reference for the arbiter's second float32 run (opened on first use): the same reference on other CPU
+   * kernels where it has them (Reference.otherKernels), else `reference` itself. Read it through secondRun.
+   */
+  readonly second?: () => Promise<ReferenceRun>;
   /** The backend's own GraphExecutor (opened on first use): values of the backend's graphs its Session does not expose. */
   readonly backendExecutor?: () => Promise<GraphExecutor>;
   /** Why there is no `float64` (said in the notes of a failed case). */
@@ -75,4 +80,12 @@ export function failureOf(tensors: readonly TensorComparison[]): string | undefi
   const first = bad[0];
   const why = first.problem ?? `max abs ${first.metrics?.maxAbs}, max rel ${first.metrics?.maxRel}, ${first.metrics?.outside} of ${first.metrics?.count} outside at [${first.metrics?.worstIndex.join(', ')}]`;
   return `${bad.length} of ${tensors.length} tensors outside tolerance; first: ${first.name}: ${why}`;
+}
+
+/**
+ * Where the arbiter's second float32 run of the reference runs (on reversed batches): a second sample of the
+ * reference's rounding, on other CPU kernels when the reference has them (specs/parity.md, the float64 arbiter).
+ */
+export function secondRun(ctx: StageContext): Promise<ReferenceRun> {
+  return ctx.second ? ctx.second() : Promise.resolve(ctx.reference);
 }

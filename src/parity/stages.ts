@@ -11,7 +11,7 @@ import { LocalizationUnavailable } from './errors.ts';
 import { compareInputDerivatives } from './input-derivatives.ts';
 import { initialFeeds } from './side-graph.ts';
 import type { FirstDivergence, StageName, TensorComparison } from './report.ts';
-import { failureOf, tol, type StageContext, type StageOutcome } from './stage-context.ts';
+import { failureOf, secondRun, tol, type StageContext, type StageOutcome } from './stage-context.ts';
 import { arbitrateCurve, compareTrajectory, runFloat64Trajectory, runReversedTrajectory, runTrajectory } from './trajectory.ts';
 import { judgeState, judgeValues, referenceOptimizer } from './judge-float64.ts';
 import { judgedLosses } from './judge-losses.ts';
@@ -67,7 +67,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     const tolerance = tol(ctx, 'loss');
     ctx.session.setState(ctx.program.initialState());
     const truth = async () => (await ctx.float64!()).evaluate(batch);
-    const second = () => ctx.reference.evaluate(ctx.experiment.reversed(batch));
+    const second = async () => (await secondRun(ctx)).evaluate(ctx.experiment.reversed(batch));
     const { tensors, notes } = await judgedLosses(ctx, await ctx.session.evaluate(batch), await ctx.reference.evaluate(batch), '', 'loss', truth, second);
     if (!failureOf(tensors)) return outcome(ctx, tensors, 'loss', notes);
     const unavailable = (why: string) => {
@@ -117,7 +117,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     let truth: Promise<Map<string, Tensor>> | undefined;
     let reversed: Promise<Map<string, Tensor>> | undefined;
     const truthGrads = () => (truth ??= ctx.float64!().then(async (r64) => byGrad((await r64.gradients(batch)).grads)));
-    const second = () => (reversed ??= ctx.reference.gradients(ctx.experiment.reversed(batch)).then((r) => byGrad(r.grads)));
+    const second = () => (reversed ??= secondRun(ctx).then((r) => r.gradients(ctx.experiment.reversed(batch))).then((r) => byGrad(r.grads)));
     const [oursGrads, refGrads] = [byGrad(ours.grads), byGrad(ref.grads)];
     const arbitrated = await judgeValues(ctx, compared, oursGrads, refGrads, truthGrads, second);
     const { tensors, notes } = await judgeGradientKinks(ctx, arbitrated, { batch, ours: oursGrads, ref: refGrads, truth: truthGrads, second });
@@ -145,7 +145,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
     let truth: Promise<Map<string, Tensor>> | undefined;
     let reversed: Promise<Map<string, Tensor>> | undefined;
     const truthState = () => (truth ??= ctx.float64!().then(async (r64) => (await r64.step(batch)).state));
-    const second = () => (reversed ??= ctx.reference.step(ctx.experiment.reversed(batch)).then((r) => r.state));
+    const second = () => (reversed ??= secondRun(ctx).then((r) => r.step(ctx.experiment.reversed(batch))).then((r) => r.state));
     const arbitrated = await judgeState(ctx, compared, ours, ref.state, lrs, tolerance, truthState, second);
     const from = ctx.refProgram.initialState();
     const { tensors, notes } = await judgeKinks(ctx, arbitrated, { from, batch, lr: { ours: lr, ref: lr }, index: 1, ours, ref: ref.state, truth: truthState, second });
@@ -173,7 +173,7 @@ export const STAGE_RUNNERS: Readonly<Record<StageName, (ctx: StageContext) => Pr
         const [r64, end] = [await ctx.float64!(), (await runFloat64Trajectory(ctx)).state];
         return ctx.experiment.splitLoss(split, (feed) => r64.evaluate(feed, end));
       };
-      const second = async () => ctx.experiment.splitLoss(split, async (feed) => ctx.reference.evaluate(feed, (await runReversedTrajectory(ctx)).state));
+      const second = async () => ctx.experiment.splitLoss(split, async (feed) => (await secondRun(ctx)).evaluate(feed, (await runReversedTrajectory(ctx)).state));
       const atEachEndState = await judgedLosses(ctx, mine, theirs, `${split}/`, 'eval', truth, second);
       const judged = failureOf(atEachEndState.tensors) ? await judgeAtOwnEndState(ctx, split, mine, ours.state, atEachEndState, () => trajectoryVerdict(ctx)) : atEachEndState;
       tensors.push(...judged.tensors);

@@ -2,7 +2,7 @@ import type { Tensor } from '../graph/tensor.ts';
 import type { TrajectoryResult } from '../contracts/reference.ts';
 import { ARBITER_MULTIPLE } from './arbiter.ts';
 import { fromJsonFloat, toJsonFloat, type JsonFloat, type Tolerance, type TrajectoryRecord } from './report.ts';
-import type { StageContext } from './stage-context.ts';
+import { secondRun, type StageContext } from './stage-context.ts';
 
 export interface OurTrajectory {
   readonly losses: number[];
@@ -42,7 +42,7 @@ export function runTrajectory(ctx: StageContext): Promise<{ ours: OurTrajectory;
 
 /** The reference's float32 trajectory again, on the same batches with their samples reversed, run once. */
 export function runReversedTrajectory(ctx: StageContext): Promise<TrajectoryResult> {
-  ctx.reversedTrajectory ??= ctx.reference.trajectory(ctx.experiment.trajectory(ctx.trajectorySteps).map((b) => ({ ...b, feed: ctx.experiment.reversed(b.feed) })));
+  ctx.reversedTrajectory ??= secondRun(ctx).then((r) => r.trajectory(ctx.experiment.trajectory(ctx.trajectorySteps).map((b) => ({ ...b, feed: ctx.experiment.reversed(b.feed) }))));
   return ctx.reversedTrajectory;
 }
 

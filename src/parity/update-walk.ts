@@ -6,7 +6,7 @@ import { toFloat64 } from './float64-reference.ts';
 import { judgeState, judgeValues } from './judge-float64.ts';
 import { judgeKinks } from './judge-kinks.ts';
 import type { TensorComparison, Tolerance, TrajectoryRecord } from './report.ts';
-import { failureOf, tol as stageTolerance, type StageContext } from './stage-context.ts';
+import { failureOf, secondRun, tol as stageTolerance, type StageContext } from './stage-context.ts';
 import { sameLr } from './trajectory.ts';
 
 /** What judging a trajectory update by update found: every update within, or the first one that is not. */
@@ -52,7 +52,7 @@ export async function walkUpdates(ctx: StageContext, lrs: { readonly ours: reado
     const float64 = () => (truth ??= r64.update!(toFloat64(from), b.feed, lr.ref, index));
     const compared = ctx.refProgram.stateNames.map((n) => compareTensors(n, kind(n), ours.get(n), ref.state.get(n), tol));
     let reversed: Promise<Map<string, Tensor>> | undefined;
-    const second = () => (reversed ??= update(from, ctx.experiment.reversed(b.feed), lr.ref, index).then((r) => r.state));
+    const second = () => (reversed ??= secondRun(ctx).then((r) => (r.update ?? update)(from, ctx.experiment.reversed(b.feed), lr.ref, index)).then((r) => r.state));
     const truthState = async () => (await float64()).state;
     const arbitrated = await judgeState(ctx, compared, ours, ref.state, { ours: [lr.ours], ref: [lr.ref] }, tol, truthState, second, { state: from, index });
     const states = await judgeKinks(ctx, arbitrated, { from, batch: b.feed, lr, index, ours, ref: ref.state, truth: truthState, second });

@@ -4,6 +4,7 @@ import type { BatchFeed } from '../../../contracts/backend.ts';
 import { castFeeds } from '../../../contracts/data-feeds.ts';
 import { cutDerivatives } from '../../../contracts/derivative-terms.ts';
 import { toWireAll } from './protocol.ts';
+import { otherKernelsEnv } from './other-kernels.ts';
 import { TorchReference } from './torch-reference.ts';
 import { optimizerSection, trainerConfig, TorchSession } from './torch-session.ts';
 import type { DerivativeRecord } from '../../../train/loss-scope.ts';
@@ -22,8 +23,13 @@ export class LiveTorchReference implements Reference {
   readonly name = 'torch';
   private readonly ref: TorchReference;
 
-  constructor(options: { python?: string; threads?: number } = {}) {
-    this.ref = new TorchReference({ threads: options.threads ?? 1, ...(options.python ? { python: options.python } : {}) });
+  constructor(private readonly options: { python?: string; threads?: number; env?: Readonly<Record<string, string>> } = {}) {
+    this.ref = new TorchReference({ threads: options.threads ?? 1, ...(options.python ? { python: options.python } : {}), ...(options.env ? { env: options.env } : {}) });
+  }
+
+  /** The same reference in a second Python process on other CPU kernels (other-kernels.ts). */
+  otherKernels(): Reference {
+    return new LiveTorchReference({ ...this.options, env: otherKernelsEnv() });
   }
 
   async versions(): Promise<Record<string, string>> {

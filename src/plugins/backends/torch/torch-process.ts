@@ -12,6 +12,8 @@ export interface TorchProcessOptions {
   readonly python?: string;
   /** torch intra-op threads in the child (default 1: the tests share two cores). */
   readonly threads?: number;
+  /** More environment for the child (the kernel set of a second reference, other-kernels.ts). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 interface Pending {
@@ -87,7 +89,7 @@ export class TorchProcess {
         stdin: 'pipe',
         stdout: 'pipe',
         stderr: 'pipe',
-        env: { TANDEM_TORCH_THREADS: String(this.options.threads ?? 1), PYTHONUNBUFFERED: '1' },
+        env: { ...this.options.env, TANDEM_TORCH_THREADS: String(this.options.threads ?? 1), PYTHONUNBUFFERED: '1' },
       });
       this.child = child;
       child.stderr!.on('data', (d: Buffer) => {
