@@ -13,7 +13,8 @@ import { parseScheduleOptions } from '../../../train/schedules/schedule-options.
 import type { Reference, ReferenceRun, TrajectoryBatch, ReferenceTrainSettings, TrajectoryResult } from '../../../contracts/reference.ts';
 
 /**
- * The live PyTorch reference: one Python process for the whole parity run. Single-batch stages go through the
+ * The live PyTorch reference: one Python process for the whole parity run (and, when a failed comparison asks the float64
+ * arbiter for a second float32 sample, one more on other CPU kernels: otherKernels). Single-batch stages go through the
  * torch backend's Session (torch interprets the forward/loss graph, torch.autograd differentiates it,
  * torch.optim updates); the trajectory drives a torch.optim trainer whose torch.optim.lr_scheduler picks every
  * LR itself, so a schedule bug on our side cannot be mirrored on this one.
