@@ -64,6 +64,9 @@ export const tensorTypeSchema = z.strictObject({ dtype: z.string(), shape: z.arr
 
 export const TENSOR_ROLES = ['param', 'slot', 'buffer', 'output', 'intermediate', 'loss', 'term', 'grad', 'derivative', 'metric'] as const;
 
+/** What a rule beyond the arbiter measured (backward stability, the kink rule): both sides' errors, and the verdict. */
+const ruleMeasure = { oursError: jsonFloat, referenceError: jsonFloat, resolution: jsonFloat, multiple: z.number(), within: z.boolean() };
+
 export const tensorComparisonSchema = z.strictObject({
   name: z.string(),
   role: z.enum(TENSOR_ROLES),
@@ -97,15 +100,7 @@ export const tensorComparisonSchema = z.strictObject({
    * backward stability (src/parity/update-from-slots.ts): its slots within the reference's float32 error, and the max
    * abs difference between each side's parameter and Adam's formula applied to that side's own slots.
    */
-  fromSlots: z
-    .strictObject({
-      oursError: jsonFloat,
-      referenceError: jsonFloat,
-      resolution: jsonFloat,
-      multiple: z.number(),
-      within: z.boolean(),
-    })
-    .optional(),
+  fromSlots: z.strictObject(ruleMeasure).optional(),
   /**
    * A trajectory end state further from float64 than the reference's, judged update by update from the backend's
    * own states (src/parity/update-walk.ts): each of its `steps` updates within the reference's float32 error.
@@ -122,16 +117,7 @@ export const tensorComparisonSchema = z.strictObject({
    * (src/parity/judge-kinks.ts): `flipped` elements of piecewise ops' inputs lie on another side of a kink on the
    * backend than in float64, each within rounding; the errors are against float64 with each side's pieces forced.
    */
-  kink: z
-    .strictObject({
-      flipped: z.int(),
-      oursError: jsonFloat,
-      referenceError: jsonFloat,
-      resolution: jsonFloat,
-      multiple: z.number(),
-      within: z.boolean(),
-    })
-    .optional(),
+  kink: z.strictObject({ flipped: z.int(), ...ruleMeasure }).optional(),
   /**
    * Elements judged as noise-level gradients (src/parity/noise-gradients.ts): left out of `metrics` and judged by
    * Adam's bound on their update instead. `largestUpdate` is the larger of the two sides' |Δ|.

@@ -10,6 +10,7 @@ import { LiveTorchReference } from '../../src/plugins/backends/torch/live-torch-
 import { builtinPlugins } from '../../src/plugins/index.ts';
 import type { TrainingProgram } from '../../src/train/program.ts';
 import { openReference } from '../backends/torch/torch-available.ts';
+import { replacingBackend } from './planted-backend.ts';
 
 /**
  * The eval stage judged at the backend's own end state (specs/parity.md "Eval at the backend's own end state"):
@@ -25,12 +26,7 @@ const outputs = mkdtempSync(join(tmpdir(), 'tandem-parity-eval-'));
 
 /** A backend whose sessions are `wrap`ped (a planted bug in one Session method). */
 function wrappingBackend(inner: Backend, wrap: (s: Session, p: TrainingProgram) => Partial<Session>): Backend {
-  return {
-    name: inner.name,
-    dtype: inner.dtype,
-    capabilities: () => inner.capabilities(),
-    effectiveSettings: () => inner.effectiveSettings(),
-    executor: () => inner.executor(),
+  return replacingBackend(inner, {
     compile: async (p: TrainingProgram) => {
       const s = await inner.compile(p);
       const base: Session = {
@@ -44,7 +40,7 @@ function wrappingBackend(inner: Backend, wrap: (s: Session, p: TrainingProgram) 
       };
       return { ...base, ...wrap(s, p) };
     },
-  };
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import { Graph, type Node } from '../../src/graph/ir.ts';
 import { tensor } from '../../src/graph/tensor.ts';
 import type { TrainingProgram } from '../../src/train/program.ts';
 import { writeNpzExperiment } from './npz-experiment.ts';
+import { replacingBackend, rewrittenGraphs } from './planted-backend.ts';
 
 /**
  * A ReLU input planted a rounding away from its kink, for the kink rule (src/parity/judge-kinks.ts): x [n, 3] →
@@ -69,20 +70,13 @@ export const shiftingBackend = (inner: Backend) => reluInputsRewritten(inner, 's
 
 function reluInputsRewritten(inner: Backend, how: 'flush' | 'shift'): Backend {
   const rewrite = (graph: Graph) => rewriteReluInputs(graph, how);
-  return {
-    name: inner.name,
-    dtype: inner.dtype,
-    capabilities: () => inner.capabilities(),
-    effectiveSettings: () => inner.effectiveSettings(),
+  return replacingBackend(inner, {
     executor: async (options) => {
       const executor = await inner.executor(options);
       return { run: (graph, feeds, opts) => executor.run(rewrite(graph), feeds, opts), dispose: () => executor.dispose() };
     },
-    compile: (p: TrainingProgram) => {
-      const graphs = Object.fromEntries(Object.entries(p.graphs).map(([role, g]) => [role, rewrite(g)])) as unknown as TrainingProgram['graphs'];
-      return inner.compile({ ...p, graphs });
-    },
-  };
+    compile: (p: TrainingProgram) => inner.compile(rewrittenGraphs(p, rewrite)),
+  });
 }
 
 /** The producer of each ReLU input writes to `<x>:raw`, and `<x>` becomes the flushed or shifted value. */

@@ -1,6 +1,7 @@
 import { defaultRules } from '../../src/autodiff/register-all-rules.ts';
 import type { GradRule } from '../../src/autodiff/rule.ts';
 import { Graph, type Node } from '../../src/graph/ir.ts';
+import { replacingBackend, rewrittenGraphs } from './planted-backend.ts';
 import type { Backend } from '../../src/contracts/backend.ts';
 import type { SideOverride } from '../../src/parity/run-cases.ts';
 import type { StageName } from '../../src/parity/report.ts';
@@ -80,30 +81,12 @@ function swappedKernelLayout(inner: Backend): Backend {
     }
     return new Graph(graph.name, graph.inputs, graph.outputs, graph.initializers, nodes, values);
   };
-  return {
-    name: inner.name,
-    dtype: inner.dtype,
-    capabilities: () => inner.capabilities(),
-    effectiveSettings: () => inner.effectiveSettings(),
-    executor: () => inner.executor(),
-    compile: (p: TrainingProgram) =>
-      inner.compile({ ...p, graphs: { forward: swap(p.graphs.forward), evaluation: swap(p.graphs.evaluation), loss: swap(p.graphs.loss), gradients: swap(p.graphs.gradients), step: swap(p.graphs.step) } }),
-  };
+  return rewritingBackend(inner, swap);
 }
 
 /** A backend whose graphs go through `rewrite` first (a planted bug in how it runs some node). */
 function rewritingBackend(inner: Backend, rewrite: (graph: Graph) => Graph): Backend {
-  return {
-    name: inner.name,
-    dtype: inner.dtype,
-    capabilities: () => inner.capabilities(),
-    effectiveSettings: () => inner.effectiveSettings(),
-    executor: () => inner.executor(),
-    compile: (p: TrainingProgram) => {
-      const graphs = Object.fromEntries(Object.entries(p.graphs).map(([role, g]) => [role, rewrite(g)])) as unknown as TrainingProgram['graphs'];
-      return inner.compile({ ...p, graphs });
-    },
-  };
+  return replacingBackend(inner, { compile: (p: TrainingProgram) => inner.compile(rewrittenGraphs(p, rewrite)) });
 }
 
 const isTrainingBatchNorm = (n: Node) => n.op === 'BatchNormalization' && n.attrs.training_mode === 1;
